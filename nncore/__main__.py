@@ -1,0 +1,5 @@
+import sys
+
+from nncore.cli import main
+
+sys.exit(main())

@@ -1,0 +1,287 @@
+"""``nncore.Network``: the Pythonic face of the compiled core."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nncore import initializers, serialization
+from nncore._checks import as_float_array, check_rate, describe
+from nncore._core import NetworkCore
+
+
+class Network(NetworkCore):
+    """A fully-connected feed-forward network trained one sample at a time.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input layer first, e.g. ``[2, 10, 10, 1]``.
+    learning_rate : float, default 0.3
+        Step size of the weight updates.
+    momentum : float, default 0.1
+        Fraction of each weight's previous change added to its next one.
+    activation : str or sequence of str, default "sigmoid"
+        ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"leaky_relu"``: one name for
+        every non-input layer, or one name per non-input layer.
+    init : str, default "scaled"
+        How weights and biases start: ``"scaled"`` (uniform in +-2.4/sqrt(fan_in)),
+        ``"tutorial"`` (the tutorial's: weights in [0, 1), integer biases in
+        {-3..2}), ``"brainjs"`` (uniform in [-0.2, 0.2)), ``"xavier"`` or ``"he"``.
+    seed : int, optional
+        Seed of the initial weights; the same seed gives the same network.
+    leaky_relu_alpha : float, default 0.01
+        Slope of ``leaky_relu`` for negative inputs.
+
+    Examples
+    --------
+    >>> import nncore
+    >>> net = nncore.Network([2, 10, 10, 1], seed=0)
+    >>> result = net.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0],
+    ...                  steps=20000, order="random", seed=0)
+    >>> net.predict([[0, 0], [0, 1], [1, 0], [1, 1]]).round().ravel().tolist()
+    [0.0, 1.0, 1.0, 0.0]
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        *,
+        learning_rate: float = 0.3,
+        momentum: float = 0.1,
+        activation: str | Sequence[str] = "sigmoid",
+        init: str = initializers.DEFAULT,
+        seed: int | None = None,
+        leaky_relu_alpha: float = serialization.DEFAULT_LEAKY_RELU_ALPHA,
+    ) -> None:
+        checked_sizes = serialization.check_sizes(sizes)
+        activations = serialization.check_activations(activation, len(checked_sizes) - 1)
+        rates = check_rate("learning_rate", learning_rate), check_rate("momentum", momentum)
+        alpha = serialization.check_alpha(leaky_relu_alpha)
+        if init not in initializers.INITIALIZERS:
+            raise ValueError(f"init must be one of {list(initializers.INITIALIZERS)}, got {init!r}")
+        if seed is not None and not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+            raise TypeError(f"seed must be an integer or None, got {describe(seed)}")
+        self._sizes = checked_sizes
+        self._activations = activations
+        self._operation_lock = threading.RLock()
+        self._allocate(checked_sizes, activations, alpha)
+        self.learning_rate, self.momentum = rates
+        parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
+        self._set_layers([(w, b, np.zeros_like(w)) for w, b in parameters])
+
+    # ------------------------------------------------------------ structure
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Neurons per layer, input layer first."""
+        return self._sizes
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """Activation name of each non-input layer."""
+        return self._activations
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """Copies of the weight matrices; ``weights[l - 1]`` has shape ``(sizes[l], sizes[l - 1])``."""
+        return [w for w, _, _ in self._get_layers()]
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        """Copies of the bias vectors; ``biases[l - 1]`` has shape ``(sizes[l],)``."""
+        return [b for _, b, _ in self._get_layers()]
+
+    @property
+    def changes(self) -> list[np.ndarray]:
+        """Copies of the momentum buffers (each weight's last change), shaped like :attr:`weights`."""
+        return [c for _, _, c in self._get_layers()]
+
+    def _get_layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        weights, biases, changes = self._read_parameters()
+        layers = []
+        w_start, n_start = 0, self._sizes[0]
+        for n_in, n_out in zip(self._sizes[:-1], self._sizes[1:]):
+            w_end, n_end = w_start + n_in * n_out, n_start + n_out
+            layers.append((
+                weights[w_start:w_end].reshape(n_out, n_in),
+                biases[n_start:n_end],
+                changes[w_start:w_end].reshape(n_out, n_in),
+            ))
+            w_start, n_start = w_end, n_end
+        return layers
+
+    def _set_layers(self, layers: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        """Write checked per-layer (weights, biases, changes) into the flat buffers."""
+        weights = np.concatenate([np.ravel(w) for w, _, _ in layers])
+        changes = np.concatenate([np.ravel(c) for _, _, c in layers])
+        biases = np.concatenate([np.zeros(self._sizes[0])] + [np.ravel(b) for _, b, _ in layers])
+        self._write_parameters(
+            np.ascontiguousarray(weights, dtype=np.float64),
+            np.ascontiguousarray(biases, dtype=np.float64),
+            np.ascontiguousarray(changes, dtype=np.float64),
+        )
+
+    def __repr__(self) -> str:
+        names = set(self._activations)
+        activation = self._activations[0] if len(names) == 1 else list(self._activations)
+        return (f"Network({list(self._sizes)}, learning_rate={self.learning_rate!r}, "
+                f"momentum={self.momentum!r}, activation={activation!r}, iterations={self.iterations})")
+
+    # ------------------------------------------------------------ inference
+
+    def predict(self, inputs: Any) -> np.ndarray:
+        """Outputs of the network for one input or many.
+
+        Parameters
+        ----------
+        inputs : array_like
+            One sample of shape ``(sizes[0],)`` or many of shape ``(n_samples, sizes[0])``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many.
+        """
+        array = np.asarray(inputs) if not isinstance(inputs, (str, bytes)) else inputs
+        ndim = getattr(array, "ndim", 0)
+        if ndim not in (1, 2):
+            raise ValueError(
+                f"inputs must be 1-D (one sample of {self._sizes[0]} values) or 2-D "
+                f"(n_samples, {self._sizes[0]}), got {describe(inputs)}"
+            )
+        rows = as_float_array(inputs, "inputs", ndim)
+        if rows.shape[-1] != self._sizes[0]:
+            raise ValueError(f"inputs must have {self._sizes[0]} values per sample, got {rows.shape[-1]}")
+        if ndim == 1:
+            return self._forward_rows(rows.reshape(1, -1))[0]
+        return self._forward_rows(rows)
+
+    # ------------------------------------------------------------ training
+
+    def fit(
+        self,
+        X: Any,
+        Y: Any,
+        *,
+        epochs: int | None = None,
+        steps: int | None = None,
+        order: str = "shuffle",
+        seed: int | None = None,
+        error_threshold: float | None = None,
+        callback: Callable[[Any], object] | None = None,
+        callback_period: int = 10,
+        progress: bool = False,
+        timeout: float | None = None,
+    ):
+        """Train on a data set with the compiled loop, one sample at a time.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, sizes[0])
+            Inputs, one row per sample.
+        Y : array_like, shape (n_samples, sizes[-1])
+            Targets; 1-D is accepted when the network has one output.
+        epochs : int, optional
+            Passes over the data.
+        steps : int, optional
+            Per-sample steps. With both ``epochs`` and ``steps``, training stops
+            at whichever comes first; with neither, it runs one epoch.
+        order : {"shuffle", "random", "sequential"}
+            ``"shuffle"``: a new permutation every epoch; ``"random"``: every step
+            draws a row uniformly, with replacement (the tutorial's loop);
+            ``"sequential"``: rows in data order (brain.js).
+        seed : int, optional
+            Seed of the sample order. The same seed, data and starting state
+            give the same weights, on every platform.
+        error_threshold : float, optional
+            Stop when an epoch's mean error falls below this.
+        callback : callable, optional
+            Called as ``callback(info)`` every ``callback_period`` epochs with a
+            :class:`~nncore.FitProgress`; returning ``False`` stops training.
+        callback_period : int, default 10
+        progress : bool, default False
+            Show a progress bar on stderr (needs ``tqdm``).
+        timeout : float, optional
+            Stop after about this many seconds.
+
+        Returns
+        -------
+        FitResult
+            Steps and epochs done, the final error, the loss curve and why
+            training stopped.
+
+        Raises
+        ------
+        DivergenceError
+            If an error or weight became NaN or infinite. The network is
+            restored to its state at the start of the failing epoch.
+        """
+        from nncore.fitting import fit
+
+        with self._operation_lock:
+            return fit(self, X, Y, epochs=epochs, steps=steps, order=order, seed=seed,
+                       error_threshold=error_threshold, callback=callback,
+                       callback_period=callback_period, progress=progress, timeout=timeout)
+
+    # ------------------------------------------------------------ saving and loading
+
+    def to_dict(self) -> dict:
+        """The network as a JSON-compatible dictionary (nncore format, version 1).
+
+        Holds everything needed to continue training exactly where it stands,
+        the momentum buffer included.
+        """
+        with self._operation_lock:
+            layers = [
+                {"weights": w.tolist(), "biases": b.tolist(), "changes": c.tolist()}
+                for w, b, c in self._get_layers()
+            ]
+            return serialization.make_dict(
+                self._sizes, self._activations, self.learning_rate, self.momentum,
+                self.iterations, layers, self.leaky_relu_alpha,
+            )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Network:
+        """Build a network from :meth:`to_dict`'s output; every field is checked.
+
+        Raises
+        ------
+        ValueError
+            Naming the first missing or malformed field.
+        """
+        state = serialization.read_dict(data)
+        net = cls(state.sizes, learning_rate=state.learning_rate, momentum=state.momentum,
+                  activation=state.activations, leaky_relu_alpha=state.leaky_relu_alpha, seed=0)
+        net._set_layers(state.layers)
+        net._set_iterations(state.iterations)
+        return net
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as a JSON string (``kwargs`` go to ``json.dumps``)."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Network:
+        """Build a network from :meth:`to_json`'s output."""
+        if not isinstance(text, (str, bytes, bytearray)):
+            raise TypeError(f"from_json needs a JSON string, got {describe(text)}")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"network data is not valid JSON: {error}") from None
+        return cls.from_dict(data)
+
+    def __reduce__(self):
+        return (type(self).from_dict, (self.to_dict(),))
+
+    def __copy__(self) -> Network:
+        return type(self).from_dict(self.to_dict())
+
+    def __deepcopy__(self, memo: dict) -> Network:
+        return type(self).from_dict(self.to_dict())

@@ -1,0 +1,296 @@
+"""The pure-Python reference: the tutorial's object model, one neuron at a time.
+
+``Neuron``, ``Connection``, ``Layer`` and ``Network`` follow "Writing a neural
+network in JavaScript" (and brain.js's ``NeuralNetwork``) line by line, with no
+numpy in the hot path.  It implements the same algorithm as the compiled core,
+summing in the same order, so the two agree to rounding; it is the oracle of
+the tests and the baseline of every "versus pure Python" figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from nncore import serialization
+from nncore._checks import check_rate
+
+_MASK64 = (1 << 64) - 1
+
+
+def _sigmoid(z: float) -> float:
+    # Same formula as the compiled core; math.exp overflows where C returns inf.
+    try:
+        return 1.0 / (1.0 + math.exp(-z))
+    except OverflowError:
+        return 0.0
+
+
+def _relu(z: float) -> float:
+    return z if z > 0.0 else 0.0
+
+
+class Connection:
+    """A weighted link from one neuron to the next layer's neuron, with its last change."""
+
+    __slots__ = ("source", "target", "weight", "change")
+
+    def __init__(self, source: Neuron, target: Neuron, weight: float = 0.0) -> None:
+        self.source = source
+        self.target = target
+        self.weight = weight
+        self.change = 0.0
+
+
+class Neuron:
+    """A neuron: bias, output, delta and its input and output connections."""
+
+    __slots__ = ("bias", "output", "delta", "input_connections", "output_connections")
+
+    def __init__(self, bias: float = 0.0) -> None:
+        self.bias = bias
+        self.output = 0.0
+        self.delta = 0.0
+        self.input_connections: list[Connection] = []
+        self.output_connections: list[Connection] = []
+
+
+class Layer:
+    """A list of neurons sharing one activation function."""
+
+    def __init__(self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = 0.01) -> None:
+        self.neurons = [Neuron() for _ in range(size)]
+        self.activation = activation
+        self.leaky_relu_alpha = leaky_relu_alpha
+
+    def activate(self, z: float) -> float:
+        if self.activation == "sigmoid":
+            return _sigmoid(z)
+        if self.activation == "tanh":
+            return math.tanh(z)
+        if self.activation == "relu":
+            return _relu(z)
+        return z if z > 0.0 else self.leaky_relu_alpha * z
+
+    def delta(self, error: float, output: float) -> float:
+        """error * f'(z), written in terms of the output o = f(z) as brain.js does."""
+        if self.activation == "sigmoid":
+            return error * output * (1.0 - output)
+        if self.activation == "tanh":
+            return (1.0 - output * output) * error
+        if self.activation == "relu":
+            return error if output > 0.0 else 0.0
+        return error if output > 0.0 else self.leaky_relu_alpha * error
+
+
+class Network:
+    """The tutorial's network, trained one sample at a time in plain Python.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input layer first, e.g. ``[2, 10, 10, 1]``.
+    learning_rate, momentum : float
+        As in the tutorial: 0.3 and 0.1.
+    activation : str or sequence of str
+        One name for every non-input layer, or one per non-input layer.
+    leaky_relu_alpha : float
+        Slope of ``leaky_relu`` for negative inputs.
+
+    Weights and biases start at zero; load real ones with :meth:`from_dict`
+    (the reference exists to replay what the compiled core does).
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        learning_rate: float = 0.3,
+        momentum: float = 0.1,
+        activation: str | Sequence[str] = "sigmoid",
+        leaky_relu_alpha: float = 0.01,
+    ) -> None:
+        self.sizes = serialization.check_sizes(sizes)
+        self.activations = serialization.check_activations(activation, len(self.sizes) - 1)
+        self.learning_rate = check_rate("learning_rate", learning_rate)
+        self.momentum = check_rate("momentum", momentum)
+        self.leaky_relu_alpha = float(leaky_relu_alpha)
+        self.iterations = 0
+        self.layers = [Layer(self.sizes[0])] + [
+            Layer(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)
+        ]
+        self._connect_layers()
+
+    def _connect_layers(self) -> None:
+        # Connections are created source by source, so each neuron's
+        # output_connections run over the next layer in order (k = 0, 1, ...).
+        for previous, layer in zip(self.layers, self.layers[1:]):
+            for source in previous.neurons:
+                for target in layer.neurons:
+                    connection = Connection(source, target)
+                    source.output_connections.append(connection)
+                    target.input_connections.append(connection)
+
+    # ------------------------------------------------------------ the tutorial's API
+
+    def activate(self, values: Sequence[float]) -> None:
+        """Set the outputs of the input layer."""
+        neurons = self.layers[0].neurons
+        if len(values) != len(neurons):
+            raise ValueError(f"input must have {len(neurons)} values, got {len(values)}")
+        for neuron, value in zip(neurons, values):
+            neuron.output = float(value)
+
+    def run(self) -> list[float]:
+        """Forward pass; returns the outputs of the last layer."""
+        for layer in self.layers[1:]:
+            for neuron in layer.neurons:
+                total = 0.0
+                for connection in neuron.input_connections:
+                    total += connection.weight * connection.source.output
+                neuron.output = layer.activate(neuron.bias + total)
+        return [neuron.output for neuron in self.layers[-1].neurons]
+
+    def calculate_deltas(self, target: Sequence[float]) -> float:
+        """Deltas from the output layer backwards; returns 0.5 * sum of squared errors."""
+        output_layer = self.layers[-1]
+        sum_squares = 0.0
+        for neuron, wanted in zip(output_layer.neurons, target):
+            error = wanted - neuron.output
+            sum_squares += error * error
+            neuron.delta = output_layer.delta(error, neuron.output)
+        for layer in reversed(self.layers[1:-1]):
+            for neuron in layer.neurons:
+                error = 0.0
+                for connection in neuron.output_connections:
+                    error += connection.target.delta * connection.weight
+                neuron.delta = layer.delta(error, neuron.output)
+        return 0.5 * sum_squares
+
+    def adjust_weights(self) -> None:
+        """change = lr * delta * input + momentum * change; weight += change; bias += lr * delta."""
+        learning_rate, momentum = self.learning_rate, self.momentum
+        for layer in self.layers[1:]:
+            for neuron in layer.neurons:
+                step = learning_rate * neuron.delta
+                for connection in neuron.input_connections:
+                    change = step * connection.source.output + momentum * connection.change
+                    connection.change = change
+                    connection.weight += change
+                neuron.bias += step
+
+    def train(self, input: Sequence[float], target: Sequence[float]) -> float:
+        """One per-sample step; returns the sample's error before the update."""
+        if len(target) != len(self.layers[-1].neurons):
+            raise ValueError(f"target must have {len(self.layers[-1].neurons)} values, got {len(target)}")
+        self.activate(input)
+        self.run()
+        error = self.calculate_deltas(target)
+        if math.isfinite(error):
+            self.adjust_weights()
+            self.iterations += 1
+        return error
+
+    def predict(self, input: Sequence[float]) -> list[float]:
+        """Outputs for one input."""
+        self.activate(input)
+        return self.run()
+
+    def fit(
+        self,
+        inputs: Sequence[Sequence[float]],
+        targets: Sequence[Sequence[float]],
+        *,
+        epochs: int | None = None,
+        steps: int | None = None,
+        order: str = "shuffle",
+        seed: int = 0,
+    ) -> list[float]:
+        """Train like ``nncore.Network.fit`` (same sample order for the same seed).
+
+        Returns the mean error of every completed epoch.
+        """
+        n = len(inputs)
+        max_steps = _max_steps(n, epochs, steps)
+        rng = _SplitMix64(seed)
+        permutation = list(range(n))
+        errors: list[float] = []
+        error_sum = 0.0
+        position = 0
+        for _ in range(max_steps):
+            if order == "random":
+                i = rng.index(n)
+            elif order == "shuffle":
+                if position == 0:
+                    rng.shuffle(permutation)
+                i = permutation[position]
+            else:
+                i = position
+            error_sum += self.train(inputs[i], targets[i])
+            position += 1
+            if position == n:
+                errors.append(error_sum / n)
+                error_sum = 0.0
+                position = 0
+        return errors
+
+    # ------------------------------------------------------------ state
+
+    def to_dict(self) -> dict:
+        """The network in nncore's dictionary format (version 1)."""
+        layers = []
+        for layer in self.layers[1:]:
+            layers.append({
+                "weights": [[c.weight for c in n.input_connections] for n in layer.neurons],
+                "biases": [n.bias for n in layer.neurons],
+                "changes": [[c.change for c in n.input_connections] for n in layer.neurons],
+            })
+        return serialization.make_dict(
+            self.sizes, self.activations, self.learning_rate, self.momentum,
+            self.iterations, layers, self.leaky_relu_alpha,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Network:
+        """Build a network from :meth:`to_dict`'s (or ``nncore.Network.to_dict``'s) output."""
+        state = serialization.read_dict(data)
+        net = cls(state.sizes, state.learning_rate, state.momentum, state.activations, state.leaky_relu_alpha)
+        net.iterations = state.iterations
+        for layer, (weights, biases, changes) in zip(net.layers[1:], state.layers):
+            for j, neuron in enumerate(layer.neurons):
+                neuron.bias = float(biases[j])
+                for k, connection in enumerate(neuron.input_connections):
+                    connection.weight = float(weights[j, k])
+                    connection.change = float(changes[j, k])
+        return net
+
+
+def _max_steps(n_samples: int, epochs: int | None, steps: int | None) -> int:
+    """Steps a fit takes: ``epochs`` passes or ``steps`` steps, whichever ends first (one epoch if neither)."""
+    limits = []
+    if epochs is not None:
+        limits.append(epochs * n_samples)
+    if steps is not None:
+        limits.append(steps)
+    return min(limits) if limits else n_samples
+
+
+class _SplitMix64:
+    """The compiled core's sample-order generator, in Python."""
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & _MASK64
+
+    def next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        return z ^ (z >> 31)
+
+    def index(self, n: int) -> int:
+        return int(((self.next() >> 11) * (1.0 / 9007199254740992.0)) * n)
+
+    def shuffle(self, items: list[int]) -> None:
+        for i in range(len(items) - 1, 0, -1):
+            j = self.index(i + 1)
+            items[i], items[j] = items[j], items[i]

@@ -1,0 +1,178 @@
+"""nncore's dictionary format (version 1) and the checks on every field of it.
+
+A network becomes a JSON-compatible dictionary::
+
+    {"format": "nncore", "version": 1, "sizes": [2, 10, 10, 1], "activation": "sigmoid",
+     "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
+     "layers": [{"weights": [[...], ...], "biases": [...], "changes": [[...], ...]}, ...]}
+
+``layers`` has one entry per non-input layer, ``weights`` and ``changes``
+(the momentum buffer, optional on input) of shape ``(n_l, n_(l-1))``.
+``activation`` is one name, or a list with one name per non-input layer.
+``leaky_relu_alpha`` is written when a layer uses ``leaky_relu``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nncore._checks import check_count, check_rate, describe, is_real_number
+
+FORMAT = "nncore"
+VERSION = 1
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+DEFAULT_LEAKY_RELU_ALPHA = 0.01
+
+
+def check_sizes(sizes: object) -> tuple[int, ...]:
+    """Layer sizes as a tuple of ints: at least two layers, each of at least one neuron."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)):
+        raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least 2 layers (inputs and outputs), got {list(sizes)}")
+    checked = []
+    for index, size in enumerate(sizes):
+        if not isinstance(size, numbers.Integral) or isinstance(size, (bool, np.bool_)):
+            raise TypeError(f"sizes[{index}] must be an integer, got {describe(size)}")
+        if size < 1:
+            raise ValueError(f"sizes[{index}] must be at least 1 neuron, got {size}")
+        checked.append(int(size))
+    return tuple(checked)
+
+
+def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
+    """One activation name per non-input layer, from one name or a list of names."""
+    names = [activation] * n_layers if isinstance(activation, str) else activation
+    if not isinstance(names, (list, tuple)):
+        raise TypeError(f"activation must be a name or a list of names, got {describe(activation)}")
+    if len(names) != n_layers:
+        raise ValueError(
+            f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}"
+        )
+    for name in names:
+        if name not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {name!r}")
+    return tuple(names)
+
+
+def check_alpha(value: object) -> float:
+    """The slope of ``leaky_relu`` for negative inputs: a finite real number."""
+    if not is_real_number(value):
+        raise TypeError(f"leaky_relu_alpha must be a real number, got {describe(value)}")
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(f"leaky_relu_alpha must be finite, got {number!r}")
+    return number
+
+
+def make_dict(
+    sizes: Sequence[int],
+    activations: Sequence[str],
+    learning_rate: float,
+    momentum: float,
+    iterations: int,
+    layers: list[dict],
+    leaky_relu_alpha: float,
+) -> dict:
+    """Assemble a version-1 dictionary from plain Python values."""
+    names = set(activations)
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": list(sizes),
+        "activation": activations[0] if len(names) == 1 else list(activations),
+        "learning_rate": learning_rate,
+        "momentum": momentum,
+        "iterations": iterations,
+        "layers": layers,
+    }
+    if "leaky_relu" in names:
+        data["leaky_relu_alpha"] = leaky_relu_alpha
+    return data
+
+
+@dataclass
+class State:
+    """A checked version-1 dictionary: plain values and float64 arrays per layer."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    learning_rate: float
+    momentum: float
+    iterations: int
+    leaky_relu_alpha: float
+    layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (weights, biases, changes)
+
+
+def _field(data: dict, key: str, where: str = "") -> object:
+    if key not in data:
+        raise ValueError(f"network data: missing field {where}{key!r}")
+    return data[key]
+
+
+def _matrix(value: object, field: str, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` as a finite float64 array of ``shape``, or a ValueError naming ``field``."""
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"network data: {field} must be numbers of shape {shape}, got {describe(value)}") from None
+    if isinstance(value, (str, bytes)) or array.shape != shape:
+        raise ValueError(f"network data: {field} must have shape {shape}, got {describe(value)}")
+    if _has_bools(value):
+        raise ValueError(f"network data: {field} must contain numbers, not booleans")
+    if not np.isfinite(array).all():
+        raise ValueError(f"network data: {field} must be finite")
+    return array
+
+
+def _has_bools(value: object) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype == np.bool_
+    if isinstance(value, (list, tuple)):
+        return any(_has_bools(item) for item in value)
+    return False
+
+
+def read_dict(data: object) -> State:
+    """Check every field of a version-1 dictionary; raise ``ValueError`` naming the first bad one."""
+    if not isinstance(data, dict):
+        raise TypeError(f"network data must be a dict, got {describe(data)}")
+    if _field(data, "format") != FORMAT:
+        raise ValueError(f"network data: field 'format' must be {FORMAT!r}, got {data['format']!r}")
+    version = _field(data, "version")
+    if version != VERSION or isinstance(version, bool):
+        raise ValueError(f"network data: field 'version' must be {VERSION}, got {version!r}")
+    try:
+        sizes = check_sizes(_field(data, "sizes"))
+        activations = check_activations(_field(data, "activation"), len(sizes) - 1)
+        learning_rate = check_rate("learning_rate", _field(data, "learning_rate"))
+        momentum = check_rate("momentum", _field(data, "momentum"))
+        iterations = check_count("iterations", _field(data, "iterations"), minimum=0)
+        alpha = check_alpha(data.get("leaky_relu_alpha", DEFAULT_LEAKY_RELU_ALPHA))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"network data: {error}") from None
+    layers_data = _field(data, "layers")
+    if not isinstance(layers_data, list) or len(layers_data) != len(sizes) - 1:
+        raise ValueError(
+            f"network data: field 'layers' must be a list of {len(sizes) - 1} layers, got {describe(layers_data)}"
+        )
+    layers = []
+    for index, (layer, n_out, n_in) in enumerate(zip(layers_data, sizes[1:], sizes[:-1])):
+        where = f"layers[{index}]"
+        if not isinstance(layer, dict):
+            raise ValueError(f"network data: {where} must be a dict, got {describe(layer)}")
+        weights = _matrix(_field(layer, "weights", f"{where}."), f"{where}.weights", (n_out, n_in))
+        biases = _matrix(_field(layer, "biases", f"{where}."), f"{where}.biases", (n_out,))
+        if layer.get("changes") is None:
+            changes = np.zeros((n_out, n_in))
+        else:
+            changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in))
+        layers.append((weights, biases, changes))
+    return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers)

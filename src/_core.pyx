@@ -1,0 +1,444 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False, freethreading_compatible=True
+"""Compiled core of nncore: the parameter buffers of a network and the training loop.
+
+``NetworkCore`` owns contiguous float64 buffers and exposes the per-sample
+API (``train``, ``activate``, ``run``) with its own fast input checks, plus
+the entry points the Python layer (``nncore.network``) builds on.  Every
+entry point validates what it receives before a kernel from ``_kernels.pxd``
+runs; the kernels themselves trust their input.
+"""
+
+cimport cython
+from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
+from libc.math cimport isfinite
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
+
+from _kernels cimport (
+    Net, Schedule, forward, set_inputs, train_step, run_schedule,
+    SIGMOID, TANH, RELU, LEAKY_RELU, SEQUENTIAL, SHUFFLE, RANDOM,
+    LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED,
+)
+
+import numpy as np
+
+from nncore._checks import as_float_array, check_rate, describe
+from nncore.exceptions import DivergenceError
+
+ACTIVATIONS = {"sigmoid": SIGMOID, "tanh": TANH, "relu": RELU, "leaky_relu": LEAKY_RELU}
+ORDERS = {"sequential": SEQUENTIAL, "shuffle": SHUFFLE, "random": RANDOM}
+LOOP_STATUS = {
+    LOOP_BUDGET: "budget", LOOP_DONE: "done", LOOP_EPOCH_END: "epoch_end",
+    LOOP_THRESHOLD: "error_threshold", LOOP_DIVERGED: "diverged",
+}
+
+
+cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) except -1:
+    """Copy a 1-D sequence of ``n`` finite reals into ``dest``, or raise.
+
+    Fast paths: a list or tuple of numbers, and any C-contiguous float64 buffer
+    (a numpy array, array.array('d'), ...).  Anything else goes through
+    ``numpy.asarray``.  ``dest`` is written only once everything is checked.
+    """
+    cdef Py_ssize_t k
+    cdef double v
+    cdef Py_buffer view
+    cdef const double* data
+    if type(values) is list or type(values) is tuple:
+        if len(values) != n:
+            raise ValueError(f"{name} must have {n} values, got {len(values)}")
+        for k in range(n):
+            item = values[k]
+            if type(item) is float:
+                v = <double>item
+            elif isinstance(item, (list, tuple, np.ndarray)):
+                raise ValueError(f"{name} must be 1-D: one sample of {n} numbers, got a nested sequence at index {k}")
+            elif isinstance(item, (bool, np.bool_, str, bytes)):
+                raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
+            else:
+                try:
+                    v = float(item)
+                except (TypeError, ValueError):
+                    raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}") from None
+            if not isfinite(v):
+                raise ValueError(f"{name} must be finite, got {v!r} at index {k}")
+        # second pass only once every value is known to be good
+        for k in range(n):
+            dest[k] = <double>values[k]
+        return 0
+    if _get_float64_vector(values, &view):
+        try:
+            if view.shape[0] != n:
+                raise ValueError(f"{name} must have {n} values, got {view.shape[0]}")
+            data = <const double*>view.buf
+            for k in range(n):
+                if not isfinite(data[k]):
+                    raise ValueError(f"{name} must be finite, got {data[k]!r} at index {k}")
+            memcpy(dest, data, n * sizeof(double))
+            return 0
+        finally:
+            PyBuffer_Release(&view)
+    array = as_float_array(values, name, 1)
+    if array.shape[0] != n:
+        raise ValueError(f"{name} must have {n} values, got {array.shape[0]}")
+    return _read_vector(array, dest, n, name)
+
+
+cdef bint _get_float64_vector(object values, Py_buffer* view) except -1:
+    """Fill ``view`` and return True if ``values`` exposes a contiguous 1-D float64 buffer."""
+    if not PyObject_CheckBuffer(values) or isinstance(values, (bytes, bytearray)):
+        return False
+    try:
+        PyObject_GetBuffer(values, view, PyBUF_ANY_CONTIGUOUS | PyBUF_FORMAT | PyBUF_ND)
+    except (BufferError, ValueError, TypeError):  # not contiguous, or cannot say
+        return False
+    cdef const char* fmt = view.format
+    if (view.ndim == 1 and view.itemsize == 8 and fmt != NULL
+            and (fmt[0] == b"d" or (fmt[0] in b"<=@" and fmt[1] == b"d" and fmt[2] == 0))):
+        return True
+    PyBuffer_Release(view)
+    return False
+
+
+cdef class NetworkCore:
+    """Parameter buffers and the compiled per-sample API of a network.
+
+    Not meant to be built directly: ``nncore.Network`` subclasses it, checks
+    its arguments and calls :meth:`_allocate`.
+    """
+    cdef Net net
+    cdef Py_ssize_t[::1] _sizes
+    cdef Py_ssize_t[::1] _weight_offset
+    cdef Py_ssize_t[::1] _neuron_offset
+    cdef int[::1] _activation
+    cdef readonly object _weights
+    cdef readonly object _changes
+    cdef readonly object _biases
+    cdef readonly object _outputs
+    cdef readonly object _deltas
+    cdef object _scratch            # room for one checked input and target
+    cdef double* _input_scratch
+    cdef double* _target_scratch
+    cdef long long _iterations
+    cdef bint _allocated
+    cdef cython.pymutex _lock
+
+    def _allocate(self, sizes, activations, double leaky_relu_alpha):
+        """Allocate zeroed buffers for layer ``sizes`` (checked by the caller)."""
+        cdef Py_ssize_t n_layers = len(sizes), l
+        if self._allocated:
+            raise RuntimeError("the network's buffers are already allocated")
+        self._sizes = np.asarray(sizes, dtype=np.intp)
+        self._weight_offset = np.zeros(n_layers + 1, dtype=np.intp)
+        self._neuron_offset = np.zeros(n_layers + 1, dtype=np.intp)
+        self._activation = np.zeros(n_layers, dtype=np.intc)
+        for l in range(n_layers):
+            self._neuron_offset[l + 1] = self._neuron_offset[l] + self._sizes[l]
+            if l > 0:
+                self._weight_offset[l + 1] = self._weight_offset[l] + self._sizes[l] * self._sizes[l - 1]
+                self._activation[l] = ACTIVATIONS[activations[l - 1]]
+            else:
+                self._weight_offset[1] = 0
+        n_weights = self._weight_offset[n_layers]
+        n_neurons = self._neuron_offset[n_layers]
+        self._weights = np.zeros(n_weights, dtype=np.float64)
+        self._changes = np.zeros(n_weights, dtype=np.float64)
+        self._biases = np.zeros(n_neurons, dtype=np.float64)
+        self._outputs = np.zeros(n_neurons, dtype=np.float64)
+        self._deltas = np.zeros(n_neurons, dtype=np.float64)
+        self.net.n_layers = n_layers
+        self.net.sizes = &self._sizes[0]
+        self.net.weight_offset = &self._weight_offset[0]
+        self.net.neuron_offset = &self._neuron_offset[0]
+        self.net.activation = &self._activation[0]
+        self.net.leaky_relu_alpha = leaky_relu_alpha
+        self.net.weights = _data(self._weights)
+        self.net.changes = _data(self._changes)
+        self.net.biases = _data(self._biases)
+        self.net.outputs = _data(self._outputs)
+        self.net.deltas = _data(self._deltas)
+        self._scratch = np.zeros(self._sizes[0] + self._sizes[n_layers - 1], dtype=np.float64)
+        self._input_scratch = _data(self._scratch)
+        self._target_scratch = self._input_scratch + self._sizes[0]
+        self._allocated = True
+
+    cdef int _check_ready(self) except -1:
+        if not self._allocated:
+            raise RuntimeError("the network is not initialised; build it with nncore.Network(sizes)")
+        return 0
+
+    # ------------------------------------------------------------ hyper-parameters
+
+    @property
+    def learning_rate(self):
+        """Step size of the weight updates (finite, >= 0; default 0.3)."""
+        return self.net.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self.net.learning_rate = check_rate("learning_rate", value)
+
+    @property
+    def momentum(self):
+        """Fraction of the previous weight change added to the next (finite, >= 0; default 0.1)."""
+        return self.net.momentum
+
+    @momentum.setter
+    def momentum(self, value):
+        self.net.momentum = check_rate("momentum", value)
+
+    @property
+    def iterations(self):
+        """Number of per-sample training steps taken so far."""
+        return self._iterations
+
+    @property
+    def leaky_relu_alpha(self):
+        """Slope of ``leaky_relu`` for negative inputs."""
+        return self.net.leaky_relu_alpha
+
+    # ------------------------------------------------------------ per-sample API
+
+    def train(self, input, target):
+        """Train on one sample: forward pass, deltas, weight update.
+
+        Parameters
+        ----------
+        input : sequence of float
+            ``sizes[0]`` finite values.
+        target : sequence of float
+            ``sizes[-1]`` finite values.
+
+        Returns
+        -------
+        float
+            The sample's error before the update, ``0.5 * sum((target - output)**2)``.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``input`` or ``target`` has the wrong length or type, or a value
+            that is not finite. The network is left unchanged.
+        nncore.DivergenceError
+            If the error of the step is not finite (training has diverged). The
+            weights are left as they were before the step.
+        """
+        self._check_ready()
+        _read_vector(input, self._input_scratch, self.net.sizes[0], "input")
+        _read_vector(target, self._target_scratch, self.net.sizes[self.net.n_layers - 1], "target")
+        cdef double error
+        with self._lock:
+            error = train_step(&self.net, self._input_scratch, self._target_scratch)
+            if isfinite(error):
+                self._iterations += 1
+        if not isfinite(error):
+            raise DivergenceError(
+                f"training diverged: the sample error is {error!r}; the weights were not updated "
+                f"(try a smaller learning_rate, now {self.net.learning_rate!r})")
+        return error
+
+    def activate(self, input):
+        """Set the outputs of the input layer (the tutorial's ``activate``).
+
+        Parameters
+        ----------
+        input : sequence of float
+            ``sizes[0]`` finite values.
+        """
+        self._check_ready()
+        _read_vector(input, self._input_scratch, self.net.sizes[0], "input")
+        with self._lock:
+            set_inputs(&self.net, self._input_scratch)
+
+    def run(self):
+        """Forward pass from the inputs set by :meth:`activate`.
+
+        Returns
+        -------
+        numpy.ndarray
+            The outputs of the last layer, shape ``(sizes[-1],)``.
+        """
+        self._check_ready()
+        cdef Py_ssize_t last = self.net.n_layers - 1
+        with self._lock:
+            forward(&self.net)
+            start = self.net.neuron_offset[last]
+            return self._outputs[start:start + self.net.sizes[last]].copy()
+
+    def _forward_rows(self, const double[:, ::1] rows not None):
+        """Outputs for each row of a checked ``(n, sizes[0])`` float64 array."""
+        self._check_ready()
+        cdef Py_ssize_t i, n = rows.shape[0], n_in = self.net.sizes[0]
+        cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
+        if rows.shape[1] != n_in:
+            raise ValueError(f"rows must have {n_in} columns, got {rows.shape[1]}")
+        result = np.empty((n, n_out), dtype=np.float64)
+        cdef double[:, ::1] out = result
+        cdef const double* last_outputs = self.net.outputs + self.net.neuron_offset[last]
+        if n == 0:
+            return result
+        with nogil, self._lock:
+            for i in range(n):
+                set_inputs(&self.net, &rows[i, 0])
+                forward(&self.net)
+                memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
+        return result
+
+    # ------------------------------------------------------------ state access for the Python layer
+
+    def _set_iterations(self, long long value):
+        self._iterations = value
+
+    def _read_parameters(self):
+        """Copies of the flat (weights, biases, changes) buffers, taken under the lock."""
+        self._check_ready()
+        with self._lock:
+            return self._weights.copy(), self._biases.copy(), self._changes.copy()
+
+    def _write_parameters(self, const double[::1] weights not None, const double[::1] biases not None,
+                          const double[::1] changes not None):
+        """Replace all parameters at once from checked flat float64 arrays."""
+        self._check_ready()
+        if (weights.shape[0] != self._weights.shape[0] or changes.shape[0] != self._changes.shape[0]
+                or biases.shape[0] != self._biases.shape[0]):
+            raise ValueError("parameter arrays do not match the network's layout")
+        with self._lock:
+            memcpy(self.net.weights, &weights[0], weights.shape[0] * sizeof(double))
+            memcpy(self.net.changes, &changes[0], changes.shape[0] * sizeof(double))
+            memcpy(self.net.biases, &biases[0], biases.shape[0] * sizeof(double))
+
+    def _all_finite(self):
+        """True when every weight, bias and momentum value is finite."""
+        return _sum_is_finite(self.net.weights, self._weights.shape[0]) and \
+            _sum_is_finite(self.net.changes, self._changes.shape[0]) and \
+            _sum_is_finite(self.net.biases, self._biases.shape[0])
+
+    def _fit_steps(self, FitSchedule schedule not None, long long budget):
+        """Run the compiled data-set loop for at most ``budget`` steps; see :class:`FitSchedule`."""
+        self._check_ready()
+        if schedule.n_inputs != self.net.sizes[0] or schedule.n_outputs != self.net.sizes[self.net.n_layers - 1]:
+            raise ValueError("the schedule's data does not fit this network")
+        cdef long long steps_before = schedule.state.steps
+        cdef int status
+        with nogil, self._lock:
+            status = run_schedule(&self.net, &schedule.state, budget)
+        self._iterations += schedule.state.steps - steps_before
+        return LOOP_STATUS[status]
+
+
+cdef class FitSchedule:
+    """The state of one ``fit`` call: data, sample order, counters and per-epoch errors.
+
+    The data arrays must be C-contiguous float64 and already checked (finite,
+    matching shapes); :meth:`nncore.Network.fit` prepares them.  The whole
+    state can be copied with :meth:`snapshot` and put back with
+    :meth:`restore`, which makes a stretch of training exactly repeatable.
+    """
+    cdef Schedule state
+    cdef readonly object inputs
+    cdef readonly object targets
+    cdef readonly object permutation
+    cdef readonly object epoch_errors
+    cdef readonly Py_ssize_t n_inputs
+    cdef readonly Py_ssize_t n_outputs
+
+    def __init__(self, inputs, targets, str order, uint64_t seed, long long max_steps,
+                 double error_threshold=-1.0, Py_ssize_t report_every=0):
+        cdef const double[:, ::1] x = inputs
+        cdef const double[:, ::1] y = targets
+        if x.shape[0] != y.shape[0] or x.shape[0] == 0:
+            raise ValueError("inputs and targets must have the same, non-zero number of rows")
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {sorted(ORDERS)}, got {order!r}")
+        if max_steps < 0 or report_every < 0:
+            raise ValueError("max_steps and report_every must be >= 0")
+        self.inputs = inputs
+        self.targets = targets
+        self.n_inputs = x.shape[1]
+        self.n_outputs = y.shape[1]
+        n = x.shape[0]
+        self.permutation = np.arange(n, dtype=np.intp)
+        self.epoch_errors = np.zeros(max(1, (max_steps + n - 1) // n), dtype=np.float64)
+        self.state.inputs = &x[0, 0]
+        self.state.targets = &y[0, 0]
+        self.state.n_samples = n
+        self.state.order = ORDERS[order]
+        self.state.rng = seed
+        cdef Py_ssize_t[::1] permutation_view = self.permutation
+        self.state.permutation = &permutation_view[0]
+        self.state.epoch_errors = _data(self.epoch_errors)
+        self.state.max_steps = max_steps
+        self.state.error_threshold = error_threshold
+        self.state.report_every = report_every
+
+    @property
+    def steps(self):
+        return self.state.steps
+
+    @property
+    def epochs(self):
+        """Epochs completed."""
+        return self.state.epochs
+
+    @property
+    def position(self):
+        """Steps into the current, unfinished epoch."""
+        return self.state.position
+
+    @property
+    def partial_epoch_error(self):
+        """Mean error of the steps of the unfinished epoch (nan when there are none)."""
+        if self.state.position == 0:
+            return float("nan")
+        return self.state.error_sum / self.state.position
+
+    @property
+    def n_samples(self):
+        return self.state.n_samples
+
+    @property
+    def report_every(self):
+        """Return to the caller after every this many completed epochs (0: never)."""
+        return self.state.report_every
+
+    @report_every.setter
+    def report_every(self, Py_ssize_t value):
+        if value < 0:
+            raise ValueError("report_every must be >= 0")
+        self.state.report_every = value
+
+    @property
+    def last_epoch_error(self):
+        """Mean error of the last completed epoch (nan before the first)."""
+        if self.state.epochs == 0:
+            return float("nan")
+        return self.state.epoch_errors[self.state.epochs - 1]
+
+    def snapshot(self):
+        """Counters, generator state and permutation, to hand back to :meth:`restore`."""
+        return (self.state.rng, self.state.steps, self.state.position, self.state.epochs,
+                self.state.error_sum, self.permutation.copy())
+
+    def restore(self, saved):
+        rng, steps, position, epochs, error_sum, permutation = saved
+        self.state.rng = rng
+        self.state.steps = steps
+        self.state.position = position
+        self.state.epochs = epochs
+        self.state.error_sum = error_sum
+        self.permutation[:] = permutation
+
+
+cdef double* _data(object array):
+    cdef double[::1] view = array
+    return &view[0]
+
+
+cdef bint _sum_is_finite(const double* values, Py_ssize_t n) noexcept nogil:
+    # A sum is finite only if every term is (or it overflowed: close enough to
+    # divergence to count as such).
+    cdef double total = 0.0
+    cdef Py_ssize_t i
+    for i in range(n):
+        total += values[i]
+    return isfinite(total)

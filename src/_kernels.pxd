@@ -1,0 +1,334 @@
+# cython: language_level=3
+"""The per-sample training step of a fully-connected network, as C-level kernels.
+
+Every function here trusts its input completely: shapes, offsets and
+finiteness are checked by the Python-facing code in ``_core.pyx`` before any
+of them runs.  They hold no Python objects, allocate nothing and run without
+the GIL.
+
+The parameters of a network with layer sizes ``n_0 .. n_L`` live in a few flat
+arrays described by :c:type:`Net`.  Neuron-indexed arrays (biases, outputs,
+deltas) share one index space: neuron ``j`` of layer ``l`` sits at
+``neuron_offset[l] + j`` (the input layer's slots of ``biases`` and ``deltas``
+are unused).  The weights of layer ``l`` form an ``n_l x n_(l-1)`` row-major
+block starting at ``weight_offset[l]``; row ``j`` holds the incoming
+connections of neuron ``j``.  ``changes`` (the momentum buffer) has the
+layout of ``weights``.
+
+Sums are accumulated in the same order as the pure-Python reference
+(``nncore.reference``): a neuron's input is ``bias + (((0 + w_0*o_0) + w_1*o_1)
++ ...)``, a hidden error is ``((0 + d_0*w_0j) + d_1*w_1j) + ...``.  Several rows
+are summed side by side, which breaks the dependency chain of a single
+accumulator without changing any individual sum.
+"""
+
+from libc.math cimport exp, tanh
+from libc.stdint cimport uint64_t
+
+cdef enum Activation:
+    SIGMOID = 0
+    TANH = 1
+    RELU = 2
+    LEAKY_RELU = 3
+
+cdef enum Order:
+    SEQUENTIAL = 0
+    SHUFFLE = 1
+    RANDOM = 2
+
+
+cdef struct Net:
+    Py_ssize_t n_layers            # layers including the input layer
+    const Py_ssize_t* sizes
+    const Py_ssize_t* weight_offset
+    const Py_ssize_t* neuron_offset
+    const int* activation          # per layer; entry 0 (input) unused
+    double leaky_relu_alpha
+    double learning_rate
+    double momentum
+    double* weights
+    double* changes
+    double* biases
+    double* outputs
+    double* deltas
+
+
+# ---------------------------------------------------------------- activations
+
+cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
+                                   double alpha) noexcept nogil:
+    cdef Py_ssize_t j
+    if activation == SIGMOID:
+        for j in range(n):
+            z[j] = 1.0 / (1.0 + exp(-z[j]))
+    elif activation == TANH:
+        for j in range(n):
+            z[j] = tanh(z[j])
+    elif activation == RELU:
+        for j in range(n):
+            z[j] = z[j] if z[j] > 0.0 else 0.0
+    else:
+        for j in range(n):
+            z[j] = z[j] if z[j] > 0.0 else alpha * z[j]
+
+
+cdef inline void scale_by_derivative(double* delta, const double* output, Py_ssize_t n,
+                                     int activation, double alpha) noexcept nogil:
+    """delta[j] = error[j] * f'(o[j]), with f' written in terms of the output."""
+    cdef Py_ssize_t j
+    if activation == SIGMOID:
+        for j in range(n):
+            delta[j] = delta[j] * output[j] * (1.0 - output[j])
+    elif activation == TANH:
+        for j in range(n):
+            delta[j] = (1.0 - output[j] * output[j]) * delta[j]
+    elif activation == RELU:
+        for j in range(n):
+            delta[j] = delta[j] if output[j] > 0.0 else 0.0
+    else:
+        for j in range(n):
+            delta[j] = delta[j] if output[j] > 0.0 else alpha * delta[j]
+
+
+# ---------------------------------------------------------------- step 1: forward
+
+cdef inline void weighted_sums(const double* weights, const double* biases,
+                               const double* inputs, double* sums,
+                               Py_ssize_t n_out, Py_ssize_t n_in) noexcept nogil:
+    """sums[j] = biases[j] + sum_k weights[j, k] * inputs[k], four rows at a time."""
+    cdef Py_ssize_t j = 0, k
+    cdef double s0, s1, s2, s3, x
+    cdef const double* r0
+    cdef const double* r1
+    cdef const double* r2
+    cdef const double* r3
+    while j + 4 <= n_out:
+        r0 = weights + j * n_in
+        r1 = r0 + n_in
+        r2 = r1 + n_in
+        r3 = r2 + n_in
+        s0 = 0.0; s1 = 0.0; s2 = 0.0; s3 = 0.0
+        for k in range(n_in):
+            x = inputs[k]
+            s0 = s0 + r0[k] * x
+            s1 = s1 + r1[k] * x
+            s2 = s2 + r2[k] * x
+            s3 = s3 + r3[k] * x
+        sums[j] = biases[j] + s0
+        sums[j + 1] = biases[j + 1] + s1
+        sums[j + 2] = biases[j + 2] + s2
+        sums[j + 3] = biases[j + 3] + s3
+        j += 4
+    while j < n_out:
+        r0 = weights + j * n_in
+        s0 = 0.0
+        for k in range(n_in):
+            s0 = s0 + r0[k] * inputs[k]
+        sums[j] = biases[j] + s0
+        j += 1
+
+
+cdef inline void forward(Net* net) noexcept nogil:
+    """Propagate ``outputs`` of the input layer (already set) to the output layer."""
+    cdef Py_ssize_t l, n_out, n_in
+    cdef double* out
+    for l in range(1, net.n_layers):
+        n_out = net.sizes[l]
+        n_in = net.sizes[l - 1]
+        out = net.outputs + net.neuron_offset[l]
+        weighted_sums(net.weights + net.weight_offset[l], net.biases + net.neuron_offset[l],
+                      net.outputs + net.neuron_offset[l - 1], out, n_out, n_in)
+        activate_in_place(out, n_out, net.activation[l], net.leaky_relu_alpha)
+
+
+# ---------------------------------------------------------------- step 2: deltas
+
+cdef inline double output_deltas(Net* net, const double* target) noexcept nogil:
+    """Deltas of the output layer; returns the sample error 0.5 * sum (t - o)^2."""
+    cdef Py_ssize_t last = net.n_layers - 1
+    cdef Py_ssize_t j, n = net.sizes[last]
+    cdef const double* out = net.outputs + net.neuron_offset[last]
+    cdef double* delta = net.deltas + net.neuron_offset[last]
+    cdef double error, sum_squares = 0.0
+    for j in range(n):
+        error = target[j] - out[j]
+        delta[j] = error
+        sum_squares = sum_squares + error * error
+    scale_by_derivative(delta, out, n, net.activation[last], net.leaky_relu_alpha)
+    return 0.5 * sum_squares
+
+
+cdef inline void hidden_deltas(Net* net, Py_ssize_t l) noexcept nogil:
+    """Deltas of hidden layer ``l`` from the deltas and weights of layer ``l + 1``."""
+    cdef Py_ssize_t j, k
+    cdef Py_ssize_t n = net.sizes[l]
+    cdef Py_ssize_t n_next = net.sizes[l + 1]
+    cdef double* delta = net.deltas + net.neuron_offset[l]
+    cdef const double* delta_next = net.deltas + net.neuron_offset[l + 1]
+    cdef const double* weights_next = net.weights + net.weight_offset[l + 1]
+    cdef const double* row
+    cdef double d
+    for j in range(n):
+        delta[j] = 0.0
+    # Row by row over the next layer's weights: contiguous reads, and each
+    # delta[j] still sums k = 0, 1, 2, ... in order.
+    for k in range(n_next):
+        d = delta_next[k]
+        row = weights_next + k * n
+        for j in range(n):
+            delta[j] = delta[j] + d * row[j]
+    scale_by_derivative(delta, net.outputs + net.neuron_offset[l], n,
+                        net.activation[l], net.leaky_relu_alpha)
+
+
+cdef inline double backward(Net* net, const double* target) noexcept nogil:
+    """All deltas, computed with the weights as they were before this step."""
+    cdef Py_ssize_t l
+    cdef double error = output_deltas(net, target)
+    for l in range(net.n_layers - 2, 0, -1):
+        hidden_deltas(net, l)
+    return error
+
+
+# ---------------------------------------------------------------- step 3: update
+
+cdef inline void update(Net* net) noexcept nogil:
+    """change = lr * delta * input + momentum * change; weight += change; bias += lr * delta."""
+    cdef Py_ssize_t l, j, k, n_out, n_in
+    cdef double lr = net.learning_rate, momentum = net.momentum, step, change
+    cdef double* w
+    cdef double* c
+    cdef const double* inputs
+    cdef const double* delta
+    cdef double* bias
+    for l in range(1, net.n_layers):
+        n_out = net.sizes[l]
+        n_in = net.sizes[l - 1]
+        inputs = net.outputs + net.neuron_offset[l - 1]
+        delta = net.deltas + net.neuron_offset[l]
+        bias = net.biases + net.neuron_offset[l]
+        for j in range(n_out):
+            step = lr * delta[j]
+            w = net.weights + net.weight_offset[l] + j * n_in
+            c = net.changes + net.weight_offset[l] + j * n_in
+            for k in range(n_in):
+                change = step * inputs[k] + momentum * c[k]
+                c[k] = change
+                w[k] = w[k] + change
+            bias[j] = bias[j] + step
+
+
+# ---------------------------------------------------------------- one sample
+
+cdef inline void set_inputs(Net* net, const double* x) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(net.sizes[0]):
+        net.outputs[k] = x[k]
+
+
+cdef inline double train_step(Net* net, const double* x, const double* target) noexcept nogil:
+    """One per-sample step. Returns the error before the update.
+
+    When that error is not finite the weights are left untouched and the
+    caller decides what to do (it is the earliest sign of divergence).
+    """
+    set_inputs(net, x)
+    forward(net)
+    cdef double error = backward(net, target)
+    if error - error == 0.0:        # finite (NaN and +-inf give NaN here)
+        update(net)
+    return error
+
+
+# ---------------------------------------------------------------- sample order
+
+cdef inline uint64_t splitmix64(uint64_t* state) noexcept nogil:
+    """A small, portable PRNG: the same stream on every platform."""
+    state[0] += <uint64_t>0x9E3779B97F4A7C15ULL
+    cdef uint64_t z = state[0]
+    z = (z ^ (z >> 30)) * <uint64_t>0xBF58476D1CE4E5B9ULL
+    z = (z ^ (z >> 27)) * <uint64_t>0x94D049BB133111EBULL
+    return z ^ (z >> 31)
+
+
+cdef inline Py_ssize_t random_index(uint64_t* state, Py_ssize_t n) noexcept nogil:
+    """floor(u * n) for u uniform in [0, 1) with 53 random bits, like Math.random()."""
+    cdef double u = <double>(splitmix64(state) >> 11) * (1.0 / 9007199254740992.0)
+    return <Py_ssize_t>(u * <double>n)
+
+
+cdef inline void shuffle(Py_ssize_t* items, Py_ssize_t n, uint64_t* state) noexcept nogil:
+    """Fisher-Yates, from the last item down."""
+    cdef Py_ssize_t i, j, tmp
+    for i in range(n - 1, 0, -1):
+        j = random_index(state, i + 1)
+        tmp = items[i]
+        items[i] = items[j]
+        items[j] = tmp
+
+
+# ---------------------------------------------------------------- the data-set loop
+
+cdef enum LoopStatus:
+    LOOP_BUDGET = 0        # the step budget of this call is used up
+    LOOP_DONE = 1          # the requested steps or epochs are done
+    LOOP_EPOCH_END = 2     # an epoch ended and the caller asked to hear of it
+    LOOP_THRESHOLD = 3     # an epoch's mean error fell below the threshold
+    LOOP_DIVERGED = 4      # a sample error was not finite (weights not updated)
+
+
+cdef struct Schedule:
+    const double* inputs           # n_samples x n_inputs, row-major
+    const double* targets          # n_samples x n_outputs, row-major
+    Py_ssize_t n_samples
+    int order
+    uint64_t rng
+    Py_ssize_t* permutation        # n_samples entries, used by SHUFFLE
+    double* epoch_errors           # one slot per epoch that may start
+    long long max_steps
+    long long steps                # steps taken so far in this fit
+    Py_ssize_t position            # steps into the current epoch
+    Py_ssize_t epochs              # epochs completed
+    double error_sum               # sum of sample errors in the current epoch
+    double error_threshold         # stop when an epoch's mean error is below
+    Py_ssize_t report_every        # return LOOP_EPOCH_END after every this many epochs (0: never)
+
+
+cdef inline Py_ssize_t next_sample(Schedule* s) noexcept nogil:
+    if s.order == RANDOM:
+        return random_index(&s.rng, s.n_samples)
+    if s.order == SHUFFLE:
+        if s.position == 0:
+            shuffle(s.permutation, s.n_samples, &s.rng)
+        return s.permutation[s.position]
+    return s.position
+
+
+cdef inline int run_schedule(Net* net, Schedule* s, long long budget) noexcept nogil:
+    """Train on samples drawn by ``s`` until the budget, the schedule or a stop rule ends it."""
+    cdef Py_ssize_t i
+    cdef Py_ssize_t n_in = net.sizes[0]
+    cdef Py_ssize_t n_out = net.sizes[net.n_layers - 1]
+    cdef double error, mean
+    while s.steps < s.max_steps:
+        if budget <= 0:
+            return LOOP_BUDGET
+        i = next_sample(s)
+        error = train_step(net, s.inputs + i * n_in, s.targets + i * n_out)
+        if not (error - error == 0.0):
+            return LOOP_DIVERGED
+        s.error_sum += error
+        s.position += 1
+        s.steps += 1
+        budget -= 1
+        if s.position == s.n_samples:
+            mean = s.error_sum / <double>s.n_samples
+            s.epoch_errors[s.epochs] = mean
+            s.epochs += 1
+            s.position = 0
+            s.error_sum = 0.0
+            if mean < s.error_threshold:
+                return LOOP_THRESHOLD
+            if s.report_every > 0 and s.epochs % s.report_every == 0:
+                return LOOP_EPOCH_END
+    return LOOP_DONE

@@ -1,0 +1,188 @@
+"""Every public entry point rejects bad input with a clear error and leaves the network unchanged."""
+
+import array
+import math
+
+import numpy as np
+import pytest
+
+import nncore
+
+NAN, INF = math.nan, math.inf
+
+
+@pytest.fixture
+def net():
+    network = nncore.Network([3, 4, 2], seed=0)
+    network.train([0.1, 0.2, 0.3], [0.0, 1.0])  # non-zero momentum state too
+    return network
+
+
+def unchanged(net, before):
+    return net.to_dict() == before
+
+
+BAD_VECTORS = [
+    ([0.1, 0.2], ValueError, "3 values, got 2"),
+    ([0.1, 0.2, 0.3, 0.4], ValueError, "3 values, got 4"),
+    ([], ValueError, "3 values, got 0"),
+    ([0.1, NAN, 0.3], ValueError, "finite"),
+    ((0.1, 0.2, INF), ValueError, "finite"),
+    (np.array([0.1, -INF, 0.3]), ValueError, "finite"),
+    (np.array([0.1, NAN, 0.3], dtype=np.float32), ValueError, "finite"),
+    (["a", 0.2, 0.3], TypeError, "real numbers, got str"),
+    ([0.1, None, 0.3], TypeError, "real numbers, got NoneType"),
+    ([True, 0.2, 0.3], TypeError, "real numbers, got bool"),
+    ([0.1, 1j, 0.3], TypeError, "real numbers"),
+    (np.zeros((1, 3)), ValueError, "1-D"),
+    (np.zeros(2), ValueError, "3 values, got 2"),
+    ("abc", TypeError, "real numbers"),
+    (None, TypeError, "real numbers"),
+    (5.0, ValueError, "1-D"),
+    ({"a": 1}, TypeError, "real numbers"),
+    (np.array(["1", "2", "3"]), TypeError, "real numbers"),
+    (array.array("f", [0.1, NAN, 0.3]), ValueError, "finite"),
+    ([[0.1], [0.2], [0.3]], ValueError, "1-D"),
+]
+
+
+@pytest.mark.parametrize("bad, error, message", BAD_VECTORS)
+def test_train_rejects_bad_input(net, bad, error, message):
+    before = net.to_dict()
+    with pytest.raises(error, match=message) as info:
+        net.train(bad, [0.0, 1.0])
+    assert "input" in str(info.value)
+    assert unchanged(net, before)
+
+
+@pytest.mark.parametrize("bad, error, message", [v for v in BAD_VECTORS[3:] if len(np.shape(v[0])) != 1 or np.shape(v[0])[0] != 2])
+def test_train_rejects_bad_target(net, bad, error, message):
+    before = net.to_dict()
+    target = bad if not isinstance(bad, list) or len(bad) != 3 else bad[:2]
+    with pytest.raises((ValueError, TypeError)) as info:
+        net.train([0.1, 0.2, 0.3], target)
+    assert "target" in str(info.value)
+    assert unchanged(net, before)
+
+
+def test_train_rejects_wrong_target_length(net):
+    before = net.to_dict()
+    with pytest.raises(ValueError, match="target must have 2 values, got 3"):
+        net.train([0.1, 0.2, 0.3], [0.0, 1.0, 0.5])
+    assert unchanged(net, before)
+
+
+@pytest.mark.parametrize("bad, error, message", BAD_VECTORS)
+def test_activate_and_predict_reject_bad_input(net, bad, error, message):
+    before = net.to_dict()
+    with pytest.raises(error, match=message):
+        net.activate(bad)
+    # numpy's conversion rules apply to predict: it reads [True, 0.2, 0.3] as numbers
+    if not (isinstance(bad, np.ndarray) and bad.ndim == 2) and not (isinstance(bad, list) and bad and isinstance(bad[0], (list, bool))):
+        with pytest.raises((ValueError, TypeError)):
+            net.predict(bad)
+    assert unchanged(net, before)
+
+
+def test_predict_rejects_wrong_width_and_dimensions(net):
+    with pytest.raises(ValueError, match="3 values per sample, got 2"):
+        net.predict(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="1-D .* or 2-D"):
+        net.predict(np.zeros((2, 2, 3)))
+    with pytest.raises(ValueError, match="finite"):
+        net.predict([[0, 0, 0], [0, NAN, 0]])
+
+
+GOOD_X = np.zeros((4, 3))
+GOOD_Y = np.zeros((4, 2))
+
+BAD_FITS = [
+    (dict(X=np.zeros((4, 2))), ValueError, "X must have 3 columns"),
+    (dict(Y=np.zeros((4, 3))), ValueError, "Y must have 2 columns"),
+    (dict(Y=np.zeros((5, 2))), ValueError, "same number of rows, got 4 and 5"),
+    (dict(X=np.zeros((0, 3)), Y=np.zeros((0, 2))), ValueError, "at least one sample"),
+    (dict(X=np.zeros(3)), ValueError, "X must be 2-D"),
+    (dict(Y=np.zeros(4)), ValueError, "Y must be 2-D"),
+    (dict(X=[[0, 0, 0], [0, 0]] * 2), ValueError, "rows of equal length"),
+    (dict(X=[[0, 0, NAN]] * 4), ValueError, "X must be finite"),
+    (dict(Y=[[0, INF]] * 4), ValueError, "Y must be finite"),
+    (dict(X=[["a", 0, 0]] * 4), TypeError, "X must contain real numbers"),
+    (dict(X=None), TypeError, "X must be an array"),
+    (dict(epochs=-1), ValueError, "epochs must be >= 0"),
+    (dict(epochs=2.5), TypeError, "epochs must be an integer"),
+    (dict(steps="10"), TypeError, "steps must be an integer"),
+    (dict(order="backwards"), ValueError, "order must be one of"),
+    (dict(seed=1.5), TypeError, "seed must be an integer"),
+    (dict(error_threshold=NAN), ValueError, "error_threshold must be a finite"),
+    (dict(callback=3), TypeError, "callback must be callable"),
+    (dict(callback_period=0), ValueError, "callback_period must be >= 1"),
+    (dict(timeout=-1.0), ValueError, "timeout must be a finite number >= 0"),
+]
+
+
+@pytest.mark.parametrize("arguments, error, message", BAD_FITS)
+def test_fit_rejects_bad_input(net, arguments, error, message):
+    before = net.to_dict()
+    call = {"X": GOOD_X, "Y": GOOD_Y, "epochs": 1, **arguments}
+    with pytest.raises(error, match=message):
+        net.fit(call.pop("X"), call.pop("Y"), **call)
+    assert unchanged(net, before)
+
+
+BAD_SIZES = [
+    ([2], ValueError, "at least 2 layers"),
+    ([], ValueError, "at least 2 layers"),
+    ([2, 0, 1], ValueError, r"sizes\[1\] must be at least 1 neuron, got 0"),
+    ([2, -3, 1], ValueError, r"sizes\[1\] must be at least 1"),
+    ([2, 2.5, 1], TypeError, r"sizes\[1\] must be an integer, got float"),
+    ([2, "3", 1], TypeError, r"sizes\[1\] must be an integer, got str"),
+    ([2, True, 1], TypeError, r"sizes\[1\] must be an integer, got bool"),
+    ("231", TypeError, "sequence of layer sizes"),
+    (3, TypeError, "sequence of layer sizes"),
+    (None, TypeError, "sequence of layer sizes"),
+]
+
+
+@pytest.mark.parametrize("sizes, error, message", BAD_SIZES)
+def test_constructor_rejects_bad_sizes(sizes, error, message):
+    with pytest.raises(error, match=message):
+        nncore.Network(sizes)
+
+
+@pytest.mark.parametrize("name", ["learning_rate", "momentum"])
+@pytest.mark.parametrize("value, error", [(-0.1, ValueError), (NAN, ValueError), (INF, ValueError),
+                                          ("0.3", TypeError), (None, TypeError), (True, TypeError)])
+def test_rates_are_checked_in_constructor_and_setter(net, name, value, error):
+    with pytest.raises(error, match=name):
+        nncore.Network([2, 1], **{name: value})
+    before = net.to_dict()
+    with pytest.raises(error, match=name):
+        setattr(net, name, value)
+    assert unchanged(net, before)
+
+
+def test_other_constructor_arguments_are_checked():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        nncore.Network([2, 1], activation="softmax")
+    with pytest.raises(ValueError, match="one name or 2 names"):
+        nncore.Network([2, 2, 1], activation=["relu"])
+    with pytest.raises(ValueError, match="init must be one of"):
+        nncore.Network([2, 1], init="zeros")
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        nncore.Network([2, 1], seed="x")
+    with pytest.raises(ValueError, match="leaky_relu_alpha must be finite"):
+        nncore.Network([2, 1], leaky_relu_alpha=NAN)
+
+
+def test_numpy_integer_sizes_and_rates_are_fine():
+    net = nncore.Network(np.array([2, 3, 1]), learning_rate=np.float32(0.5), momentum=np.int64(0))
+    assert net.sizes == (2, 3, 1)
+    assert net.learning_rate == 0.5 and net.momentum == 0.0
+
+
+def test_bare_core_refuses_to_run():
+    core = nncore._core.NetworkCore()
+    with pytest.raises(RuntimeError, match="not initialised"):
+        core.train([0.0], [0.0])
+    with pytest.raises(RuntimeError, match="not initialised"):
+        core.run()
