@@ -178,15 +178,17 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
                 if schedule.position == 0:
                     checkpoint = _Checkpoint(net, schedule)
                 chunk = budget if long_epochs else max(1, budget // n_samples) * n_samples
-                chunk_started = time.perf_counter()
+                chunk_started, steps_before = time.perf_counter(), schedule.steps
                 status = net._fit_steps(schedule, chunk)
                 now = time.perf_counter()
                 if status == "diverged" or not net._all_finite():
                     _roll_back_divergence(net, schedule, checkpoint)
-                budget = _adapt_budget(budget, now - chunk_started)
+                budget = _adapt_budget(budget, schedule.steps - steps_before, now - chunk_started)
                 if bar is not None:
                     bar.update(schedule.epochs - bar.n)
                     bar.set_postfix(error=f"{schedule.last_epoch_error:.6g}", refresh=False)
+                if status == "errors_full":
+                    schedule.flush_errors()
                 if status == "done":
                     break
                 if status == "error_threshold":
@@ -207,17 +209,21 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
     finally:
         if bar is not None:
             bar.close()
-    errors = schedule.epoch_errors[: schedule.epochs].copy()
+    errors = schedule.epoch_errors
     error = float(errors[-1]) if len(errors) else schedule.partial_epoch_error
     return FitResult(schedule.steps, schedule.epochs, error, errors, stop_reason, time.perf_counter() - started)
 
 
-def _adapt_budget(budget: int, seconds: float) -> int:
-    """Scale the step budget towards CHUNK_SECONDS of work, by at most 4x a time."""
-    if seconds <= 0.0:
-        return budget * 4
-    factor = min(4.0, max(0.25, CHUNK_SECONDS / seconds))
-    return max(1, int(budget * factor))
+def _adapt_budget(budget: int, steps: int, seconds: float) -> int:
+    """The step budget for about CHUNK_SECONDS of work, from the pace of the last chunk.
+
+    Changes by at most 4x a time, and only when the chunk was long enough to
+    time (a chunk cut short by an epoch end says little about the pace).
+    """
+    if steps <= 0 or seconds < CHUNK_SECONDS / 8:
+        return budget
+    target = steps * CHUNK_SECONDS / seconds
+    return max(1, int(min(4 * budget, max(budget / 4, target))))
 
 
 def _roll_back_divergence(net: Network, schedule: FitSchedule, checkpoint: _Checkpoint) -> None:

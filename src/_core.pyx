@@ -17,7 +17,7 @@ from libc.string cimport memcpy
 from _kernels cimport (
     Net, Schedule, forward, set_inputs, train_step, run_schedule,
     SIGMOID, TANH, RELU, LEAKY_RELU, SEQUENTIAL, SHUFFLE, RANDOM,
-    LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED,
+    LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 
 import numpy as np
@@ -29,8 +29,9 @@ ACTIVATIONS = {"sigmoid": SIGMOID, "tanh": TANH, "relu": RELU, "leaky_relu": LEA
 ORDERS = {"sequential": SEQUENTIAL, "shuffle": SHUFFLE, "random": RANDOM}
 LOOP_STATUS = {
     LOOP_BUDGET: "budget", LOOP_DONE: "done", LOOP_EPOCH_END: "epoch_end",
-    LOOP_THRESHOLD: "error_threshold", LOOP_DIVERGED: "diverged",
+    LOOP_THRESHOLD: "error_threshold", LOOP_DIVERGED: "diverged", LOOP_ERRORS_FULL: "errors_full",
 }
+EPOCH_ERRORS_CAPACITY = 16384  # epochs recorded between two returns to Python
 
 
 cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) except -1:
@@ -338,7 +339,8 @@ cdef class FitSchedule:
     cdef readonly object inputs
     cdef readonly object targets
     cdef readonly object permutation
-    cdef readonly object epoch_errors
+    cdef object _epoch_errors        # errors since the last flush (fixed size)
+    cdef list _flushed_errors       # earlier errors, as arrays
     cdef readonly Py_ssize_t n_inputs
     cdef readonly Py_ssize_t n_outputs
 
@@ -358,7 +360,9 @@ cdef class FitSchedule:
         self.n_outputs = y.shape[1]
         n = x.shape[0]
         self.permutation = np.arange(n, dtype=np.intp)
-        self.epoch_errors = np.zeros(max(1, (max_steps + n - 1) // n), dtype=np.float64)
+        self._epoch_errors = np.zeros(min(EPOCH_ERRORS_CAPACITY, max(1, (max_steps + n - 1) // n)),
+                                      dtype=np.float64)
+        self._flushed_errors = []
         self.state.inputs = &x[0, 0]
         self.state.targets = &y[0, 0]
         self.state.n_samples = n
@@ -366,7 +370,9 @@ cdef class FitSchedule:
         self.state.rng = seed
         cdef Py_ssize_t[::1] permutation_view = self.permutation
         self.state.permutation = &permutation_view[0]
-        self.state.epoch_errors = _data(self.epoch_errors)
+        self.state.epoch_errors = _data(self._epoch_errors)
+        self.state.epoch_errors_capacity = self._epoch_errors.shape[0]
+        self.state.last_epoch_error = float("nan")
         self.state.max_steps = max_steps
         self.state.error_threshold = error_threshold
         self.state.report_every = report_every
@@ -410,22 +416,43 @@ cdef class FitSchedule:
     @property
     def last_epoch_error(self):
         """Mean error of the last completed epoch (nan before the first)."""
-        if self.state.epochs == 0:
-            return float("nan")
-        return self.state.epoch_errors[self.state.epochs - 1]
+        return self.state.last_epoch_error
+
+    def flush_errors(self):
+        """Move the recorded epoch errors out of the fixed-size buffer the loop writes to."""
+        cdef Py_ssize_t count = self.state.epochs - self.state.epochs_flushed
+        if count > 0:
+            self._flushed_errors.append(self._epoch_errors[:count].copy())
+        self.state.epochs_flushed = self.state.epochs
+
+    @property
+    def epoch_errors(self):
+        """Mean error of every completed epoch, as a new array."""
+        self.flush_errors()
+        if not self._flushed_errors:
+            return np.zeros(0)
+        return np.concatenate(self._flushed_errors)
 
     def snapshot(self):
         """Counters, generator state and permutation, to hand back to :meth:`restore`."""
+        self.flush_errors()
         return (self.state.rng, self.state.steps, self.state.position, self.state.epochs,
-                self.state.error_sum, self.permutation.copy())
+                self.state.error_sum, self.state.last_epoch_error, self.permutation.copy(),
+                len(self._flushed_errors))
 
     def restore(self, saved):
-        rng, steps, position, epochs, error_sum, permutation = saved
+        """Return to a :meth:`snapshot`; the errors of later epochs are dropped."""
+        rng, steps, position, epochs, error_sum, last_error, permutation, n_flushed = saved
+        self.flush_errors()
+        kept = self._flushed_errors[:n_flushed]
+        self._flushed_errors[:] = kept
         self.state.rng = rng
         self.state.steps = steps
         self.state.position = position
         self.state.epochs = epochs
+        self.state.epochs_flushed = epochs
         self.state.error_sum = error_sum
+        self.state.last_epoch_error = last_error
         self.permutation[:] = permutation
 
 

@@ -288,6 +288,7 @@ cdef enum LoopStatus:
     LOOP_EPOCH_END = 2     # an epoch ended and the caller asked to hear of it
     LOOP_THRESHOLD = 3     # an epoch's mean error fell below the threshold
     LOOP_DIVERGED = 4      # a sample error was not finite (weights not updated)
+    LOOP_ERRORS_FULL = 5   # the buffer of epoch errors is full: the caller empties it
 
 
 cdef struct Schedule:
@@ -297,7 +298,10 @@ cdef struct Schedule:
     int order
     uint64_t rng
     Py_ssize_t* permutation        # n_samples entries, used by SHUFFLE
-    double* epoch_errors           # one slot per epoch that may start
+    double* epoch_errors           # mean error of the epochs completed since the last flush
+    Py_ssize_t epoch_errors_capacity
+    Py_ssize_t epochs_flushed      # epochs whose errors the caller has taken out
+    double last_epoch_error
     long long max_steps
     long long steps                # steps taken so far in this fit
     Py_ssize_t position            # steps into the current epoch
@@ -336,7 +340,8 @@ cdef inline int run_schedule(Net* net, Schedule* s, long long budget) noexcept n
         budget -= 1
         if s.position == s.n_samples:
             mean = s.error_sum / <double>s.n_samples
-            s.epoch_errors[s.epochs] = mean
+            s.epoch_errors[s.epochs - s.epochs_flushed] = mean
+            s.last_epoch_error = mean
             s.epochs += 1
             s.position = 0
             s.error_sum = 0.0
@@ -344,4 +349,6 @@ cdef inline int run_schedule(Net* net, Schedule* s, long long budget) noexcept n
                 return LOOP_THRESHOLD
             if s.report_every > 0 and s.epochs % s.report_every == 0:
                 return LOOP_EPOCH_END
+            if s.epochs - s.epochs_flushed == s.epoch_errors_capacity:
+                return LOOP_ERRORS_FULL
     return LOOP_DONE

@@ -1,0 +1,134 @@
+"""fit's training controls: limits, error threshold, callbacks, timeout, Ctrl+C, progress bar."""
+
+import os
+import signal
+import threading
+
+import numpy as np
+import pytest
+
+import nncore
+
+XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+XOR_Y = [0, 1, 1, 0]
+
+
+def xor_net(**options):
+    return nncore.Network([2, 3, 1], seed=1, **options)
+
+
+def test_epoch_limit_is_exact():
+    result = xor_net().fit(XOR_X, XOR_Y, epochs=1234, order="sequential")
+    assert (result.epochs, result.steps, result.stop_reason) == (1234, 4936, "epochs")
+    assert len(result.errors) == 1234
+
+
+def test_step_limit_is_exact_mid_epoch():
+    net = xor_net()
+    result = net.fit(XOR_X, XOR_Y, steps=4937, order="shuffle", seed=0)
+    assert (result.steps, result.epochs, result.stop_reason) == (4937, 1234, "steps")
+    assert net.iterations == 4937
+
+
+def test_callback_period_20_over_100_epochs_fires_5_times():
+    calls = []
+    result = xor_net().fit(XOR_X, XOR_Y, epochs=100, callback=calls.append, callback_period=20)
+    assert [info.epoch for info in calls] == [20, 40, 60, 80, 100]
+    assert [info.steps for info in calls] == [80, 160, 240, 320, 400]
+    np.testing.assert_array_equal([info.error for info in calls], result.errors[19::20])
+    assert all(b.elapsed >= a.elapsed >= 0 for a, b in zip(calls, calls[1:]))
+    assert result.stop_reason == "epochs"
+
+
+def test_callback_does_not_change_the_training():
+    plain, watched = xor_net(), xor_net()
+    plain.fit(XOR_X, XOR_Y, epochs=50, seed=3)
+    watched.fit(XOR_X, XOR_Y, epochs=50, seed=3, callback=lambda info: None, callback_period=7)
+    assert plain.to_dict() == watched.to_dict()
+
+
+def test_callback_returning_false_stops():
+    net = xor_net()
+    result = net.fit(XOR_X, XOR_Y, epochs=1000, callback=lambda info: info.epoch < 30, callback_period=10)
+    assert (result.stop_reason, result.epochs, net.iterations) == ("callback", 30, 120)
+
+
+def test_error_threshold_stops_below_it():
+    net = nncore.Network([2, 10, 10, 1], seed=0)
+    result = net.fit(XOR_X, XOR_Y, epochs=20000, error_threshold=0.2, order="sequential")
+    assert result.stop_reason == "error_threshold"
+    assert result.error < 0.2
+    assert np.all(result.errors[:-1] >= 0.2)
+    assert result.epochs < 20000
+
+
+def test_larger_learning_rate_reaches_the_threshold_in_fewer_epochs():
+    epochs = {}
+    for rate in (0.1, 0.6):
+        net = nncore.Network([2, 10, 10, 1], learning_rate=rate, seed=0)
+        result = net.fit(XOR_X, XOR_Y, epochs=100000, error_threshold=0.005, order="sequential")
+        assert result.stop_reason == "error_threshold"
+        epochs[rate] = result.epochs
+    assert epochs[0.6] < epochs[0.1]
+
+
+def test_timeout_stops_training():
+    net = xor_net()
+    result = net.fit(XOR_X, XOR_Y, steps=10**12, timeout=0.1, seed=0)
+    assert result.stop_reason == "timeout"
+    assert 0 < result.steps < 10**12
+    assert result.elapsed >= 0.1
+    assert net.iterations == result.steps
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
+def test_ctrl_c_stops_fit_after_a_completed_step():
+    start = xor_net()
+    net = nncore.Network.from_dict(start.to_dict())
+    previous_handler = signal.getsignal(signal.SIGINT)
+    main = threading.main_thread().ident
+    timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))
+    timer.start()
+    try:
+        result = net.fit(XOR_X, XOR_Y, steps=10**12, timeout=60, order="random", seed=5)
+    finally:
+        timer.cancel()
+    assert result.stop_reason == "interrupt" and result.interrupted
+    assert signal.getsignal(signal.SIGINT) is previous_handler
+    # The network holds exactly the state after its last completed step ...
+    replay = nncore.Network.from_dict(start.to_dict())
+    replay.fit(XOR_X, XOR_Y, steps=result.steps, order="random", seed=5)
+    assert net.to_dict() == replay.to_dict()
+    # ... and remains usable.
+    assert np.isfinite(net.train([0, 1], [1]))
+
+
+def test_ctrl_c_outside_fit_still_raises_keyboard_interrupt():
+    xor_net().fit(XOR_X, XOR_Y, epochs=2)
+    with pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10**8):  # the handler runs between bytecodes
+            pass
+
+
+def test_progress_bar_on_stderr(capsys):
+    pytest.importorskip("tqdm")
+    xor_net().fit(XOR_X, XOR_Y, epochs=3000, progress=True)
+    err = capsys.readouterr().err
+    assert "epoch" in err and "3000" in err
+
+
+def test_fit_from_another_thread_releases_the_gil():
+    # While a long fit runs on a worker thread, the main thread keeps running Python.
+    net = nncore.Network([20, 200, 200, 5], seed=0)
+    X = np.random.default_rng(0).random((50, 20))
+    Y = np.random.default_rng(1).random((50, 5))
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (net.fit(X, Y, epochs=20), done.set()))
+    counter = 0
+    worker.start()
+    while not done.is_set():
+        counter += 1
+    worker.join()
+    assert net.iterations == 1000
+    assert counter > 1000
