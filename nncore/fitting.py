@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from nncore.network import Network
 
 CHUNK_SECONDS = 0.02
+FIRST_CHUNK_WORK = 3e6  # multiply-adds in the first chunk, before its pace is known
 STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt")
 
 
@@ -164,7 +165,7 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
     n_samples = len(inputs)
     max_steps, done_reason = _plan_steps(n_samples, epochs, steps)
     work_per_step = sum(a * b for a, b in zip(net.sizes, net.sizes[1:])) + sum(net.sizes)
-    budget = max(1, int(3e6 / work_per_step))        # ~10-20 ms to begin with; adapted below
+    budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
     long_epochs = n_samples > budget
     schedule = FitSchedule(inputs, targets, order, int(seed) % 2**64, max_steps, threshold,
                            1 if long_epochs else (callback_period if callback else 0))

@@ -50,3 +50,20 @@ def test_train_does_not_update_on_a_non_finite_error():
 
 def test_divergence_error_is_a_floating_point_error():
     assert issubclass(nncore.DivergenceError, FloatingPointError)
+
+
+def test_fit_with_long_epochs_restores_the_start_of_the_failing_epoch(monkeypatch):
+    # Make every epoch longer than a compiled chunk, as with large data sets.
+    from nncore import fitting
+    monkeypatch.setattr(fitting, "FIRST_CHUNK_WORK", 500.0)
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((20, 3)) * 10, rng.random((20, 2)) * 10
+    net = exploding_network()
+    with pytest.raises(nncore.DivergenceError) as info:
+        net.fit(X, Y, epochs=1000, order="random", seed=2)
+    failing_epoch = int(re.search(r"epoch (\d+)", str(info.value)).group(1))
+    assert failing_epoch > 1
+    monkeypatch.undo()
+    replay = exploding_network()
+    replay.fit(X, Y, epochs=failing_epoch - 1, order="random", seed=2)
+    assert replay.to_dict() == net.to_dict()

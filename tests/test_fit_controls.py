@@ -132,3 +132,17 @@ def test_fit_from_another_thread_releases_the_gil():
     worker.join()
     assert net.iterations == 1000
     assert counter > 1000
+
+
+def test_controls_work_when_epochs_span_several_chunks(monkeypatch):
+    from nncore import fitting
+    monkeypatch.setattr(fitting, "FIRST_CHUNK_WORK", 50.0)  # a chunk of a few steps
+    calls = []
+    net = xor_net()
+    result = net.fit(XOR_X * 10, XOR_Y * 10, epochs=30, callback=calls.append, callback_period=4, seed=1)
+    assert [info.epoch for info in calls] == [4, 8, 12, 16, 20, 24, 28]
+    assert (result.epochs, result.steps) == (30, 1200)
+    monkeypatch.undo()
+    same = xor_net()
+    same.fit(XOR_X * 10, XOR_Y * 10, epochs=30, seed=1)
+    assert same.to_dict() == net.to_dict()
