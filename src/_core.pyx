@@ -9,6 +9,7 @@ runs; the kernels themselves trust their input.
 """
 
 cimport cython
+from cpython.float cimport PyFloat_AS_DOUBLE
 from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
 from libc.math cimport isfinite
 from libc.stdint cimport uint64_t
@@ -34,38 +35,51 @@ LOOP_STATUS = {
 EPOCH_ERRORS_CAPACITY = 16384  # epochs recorded between two returns to Python
 
 
+cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t n, str name) except -1:
+    """Store ``item`` (item ``k`` of a sequence) in ``out[0]`` if it is a finite real number."""
+    cdef double v
+    if type(item) is float:
+        v = PyFloat_AS_DOUBLE(item)
+    elif isinstance(item, (list, tuple, np.ndarray)):
+        raise ValueError(f"{name} must be 1-D: one sample of {n} numbers, got a nested sequence at index {k}")
+    elif isinstance(item, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
+    else:
+        try:
+            v = float(item)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}") from None
+    if not isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v!r} at index {k}")
+    out[0] = v
+    return 0
+
+
 cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) except -1:
-    """Copy a 1-D sequence of ``n`` finite reals into ``dest``, or raise.
+    """Copy a 1-D sequence of ``n`` finite reals into ``dest`` (scratch space), or raise.
 
     Fast paths: a list or tuple of numbers, and any C-contiguous float64 buffer
     (a numpy array, array.array('d'), ...).  Anything else goes through
-    ``numpy.asarray``.  ``dest`` is written only once everything is checked.
+    ``numpy.asarray``.  On error ``dest`` may hold part of the values.
     """
     cdef Py_ssize_t k
-    cdef double v
     cdef Py_buffer view
     cdef const double* data
-    if type(values) is list or type(values) is tuple:
-        if len(values) != n:
-            raise ValueError(f"{name} must have {n} values, got {len(values)}")
+    cdef list as_list
+    cdef tuple as_tuple
+    if type(values) is list:
+        as_list = <list>values
+        if len(as_list) != n:
+            raise ValueError(f"{name} must have {n} values, got {len(as_list)}")
         for k in range(n):
-            item = values[k]
-            if type(item) is float:
-                v = <double>item
-            elif isinstance(item, (list, tuple, np.ndarray)):
-                raise ValueError(f"{name} must be 1-D: one sample of {n} numbers, got a nested sequence at index {k}")
-            elif isinstance(item, (bool, np.bool_, str, bytes)):
-                raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
-            else:
-                try:
-                    v = float(item)
-                except (TypeError, ValueError):
-                    raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}") from None
-            if not isfinite(v):
-                raise ValueError(f"{name} must be finite, got {v!r} at index {k}")
-        # second pass only once every value is known to be good
+            _read_number(as_list[k], dest + k, k, n, name)
+        return 0
+    if type(values) is tuple:
+        as_tuple = <tuple>values
+        if len(as_tuple) != n:
+            raise ValueError(f"{name} must have {n} values, got {len(as_tuple)}")
         for k in range(n):
-            dest[k] = <double>values[k]
+            _read_number(as_tuple[k], dest + k, k, n, name)
         return 0
     if _get_float64_vector(values, &view):
         try:
