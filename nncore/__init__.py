@@ -6,8 +6,33 @@
 """
 
 from nncore._version import __version__
+from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
 from nncore.fitting import FitProgress, FitResult
 from nncore.network import Network
 
-__all__ = ["DivergenceError", "FitProgress", "FitResult", "Network", "__version__"]
+
+def load(path):
+    """Read a network written by :meth:`Network.save`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ValueError
+        If the file does not hold a valid network (the message names the file
+        and the bad field).
+    """
+    from nncore import files
+
+    return files.load(path, Network)
+
+
+__all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",
+           "__version__", "load"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from nncore import initializers, serialization
+from nncore import datasets, initializers, serialization
 from nncore._checks import as_float_array, check_rate, describe
 from nncore._core import NetworkCore
 
@@ -69,6 +70,8 @@ class Network(NetworkCore):
         self._sizes = checked_sizes
         self._activations = activations
         self._operation_lock = threading.RLock()
+        self._input_names: tuple[str, ...] | None = None
+        self._output_names: tuple[str, ...] | None = None
         self._allocate(checked_sizes, activations, alpha)
         self.learning_rate, self.momentum = rates
         parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
@@ -100,6 +103,42 @@ class Network(NetworkCore):
     def changes(self) -> list[np.ndarray]:
         """Copies of the momentum buffers (each weight's last change), shaped like :attr:`weights`."""
         return [c for _, _, c in self._get_layers()]
+
+    @property
+    def input_names(self) -> tuple[str, ...] | None:
+        """Names of the inputs, in column order, or None.
+
+        Set by the first :meth:`fit` on named data (brain.js style: names in the
+        order first seen), or directly; named inputs are read through them.
+        """
+        return self._input_names
+
+    @input_names.setter
+    def input_names(self, names: Sequence[str] | None) -> None:
+        self._input_names = datasets.check_names(names, self._sizes[0], "input")
+
+    @property
+    def output_names(self) -> tuple[str, ...] | None:
+        """Names of the outputs, in column order, or None (see :attr:`input_names`)."""
+        return self._output_names
+
+    @output_names.setter
+    def output_names(self, names: Sequence[str] | None) -> None:
+        self._output_names = datasets.check_names(names, self._sizes[-1], "output")
+
+    @property
+    def layers(self):
+        """The tutorial's object model as live views: ``net.layers[l].neurons[j]``.
+
+        Layer 0 is the input layer (its neurons only have an ``output``); the
+        neurons of the others have ``bias``, ``output``, ``delta`` and
+        ``input_connections`` (each with ``weight`` and ``change``). Reads are
+        live and writes (``bias``, ``weight``, ``change``, input ``output``)
+        change the network; see :mod:`nncore.views`.
+        """
+        from nncore.views import Layers
+
+        return Layers(self)
 
     def _get_layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         weights, biases, changes = self._read_parameters()
@@ -139,14 +178,18 @@ class Network(NetworkCore):
 
         Parameters
         ----------
-        inputs : array_like
-            One sample of shape ``(sizes[0],)`` or many of shape ``(n_samples, sizes[0])``.
+        inputs : array_like or dict
+            One sample of shape ``(sizes[0],)`` or many of shape ``(n_samples, sizes[0])``;
+            or one sample as ``{name: value}`` when the network has :attr:`input_names`
+            (missing names are 0).
 
         Returns
         -------
         numpy.ndarray
             Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many.
         """
+        if isinstance(inputs, Mapping):
+            inputs = datasets.named_input(self, inputs)
         array = np.asarray(inputs) if not isinstance(inputs, (str, bytes)) else inputs
         ndim = getattr(array, "ndim", 0)
         if ndim not in (1, 2):
@@ -161,12 +204,69 @@ class Network(NetworkCore):
             return self._forward_rows(rows.reshape(1, -1))[0]
         return self._forward_rows(rows)
 
+    def likely(self, input: Any) -> str | int:
+        """The strongest output for one sample, as brain.js's ``likely``.
+
+        Parameters
+        ----------
+        input : array_like or dict
+            One sample, as for :meth:`predict`.
+
+        Returns
+        -------
+        str or int
+            The name of the largest output (the first of equal ones), or its
+            index when the network has no :attr:`output_names`.
+        """
+        return datasets.likely(self, input)
+
+    def evaluate(self, X: Any, Y: Any = None, *, threshold: float = 0.5):
+        """Error, accuracy, misclassified samples and, with one output, confusion counts.
+
+        Parameters
+        ----------
+        X : array_like or list of dict
+            Inputs, one row per sample; or, with ``Y`` left out, brain.js-style
+            samples ``{"input": ..., "output": ...}`` (see :meth:`fit`).
+        Y : array_like, optional
+            Targets, one row per sample (1-D with one output).
+        threshold : float, default 0.5
+            With one output, values above it are class 1, the others class 0
+            (outputs and targets alike). With several outputs the largest
+            value is the class, and ``threshold`` is not used.
+
+        Returns
+        -------
+        nncore.Evaluation
+            ``error`` (mean of ``0.5 * sum((target - output)**2)``), ``accuracy``,
+            ``misclasses``; with one output also ``true_positives``,
+            ``true_negatives``, ``false_positives``, ``false_negatives``,
+            ``precision`` and ``recall``.
+
+        Examples
+        --------
+        >>> import nncore
+        >>> net = nncore.Network([2, 10, 10, 1], seed=0)
+        >>> X, Y = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]
+        >>> net.evaluate(X, Y).accuracy < 1.0
+        True
+        >>> _ = net.fit(X, Y, steps=20000, order="random", seed=0)
+        >>> result = net.evaluate(X, Y)
+        >>> result.accuracy, result.true_positives, result.false_positives
+        (1.0, 2, 0)
+        """
+        from nncore.evaluation import evaluate
+
+        return evaluate(self, X, Y, threshold=threshold)
+
+    test = evaluate  # brain.js's name
+
     # ------------------------------------------------------------ training
 
     def fit(
         self,
         X: Any,
-        Y: Any,
+        Y: Any = None,
         *,
         epochs: int | None = None,
         steps: int | None = None,
@@ -182,9 +282,13 @@ class Network(NetworkCore):
 
         Parameters
         ----------
-        X : array_like, shape (n_samples, sizes[0])
-            Inputs, one row per sample.
-        Y : array_like, shape (n_samples, sizes[-1])
+        X : array_like, shape (n_samples, sizes[0]), or list of dict
+            Inputs, one row per sample. Or, with ``Y`` left out, brain.js-style
+            samples ``{"input": ..., "output": ...}``, each side a sequence or a
+            dict of named values (missing names are 0); the names become
+            :attr:`input_names` and :attr:`output_names` (in the order first seen)
+            unless the network already has names.
+        Y : array_like, shape (n_samples, sizes[-1]), optional
             Targets; 1-D is accepted when the network has one output.
         epochs : int, optional
             Passes over the data.
@@ -224,9 +328,18 @@ class Network(NetworkCore):
         from nncore.fitting import fit
 
         with self._operation_lock:
-            return fit(self, X, Y, epochs=epochs, steps=steps, order=order, seed=seed,
-                       error_threshold=error_threshold, callback=callback,
-                       callback_period=callback_period, progress=progress, timeout=timeout)
+            data = datasets.resolve(self, X, Y, learn_names=True)
+            names_before, iterations_before = (self._input_names, self._output_names), self.iterations
+            self._input_names = data.input_names or self._input_names
+            self._output_names = data.output_names or self._output_names
+            try:
+                return fit(self, data.inputs, data.targets, epochs=epochs, steps=steps, order=order,
+                           seed=seed, error_threshold=error_threshold, callback=callback,
+                           callback_period=callback_period, progress=progress, timeout=timeout)
+            except BaseException:
+                if self.iterations == iterations_before:  # nothing learned: forget the names too
+                    self._input_names, self._output_names = names_before
+                raise
 
     # ------------------------------------------------------------ saving and loading
 
@@ -244,6 +357,7 @@ class Network(NetworkCore):
             return serialization.make_dict(
                 self._sizes, self._activations, self.learning_rate, self.momentum,
                 self.iterations, layers, self.leaky_relu_alpha,
+                input_names=self._input_names, output_names=self._output_names,
             )
 
     @classmethod
@@ -260,6 +374,7 @@ class Network(NetworkCore):
                   activation=state.activations, leaky_relu_alpha=state.leaky_relu_alpha, seed=0)
         net._set_layers(state.layers)
         net._set_iterations(state.iterations)
+        net._input_names, net._output_names = state.input_names, state.output_names
         return net
 
     def to_json(self, **kwargs: Any) -> str:
@@ -276,6 +391,29 @@ class Network(NetworkCore):
         except json.JSONDecodeError as error:
             raise ValueError(f"network data is not valid JSON: {error}") from None
         return cls.from_dict(data)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the network to a JSON file (:meth:`to_json`), atomically.
+
+        The file is written under a temporary name in the same directory,
+        flushed to disk and renamed over ``path``: a failure (a full disk, a
+        crash) leaves the previous file intact, never a half-written one.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+        """
+        from nncore import files
+
+        with self._operation_lock:
+            files.save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Network:
+        """Read a network written by :meth:`save` (same as :func:`nncore.load`)."""
+        from nncore import files
+
+        return files.load(path, cls)
 
     def __reduce__(self):
         return (type(self).from_dict, (self.to_dict(),))

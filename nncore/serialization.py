@@ -10,6 +10,8 @@ A network becomes a JSON-compatible dictionary::
 (the momentum buffer, optional on input) of shape ``(n_l, n_(l-1))``.
 ``activation`` is one name, or a list with one name per non-input layer.
 ``leaky_relu_alpha`` is written when a layer uses ``leaky_relu``.
+``input_names`` and ``output_names`` (optional: the lookup tables of a network
+trained on named data, one name per input or output) are written when set.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nncore._checks import check_count, check_rate, describe, is_real_number
+from nncore.datasets import check_names
 
 FORMAT = "nncore"
 VERSION = 1
@@ -78,6 +81,8 @@ def make_dict(
     iterations: int,
     layers: list[dict],
     leaky_relu_alpha: float,
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
 ) -> dict:
     """Assemble a version-1 dictionary from plain Python values."""
     names = set(activations)
@@ -93,6 +98,10 @@ def make_dict(
     }
     if "leaky_relu" in names:
         data["leaky_relu_alpha"] = leaky_relu_alpha
+    if input_names is not None:
+        data["input_names"] = list(input_names)
+    if output_names is not None:
+        data["output_names"] = list(output_names)
     return data
 
 
@@ -107,6 +116,8 @@ class State:
     iterations: int
     leaky_relu_alpha: float
     layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (weights, biases, changes)
+    input_names: tuple[str, ...] | None = None
+    output_names: tuple[str, ...] | None = None
 
 
 def _field(data: dict, key: str, where: str = "") -> object:
@@ -156,6 +167,8 @@ def read_dict(data: object) -> State:
         momentum = check_rate("momentum", _field(data, "momentum"))
         iterations = check_count("iterations", _field(data, "iterations"), minimum=0)
         alpha = check_alpha(data.get("leaky_relu_alpha", DEFAULT_LEAKY_RELU_ALPHA))
+        input_names = check_names(data.get("input_names"), sizes[0], "input")
+        output_names = check_names(data.get("output_names"), sizes[-1], "output")
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     layers_data = _field(data, "layers")
@@ -175,4 +188,5 @@ def read_dict(data: object) -> State:
         else:
             changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in))
         layers.append((weights, biases, changes))
-    return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers)
+    return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
+                 input_names, output_names)
