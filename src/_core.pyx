@@ -302,7 +302,8 @@ cdef class NetworkCore:
     # ------------------------------------------------------------ state access for the Python layer
 
     def _set_iterations(self, long long value):
-        self._iterations = value
+        with self._lock:
+            self._iterations = value
 
     def _read_parameters(self):
         """Copies of the flat (weights, biases, changes) buffers, taken under the lock."""
@@ -333,11 +334,12 @@ cdef class NetworkCore:
         self._check_ready()
         if schedule.n_inputs != self.net.sizes[0] or schedule.n_outputs != self.net.sizes[self.net.n_layers - 1]:
             raise ValueError("the schedule's data does not fit this network")
-        cdef long long steps_before = schedule.state.steps
+        cdef long long steps_before
         cdef int status
         with nogil, self._lock:
+            steps_before = schedule.state.steps
             status = run_schedule(&self.net, &schedule.state, budget)
-        self._iterations += schedule.state.steps - steps_before
+            self._iterations += schedule.state.steps - steps_before
         return LOOP_STATUS[status]
 
 
