@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import datasets, initializers, serialization
+from nncore import batched, datasets, initializers, serialization
 from nncore._checks import as_float_array, check_rate, describe
 from nncore._core import NetworkCore
 
@@ -187,6 +187,11 @@ class Network(NetworkCore):
         -------
         numpy.ndarray
             Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many.
+
+        Notes
+        -----
+        Large batches go through numpy matrix products (see :mod:`nncore.batched`),
+        which agree with the per-sample forward pass to rounding.
         """
         if isinstance(inputs, Mapping):
             inputs = datasets.named_input(self, inputs)
@@ -202,6 +207,9 @@ class Network(NetworkCore):
             raise ValueError(f"inputs must have {self._sizes[0]} values per sample, got {rows.shape[-1]}")
         if ndim == 1:
             return self._forward_rows(rows.reshape(1, -1))[0]
+        if rows.shape[0] * sum(a * b for a, b in zip(self._sizes, self._sizes[1:])) >= batched.MIN_WORK:
+            layers = [(w, b) for w, b, _ in self._get_layers()]
+            return batched.forward_matrix(layers, self._activations, self.leaky_relu_alpha, rows)
         return self._forward_rows(rows)
 
     def likely(self, input: Any) -> str | int:
