@@ -57,7 +57,7 @@ class FitResult:
     error: float
     """Mean error of the last completed epoch (of the steps taken, if no epoch completed)."""
     errors: np.ndarray = field(repr=False)
-    """Mean error of every completed epoch: the loss curve."""
+    """Mean error of every completed epoch: the loss curve (empty with ``keep_errors=False``)."""
     stop_reason: str
     """One of "epochs", "steps", "error_threshold", "timeout", "callback", "interrupt"."""
     elapsed: float
@@ -143,7 +143,7 @@ class _Checkpoint:
 
 def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, order: str,
         seed: int | None, error_threshold: float | None, callback: Callable[[FitProgress], object] | None,
-        callback_period: int, progress: bool, timeout: float | None) -> FitResult:
+        callback_period: int, progress: bool, timeout: float | None, keep_errors: bool = True) -> FitResult:
     """See :meth:`nncore.Network.fit`."""
     inputs, targets = prepare_data(net, X, Y)
     epochs = _optional_count("epochs", epochs)
@@ -168,7 +168,7 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
     budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
     long_epochs = n_samples > budget
     schedule = FitSchedule(inputs, targets, order, int(seed) % 2**64, max_steps, threshold,
-                           1 if long_epochs else (callback_period if callback else 0))
+                           1 if long_epochs else (callback_period if callback else 0), bool(keep_errors))
 
     stop_reason = done_reason
     started = time.perf_counter()
@@ -211,7 +211,7 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
         if bar is not None:
             bar.close()
     errors = schedule.epoch_errors
-    error = float(errors[-1]) if len(errors) else schedule.partial_epoch_error
+    error = schedule.last_epoch_error if schedule.epochs else schedule.partial_epoch_error
     return FitResult(schedule.steps, schedule.epochs, error, errors, stop_reason, time.perf_counter() - started)
 
 

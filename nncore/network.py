@@ -285,6 +285,7 @@ class Network(NetworkCore):
         callback_period: int = 10,
         progress: bool = False,
         timeout: float | None = None,
+        keep_errors: bool = True,
     ):
         """Train on a data set with the compiled loop, one sample at a time.
 
@@ -320,6 +321,10 @@ class Network(NetworkCore):
             Show a progress bar on stderr (needs ``tqdm``).
         timeout : float, optional
             Stop after about this many seconds.
+        keep_errors : bool, default True
+            Keep every epoch's mean error in ``result.errors`` (8 bytes an
+            epoch). With False, memory use does not grow with the length of
+            training at all.
 
         Returns
         -------
@@ -343,7 +348,8 @@ class Network(NetworkCore):
             try:
                 return fit(self, data.inputs, data.targets, epochs=epochs, steps=steps, order=order,
                            seed=seed, error_threshold=error_threshold, callback=callback,
-                           callback_period=callback_period, progress=progress, timeout=timeout)
+                           callback_period=callback_period, progress=progress, timeout=timeout,
+                           keep_errors=keep_errors)
             except BaseException:
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before

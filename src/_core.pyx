@@ -357,11 +357,12 @@ cdef class FitSchedule:
     cdef readonly object permutation
     cdef object _epoch_errors        # errors since the last flush (fixed size)
     cdef list _flushed_errors       # earlier errors, as arrays
+    cdef bint _keep_errors
     cdef readonly Py_ssize_t n_inputs
     cdef readonly Py_ssize_t n_outputs
 
     def __init__(self, inputs, targets, str order, uint64_t seed, long long max_steps,
-                 double error_threshold=-1.0, Py_ssize_t report_every=0):
+                 double error_threshold=-1.0, Py_ssize_t report_every=0, bint keep_errors=True):
         cdef const double[:, ::1] x = inputs
         cdef const double[:, ::1] y = targets
         if x.shape[0] != y.shape[0] or x.shape[0] == 0:
@@ -379,6 +380,7 @@ cdef class FitSchedule:
         self._epoch_errors = np.zeros(min(EPOCH_ERRORS_CAPACITY, max(1, (max_steps + n - 1) // n)),
                                       dtype=np.float64)
         self._flushed_errors = []
+        self._keep_errors = keep_errors
         self.state.inputs = &x[0, 0]
         self.state.targets = &y[0, 0]
         self.state.n_samples = n
@@ -437,13 +439,13 @@ cdef class FitSchedule:
     def flush_errors(self):
         """Move the recorded epoch errors out of the fixed-size buffer the loop writes to."""
         cdef Py_ssize_t count = self.state.epochs - self.state.epochs_flushed
-        if count > 0:
+        if count > 0 and self._keep_errors:
             self._flushed_errors.append(self._epoch_errors[:count].copy())
         self.state.epochs_flushed = self.state.epochs
 
     @property
     def epoch_errors(self):
-        """Mean error of every completed epoch, as a new array."""
+        """Mean error of every completed epoch, as a new array (empty unless ``keep_errors``)."""
         self.flush_errors()
         if not self._flushed_errors:
             return np.zeros(0)

@@ -146,3 +146,13 @@ def test_controls_work_when_epochs_span_several_chunks(monkeypatch):
     same = xor_net()
     same.fit(XOR_X * 10, XOR_Y * 10, epochs=30, seed=1)
     assert same.to_dict() == net.to_dict()
+
+
+def test_keep_errors_false_records_no_loss_curve_but_trains_the_same():
+    kept, dropped = xor_net(), xor_net()
+    full = kept.fit(XOR_X, XOR_Y, epochs=40000, seed=2)
+    lean = dropped.fit(XOR_X, XOR_Y, epochs=40000, seed=2, keep_errors=False)
+    assert kept.to_dict() == dropped.to_dict()
+    assert full.errors.shape == (40000,) and lean.errors.shape == (0,)
+    assert lean.error == full.error == full.errors[-1]
+    assert lean.epochs == full.epochs == 40000
