@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import initializers, serialization
+from nncore import brainjs, initializers, serialization
 from nncore._checks import as_float_array, check_rate, describe
 from nncore._core import NetworkCore
 
@@ -276,6 +276,23 @@ class Network(NetworkCore):
         except json.JSONDecodeError as error:
             raise ValueError(f"network data is not valid JSON: {error}") from None
         return cls.from_dict(data)
+
+    def to_brainjs(self) -> dict:
+        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object; see :func:`nncore.brainjs.to_brainjs`."""
+        return brainjs.to_brainjs(self)
+
+    @classmethod
+    def from_brainjs(cls, obj: dict | str) -> Network:
+        """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
+
+        See :func:`nncore.brainjs.from_brainjs`.
+        """
+        return cls.from_dict(brainjs.dict_from_brainjs(obj))
+
+    @classmethod
+    def from_tutorial_json(cls, obj: dict | str) -> Network:
+        """Build a network from the tutorial's ``Network.toJSON()``; see :func:`nncore.brainjs.from_tutorial_json`."""
+        return cls.from_dict(brainjs.dict_from_tutorial_json(obj))
 
     def __reduce__(self):
         return (type(self).from_dict, (self.to_dict(),))
