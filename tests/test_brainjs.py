@@ -130,10 +130,7 @@ def test_nncore_network_runs_in_brainjs(brainjs2, sizes, activation):
     for ours, theirs in zip(exported["layers"][1:], written["layers"][1:]):
         np.testing.assert_array_equal(theirs["weights"], as_float32(ours["weights"]))
         np.testing.assert_array_equal(theirs["biases"], as_float32(ours["biases"]))
-    for key in exported:
-        if key not in ("layers", "trainOpts"):
-            assert written[key] == exported[key], key
-    assert written["trainOpts"] == exported["trainOpts"]
+    assert {**written, "layers": None} == {**exported, "layers": None}  # sizes, lookups, options, trainOpts
 
 
 @pytest.mark.parametrize("hidden, activation, learning_rate", [
