@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import batched, datasets, initializers, serialization
+from nncore import batched, brainjs, datasets, initializers, serialization
 from nncore._checks import as_float_array, check_rate, describe
 from nncore._core import NetworkCore
 
@@ -428,6 +428,23 @@ class Network(NetworkCore):
         from nncore import files
 
         return files.load(path, cls)
+
+    def to_brainjs(self) -> dict:
+        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object; see :func:`nncore.brainjs.to_brainjs`."""
+        return brainjs.to_brainjs(self)
+
+    @classmethod
+    def from_brainjs(cls, obj: dict | str) -> Network:
+        """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
+
+        See :func:`nncore.brainjs.from_brainjs`.
+        """
+        return cls.from_dict(brainjs.dict_from_brainjs(obj))
+
+    @classmethod
+    def from_tutorial_json(cls, obj: dict | str) -> Network:
+        """Build a network from the tutorial's ``Network.toJSON()``; see :func:`nncore.brainjs.from_tutorial_json`."""
+        return cls.from_dict(brainjs.dict_from_tutorial_json(obj))
 
     def __reduce__(self):
         return (type(self).from_dict, (self.to_dict(),))
