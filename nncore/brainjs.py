@@ -94,7 +94,8 @@ def to_brainjs(net: Network) -> dict:
         JSON-compatible: ``type``, ``sizes``, ``layers`` (the input layer with
         empty ``weights`` and ``biases``, then one ``{"weights", "biases"}``
         per layer, ``weights[j][k]`` from neuron ``k`` of the previous layer to
-        neuron ``j``), the lookups (``null``), ``options`` and ``trainOpts``
+        neuron ``j``), the lookups (``{name: column}`` from the network's
+        ``input_names``/``output_names``, else ``null``), ``options`` and ``trainOpts``
         (``activation``, ``learningRate``, ``momentum``, ``leakyReluAlpha``
         and brain.js's defaults for the rest).
 
@@ -130,10 +131,10 @@ def brainjs_from_dict(data: dict) -> dict:
         "type": "NeuralNetwork",
         "sizes": sizes,
         "layers": layers,
-        "inputLookup": None,
-        "inputLookupLength": 0,
-        "outputLookup": None,
-        "outputLookupLength": 0,
+        "inputLookup": _lookup(state.input_names),
+        "inputLookupLength": len(state.input_names) if state.input_names else 0,
+        "outputLookup": _lookup(state.output_names),
+        "outputLookupLength": len(state.output_names) if state.output_names else 0,
         "options": {
             "inputSize": sizes[0],
             "outputSize": sizes[-1],
@@ -185,9 +186,9 @@ def from_brainjs(obj: Any) -> Network:
     Raises
     ------
     ValueError
-        Naming the first missing or malformed field. Networks with named
-        inputs or outputs (``inputLookup``/``outputLookup``) are refused:
-        nncore works on arrays.
+        Naming the first missing or malformed field. brain.js 2's lookups
+        (``inputLookup``/``outputLookup``) become the network's
+        ``input_names``/``output_names``.
     """
     from nncore.network import Network
 
@@ -218,8 +219,9 @@ def _from_brainjs_2(data: dict) -> dict:
     kind = data.get("type", "NeuralNetwork")
     if kind not in BRAINJS_TYPES:
         raise ValueError(f"{where}: field 'type' must be one of {list(BRAINJS_TYPES)}, got {kind!r}")
-    _refuse_lookups(data, where)
     sizes = _sizes(_field(data, "sizes", "brain.js"), where)
+    input_names = _names_from_lookup(data, "inputLookup", sizes[0], where)
+    output_names = _names_from_lookup(data, "outputLookup", sizes[-1], where)
     layers_data = data["layers"]
     if len(layers_data) != len(sizes):
         raise ValueError(
@@ -252,6 +254,7 @@ def _from_brainjs_2(data: dict) -> dict:
         momentum=_rate(options, "momentum", BRAINJS_TRAIN_DEFAULTS["momentum"], "trainOpts.", where),
         leaky_relu_alpha=_real(options.get("leakyReluAlpha", BRAINJS_TRAIN_DEFAULTS["leakyReluAlpha"]),
                                "trainOpts.leakyReluAlpha", where),
+        input_names=input_names, output_names=output_names,
     )
 
 
@@ -320,16 +323,22 @@ def _numbered(nodes: dict) -> bool:
     return set(nodes) == {str(index) for index in range(len(nodes))}
 
 
-def _refuse_lookups(data: dict, where: str) -> None:
-    for field in ("inputLookup", "outputLookup"):
-        lookup = data.get(field)
-        if lookup:
-            names = list(lookup)[:5] if isinstance(lookup, dict) else lookup
-            raise ValueError(
-                f"{where}: field {field!r}: the network has named "
-                f"{'inputs' if field == 'inputLookup' else 'outputs'} ({names!r}); nncore works on "
-                f"arrays (the lookup gives each name's column), so set {field} to null to load it"
-            )
+def _lookup(names: tuple[str, ...] | None) -> dict | None:
+    """brain.js's lookup table (name to column) for a network's names."""
+    return None if names is None else {name: column for column, name in enumerate(names)}
+
+
+def _names_from_lookup(data: dict, field: str, size: int, where: str) -> list[str] | None:
+    """Column names from a brain.js 2 lookup ``{name: column}``, or None when there is none."""
+    lookup = data.get(field)
+    if not lookup:
+        return None
+    columns = list(lookup.values()) if isinstance(lookup, dict) else None
+    if columns is None or sorted(columns) != list(range(size)) or not all(isinstance(n, str) for n in lookup):
+        raise ValueError(
+            f"{where}: field {field!r} must map {size} names to the columns 0..{size - 1}, got {describe(lookup)}"
+        )
+    return sorted(lookup, key=lookup.__getitem__)
 
 
 def _brainjs_activation(name: object, field: str, where: str) -> str:
@@ -475,9 +484,11 @@ def _check_output_connections(layers_data: list, layers: list[dict], index: int,
 
 def _nncore_dict(sizes: list[int], activation: str, layers: list[dict], *, learning_rate: float,
                  momentum: float, leaky_relu_alpha: float = serialization.DEFAULT_LEAKY_RELU_ALPHA,
-                 iterations: int = 0) -> dict:
+                 iterations: int = 0, input_names: list[str] | None = None,
+                 output_names: list[str] | None = None) -> dict:
     return serialization.make_dict(
-        sizes, [activation] * (len(sizes) - 1), learning_rate, momentum, iterations, layers, leaky_relu_alpha
+        sizes, [activation] * (len(sizes) - 1), learning_rate, momentum, iterations, layers, leaky_relu_alpha,
+        input_names=input_names, output_names=output_names,
     )
 
 

@@ -299,8 +299,8 @@ BAD_BRAINJS = {
     "trainOpts.learningRate": lambda d: d["trainOpts"].update(learningRate=-0.1),
     "trainOpts.momentum": lambda d: d["trainOpts"].update(momentum="0.1"),
     "trainOpts ": lambda d: d.update(trainOpts=[]),
-    "inputLookup": lambda d: d.update(inputLookup={"a": 0, "b": 1}),
-    "outputLookup": lambda d: d.update(outputLookup={"yes": 0}),
+    "inputLookup": lambda d: d.update(inputLookup={"a": 0, "b": 5}),
+    "outputLookup": lambda d: d.update(outputLookup={"yes": 0, "no": 1}),
 }
 
 
@@ -374,3 +374,17 @@ def test_not_an_object(load):
         load("{oops")
     with pytest.raises(ValueError, match="missing field 'layers'"):
         load({})
+
+
+def test_brainjs_lookups_become_names_and_back():
+    net = nncore.Network([2, 3, 2], seed=0)
+    net.input_names = ["r", "g"]
+    net.output_names = ["light", "dark"]
+    obj = net.to_brainjs()
+    assert obj["inputLookup"] == {"r": 0, "g": 1} and obj["inputLookupLength"] == 2
+    assert obj["outputLookup"] == {"light": 0, "dark": 1} and obj["outputLookupLength"] == 2
+    obj["inputLookup"] = {"g": 1, "r": 0}  # brain.js orders keys as it met them
+    loaded = nncore.Network.from_brainjs(obj)
+    assert loaded.input_names == ("r", "g") and loaded.output_names == ("light", "dark")
+    assert loaded.likely({"r": 0.2, "g": 0.9}) == net.likely({"r": 0.2, "g": 0.9})
+    assert nncore.Network([2, 3, 2], seed=0).to_brainjs()["inputLookup"] is None
