@@ -21,6 +21,16 @@ def is_real_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def check_finite(name: str, value: object) -> float:
+    """``value`` as a float if it is a finite real number, else raise."""
+    if not is_real_number(value):
+        raise TypeError(f"{name} must be a real number, got {describe(value)}")
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {number!r}")
+    return number
+
+
 def check_rate(name: str, value: object) -> float:
     """``value`` as a float if it is a finite real number >= 0, else raise."""
     if not is_real_number(value):

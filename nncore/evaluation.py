@@ -9,14 +9,13 @@ ones).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nncore import datasets
-from nncore._checks import describe, is_real_number
+from nncore._checks import check_finite
 
 if TYPE_CHECKING:
     from nncore.network import Network
@@ -123,12 +122,7 @@ class Evaluation:
 
 def check_threshold(value: object) -> float:
     """The class threshold for one output: a finite real number."""
-    if not is_real_number(value):
-        raise TypeError(f"threshold must be a real number, got {describe(value)}")
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number):
-        raise ValueError(f"threshold must be finite, got {number!r}")
-    return number
+    return check_finite("threshold", value)
 
 
 def evaluate(net: Network, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> Evaluation:

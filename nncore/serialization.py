@@ -16,14 +16,13 @@ trained on named data, one name per input or output) are written when set.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from nncore._checks import check_count, check_rate, describe, is_real_number
+from nncore._checks import check_count, check_finite, check_rate, describe
 from nncore.datasets import check_names
 
 FORMAT = "nncore"
@@ -65,12 +64,7 @@ def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
 
 def check_alpha(value: object) -> float:
     """The slope of ``leaky_relu`` for negative inputs: a finite real number."""
-    if not is_real_number(value):
-        raise TypeError(f"leaky_relu_alpha must be a real number, got {describe(value)}")
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number):
-        raise ValueError(f"leaky_relu_alpha must be finite, got {number!r}")
-    return number
+    return check_finite("leaky_relu_alpha", value)
 
 
 def make_dict(

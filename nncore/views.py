@@ -26,11 +26,10 @@ training in mid-flight.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, overload
 
-from nncore._checks import describe, is_real_number
+from nncore._checks import check_finite, describe
 
 if TYPE_CHECKING:
     from nncore.network import Network
@@ -40,15 +39,6 @@ _INPUT_LAYER_HAS_NO = {
     "delta": "a delta",
     "input_connections": "input connections",
 }
-
-
-def _finite(value: object, name: str) -> float:
-    if not is_real_number(value):
-        raise TypeError(f"{name} must be a real number, got {describe(value)}")
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {number!r}")
-    return number
 
 
 def _position(index: object, length: int, what: str) -> int:
@@ -210,7 +200,7 @@ class InputNeuron:
 
     @output.setter
     def output(self, value: float) -> None:
-        self._net._outputs[self._at] = _finite(value, "output")
+        self._net._outputs[self._at] = check_finite("output", value)
 
     def __getattr__(self, name: str):
         if name in _INPUT_LAYER_HAS_NO:
@@ -257,7 +247,7 @@ class Neuron:
 
     @bias.setter
     def bias(self, value: float) -> None:
-        self._net._biases[self._at] = _finite(value, "bias")
+        self._net._biases[self._at] = check_finite("bias", value)
 
     @property
     def output(self) -> float:
@@ -342,7 +332,7 @@ class Connection:
 
     @weight.setter
     def weight(self, value: float) -> None:
-        self._net._weights[self._at] = _finite(value, "weight")
+        self._net._weights[self._at] = check_finite("weight", value)
 
     @property
     def change(self) -> float:
@@ -351,7 +341,7 @@ class Connection:
 
     @change.setter
     def change(self, value: float) -> None:
-        self._net._changes[self._at] = _finite(value, "change")
+        self._net._changes[self._at] = check_finite("change", value)
 
     def __repr__(self) -> str:
         return (f"<connection from neuron {self.source} of layer {self.layer - 1} to neuron {self.target} "
