@@ -38,7 +38,7 @@ def run_in_threads(work, n_threads=N_THREADS):
         try:
             barrier.wait()
             results[i] = work(i)
-        except BaseException as error:  # noqa: BLE001 - handed to the main thread
+        except BaseException as error:  # handed to the main thread, which re-raises it
             failures.append(error)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n_threads)]
