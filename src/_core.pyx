@@ -11,6 +11,7 @@ runs; the kernels themselves trust their input.
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
 from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.math cimport isfinite
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
@@ -53,6 +54,9 @@ cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t 
         raise ValueError(f"{name} must be finite, got {v!r} at index {k}")
     out[0] = v
     return 0
+
+cdef enum:
+    STACK_SAMPLE_VALUES = 64    # samples (input and target) of up to this many values are read onto the stack
 
 
 cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) except -1:
@@ -99,6 +103,21 @@ cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) excep
     return _read_vector(array, dest, n, name)
 
 
+cdef double* _sample_buffer(double* on_stack, Py_ssize_t n) except NULL:
+    """Room for one sample of ``n`` values: ``on_stack`` if it fits, else heap memory the caller frees.
+
+    Each call reads its sample into its own buffer before taking the network's
+    lock, so concurrent calls never see each other's samples and the lock is
+    not held while the values are converted (which may run Python code).
+    """
+    if n <= STACK_SAMPLE_VALUES:
+        return on_stack
+    cdef double* memory = <double*>PyMem_Malloc(n * sizeof(double))
+    if memory == NULL:
+        raise MemoryError()
+    return memory
+
+
 cdef bint _get_float64_vector(object values, Py_buffer* view) except -1:
     """Fill ``view`` and return True if ``values`` exposes a contiguous 1-D float64 buffer."""
     if not PyObject_CheckBuffer(values) or isinstance(values, (bytes, bytearray)):
@@ -120,6 +139,12 @@ cdef class NetworkCore:
 
     Not meant to be built directly: ``nncore.Network`` subclasses it, checks
     its arguments and calls :meth:`_allocate`.
+
+    Every entry point does its C-level work under the network's own lock
+    (``_lock``), which is never held while Python code runs, so calls from
+    many threads, on a free-threaded CPython too, never interleave inside a
+    step, a forward pass or a parameter copy.  The pair ``activate`` then
+    ``run`` is two calls, not one: another thread may act in between.
     """
     cdef Net net
     cdef Py_ssize_t[::1] _sizes
@@ -131,9 +156,6 @@ cdef class NetworkCore:
     cdef readonly object _biases
     cdef readonly object _outputs
     cdef readonly object _deltas
-    cdef object _scratch            # room for one checked input and target
-    cdef double* _input_scratch
-    cdef double* _target_scratch
     cdef long long _iterations
     cdef bint _allocated
     cdef cython.pymutex _lock
@@ -172,9 +194,6 @@ cdef class NetworkCore:
         self.net.biases = _data(self._biases)
         self.net.outputs = _data(self._outputs)
         self.net.deltas = _data(self._deltas)
-        self._scratch = np.zeros(self._sizes[0] + self._sizes[n_layers - 1], dtype=np.float64)
-        self._input_scratch = _data(self._scratch)
-        self._target_scratch = self._input_scratch + self._sizes[0]
         self._allocated = True
 
     cdef int _check_ready(self) except -1:
@@ -187,25 +206,38 @@ cdef class NetworkCore:
     @property
     def learning_rate(self):
         """Step size of the weight updates (finite, >= 0; default 0.3)."""
-        return self.net.learning_rate
+        cdef double rate
+        with self._lock:
+            rate = self.net.learning_rate
+        return rate
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self.net.learning_rate = check_rate("learning_rate", value)
+        cdef double rate = check_rate("learning_rate", value)
+        with self._lock:
+            self.net.learning_rate = rate
 
     @property
     def momentum(self):
         """Fraction of the previous weight change added to the next (finite, >= 0; default 0.1)."""
-        return self.net.momentum
+        cdef double rate
+        with self._lock:
+            rate = self.net.momentum
+        return rate
 
     @momentum.setter
     def momentum(self, value):
-        self.net.momentum = check_rate("momentum", value)
+        cdef double rate = check_rate("momentum", value)
+        with self._lock:
+            self.net.momentum = rate
 
     @property
     def iterations(self):
         """Number of per-sample training steps taken so far."""
-        return self._iterations
+        cdef long long iterations
+        with self._lock:
+            iterations = self._iterations
+        return iterations
 
     @property
     def leaky_relu_alpha(self):
@@ -239,13 +271,20 @@ cdef class NetworkCore:
             weights are left as they were before the step.
         """
         self._check_ready()
-        _read_vector(input, self._input_scratch, self.net.sizes[0], "input")
-        _read_vector(target, self._target_scratch, self.net.sizes[self.net.n_layers - 1], "target")
+        cdef Py_ssize_t n_in = self.net.sizes[0], n_out = self.net.sizes[self.net.n_layers - 1]
+        cdef double on_stack[STACK_SAMPLE_VALUES]
+        cdef double* sample = _sample_buffer(on_stack, n_in + n_out)
         cdef double error
-        with self._lock:
-            error = train_step(&self.net, self._input_scratch, self._target_scratch)
-            if isfinite(error):
-                self._iterations += 1
+        try:
+            _read_vector(input, sample, n_in, "input")
+            _read_vector(target, sample + n_in, n_out, "target")
+            with self._lock:
+                error = train_step(&self.net, sample, sample + n_in)
+                if isfinite(error):
+                    self._iterations += 1
+        finally:
+            if sample != on_stack:
+                PyMem_Free(sample)
         if not isfinite(error):
             raise DivergenceError(
                 f"training diverged: the sample error is {error!r}; the weights were not updated "
@@ -261,9 +300,16 @@ cdef class NetworkCore:
             ``sizes[0]`` finite values.
         """
         self._check_ready()
-        _read_vector(input, self._input_scratch, self.net.sizes[0], "input")
-        with self._lock:
-            set_inputs(&self.net, self._input_scratch)
+        cdef Py_ssize_t n_in = self.net.sizes[0]
+        cdef double on_stack[STACK_SAMPLE_VALUES]
+        cdef double* sample = _sample_buffer(on_stack, n_in)
+        try:
+            _read_vector(input, sample, n_in, "input")
+            with self._lock:
+                set_inputs(&self.net, sample)
+        finally:
+            if sample != on_stack:
+                PyMem_Free(sample)
 
     def run(self):
         """Forward pass from the inputs set by :meth:`activate`.
@@ -325,9 +371,12 @@ cdef class NetworkCore:
 
     def _all_finite(self):
         """True when every weight, bias and momentum value is finite."""
-        return _sum_is_finite(self.net.weights, self._weights.shape[0]) and \
-            _sum_is_finite(self.net.changes, self._changes.shape[0]) and \
-            _sum_is_finite(self.net.biases, self._biases.shape[0])
+        cdef bint finite
+        with self._lock:
+            finite = (_sum_is_finite(self.net.weights, self._weights.shape[0])
+                      and _sum_is_finite(self.net.changes, self._changes.shape[0])
+                      and _sum_is_finite(self.net.biases, self._biases.shape[0]))
+        return finite
 
     def _fit_steps(self, FitSchedule schedule not None, long long budget):
         """Run the compiled data-set loop for at most ``budget`` steps; see :class:`FitSchedule`."""

@@ -1,3 +1,6 @@
+import platform
+import sys
+
 import numpy as np
 import pytest
 
@@ -6,7 +9,12 @@ import nncore._core
 
 
 def pytest_report_header(config):
-    return f"nncore {nncore.__version__}; compiled core imported from {nncore._core.__file__}"
+    gil = "enabled" if getattr(sys, "_is_gil_enabled", lambda: True)() else "disabled"
+    return [
+        f"nncore {nncore.__version__}; compiled core imported from {nncore._core.__file__}",
+        f"{platform.python_implementation()} {platform.python_version()} ({platform.machine()}), "
+        f"GIL {gil}, numpy {np.__version__}",
+    ]
 
 
 XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]

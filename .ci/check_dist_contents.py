@@ -1,0 +1,83 @@
+"""Check what the sdist and the wheels hold.
+
+The sdist must carry the Cython sources, the package, its stubs, the tests and
+the benchmarks, and no generated C or built module.  A wheel must carry the
+package, the compiled module, the stubs and ``py.typed``, and nothing else
+(no sources, no tests).
+
+Usage: python .ci/check_dist_contents.py DIST_FILE...   (.tar.gz or .whl)
+"""
+
+import fnmatch
+import sys
+import tarfile
+import zipfile
+
+SDIST_REQUIRED = [
+    "pyproject.toml", "setup.py", "README.md", "LICENSE", "MANIFEST.in", "PKG-INFO",
+    "src/_core.pyx", "src/_kernels.pxd",
+    "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
+    "tests/conftest.py", "tests/test_threads.py",
+    "bench/*.py",
+]
+SDIST_FORBIDDEN = ["src/*.c", "*.so", "*.pyd", "*.dylib", "*.pyc", "*/__pycache__/*"]
+
+WHEEL_REQUIRED = [
+    "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
+    "nncore/_core.*",  # the compiled module (.so or .pyd), checked below
+    "*.dist-info/METADATA", "*.dist-info/RECORD", "*.dist-info/WHEEL",
+    "*.dist-info/licenses/LICENSE",
+]
+WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_core.*.so",
+                 "nncore/_core.*.pyd", "*.dist-info/*"]
+
+
+def sdist_names(path):
+    with tarfile.open(path) as archive:
+        names = [member.name for member in archive.getmembers() if member.isfile()]
+    # drop the top folder, nncore_nn-VERSION/
+    return [name.split("/", 1)[1] for name in names]
+
+
+def wheel_names(path):
+    with zipfile.ZipFile(path) as archive:
+        return [name for name in archive.namelist() if not name.endswith("/")]
+
+
+def matches(names, pattern):
+    return [name for name in names if fnmatch.fnmatch(name, pattern)]
+
+
+def problems_of(path):
+    if path.endswith(".tar.gz"):
+        names = sdist_names(path)
+        required, forbidden, allowed = SDIST_REQUIRED, SDIST_FORBIDDEN, None
+    elif path.endswith(".whl"):
+        names = wheel_names(path)
+        required, forbidden, allowed = WHEEL_REQUIRED, [], WHEEL_ALLOWED
+    else:
+        return [f"not an sdist or a wheel: {path}"]
+    problems = [f"missing {pattern}" for pattern in required if not matches(names, pattern)]
+    problems += [f"must not hold {name}" for pattern in forbidden for name in matches(names, pattern)]
+    if allowed is not None:
+        problems += [f"must not hold {name}" for name in names
+                     if not any(fnmatch.fnmatch(name, pattern) for pattern in allowed)]
+        compiled = matches(names, "nncore/_core.*.so") + matches(names, "nncore/_core.*.pyd")
+        if len(compiled) != 1:
+            problems.append(f"must hold one compiled nncore._core, holds {compiled}")
+    return problems
+
+
+def main(paths):
+    failed = False
+    for path in paths:
+        problems = problems_of(path)
+        print(f"{path}: {'OK' if not problems else 'FAILED'}")
+        for problem in problems:
+            print(f"  {problem}")
+        failed |= bool(problems)
+    return 1 if failed or not paths else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
