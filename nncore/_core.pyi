@@ -8,11 +8,13 @@ from numpy.typing import ArrayLike, NDArray
 from typing_extensions import disjoint_base
 
 _Floats = NDArray[np.float64]
-_Snapshot = tuple[int, int, int, int, float, NDArray[np.intp]]
+# rng state, steps, position, epochs, error sum, last epoch error, permutation, flushed error arrays
+_Snapshot = tuple[int, int, int, int, float, float, NDArray[np.intp], int]
 
 ACTIVATIONS: Final[dict[str, int]]
 ORDERS: Final[dict[str, int]]
 LOOP_STATUS: Final[dict[int, str]]
+EPOCH_ERRORS_CAPACITY: Final[int]
 
 @disjoint_base
 class NetworkCore:
@@ -64,6 +66,7 @@ class FitSchedule:
         max_steps: int,
         error_threshold: float = -1.0,
         report_every: int = 0,
+        keep_errors: bool = True,
     ) -> None: ...
     @property
     def inputs(self) -> _Floats: ...
@@ -93,5 +96,6 @@ class FitSchedule:
     def report_every(self, value: int) -> None: ...
     @property
     def last_epoch_error(self) -> float: ...
+    def flush_errors(self) -> None: ...
     def snapshot(self) -> _Snapshot: ...
     def restore(self, saved: _Snapshot) -> None: ...
