@@ -22,10 +22,12 @@ from nncore.bench.numpy_loop import NumpyNetwork
 from nncore.bench.parameters import layers_of_dict, max_difference
 from nncore.bench.workloads import WORKLOADS, Workload, make_case, sample_order
 
-needs_compiler = pytest.mark.skipif(c_loop.find_compiler() is None, reason="no C compiler on this machine")
+NO_COMPILER = "no C compiler on this machine (or Windows, where the C baseline is not built)"
+needs_compiler = pytest.mark.skipif(c_loop.find_compiler() is None, reason=NO_COMPILER)
 
 TINY = Workload("tiny", (5, 7, 4, 3), 600, "random", "random", 40, "a tiny random workload")
-TINY_SHUFFLED = Workload("tiny-shuffled", (6, 5, 2), 250, "shuffle", "random", 50, "two and a half shuffled epochs")
+TINY_SHUFFLED = Workload("tiny-shuffled", (6, 5, 2), 250, "shuffle", "random", 50,
+                         "two and a half shuffled epochs")
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def tiny():
 @pytest.fixture(scope="module")
 def c_library():
     if c_loop.find_compiler() is None:
-        pytest.skip("no C compiler on this machine")
+        pytest.skip(NO_COMPILER)
     return c_loop.CLoop()
 
 
@@ -122,8 +124,7 @@ def test_missing_compiler_is_reported_not_raised(monkeypatch):
     with pytest.raises(c_loop.CompilerUnavailable):
         c_loop.CLoop(compiler="/nonexistent/cc")
     monkeypatch.setattr(c_loop, "find_compiler", lambda: None)
-    monkeypatch.setattr(implementations, "CLoop", c_loop.CLoop)
-    assert "no C compiler" in implementations.PlainC().unavailable()
+    assert "C compiler" in implementations.PlainC().unavailable()
 
 
 @pytest.mark.parametrize("workload", [TINY, TINY_SHUFFLED])
@@ -242,7 +243,7 @@ def test_quick_json_is_complete(quick_run):
         assert rows["fit"]["steps_timed"] == workload["steps"]
         assert {"train_list", "train_numpy", "reference", "numpy", "numpy_blas"} <= set(rows)
         for row in rows.values():
-            assert len(row["seconds"]) == 5 and all(s > 0 for s in row["seconds"])
+            assert len(row["seconds"]) >= 5 and all(s > 0 for s in row["seconds"])
             assert 1 <= row["steps_timed"] <= workload["steps"]
             assert math.isfinite(row["us_per_step"]) and row["us_per_step"] > 0
             assert row["ratio_to_fit"] == pytest.approx(row["us_per_step"] / rows["fit"]["us_per_step"])
@@ -260,7 +261,7 @@ def test_quick_json_extras_and_goals(quick_run):
     small, large = extras["memory"]["runs"]
     assert large["steps"] > small["steps"]
     assert large["loss_curve_bytes"] == 8 * large["epochs"]
-    assert all(t["throughput_ratio"] > 0 for t in extras["threads"])
+    assert all(t["throughput_ratio"] > 0 and t["control_throughput_ratio"] > 0 for t in extras["threads"])
     statuses = {g["status"] for g in results["goals"]}
     assert statuses <= {"met", "not met", "not measured"}
     texts = " ".join(g["text"] for g in results["goals"])

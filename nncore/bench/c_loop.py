@@ -24,7 +24,12 @@ class CompilerUnavailable(RuntimeError):
 
 
 def find_compiler() -> str | None:
-    """The C compiler command: ``$CC`` when set, else the first of cc, gcc, clang on the PATH."""
+    """The C compiler command: ``$CC`` when set, else the first of cc, gcc, clang on the PATH.
+
+    None on Windows, where the baseline is not built (it uses Unix-style compiler options).
+    """
+    if sys.platform == "win32":
+        return None
     if os.environ.get("CC", "").strip():
         return os.environ["CC"].strip()
     for name in ("cc", "gcc", "clang"):
@@ -61,10 +66,10 @@ class CLoop:
 
     def __init__(self, compiler: str | None = None) -> None:
         if sys.platform == "win32":
-            raise CompilerUnavailable("the C baseline is built with a Unix-style compiler; none on Windows")
+            raise CompilerUnavailable("the C baseline needs a Unix-style C compiler; not built on Windows")
         compiler = compiler or find_compiler()
         if compiler is None:
-            raise CompilerUnavailable("no C compiler found (set CC, or install cc/gcc/clang)")
+            raise CompilerUnavailable("no C compiler found (set CC, or install cc, gcc or clang)")
         self.compiler = compiler
         self.version = compiler_version(compiler)
         self.flags = C_FLAGS
@@ -72,7 +77,8 @@ class CLoop:
         library = os.path.join(self._directory.name, "train_loop.so")
         source = resources.files("nncore.bench").joinpath(SOURCE_NAME)
         with resources.as_file(source) as source_path:
-            command = [*shlex.split(compiler), *C_FLAGS, "-shared", "-fPIC", "-o", library, str(source_path), "-lm"]
+            command = [*shlex.split(compiler), *C_FLAGS, "-shared", "-fPIC", "-o", library, str(source_path),
+                       "-lm"]
             try:
                 built = subprocess.run(command, capture_output=True, text=True, timeout=120)
             except (OSError, subprocess.SubprocessError, ValueError) as error:

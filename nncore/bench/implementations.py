@@ -9,6 +9,7 @@ the final parameters for the correctness check.
 
 from __future__ import annotations
 
+import importlib.util
 import operator
 import warnings
 from collections.abc import Callable
@@ -184,11 +185,7 @@ class Torch(Implementation):
             "one thread")
 
     def unavailable(self) -> str | None:
-        try:
-            import torch  # noqa: F401
-        except ImportError:
-            return "PyTorch not installed"
-        return None
+        return None if importlib.util.find_spec("torch") else "PyTorch not installed"
 
     def version(self) -> str:
         import torch
@@ -241,11 +238,7 @@ class ScikitLearn(Implementation):
             "identity output (its own model: not compared)")
 
     def unavailable(self) -> str | None:
-        try:
-            import sklearn  # noqa: F401
-        except ImportError:
-            return "scikit-learn not installed"
-        return None
+        return None if importlib.util.find_spec("sklearn") else "scikit-learn not installed"
 
     def version(self) -> str:
         import sklearn

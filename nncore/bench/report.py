@@ -69,13 +69,17 @@ def markdown(results: dict) -> str:
     load = f", load average {meta['load_average'][0]}" if meta.get("load_average") else ""
     lines += [f"- date: {meta['date']}",
               f"- machine: {meta['cpu']}, {meta['logical_cpus']} logical CPUs{load}; {meta['platform']}",
-              f"- versions: {versions}; C compiler: {settings.get('c_compiler') or 'none'}",
+              f"- versions: {versions}; C compiler: {settings.get('c_compiler') or 'not run'}; "
+              f"numpy's BLAS threads: {settings.get('blas_threads', 'not recorded')}",
               f"- command: `{settings['command']}`",
               f"- method: the training loop alone is timed (no imports, no construction), "
-              f"{settings['warmups']} warm-up run then the median of {settings['repeats']} repeats; "
+              f"{settings['warmups']} warm-up run, then {settings['repeats']} rounds that run every "
+              "implementation in turn (short loops several times a round), and the median of those runs; "
               f"`fit` runs every step; an implementation costing more than {settings['budget_seconds']:g} s "
               "per repeat times a prefix of the steps (\"steps timed\"). \"× fit\" is the time per step "
               "divided by `Network.fit`'s in the same run (above 1: slower than fit).", ""]
+
+    lines += summary(results)
 
     goals_by_row: dict = {}
     for goal in results["goals"]:
@@ -130,14 +134,40 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def summary(results: dict) -> list[str]:
+    """One table for all workloads: microseconds per step, and in brackets the ratio to fit's."""
+    workloads = results["workloads"]
+    if not workloads:
+        return []
+    labels: list[str] = []
+    cells: dict = {}
+    for name, workload in workloads.items():
+        for row in workload["rows"]:
+            if row["label"] not in labels:
+                labels.append(row["label"])
+            mark = "*" if row["steps_timed"] < workload["steps"] else ""
+            ratio = _number(row["ratio_to_fit"], 2)
+            cells[row["label"], name] = f"{_number(row['us_per_step'])}{mark} ({ratio}×)"
+    lines = ["### Summary: µs per step (× fit's time)", "",
+             "| implementation | " + " | ".join(f"{n} {w['sizes']}" for n, w in workloads.items()) + " |",
+             "|---|" + "---:|" * len(workloads)]
+    for label in labels:
+        lines.append(f"| {label} | " + " | ".join(cells.get((label, n), "-") for n in workloads) + " |")
+    lines += ["", "\\* a prefix of the steps was timed (see the workload's table).", ""]
+    return lines
+
+
 def _extras_markdown(extras: dict) -> list[str]:
     lines: list[str] = []
     per_call = extras.get("train_per_call")
     if per_call:
         lines += [f"### train() per call (W1, {per_call['steps']:,} calls)", "",
                   "| call | µs per step |", "|---|---:|",
-                  f"| `net.train(x, t)`, x and t lists | {_number(per_call['train_list'])} |",
-                  f"| `net.train(x, t)`, x and t numpy rows prepared beforehand | {_number(per_call['train_numpy'])} |",
+                  f"| `net.train(x, t)`, x and t lists of floats | {_number(per_call['train_list'])} |",
+                  *([f"| `net.train(x, t)`, x and t lists of ints (`[0, 1]`, `[1]`) | "
+                     f"{_number(per_call['train_list_of_ints'])} |"] if "train_list_of_ints" in per_call else []),
+                  "| `net.train(x, t)`, x and t numpy rows prepared beforehand | "
+                  f"{_number(per_call['train_numpy'])} |",
                   f"| `net.train(X[i], Y[i])`, indexing numpy arrays in the loop | "
                   f"{_number(per_call['train_numpy_indexing'])} |",
                   f"| the same Python loop calling a do-nothing builtin | {_number(per_call['loop_overhead'])} |",
@@ -170,24 +200,31 @@ def _extras_markdown(extras: dict) -> list[str]:
                   "|---:|---:|---:|---:|---:|"]
         for run in runs:
             rss = None
-            if run.get("max_rss_after_bytes") is not None and run.get("max_rss_before_bytes") is not None:
-                rss = (run["max_rss_after_bytes"] - run["max_rss_before_bytes"]) / MiB
-            lines.append(f"| {run['steps']:,} | {run['epochs']:,} | {run['tracemalloc_peak_bytes'] / MiB:.2f} MiB | "
+            if run.get("peak_rss_bytes") is not None and run.get("rss_before_bytes") is not None:
+                rss = (run["peak_rss_bytes"] - run["rss_before_bytes"]) / MiB
+            lines.append(f"| {run['steps']:,} | {run['epochs']:,} | "
+                         f"{run['tracemalloc_peak_bytes'] / MiB:.2f} MiB | "
                          f"{run['loss_curve_bytes'] / MiB:.2f} MiB | "
                          f"{'-' if rss is None else f'{rss:.2f} MiB'} |")
-        lines += ["", "`fit` keeps every epoch's mean error (8 bytes per epoch): the per-epoch buffer is allocated "
-                  "before the loop starts and copied into `FitResult.errors` at the end; the loop itself "
-                  "allocates nothing.", ""]
+        lines.append("")
+        first, last = runs[0], runs[-1]
+        if last["epochs"] > first["epochs"]:
+            per_epoch = (last["tracemalloc_peak_bytes"] - first["tracemalloc_peak_bytes"]) / (
+                last["epochs"] - first["epochs"])
+            lines += [f"From {first['steps']:,} to {last['steps']:,} steps the traced peak grows by "
+                      f"{per_epoch:.1f} bytes per epoch; the loss curve that `FitResult.errors` returns "
+                      "takes 8 bytes per epoch.", ""]
     threads = extras.get("threads")
     if threads:
         lines += ["### Two networks on two threads", "",
-                  "| workload | steps per network | one after the other | on two threads | throughput ratio |",
-                  "|---|---:|---:|---:|---:|"]
+                  "| workload | steps per network | one after the other | on two threads | throughput ratio | "
+                  "the machine's ratio |", "|---|---:|---:|---:|---:|---:|"]
         for entry in threads:
             lines.append(f"| {entry['workload']} | {entry['steps_per_network']:,} | "
                          f"{entry['serial_seconds'] * 1e3:.1f} ms | {entry['threaded_seconds'] * 1e3:.1f} ms | "
-                         f"{entry['throughput_ratio']:.2f} |")
-        lines.append("")
+                         f"{entry['throughput_ratio']:.2f} | {entry['control_throughput_ratio']:.2f} |")
+        lines += ["", "The machine's ratio: the same comparison for a job of the same length that holds no lock "
+                  "at all (SHA-256 hashing); on a shared machine it shows how much of a second core was free.", ""]
     return lines
 
 

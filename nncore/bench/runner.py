@@ -10,17 +10,18 @@ stdout as markdown; progress goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from nncore.bench import extras as extra_measurements
 from nncore.bench import goals as goal_table
 from nncore.bench import report
 from nncore.bench.checks import CheckFailed, check_against_fit, raise_on_disagreement
-from nncore.bench.implementations import NONE, Implementation, all_implementations
-from nncore.bench.timing import measure, probe, steps_within
+from nncore.bench.implementations import NONE, Implementation, PlainC, all_implementations
+from nncore.bench.timing import Plan, measure_interleaved, probe, runs_per_round, steps_within
 from nncore.bench.workloads import WORKLOADS, Case, make_case
 
 
@@ -39,9 +40,11 @@ class Settings:
 
 
 FULL = Settings(probe_seconds=0.05, check_seconds=1.0, budget_seconds=0.5, memory_steps=(10**5, 10**7),
-                thread_steps=(("W1", 1_000_000), ("W4", 2_000)), predict_rows=(("W1", 100_000), ("W4", 10_000)), min_steps=20)
+                thread_steps=(("W1", 1_000_000), ("W4", 2_000)),
+                predict_rows=(("W1", 100_000), ("W4", 10_000)), min_steps=20)
 QUICK = Settings(probe_seconds=0.01, check_seconds=0.1, budget_seconds=0.03, memory_steps=(10**5, 10**6),
-                 thread_steps=(("W1", 200_000), ("W4", 400)), predict_rows=(("W1", 20_000), ("W4", 1_000)), min_steps=3)
+                 thread_steps=(("W1", 200_000), ("W4", 400)),
+                 predict_rows=(("W1", 20_000), ("W4", 1_000)), min_steps=3)
 
 
 def _workload_list(text: str) -> list[str]:
@@ -90,7 +93,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"workloads to run (default: all of {','.join(WORKLOADS)})")
     parser.add_argument("--implementations", type=_implementation_list, metavar="fit,c,...",
                         help="implementations to run (default: all available; fit always runs)")
-    parser.add_argument("--repeats", type=_positive_int, default=5, help="timed repeats per measurement (default 5)")
+    parser.add_argument("--repeats", type=_positive_int, default=5,
+                        help="timed rounds per workload, each running every implementation in turn (default 5)")
     parser.add_argument("--budget", type=_positive_float, metavar="SECONDS",
                         help="longest repeat before an implementation times a prefix of the steps "
                              f"(default {FULL.budget_seconds:g}, {QUICK.budget_seconds:g} with --quick)")
@@ -109,85 +113,53 @@ def _runs_on(implementation: Implementation, case: Case, args: argparse.Namespac
     return True
 
 
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[str]:
+    """Hold numpy's BLAS to one thread, like every other loop here; yields what was done.
+
+    A second BLAS thread only competes with the loop on a small machine, and its
+    start-up and spinning make timings erratic.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield "the library's default (threadpoolctl not installed)"
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield "1 (threadpoolctl)"
+
+
 def run(args: argparse.Namespace, command: str = "nncore bench") -> int:
     """Run the benchmark described by parsed ``args``; returns the exit status."""
+    with one_blas_thread() as blas_threads:
+        return _run(args, command, blas_threads)
+
+
+def _run(args: argparse.Namespace, command: str, blas_threads: str) -> int:
     settings = QUICK if args.quick else FULL
     budget = args.budget if args.budget is not None else settings.budget_seconds
-    chosen = set(args.implementations or []) | {"fit"}
-    implementations, skipped = [], {}
-    for implementation in all_implementations():
-        if args.implementations and implementation.key not in chosen:
-            continue
-        reason = implementation.unavailable()
-        if reason:
-            skipped[implementation.label] = reason
-            report.progress(f"skipping {implementation.label}: {reason}")
-        else:
-            implementations.append(implementation)
-
+    implementations, skipped = _available_implementations(args.implementations)
     cases = {}
     for name in args.workloads:
         report.progress(f"preparing {name}")
         cases[name] = make_case(WORKLOADS[name], seed=args.seed)
-
-    per_step_cost = {}
-    for name, case in cases.items():
-        for implementation in implementations:
-            if _runs_on(implementation, case, args):
-                report.progress(f"probing {name} {implementation.key}")
-                per_step_cost[name, implementation.key] = probe(
-                    lambda n, i=implementation, c=case: i.prepare(c, n), case.steps, settings.probe_seconds)
-
-    agreements = []
-    for name, case in cases.items():
-        fit_cache: dict = {}
-        for implementation in implementations:
-            if implementation.key == "fit" or implementation.agreement == NONE or (name, implementation.key) \
-                    not in per_step_cost:
-                continue
-            steps = steps_within(per_step_cost[name, implementation.key], settings.check_seconds, case.steps,
-                                 min(case.steps, settings.min_steps))
-            agreement = check_against_fit(case, implementation, steps, fit_cache)
-            report.progress(f"check {name} {implementation.key}: {steps} steps, max |difference| from fit "
-                            f"{agreement.max_difference:.3g}")
-            agreements.append(agreement)
+    costs = _probe(cases, implementations, settings, args)
+    agreements = _check(cases, implementations, costs, settings)
     try:
         raise_on_disagreement(agreements)
     except CheckFailed as failure:
         print(f"nncore bench: CORRECTNESS CHECK FAILED\n{failure}", file=sys.stderr)
         return 1
-
-    workloads = {}
-    for name, case in cases.items():
-        rows = []
-        for implementation in implementations:
-            if (name, implementation.key) not in per_step_cost:
-                continue
-            steps = case.steps if implementation.key == "fit" else steps_within(
-                per_step_cost[name, implementation.key], budget, case.steps, min(case.steps, settings.min_steps))
-            report.progress(f"timing {name} {implementation.key}: {steps} steps x {args.repeats}")
-            timing = measure(lambda n, i=implementation, c=case: i.prepare(c, n), steps, args.repeats)
-            rows.append({"key": implementation.key, "label": implementation.label, "steps_timed": steps,
-                         "seconds": timing.seconds, "us_per_step": timing.us_per_step})
-        fit_us = rows[0]["us_per_step"]
-        for row in rows:
-            row["ratio_to_fit"] = row["us_per_step"] / fit_us
-        workload_skips = dict(skipped)
-        for implementation in implementations:
-            if not _runs_on(implementation, case, args):
-                workload_skips[implementation.label] = f"not run on {name} unless --reference-on-w2"
-        workloads[name] = {"sizes": list(case.sizes), "steps": case.steps, "order": case.workload.order,
-                           "rows_of_data": len(case.inputs), "description": case.workload.description,
-                           "data_note": case.data_note, "rows": rows, "skipped": workload_skips}
-
+    workloads = {name: _time_workload(case, implementations, costs, skipped, settings, budget, args)
+                 for name, case in cases.items()}
     extras = {} if args.no_extras else _extras(cases, settings, args)
     per_step = {name: {row["key"]: row["us_per_step"] for row in w["rows"]} for name, w in workloads.items()}
     c_loop = next((i for i in implementations if i.key == "c"), None)
     results = {
         "machine": report.machine(),
         "settings": {"command": command, "quick": args.quick, "repeats": args.repeats, "warmups": 1,
-                     "budget_seconds": budget, "seed": args.seed,
-                     "c_compiler": c_loop.version() if c_loop else None},
+                     "budget_seconds": budget, "seed": args.seed, "blas_threads": blas_threads,
+                     "c_compiler": c_loop.version() if c_loop else skipped.get(PlainC.label, "not run")},
         "checks": [a.as_dict() for a in agreements],
         "workloads": workloads,
         "extras": extras,
@@ -202,6 +174,84 @@ def run(args: argparse.Namespace, command: str = "nncore bench") -> int:
         problem = report.plot(results, args.plot)
         report.progress(f"no plot: {problem}" if problem else f"wrote {args.plot}")
     return 0
+
+
+def _available_implementations(wanted: list[str] | None) -> tuple[list[Implementation], dict[str, str]]:
+    """The implementations to run (``fit`` always), and why the others that were wanted cannot run."""
+    implementations, skipped = [], {}
+    for implementation in all_implementations():
+        if wanted and implementation.key not in wanted and implementation.key != "fit":
+            continue
+        reason = implementation.unavailable()
+        if reason:
+            skipped[implementation.label] = reason
+            report.progress(f"skipping {implementation.label}: {reason}")
+        else:
+            implementations.append(implementation)
+    return implementations, skipped
+
+
+def _trial_maker(implementation: Implementation, case: Case):
+    return lambda steps: implementation.prepare(case, steps)
+
+
+def _probe(cases: dict, implementations: list, settings: Settings, args: argparse.Namespace) -> dict:
+    """Seconds per step of every implementation on every workload it runs on (and a first warm-up)."""
+    costs = {}
+    for name, case in cases.items():
+        for implementation in implementations:
+            if _runs_on(implementation, case, args):
+                report.progress(f"probing {name} {implementation.key}")
+                costs[name, implementation.key] = probe(_trial_maker(implementation, case), case.steps,
+                                                        settings.probe_seconds)
+    return costs
+
+
+def _check(cases: dict, implementations: list, costs: dict, settings: Settings) -> list:
+    """Every comparable implementation against ``fit``, on as many steps as the check's time allows."""
+    agreements = []
+    for name, case in cases.items():
+        fit_cache: dict = {}
+        for implementation in implementations:
+            key = implementation.key
+            if key == "fit" or implementation.agreement == NONE or (name, key) not in costs:
+                continue
+            steps = steps_within(costs[name, key], settings.check_seconds, case.steps,
+                                 min(case.steps, settings.min_steps))
+            agreement = check_against_fit(case, implementation, steps, fit_cache)
+            report.progress(f"check {name} {key}: {steps} steps, max |difference| from fit "
+                            f"{agreement.max_difference:.3g}")
+            agreements.append(agreement)
+    return agreements
+
+
+def _time_workload(case: Case, implementations: list, costs: dict, skipped: dict, settings: Settings,
+                   budget: float, args: argparse.Namespace) -> dict:
+    """Time every implementation on ``case``, interleaved; ``fit`` first, and always on every step."""
+    plans, labels = [], {}
+    for implementation in implementations:
+        if (case.name, implementation.key) not in costs:
+            continue
+        cost = costs[case.name, implementation.key]
+        steps = case.steps if implementation.key == "fit" else steps_within(
+            cost, budget, case.steps, min(case.steps, settings.min_steps))
+        plans.append(Plan(implementation.key, _trial_maker(implementation, case), steps,
+                          runs_per_round(cost, steps, budget)))
+        labels[implementation.key] = implementation.label
+    report.progress(f"timing {case.name}: " + ", ".join(f"{p.key} {p.steps} steps x {p.runs_per_round}"
+                                                        for p in plans) + f", {args.repeats} rounds")
+    timings = measure_interleaved(plans, args.repeats)
+    rows = [{"key": key, "label": labels[key], "steps_timed": timing.steps, "seconds": timing.seconds,
+             "us_per_step": timing.us_per_step} for key, timing in timings.items()]
+    for row in rows:
+        row["ratio_to_fit"] = row["us_per_step"] / timings["fit"].us_per_step
+    workload_skips = dict(skipped)
+    for implementation in implementations:
+        if not _runs_on(implementation, case, args):
+            workload_skips[implementation.label] = f"not run on {case.name} unless --reference-on-w2"
+    return {"sizes": list(case.sizes), "steps": case.steps, "order": case.workload.order,
+            "rows_of_data": len(case.inputs), "description": case.workload.description,
+            "data_note": case.data_note, "rows": rows, "skipped": workload_skips}
 
 
 def _extras(cases: dict, settings: Settings, args: argparse.Namespace) -> dict:

@@ -70,3 +70,35 @@ def measure(make_trial: Callable[[int], Trial], steps: int, repeats: int, warmup
     for _ in range(repeats):
         timing.seconds.append(time_once(make_trial(steps)))
     return timing
+
+
+@dataclass
+class Plan:
+    """What to time for one implementation: its trials, their length and how many runs per round."""
+
+    key: str
+    make_trial: Callable[[int], Trial]
+    steps: int
+    runs_per_round: int = 1
+
+
+def runs_per_round(seconds_per_step: float, steps: int, budget: float, most: int = 20) -> int:
+    """Runs of ``steps`` steps that fit in ``budget`` seconds (1 to ``most``): short loops run several times."""
+    seconds = seconds_per_step * steps
+    return max(1, min(most, int(budget / seconds) if seconds > 0 else most))
+
+
+def measure_interleaved(plans: list[Plan], rounds: int, warmups: int = 1) -> dict[str, Timing]:
+    """Time every plan in turn, ``rounds`` times over, so that a change of load on a shared machine
+    weighs on every implementation alike; each round runs each plan ``runs_per_round`` times."""
+    if rounds < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds}")
+    for plan in plans:
+        for _ in range(warmups):
+            time_once(plan.make_trial(plan.steps))
+    timings = {plan.key: Timing(plan.steps) for plan in plans}
+    for _ in range(rounds):
+        for plan in plans:
+            for _ in range(plan.runs_per_round):
+                timings[plan.key].seconds.append(time_once(plan.make_trial(plan.steps)))
+    return timings
