@@ -14,7 +14,7 @@ import pytest
 
 import nncore
 from nncore import cli, reference
-from nncore.bench import c_loop, goals, implementations, memory, runner
+from nncore.bench import c_loop, goals, implementations, memory, runner, timing
 from nncore.bench.checks import (
     EXACT_TOLERANCE, CheckFailed, check_against_fit, raise_on_disagreement,
 )
@@ -220,6 +220,30 @@ def test_a_failed_check_stops_the_run_before_timing(monkeypatch, capsys):
     assert captured.out == ""
 
 
+# ------------------------------------------------------------------ timing
+
+
+def test_interleaved_rounds_run_every_plan_in_turn():
+    calls = []
+
+    def maker(key):
+        return lambda steps: implementations.Trial(lambda: calls.append((key, steps)), lambda: [])
+
+    plans = [timing.Plan("a", maker("a"), 10, 2), timing.Plan("b", maker("b"), 3, 1)]
+    timings = timing.measure_interleaved(plans, rounds=3, warmups=1)
+    assert calls == [("a", 10), ("b", 3)] + [("a", 10), ("a", 10), ("b", 3)] * 3
+    assert len(timings["a"].seconds) == 6 and len(timings["b"].seconds) == 3
+    assert timings["a"].steps == 10 and timings["a"].best_us_per_step <= timings["a"].us_per_step
+
+
+def test_step_and_run_budgets():
+    assert timing.steps_within(1e-3, 0.5, 20_000) == 500
+    assert timing.steps_within(1e-3, 0.5, 100) == 100          # never more than the workload
+    assert timing.steps_within(1.0, 0.5, 100, minimum=20) == 20  # however slow, the minimum
+    assert timing.runs_per_round(1e-6, 20_000, 0.5) == 20        # short loops: several runs, capped
+    assert timing.runs_per_round(1e-3, 1000, 0.5) == 1
+
+
 # ------------------------------------------------------------------ reports and the command line
 
 
@@ -240,12 +264,12 @@ def test_quick_json_is_complete(quick_run):
     for name, workload in results["workloads"].items():
         rows = {row["key"]: row for row in workload["rows"]}
         assert workload["rows"][0]["key"] == "fit" and rows["fit"]["ratio_to_fit"] == 1.0
-        assert rows["fit"]["steps_timed"] == workload["steps"]
         assert {"train_list", "train_numpy", "reference", "numpy", "numpy_blas"} <= set(rows)
         for row in rows.values():
             assert len(row["seconds"]) >= 5 and all(s > 0 for s in row["seconds"])
             assert 1 <= row["steps_timed"] <= workload["steps"]
             assert math.isfinite(row["us_per_step"]) and row["us_per_step"] > 0
+            assert 0 < row["best_us_per_step"] <= row["us_per_step"]
             assert row["ratio_to_fit"] == pytest.approx(row["us_per_step"] / rows["fit"]["us_per_step"])
     checked = {(c["workload"], c["implementation"]) for c in results["checks"]}
     assert {("W1", "reference"), ("W1", "numpy"), ("W3", "train_list")} <= checked

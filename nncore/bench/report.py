@@ -75,9 +75,10 @@ def markdown(results: dict) -> str:
               f"- method: the training loop alone is timed (no imports, no construction), "
               f"{settings['warmups']} warm-up run, then {settings['repeats']} rounds that run every "
               "implementation in turn (short loops several times a round), and the median of those runs; "
-              f"`fit` runs every step; an implementation costing more than {settings['budget_seconds']:g} s "
-              "per repeat times a prefix of the steps (\"steps timed\"). \"× fit\" is the time per step "
-              "divided by `Network.fit`'s in the same run (above 1: slower than fit).", ""]
+              f"{_fit_steps_note(settings)}an implementation costing more than {settings['budget_seconds']:g} s "
+              "per run times a prefix of the steps (\"steps timed\"). \"× fit\" is the time per step "
+              "divided by `Network.fit`'s in the same run (above 1: slower than fit); the fastest run shows the "
+              "loop undisturbed by other work on the machine.", ""]
 
     lines += summary(results)
 
@@ -90,8 +91,8 @@ def markdown(results: dict) -> str:
         lines += [f"### {name}: {workload['sizes']}, {workload['steps']:,} steps, {workload['description']}", ""]
         if workload.get("data_note"):
             lines += [f"Data: {workload['data_note']}.", ""]
-        lines += ["| implementation | steps timed | µs/step | × fit | goal | measured |",
-                  "|---|---:|---:|---:|---|---|"]
+        lines += ["| implementation | steps timed | µs/step | × fit | fastest run, µs/step | goal | measured |",
+                  "|---|---:|---:|---:|---:|---|---|"]
         for row in workload["rows"]:
             timed = f"{row['steps_timed']:,}"
             if row["steps_timed"] < workload["steps"]:
@@ -99,10 +100,11 @@ def markdown(results: dict) -> str:
             goals = goals_by_row.get((name, row["key"]), [])
             cells = [_goal_cell(g) for g in goals]
             lines.append(f"| {row['label']} | {timed} | {_number(row['us_per_step'])} | "
-                         f"{_number(row['ratio_to_fit'])} | {'; '.join(c[0] for c in cells)} | "
+                         f"{_number(row['ratio_to_fit'])} | {_number(row.get('best_us_per_step'))} | "
+                         f"{'; '.join(c[0] for c in cells)} | "
                          f"{'; '.join(c[1] for c in cells)} |")
         for key, reason in workload.get("skipped", {}).items():
-            lines.append(f"| {key}: skipped ({reason}) | | | | | |")
+            lines.append(f"| {key}: skipped ({reason}) | | | | | | |")
         lines.append("")
 
     if results["goals"]:
@@ -132,6 +134,12 @@ def markdown(results: dict) -> str:
         lines += [f"- {label}: {note}" for label, note in results["notes"].items()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _fit_steps_note(settings: dict) -> str:
+    if settings.get("fit_budget_seconds") is None:
+        return "`fit` runs every step; "
+    return f"`fit` runs every step that fits in {settings['fit_budget_seconds']:g} s; "
 
 
 def summary(results: dict) -> list[str]:

@@ -37,14 +37,16 @@ class Settings:
     predict_rows: tuple[tuple[str, int], ...]
     min_steps: int
     """Fewest steps an implementation is timed or checked on, however slow."""
+    fit_budget_seconds: float | None = None
+    """Longest run of ``fit`` before it too times a prefix (None: it always runs every step)."""
 
 
 FULL = Settings(probe_seconds=0.05, check_seconds=1.0, budget_seconds=0.5, memory_steps=(10**5, 10**7),
                 thread_steps=(("W1", 1_000_000), ("W4", 2_000)),
                 predict_rows=(("W1", 100_000), ("W4", 10_000)), min_steps=20)
 QUICK = Settings(probe_seconds=0.01, check_seconds=0.1, budget_seconds=0.03, memory_steps=(10**5, 10**6),
-                 thread_steps=(("W1", 200_000), ("W4", 400)),
-                 predict_rows=(("W1", 20_000), ("W4", 1_000)), min_steps=3)
+                 thread_steps=(("W1", 100_000), ("W4", 200)),
+                 predict_rows=(("W1", 20_000), ("W4", 1_000)), min_steps=3, fit_budget_seconds=0.1)
 
 
 def _workload_list(text: str) -> list[str]:
@@ -158,7 +160,8 @@ def _run(args: argparse.Namespace, command: str, blas_threads: str) -> int:
     results = {
         "machine": report.machine(),
         "settings": {"command": command, "quick": args.quick, "repeats": args.repeats, "warmups": 1,
-                     "budget_seconds": budget, "seed": args.seed, "blas_threads": blas_threads,
+                     "budget_seconds": budget, "fit_budget_seconds": settings.fit_budget_seconds,
+                     "seed": args.seed, "blas_threads": blas_threads,
                      "c_compiler": c_loop.version() if c_loop else skipped.get(PlainC.label, "not run")},
         "checks": [a.as_dict() for a in agreements],
         "workloads": workloads,
@@ -227,14 +230,17 @@ def _check(cases: dict, implementations: list, costs: dict, settings: Settings) 
 
 def _time_workload(case: Case, implementations: list, costs: dict, skipped: dict, settings: Settings,
                    budget: float, args: argparse.Namespace) -> dict:
-    """Time every implementation on ``case``, interleaved; ``fit`` first, and always on every step."""
+    """Time every implementation on ``case``, interleaved, ``fit`` first (on every step unless ``--quick``)."""
     plans, labels = [], {}
     for implementation in implementations:
         if (case.name, implementation.key) not in costs:
             continue
         cost = costs[case.name, implementation.key]
-        steps = case.steps if implementation.key == "fit" else steps_within(
-            cost, budget, case.steps, min(case.steps, settings.min_steps))
+        if implementation.key == "fit":
+            fit_budget = settings.fit_budget_seconds
+            steps = case.steps if fit_budget is None else steps_within(cost, fit_budget, case.steps)
+        else:
+            steps = steps_within(cost, budget, case.steps, min(case.steps, settings.min_steps))
         plans.append(Plan(implementation.key, _trial_maker(implementation, case), steps,
                           runs_per_round(cost, steps, budget)))
         labels[implementation.key] = implementation.label
@@ -242,7 +248,8 @@ def _time_workload(case: Case, implementations: list, costs: dict, skipped: dict
                                                         for p in plans) + f", {args.repeats} rounds")
     timings = measure_interleaved(plans, args.repeats)
     rows = [{"key": key, "label": labels[key], "steps_timed": timing.steps, "seconds": timing.seconds,
-             "us_per_step": timing.us_per_step} for key, timing in timings.items()]
+             "us_per_step": timing.us_per_step, "best_us_per_step": timing.best_us_per_step}
+            for key, timing in timings.items()]
     for row in rows:
         row["ratio_to_fit"] = row["us_per_step"] / timings["fit"].us_per_step
     workload_skips = dict(skipped)

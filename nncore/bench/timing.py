@@ -59,6 +59,11 @@ class Timing:
     def us_per_step(self) -> float:
         return self.median / self.steps * 1e6
 
+    @property
+    def best_us_per_step(self) -> float:
+        """The fastest run: what the loop costs when nothing else on the machine disturbs it."""
+        return min(self.seconds) / self.steps * 1e6
+
 
 def measure(make_trial: Callable[[int], Trial], steps: int, repeats: int, warmups: int = 1) -> Timing:
     """Median-ready timings: ``warmups`` untimed runs, then ``repeats`` timed ones, each on a fresh trial."""
