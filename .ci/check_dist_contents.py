@@ -18,7 +18,7 @@ SDIST_REQUIRED = [
     "src/_core.pyx", "src/_kernels.pxd",
     "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
     "tests/conftest.py", "tests/test_threads.py",
-    "bench/*.py",
+    "bench/*.py", "nncore/bench/train_loop.c",
 ]
 SDIST_FORBIDDEN = ["src/*.c", "*.so", "*.pyd", "*.dylib", "*.pyc", "*/__pycache__/*"]
 
@@ -29,7 +29,9 @@ WHEEL_REQUIRED = [
     "*.dist-info/licenses/LICENSE",
 ]
 WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_core.*.so",
-                 "nncore/_core.*.pyd", "*.dist-info/*"]
+                 "nncore/_core.*.pyd", "*.dist-info/*",
+                 # the benchmark's plain C baseline, which `nncore bench` compiles at run time
+                 "nncore/bench/train_loop.c"]
 
 
 def sdist_names(path):

@@ -1,8 +1,9 @@
-"""The ``nncore`` command line: ``nncore xor`` trains the tutorial's XOR network."""
+"""The ``nncore`` command line: ``nncore xor`` trains the tutorial's XOR network, ``nncore bench`` times nncore."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -49,6 +50,13 @@ def xor(args: argparse.Namespace) -> int:
     return 0 if learned else 1
 
 
+def bench(args: argparse.Namespace) -> int:
+    """Run the benchmark suite (see :mod:`nncore.bench`)."""
+    from nncore.bench import run
+
+    return run(args, shlex.join(["nncore", *args.argv]))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nncore", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nncore {__version__}")
@@ -59,12 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     xor_parser.add_argument("--hidden", type=int, nargs="+", default=[10, 10], metavar="N",
                             help="hidden layer sizes (default 10 10)")
     xor_parser.set_defaults(handler=xor)
+    from nncore.bench import add_arguments
+
+    bench_parser = commands.add_parser(
+        "bench", help="time nncore against pure Python, numpy, plain C, PyTorch and scikit-learn")
+    add_arguments(bench_parser)
+    bench_parser.set_defaults(handler=bench)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``nncore`` console script."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(arguments)
+    args.argv = arguments
     return args.handler(args)
 
 

@@ -1,0 +1,152 @@
+"""The plain C baseline: ``train_loop.c`` compiled with the system C compiler, called through ctypes."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import resources
+
+import numpy as np
+
+from nncore.bench.parameters import all_sigmoid
+
+C_FLAGS = ("-O2", "-ffp-contract=off")
+SOURCE_NAME = "train_loop.c"
+
+
+class CompilerUnavailable(RuntimeError):
+    """No working C compiler: the C baseline is skipped."""
+
+
+def find_compiler() -> str | None:
+    """The C compiler command: ``$CC`` when set, else the first of cc, gcc, clang on the PATH.
+
+    None on Windows, where the baseline is not built (it uses Unix-style compiler options).
+    """
+    if sys.platform == "win32":
+        return None
+    if os.environ.get("CC", "").strip():
+        return os.environ["CC"].strip()
+    for name in ("cc", "gcc", "clang"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def compiler_version(compiler: str) -> str:
+    """First line of ``compiler --version``."""
+    try:
+        output = subprocess.run([*shlex.split(compiler), "--version"], capture_output=True, text=True,
+                                timeout=30).stdout
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return "unknown"
+    return output.splitlines()[0].strip() if output.strip() else "unknown"
+
+
+class CLoop:
+    """The compiled C training loop.
+
+    Parameters
+    ----------
+    compiler : str, optional
+        The C compiler command (e.g. ``"gcc"`` or ``"ccache cc"``); found with
+        :func:`find_compiler` when omitted.
+
+    Raises
+    ------
+    CompilerUnavailable
+        When there is no compiler or it fails on the source.
+    """
+
+    def __init__(self, compiler: str | None = None) -> None:
+        if sys.platform == "win32":
+            raise CompilerUnavailable("the C baseline needs a Unix-style C compiler; not built on Windows")
+        compiler = compiler or find_compiler()
+        if compiler is None:
+            raise CompilerUnavailable("no C compiler found (set CC, or install cc, gcc or clang)")
+        self.compiler = compiler
+        self.version = compiler_version(compiler)
+        self.flags = C_FLAGS
+        self._directory = tempfile.TemporaryDirectory(prefix="nncore-bench-")
+        library = os.path.join(self._directory.name, "train_loop.so")
+        source = resources.files("nncore.bench").joinpath(SOURCE_NAME)
+        with resources.as_file(source) as source_path:
+            command = [*shlex.split(compiler), *C_FLAGS, "-shared", "-fPIC", "-o", library, str(source_path),
+                       "-lm"]
+            try:
+                built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            except (OSError, subprocess.SubprocessError, ValueError) as error:
+                raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
+        if built.returncode != 0:
+            raise CompilerUnavailable(f"{' '.join(command)} failed:\n{built.stderr.strip()}")
+        self._library = ctypes.CDLL(library)
+        function = self._library.nn_train_steps
+        pointer = ctypes.c_void_p
+        function.argtypes = [ctypes.c_int64, pointer, pointer, pointer, pointer, pointer, pointer,
+                             pointer, pointer, pointer, ctypes.c_int64, ctypes.c_double, ctypes.c_double]
+        function.restype = ctypes.c_double
+        self._function = function
+
+    def describe(self) -> str:
+        return f"{self.version}, {' '.join(self.flags)}"
+
+
+class CNetwork:
+    """A network's flat buffers, trained by :class:`CLoop`.
+
+    Parameters
+    ----------
+    loop : CLoop
+    start : dict
+        A network in nncore's dictionary format (sigmoid layers).
+    """
+
+    def __init__(self, loop: CLoop, start: dict) -> None:
+        if not all_sigmoid(start):
+            raise ValueError("the C baseline implements sigmoid layers only")
+        self._loop = loop
+        self.sizes = np.array(start["sizes"], dtype=np.int64)
+        self.learning_rate = float(start["learning_rate"])
+        self.momentum = float(start["momentum"])
+        layers = start["layers"]
+        self.weights = np.concatenate([np.ravel(layer["weights"]) for layer in layers])
+        self.changes = np.concatenate([np.ravel(layer["changes"]) for layer in layers])
+        self.biases = np.concatenate([np.zeros(self.sizes[0])] + [np.asarray(layer["biases"], float)
+                                                                  for layer in layers])
+        self.outputs = np.zeros(int(self.sizes.sum()))
+        self.deltas = np.zeros(int(self.sizes.sum()))
+
+    def train(self, inputs: np.ndarray, targets: np.ndarray, order: np.ndarray) -> float:
+        """Train on rows ``order`` of the C-contiguous float64 arrays; returns the summed error."""
+        if inputs.dtype != np.float64 or targets.dtype != np.float64 or order.dtype != np.int64:
+            raise TypeError("inputs and targets must be float64 and order int64")
+        if not (inputs.flags.c_contiguous and targets.flags.c_contiguous and order.flags.c_contiguous):
+            raise ValueError("inputs, targets and order must be C-contiguous")
+        if inputs.shape[1] != self.sizes[0] or targets.shape[1] != self.sizes[-1]:
+            raise ValueError("inputs and targets do not match the network's sizes")
+        if len(order) and (order.min() < 0 or order.max() >= len(inputs)):
+            raise ValueError("order holds a row index outside the data")
+        return self._loop._function(
+            len(self.sizes), self.sizes.ctypes.data, self.weights.ctypes.data, self.changes.ctypes.data,
+            self.biases.ctypes.data, self.outputs.ctypes.data, self.deltas.ctypes.data,
+            inputs.ctypes.data, targets.ctypes.data, order.ctypes.data, len(order),
+            self.learning_rate, self.momentum)
+
+    def layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(weights, biases, changes) of each non-input layer, as copies."""
+        result = []
+        w_start, n_start = 0, int(self.sizes[0])
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            n_in, n_out = int(n_in), int(n_out)
+            w_end = w_start + n_in * n_out
+            result.append((self.weights[w_start:w_end].reshape(n_out, n_in).copy(),
+                           self.biases[n_start:n_start + n_out].copy(),
+                           self.changes[w_start:w_end].reshape(n_out, n_in).copy()))
+            w_start, n_start = w_end, n_start + n_out
+        return result

@@ -1,0 +1,108 @@
+"""The speed goals nncore sets itself, and where a run's measurements put them.
+
+Goals are shown, never enforced: a benchmark run does not fail on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass
+class Goal:
+    """One target, e.g. "fit is no slower than plain C on W1: fit/C <= 1.05"."""
+
+    text: str
+    quantity: str
+    """What is measured, e.g. "fit / C" (time ratio) or "us per call"."""
+    comparison: str
+    """"<=" or ">="."""
+    target: float
+    measured: float | None
+    workload: str | None = None
+    row: str | None = None
+    """The implementation row of the workload table this goal belongs to."""
+
+    @property
+    def status(self) -> str:
+        if self.measured is None:
+            return "not measured"
+        met = self.measured <= self.target if self.comparison == "<=" else self.measured >= self.target
+        return "met" if met else "not met"
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "quantity": self.quantity, "comparison": self.comparison,
+                "target": self.target, "measured": self.measured, "status": self.status,
+                "workload": self.workload, "row": self.row}
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator <= 0:
+        return None
+    return numerator / denominator
+
+
+def evaluate(per_step: dict, extras: dict) -> list[Goal]:
+    """Goals with their measured values.
+
+    Parameters
+    ----------
+    per_step : dict
+        ``per_step[workload][implementation]``: microseconds per step.
+    extras : dict
+        The extra measurements (see :mod:`nncore.bench.extras`), possibly empty.
+    """
+    goals: list[Goal] = []
+
+    def us(workload: str, key: str) -> float | None:
+        return per_step.get(workload, {}).get(key)
+
+    for workload, bound, how in [("W1", 1.05, "no slower than"), ("W2", 1.05, "no slower than"),
+                                 ("W3", 0.7, "faster than"), ("W4", 0.7, "faster than"),
+                                 ("W5", 0.7, "faster than")]:
+        if workload in per_step:
+            goals.append(Goal(f"fit {how} the plain C loop on {workload}", "fit time / C time", "<=", bound,
+                              _ratio(us(workload, "fit"), us(workload, "c")), workload, "c"))
+
+    per_call = extras.get("train_per_call", {})
+    for key, kind in [("train_list", "lists"), ("train_numpy", "numpy rows")]:
+        value = us("W1", key) if us("W1", key) is not None else per_call.get(key)
+        if "W1" in per_step or key in per_call:
+            goals.append(Goal(f"train() per call on W1, {kind}", "us per call", "<=", 0.6, value, "W1", key))
+        if "W1" in per_step:
+            goals.append(Goal(f"train() per call on W1, {kind}, against the pure-Python reference",
+                              "reference time / train() time", ">=", 30.0,
+                              _ratio(us("W1", "reference"), us("W1", key)), "W1", key))
+
+    for workload, factor in [("W1", 60.0), ("W3", 100.0), ("W4", 100.0), ("W5", 100.0)]:
+        if workload in per_step:
+            goals.append(Goal(f"fit against the pure-Python reference on {workload}", "reference time / fit time",
+                              ">=", factor, _ratio(us(workload, "reference"), us(workload, "fit")),
+                              workload, "reference"))
+
+    if "W4" in per_step:
+        numpy_times = [t for t in (us("W4", "numpy"), us("W4", "numpy_blas")) if t is not None]
+        fastest = min(numpy_times) if numpy_times else None
+        row = None if fastest is None else ("numpy" if fastest == us("W4", "numpy") else "numpy_blas")
+        goals.append(Goal("fit against numpy per sample on W4 (the faster numpy variant)",
+                          "numpy time / fit time", ">=", 2.5, _ratio(fastest, us("W4", "fit")), "W4", row))
+        goals.append(Goal("fit against PyTorch per sample on W4", "PyTorch time / fit time", ">=", 3.0,
+                          _ratio(us("W4", "torch"), us("W4", "fit")), "W4", "torch"))
+
+    for entry in extras.get("predict", []):
+        goals.append(Goal(f"predict on {entry['rows']:,} rows of {entry['workload']}'s network against a numpy "
+                          "matrix-product forward pass", "numpy time / predict time", ">=", 1.0,
+                          _ratio(entry["numpy_us_per_row"], entry["predict_us_per_row"])))
+
+    runs = extras.get("memory", {}).get("runs", [])
+    if len(runs) >= 2:
+        growth = (runs[-1]["tracemalloc_peak_bytes"] - runs[0]["tracemalloc_peak_bytes"]) / MiB
+        goals.append(Goal(f"fit's memory does not grow with steps ({runs[0]['steps']:,} to {runs[-1]['steps']:,} "
+                          "steps on W1)", "growth of traced peak, MiB", "<=", 1.0, growth))
+
+    for entry in extras.get("threads", []):
+        goals.append(Goal(f"two networks on two threads against one after the other ({entry['workload']})",
+                          "throughput ratio", ">=", 1.7, entry["throughput_ratio"]))
+    return goals
