@@ -363,9 +363,14 @@ class Network(NetworkCore):
         Holds everything needed to continue training exactly where it stands,
         the momentum buffer included.
         """
+        return self._state(as_lists=True)
+
+    def _state(self, as_lists: bool) -> dict:
+        """:meth:`to_dict`, with numpy arrays instead of lists when ``as_lists`` is false."""
+        convert = (lambda array: array.tolist()) if as_lists else (lambda array: array)
         with self._operation_lock:
             layers = [
-                {"weights": w.tolist(), "biases": b.tolist(), "changes": c.tolist()}
+                {"weights": convert(w), "biases": convert(b), "changes": convert(c)}
                 for w, b, c in self._get_layers()
             ]
             return serialization.make_dict(
@@ -447,10 +452,10 @@ class Network(NetworkCore):
         return cls.from_dict(brainjs.dict_from_tutorial_json(obj))
 
     def __reduce__(self):
-        return (type(self).from_dict, (self.to_dict(),))
+        return (type(self).from_dict, (self._state(as_lists=False),))
 
     def __copy__(self) -> Network:
-        return type(self).from_dict(self.to_dict())
+        return type(self).from_dict(self._state(as_lists=False))
 
     def __deepcopy__(self, memo: dict) -> Network:
-        return type(self).from_dict(self.to_dict())
+        return type(self).from_dict(self._state(as_lists=False))

@@ -122,27 +122,27 @@ def _field(data: dict, key: str, where: str = "") -> object:
 
 def _matrix(value: object, field: str, shape: tuple[int, ...]) -> np.ndarray:
     """``value`` as a finite float64 array of ``shape``, or a ValueError naming ``field``."""
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"network data: {field} must be numbers of shape {shape}, got {describe(value)}") from None
-    if isinstance(value, (str, bytes)) or array.shape != shape:
+    if isinstance(value, (str, bytes)):
         raise ValueError(f"network data: {field} must have shape {shape}, got {describe(value)}")
-    if _has_bools(value):
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):  # ragged
+        raise ValueError(f"network data: {field} must be numbers of shape {shape}, got {describe(value)}") from None
+    if array.dtype.kind == "b":
         raise ValueError(f"network data: {field} must contain numbers, not booleans")
+    if array.dtype.kind not in "iuf":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"network data: {field} must be numbers of shape {shape}, got {describe(value)}"
+            ) from None
+    if array.shape != shape:
+        raise ValueError(f"network data: {field} must have shape {shape}, got {describe(value)}")
+    array = array.astype(np.float64)
     if not np.isfinite(array).all():
         raise ValueError(f"network data: {field} must be finite")
     return array
-
-
-def _has_bools(value: object) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return True
-    if isinstance(value, np.ndarray):
-        return value.dtype == np.bool_
-    if isinstance(value, (list, tuple)):
-        return any(_has_bools(item) for item in value)
-    return False
 
 
 def read_dict(data: object) -> State:

@@ -10,6 +10,7 @@ runs; the kernels themselves trust their input.
 
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
+from cpython.long cimport PyLong_AsDouble
 from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.math cimport isfinite
@@ -41,6 +42,11 @@ cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t 
     cdef double v
     if type(item) is float:
         v = PyFloat_AS_DOUBLE(item)
+    elif type(item) is int:
+        try:
+            v = PyLong_AsDouble(item)
+        except OverflowError:
+            raise ValueError(f"{name} must be finite, got an integer too large for a float at index {k}") from None
     elif isinstance(item, (list, tuple, np.ndarray)):
         raise ValueError(f"{name} must be 1-D: one sample of {n} numbers, got a nested sequence at index {k}")
     elif isinstance(item, (bool, np.bool_, str, bytes)):
