@@ -282,9 +282,10 @@ def test_quick_json_extras_and_goals(quick_run):
     assert set(extras["train_per_call"]) >= {"train_list", "train_numpy", "loop_overhead", "fit"}
     assert [p["workload"] for p in extras["predict"]] == ["W1", "W4"]
     assert all(p["max_difference"] < 1e-12 for p in extras["predict"])
-    small, large = extras["memory"]["runs"]
-    assert large["steps"] > small["steps"]
+    small, large, lean_small, lean_large = extras["memory"]["runs"]
+    assert large["steps"] > small["steps"] and lean_large["steps"] == large["steps"]
     assert large["loss_curve_bytes"] == 8 * large["epochs"]
+    assert lean_large["loss_curve_bytes"] == 0 and not lean_large["keep_errors"]
     assert all(t["throughput_ratio"] > 0 and t["control_throughput_ratio"] > 0 for t in extras["threads"])
     statuses = {g["status"] for g in results["goals"]}
     assert statuses <= {"met", "not met", "not measured"}

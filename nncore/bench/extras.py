@@ -145,6 +145,6 @@ def two_threads(workload: str, steps: int, repeats: int) -> dict:
 
 
 def fit_memory(steps: list[int]) -> dict:
-    """Peak memory of ``fit`` on W1 for each step count, each in a fresh process."""
-    runs = [memory.measure_in_subprocess(n) for n in steps]
+    """Peak memory of ``fit`` on W1 for each step count, with and without the loss curve, each in a fresh process."""
+    runs = [memory.measure_in_subprocess(n, keep) for keep in (True, False) for n in steps]
     return {"runs": runs}

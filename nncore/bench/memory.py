@@ -53,7 +53,7 @@ def _peak_rss_bytes() -> int | None:
     return value if sys.platform == "darwin" else value * 1024  # bytes on macOS, KiB elsewhere
 
 
-def measure_here(steps: int) -> dict:
+def measure_here(steps: int, keep_errors: bool = True) -> dict:
     """Train in this process and report its memory (call it in a fresh process)."""
     import tracemalloc
 
@@ -65,17 +65,20 @@ def measure_here(steps: int) -> dict:
     rss_before = _proc_status_bytes("VmRSS") or _peak_rss_bytes()
     tracemalloc.start()
     baseline = tracemalloc.get_traced_memory()[0]
-    result = net.fit(case.inputs, case.targets, steps=steps, order="random", seed=case.seed)
+    result = net.fit(case.inputs, case.targets, steps=steps, order="random", seed=case.seed,
+                     keep_errors=keep_errors)
     peak = tracemalloc.get_traced_memory()[1] - baseline
     tracemalloc.stop()
-    return {"steps": steps, "epochs": int(result.epochs), "tracemalloc_peak_bytes": peak,
+    return {"steps": steps, "epochs": int(result.epochs), "keep_errors": keep_errors,
+            "tracemalloc_peak_bytes": peak,
             "loss_curve_bytes": int(result.errors.nbytes),
             "rss_before_bytes": rss_before, "peak_rss_bytes": _peak_rss_bytes()}
 
 
-def measure_in_subprocess(steps: int, timeout: float = 600.0) -> dict:
+def measure_in_subprocess(steps: int, keep_errors: bool = True, timeout: float = 600.0) -> dict:
     """:func:`measure_here` in a new Python process, so earlier work does not mask the peak."""
-    code = f"import json, nncore.bench.memory as m; print(json.dumps(m.measure_here({int(steps)})))"
+    code = ("import json, nncore.bench.memory as m; "
+            f"print(json.dumps(m.measure_here({int(steps)}, {bool(keep_errors)})))")
     done = subprocess.run([sys.executable, "-c", code],
                           capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:

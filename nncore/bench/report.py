@@ -204,24 +204,27 @@ def _extras_markdown(extras: dict) -> list[str]:
     runs = extras.get("memory", {}).get("runs")
     if runs:
         lines += ["### Memory of fit (W1, each in a fresh process)", "",
-                  "| steps | epochs | traced peak during fit | result's loss curve | peak RSS growth during fit |",
-                  "|---:|---:|---:|---:|---:|"]
+                  "| steps | epochs | loss curve kept | traced peak during fit | result's loss curve | "
+                  "peak RSS growth during fit |",
+                  "|---:|---:|---|---:|---:|---:|"]
         for run in runs:
             rss = None
             if run.get("peak_rss_bytes") is not None and run.get("rss_before_bytes") is not None:
                 rss = (run["peak_rss_bytes"] - run["rss_before_bytes"]) / MiB
             lines.append(f"| {run['steps']:,} | {run['epochs']:,} | "
+                         f"{'yes' if run.get('keep_errors', True) else 'no (keep_errors=False)'} | "
                          f"{run['tracemalloc_peak_bytes'] / MiB:.2f} MiB | "
                          f"{run['loss_curve_bytes'] / MiB:.2f} MiB | "
                          f"{'-' if rss is None else f'{rss:.2f} MiB'} |")
         lines.append("")
-        first, last = runs[0], runs[-1]
+        kept = [run for run in runs if run.get("keep_errors", True)]
+        first, last = (kept[0], kept[-1]) if kept else (runs[0], runs[-1])
         if last["epochs"] > first["epochs"]:
             per_epoch = (last["tracemalloc_peak_bytes"] - first["tracemalloc_peak_bytes"]) / (
                 last["epochs"] - first["epochs"])
             lines += [f"From {first['steps']:,} to {last['steps']:,} steps the traced peak grows by "
                       f"{per_epoch:.1f} bytes per epoch; the loss curve that `FitResult.errors` returns "
-                      "takes 8 bytes per epoch.", ""]
+                      "takes 8 bytes per epoch; with `keep_errors=False` nothing grows.", ""]
     threads = extras.get("threads")
     if threads:
         lines += ["### Two networks on two threads", "",
