@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nncore._checks import check_count, check_finite, check_rate, describe
+from nncore._checks import as_float_array, check_count, check_finite, check_rate, describe
 from nncore.datasets import check_names
 
 FORMAT = "nncore"
@@ -122,26 +122,12 @@ def _field(data: dict, key: str, where: str = "") -> object:
 
 def _matrix(value: object, field: str, shape: tuple[int, ...]) -> np.ndarray:
     """``value`` as a finite float64 array of ``shape``, or a ValueError naming ``field``."""
-    if isinstance(value, (str, bytes)):
-        raise ValueError(f"network data: {field} must have shape {shape}, got {describe(value)}")
     try:
-        array = np.asarray(value)
-    except (TypeError, ValueError):  # ragged
-        raise ValueError(f"network data: {field} must be numbers of shape {shape}, got {describe(value)}") from None
-    if array.dtype.kind == "b":
-        raise ValueError(f"network data: {field} must contain numbers, not booleans")
-    if array.dtype.kind not in "iuf":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"network data: {field} must be numbers of shape {shape}, got {describe(value)}"
-            ) from None
+        array = as_float_array(value, field, len(shape))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"network data: {error}") from None
     if array.shape != shape:
-        raise ValueError(f"network data: {field} must have shape {shape}, got {describe(value)}")
-    array = array.astype(np.float64)
-    if not np.isfinite(array).all():
-        raise ValueError(f"network data: {field} must be finite")
+        raise ValueError(f"network data: {field} must have shape {shape}, got {array.shape}")
     return array
 
 
