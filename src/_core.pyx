@@ -162,6 +162,9 @@ cdef class NetworkCore:
     cdef readonly object _biases
     cdef readonly object _outputs
     cdef readonly object _deltas
+    # Views held for the network's lifetime: while they exist numpy refuses to
+    # resize or free the arrays above, so the raw pointers in ``net`` stay valid.
+    cdef double[::1] _pinned_weights, _pinned_changes, _pinned_biases, _pinned_outputs, _pinned_deltas
     cdef long long _iterations
     cdef bint _allocated
     cdef cython.pymutex _lock
@@ -195,11 +198,16 @@ cdef class NetworkCore:
         self.net.neuron_offset = &self._neuron_offset[0]
         self.net.activation = &self._activation[0]
         self.net.leaky_relu_alpha = leaky_relu_alpha
-        self.net.weights = _data(self._weights)
-        self.net.changes = _data(self._changes)
-        self.net.biases = _data(self._biases)
-        self.net.outputs = _data(self._outputs)
-        self.net.deltas = _data(self._deltas)
+        self._pinned_weights = self._weights
+        self._pinned_changes = self._changes
+        self._pinned_biases = self._biases
+        self._pinned_outputs = self._outputs
+        self._pinned_deltas = self._deltas
+        self.net.weights = &self._pinned_weights[0]
+        self.net.changes = &self._pinned_changes[0]
+        self.net.biases = &self._pinned_biases[0]
+        self.net.outputs = &self._pinned_outputs[0]
+        self.net.deltas = &self._pinned_deltas[0]
         self._allocated = True
 
     cdef int _check_ready(self) except -1:
@@ -415,13 +423,20 @@ cdef class FitSchedule:
     cdef bint _keep_errors
     cdef readonly Py_ssize_t n_inputs
     cdef readonly Py_ssize_t n_outputs
+    # Views held as long as the schedule: the arrays behind ``state``'s raw
+    # pointers cannot be resized or freed meanwhile.
+    cdef const double[:, ::1] _pinned_inputs, _pinned_targets
+    cdef Py_ssize_t[::1] _pinned_permutation
+    cdef double[::1] _pinned_errors
 
     def __init__(self, inputs, targets, str order, uint64_t seed, long long max_steps,
                  double error_threshold=-1.0, Py_ssize_t report_every=0, bint keep_errors=True):
-        cdef const double[:, ::1] x = inputs
-        cdef const double[:, ::1] y = targets
-        if x.shape[0] != y.shape[0] or x.shape[0] == 0:
-            raise ValueError("inputs and targets must have the same, non-zero number of rows")
+        self._pinned_inputs = inputs
+        self._pinned_targets = targets
+        cdef const double[:, ::1] x = self._pinned_inputs
+        cdef const double[:, ::1] y = self._pinned_targets
+        if x.shape[0] != y.shape[0] or x.shape[0] == 0 or x.shape[1] == 0 or y.shape[1] == 0:
+            raise ValueError("inputs and targets must have the same, non-zero number of rows, and columns")
         if order not in ORDERS:
             raise ValueError(f"order must be one of {sorted(ORDERS)}, got {order!r}")
         if max_steps < 0 or report_every < 0:
@@ -441,9 +456,10 @@ cdef class FitSchedule:
         self.state.n_samples = n
         self.state.order = ORDERS[order]
         self.state.rng = seed
-        cdef Py_ssize_t[::1] permutation_view = self.permutation
-        self.state.permutation = &permutation_view[0]
-        self.state.epoch_errors = _data(self._epoch_errors)
+        self._pinned_permutation = self.permutation
+        self._pinned_errors = self._epoch_errors
+        self.state.permutation = &self._pinned_permutation[0]
+        self.state.epoch_errors = &self._pinned_errors[0]
         self.state.epoch_errors_capacity = self._epoch_errors.shape[0]
         self.state.last_epoch_error = float("nan")
         self.state.max_steps = max_steps
@@ -527,11 +543,6 @@ cdef class FitSchedule:
         self.state.error_sum = error_sum
         self.state.last_epoch_error = last_error
         self.permutation[:] = permutation
-
-
-cdef double* _data(object array):
-    cdef double[::1] view = array
-    return &view[0]
 
 
 cdef bint _sum_is_finite(const double* values, Py_ssize_t n) noexcept nogil:

@@ -186,3 +186,14 @@ def test_bare_core_refuses_to_run():
         core.train([0.0], [0.0])
     with pytest.raises(RuntimeError, match="not initialised"):
         core.run()
+
+
+def test_parameter_buffers_cannot_be_resized_under_the_compiled_core(net):
+    # The compiled core keeps raw pointers into these arrays; numpy must refuse
+    # to move them.
+    before = net.to_dict()
+    for buffer in (net._weights, net._biases, net._changes, net._outputs, net._deltas):
+        with pytest.raises(ValueError, match="resize"):
+            buffer.resize(buffer.size + 100)
+    assert unchanged(net, before)
+    assert np.isfinite(net.train([0.1, 0.2, 0.3], [0.0, 1.0]))
