@@ -316,6 +316,8 @@ class Network(NetworkCore):
         callback : callable, optional
             Called as ``callback(info)`` every ``callback_period`` epochs with a
             :class:`~nncore.FitProgress`; returning ``False`` stops training.
+            An exception raised by the callback propagates; the network keeps
+            the steps taken until then.
         callback_period : int, default 10
         progress : bool, default False
             Show a progress bar on stderr (needs ``tqdm``).

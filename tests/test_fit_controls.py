@@ -156,3 +156,16 @@ def test_keep_errors_false_records_no_loss_curve_but_trains_the_same():
     assert full.errors.shape == (40000,) and lean.errors.shape == (0,)
     assert lean.error == full.error == full.errors[-1]
     assert lean.epochs == full.epochs == 40000
+
+
+def test_an_exception_in_the_callback_propagates_and_keeps_the_steps_taken():
+    def fail(info):
+        raise RuntimeError("stop here")
+
+    net = xor_net()
+    with pytest.raises(RuntimeError, match="stop here"):
+        net.fit(XOR_X, XOR_Y, epochs=100, callback=fail, callback_period=10, order="sequential")
+    assert net.iterations == 40
+    replay = xor_net()
+    replay.fit(XOR_X, XOR_Y, epochs=10, order="sequential")
+    assert net.to_dict() == replay.to_dict()
