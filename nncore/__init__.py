@@ -6,6 +6,15 @@
 """
 
 from nncore._version import __version__
+
+try:
+    from nncore import _core  # noqa: F401  (the compiled core)
+except ImportError as error:  # pragma: no cover - depends on how nncore was imported
+    raise ImportError(
+        f"nncore's compiled core is missing from {__path__[0]}: this is a source tree that was not "
+        "built. Install nncore (pip install .) and run Python from another folder, or build it in "
+        "place (pip install -e .)."
+    ) from error
 from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
 from nncore.fitting import FitProgress, FitResult

@@ -86,14 +86,8 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
     array = np.ascontiguousarray(array, dtype=np.float64)
-    # The sum of squares is finite when every value is; only a non-finite one (or
-    # an overflow) needs the element-wise check, which allocates a mask as large
-    # as the data.
-    flat = array.reshape(-1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        sum_of_squares = float(np.dot(flat, flat))
-    if not math.isfinite(sum_of_squares) and not np.isfinite(array).all():
-        finite = np.isfinite(array)
+    finite = np.isfinite(array)
+    if not finite.all():
         where = tuple(int(i) for i in np.argwhere(~finite)[0])
         position = where[0] if ndim == 1 else where
         raise ValueError(f"{name} must be finite, got {float(array[where])!r} at index {position}")

@@ -58,7 +58,8 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nncore", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="nncore", description="nncore's command line: train the tutorial's XOR network, or run the benchmark.")
     parser.add_argument("--version", action="version", version=f"nncore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     xor_parser = commands.add_parser("xor", help="train the tutorial's XOR network, compiled vs pure Python")

@@ -9,6 +9,7 @@ temporary file is removed.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from typing import TYPE_CHECKING, Union
@@ -37,6 +38,8 @@ def save(net: Network, path: PathLike) -> None:
     target = _check_path(path)
     data = (net.to_json() + "\n").encode("utf-8")
     directory, name = os.path.split(os.path.abspath(target))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(errno.ENOENT, "cannot save the network: no such directory", directory)
     temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
     mode = _mode_of(target)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)

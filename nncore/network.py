@@ -195,13 +195,15 @@ class Network(NetworkCore):
         """
         if isinstance(inputs, Mapping):
             inputs = datasets.named_input(self, inputs)
-        array = np.asarray(inputs) if not isinstance(inputs, (str, bytes)) else inputs
-        ndim = getattr(array, "ndim", 0)
-        if ndim not in (1, 2):
-            raise ValueError(
-                f"inputs must be 1-D (one sample of {self._sizes[0]} values) or 2-D "
-                f"(n_samples, {self._sizes[0]}), got {describe(inputs)}"
-            )
+        expected = f"inputs must be 1-D (one sample of {self._sizes[0]} values) or 2-D (n_samples, {self._sizes[0]})"
+        try:
+            shape = np.shape(inputs) if not isinstance(inputs, (str, bytes)) else None
+        except ValueError:  # ragged rows
+            raise ValueError(f"{expected} with rows of equal length, got {describe(inputs)}") from None
+        if shape is None or len(shape) not in (1, 2):
+            got = describe(inputs) if shape is None or len(shape) == 0 else f"shape {shape}"
+            raise ValueError(f"{expected}, got {got}")
+        ndim = len(shape)
         rows = as_float_array(inputs, "inputs", ndim)
         if rows.shape[-1] != self._sizes[0]:
             raise ValueError(f"inputs must have {self._sizes[0]} values per sample, got {rows.shape[-1]}")

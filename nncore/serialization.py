@@ -140,12 +140,13 @@ def read_dict(data: object) -> State:
     version = _field(data, "version")
     if version != VERSION or isinstance(version, bool):
         raise ValueError(f"network data: field 'version' must be {VERSION}, got {version!r}")
+    fields = {key: _field(data, key) for key in ("sizes", "activation", "learning_rate", "momentum", "iterations")}
     try:
-        sizes = check_sizes(_field(data, "sizes"))
-        activations = check_activations(_field(data, "activation"), len(sizes) - 1)
-        learning_rate = check_rate("learning_rate", _field(data, "learning_rate"))
-        momentum = check_rate("momentum", _field(data, "momentum"))
-        iterations = check_count("iterations", _field(data, "iterations"), minimum=0)
+        sizes = check_sizes(fields["sizes"])
+        activations = check_activations(fields["activation"], len(sizes) - 1)
+        learning_rate = check_rate("learning_rate", fields["learning_rate"])
+        momentum = check_rate("momentum", fields["momentum"])
+        iterations = check_count("iterations", fields["iterations"], minimum=0)
         alpha = check_alpha(data.get("leaky_relu_alpha", DEFAULT_LEAKY_RELU_ALPHA))
         input_names = check_names(data.get("input_names"), sizes[0], "input")
         output_names = check_names(data.get("output_names"), sizes[-1], "output")

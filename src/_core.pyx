@@ -37,6 +37,11 @@ LOOP_STATUS = {
 EPOCH_ERRORS_CAPACITY = 16384  # epochs recorded between two returns to Python
 
 
+def _count(n):
+    """'1 value', '3 values'."""
+    return f"{n} value" if n == 1 else f"{n} values"
+
+
 cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t n, str name) except -1:
     """Store ``item`` (item ``k`` of a sequence) in ``out[0]`` if it is a finite real number."""
     cdef double v
@@ -80,21 +85,21 @@ cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) excep
     if type(values) is list:
         as_list = <list>values
         if len(as_list) != n:
-            raise ValueError(f"{name} must have {n} values, got {len(as_list)}")
+            raise ValueError(f"{name} must have {_count(n)}, got {len(as_list)}")
         for k in range(n):
             _read_number(as_list[k], dest + k, k, n, name)
         return 0
     if type(values) is tuple:
         as_tuple = <tuple>values
         if len(as_tuple) != n:
-            raise ValueError(f"{name} must have {n} values, got {len(as_tuple)}")
+            raise ValueError(f"{name} must have {_count(n)}, got {len(as_tuple)}")
         for k in range(n):
             _read_number(as_tuple[k], dest + k, k, n, name)
         return 0
     if _get_float64_vector(values, &view):
         try:
             if view.shape[0] != n:
-                raise ValueError(f"{name} must have {n} values, got {view.shape[0]}")
+                raise ValueError(f"{name} must have {_count(n)}, got {view.shape[0]}")
             data = <const double*>view.buf
             for k in range(n):
                 if not isfinite(data[k]):
@@ -105,7 +110,7 @@ cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) excep
             PyBuffer_Release(&view)
     array = as_float_array(values, name, 1)
     if array.shape[0] != n:
-        raise ValueError(f"{name} must have {n} values, got {array.shape[0]}")
+        raise ValueError(f"{name} must have {_count(n)}, got {array.shape[0]}")
     return _read_vector(array, dest, n, name)
 
 

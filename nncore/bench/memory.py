@@ -10,8 +10,12 @@ where Linux allows it).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
+
+import nncore
 
 
 def _proc_status_bytes(field: str) -> int | None:
@@ -79,8 +83,14 @@ def measure_in_subprocess(steps: int, keep_errors: bool = True, timeout: float =
     """:func:`measure_here` in a new Python process, so earlier work does not mask the peak."""
     code = ("import json, nncore.bench.memory as m; "
             f"print(json.dumps(m.measure_here({int(steps)}, {bool(keep_errors)})))")
-    done = subprocess.run([sys.executable, "-c", code],
-                          capture_output=True, text=True, timeout=timeout)
+    # The child must import this very nncore, not a source tree that happens
+    # to be the working directory (which ``python -c`` puts first on the path).
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(nncore.__file__)))
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    with tempfile.TemporaryDirectory() as elsewhere:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=timeout, cwd=elsewhere, env=environment)
     if done.returncode != 0:
         raise RuntimeError(f"the memory probe failed:\n{done.stderr.strip()}")
     return json.loads(done.stdout)

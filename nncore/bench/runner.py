@@ -125,6 +125,8 @@ def one_blas_thread() -> Iterator[str]:
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
+        threadpool_limits = None
+    if threadpool_limits is None:  # outside the except block, so later errors are not chained to it
         yield "the library's default (threadpoolctl not installed)"
         return
     with threadpool_limits(limits=1, user_api="blas"):
