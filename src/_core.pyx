@@ -56,11 +56,15 @@ cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t 
         raise ValueError(f"{name} must be 1-D: one sample of {n} numbers, got a nested sequence at index {k}")
     elif isinstance(item, (bool, np.bool_, str, bytes)):
         raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
+    elif isinstance(item, (complex, np.complexfloating)):
+        raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
     else:
         try:
             v = float(item)
         except (TypeError, ValueError):
             raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}") from None
+        except OverflowError:
+            raise ValueError(f"{name} must be finite, got a number too large for a float at index {k}") from None
     if not isfinite(v):
         raise ValueError(f"{name} must be finite, got {v!r} at index {k}")
     out[0] = v
@@ -70,6 +74,7 @@ cdef enum:
     STACK_SAMPLE_VALUES = 64    # samples (input and target) of up to this many values are read onto the stack
 
 
+@cython.boundscheck(True)  # float(item) may run code that shrinks the list being read
 cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) except -1:
     """Copy a 1-D sequence of ``n`` finite reals into ``dest`` (scratch space), or raise.
 
@@ -167,8 +172,7 @@ cdef class NetworkCore:
     cdef readonly object _biases
     cdef readonly object _outputs
     cdef readonly object _deltas
-    # Views held for the network's lifetime: while they exist numpy refuses to
-    # resize or free the arrays above, so the raw pointers in ``net`` stay valid.
+    # The memory behind ``net``'s raw pointers, held for the network's lifetime.
     cdef double[::1] _pinned_weights, _pinned_changes, _pinned_biases, _pinned_outputs, _pinned_deltas
     cdef long long _iterations
     cdef bint _allocated
@@ -192,22 +196,24 @@ cdef class NetworkCore:
                 self._weight_offset[1] = 0
         n_weights = self._weight_offset[n_layers]
         n_neurons = self._neuron_offset[n_layers]
-        self._weights = np.zeros(n_weights, dtype=np.float64)
-        self._changes = np.zeros(n_weights, dtype=np.float64)
-        self._biases = np.zeros(n_neurons, dtype=np.float64)
-        self._outputs = np.zeros(n_neurons, dtype=np.float64)
-        self._deltas = np.zeros(n_neurons, dtype=np.float64)
+        # The arrays that own the memory are reachable only through the pinned
+        # views; Python sees views of them, which cannot move or free it.
+        self._pinned_weights = np.zeros(n_weights, dtype=np.float64)
+        self._pinned_changes = np.zeros(n_weights, dtype=np.float64)
+        self._pinned_biases = np.zeros(n_neurons, dtype=np.float64)
+        self._pinned_outputs = np.zeros(n_neurons, dtype=np.float64)
+        self._pinned_deltas = np.zeros(n_neurons, dtype=np.float64)
+        self._weights = self._pinned_weights.base[:]
+        self._changes = self._pinned_changes.base[:]
+        self._biases = self._pinned_biases.base[:]
+        self._outputs = self._pinned_outputs.base[:]
+        self._deltas = self._pinned_deltas.base[:]
         self.net.n_layers = n_layers
         self.net.sizes = &self._sizes[0]
         self.net.weight_offset = &self._weight_offset[0]
         self.net.neuron_offset = &self._neuron_offset[0]
         self.net.activation = &self._activation[0]
         self.net.leaky_relu_alpha = leaky_relu_alpha
-        self._pinned_weights = self._weights
-        self._pinned_changes = self._changes
-        self._pinned_biases = self._biases
-        self._pinned_outputs = self._outputs
-        self._pinned_deltas = self._deltas
         self.net.weights = &self._pinned_weights[0]
         self.net.changes = &self._pinned_changes[0]
         self.net.biases = &self._pinned_biases[0]
@@ -343,7 +349,7 @@ cdef class NetworkCore:
         with self._lock:
             forward(&self.net)
             start = self.net.neuron_offset[last]
-            return self._outputs[start:start + self.net.sizes[last]].copy()
+            return np.array(self._pinned_outputs[start:start + self.net.sizes[last]])
 
     def _forward_rows(self, const double[:, ::1] rows not None):
         """Outputs for each row of a checked ``(n, sizes[0])`` float64 array."""
@@ -374,14 +380,14 @@ cdef class NetworkCore:
         """Copies of the flat (weights, biases, changes) buffers, taken under the lock."""
         self._check_ready()
         with self._lock:
-            return self._weights.copy(), self._biases.copy(), self._changes.copy()
+            return np.array(self._pinned_weights), np.array(self._pinned_biases), np.array(self._pinned_changes)
 
     def _write_parameters(self, const double[::1] weights not None, const double[::1] biases not None,
                           const double[::1] changes not None):
         """Replace all parameters at once from checked flat float64 arrays."""
         self._check_ready()
-        if (weights.shape[0] != self._weights.shape[0] or changes.shape[0] != self._changes.shape[0]
-                or biases.shape[0] != self._biases.shape[0]):
+        if (weights.shape[0] != self._pinned_weights.shape[0] or changes.shape[0] != self._pinned_changes.shape[0]
+                or biases.shape[0] != self._pinned_biases.shape[0]):
             raise ValueError("parameter arrays do not match the network's layout")
         with self._lock:
             memcpy(self.net.weights, &weights[0], weights.shape[0] * sizeof(double))
@@ -392,9 +398,9 @@ cdef class NetworkCore:
         """True when every weight, bias and momentum value is finite."""
         cdef bint finite
         with self._lock:
-            finite = (_sum_is_finite(self.net.weights, self._weights.shape[0])
-                      and _sum_is_finite(self.net.changes, self._changes.shape[0])
-                      and _sum_is_finite(self.net.biases, self._biases.shape[0]))
+            finite = (_all_values_finite(self.net.weights, self._pinned_weights.shape[0])
+                      and _all_values_finite(self.net.changes, self._pinned_changes.shape[0])
+                      and _all_values_finite(self.net.biases, self._pinned_biases.shape[0]))
         return finite
 
     def _fit_steps(self, FitSchedule schedule not None, long long budget):
@@ -550,11 +556,11 @@ cdef class FitSchedule:
         self.permutation[:] = permutation
 
 
-cdef bint _sum_is_finite(const double* values, Py_ssize_t n) noexcept nogil:
-    # A sum is finite only if every term is (or it overflowed: close enough to
-    # divergence to count as such).
+cdef bint _all_values_finite(const double* values, Py_ssize_t n) noexcept nogil:
+    # x * 0.0 is 0 for every finite x and NaN for NaN and +-inf, so the sum is
+    # NaN exactly when a value is not finite (and it cannot overflow).
     cdef double total = 0.0
     cdef Py_ssize_t i
     for i in range(n):
-        total += values[i]
-    return isfinite(total)
+        total += values[i] * 0.0
+    return total == 0.0
