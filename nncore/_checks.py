@@ -21,11 +21,18 @@ def is_real_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def _to_float(name: str, value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a number too large for a float") from None
+
+
 def check_finite(name: str, value: object) -> float:
     """``value`` as a float if it is a finite real number, else raise."""
     if not is_real_number(value):
         raise TypeError(f"{name} must be a real number, got {describe(value)}")
-    number = float(value)  # type: ignore[arg-type]
+    number = _to_float(name, value)
     if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {number!r}")
     return number
@@ -35,18 +42,24 @@ def check_rate(name: str, value: object) -> float:
     """``value`` as a float if it is a finite real number >= 0, else raise."""
     if not is_real_number(value):
         raise TypeError(f"{name} must be a real number, got {describe(value)}")
-    number = float(value)  # type: ignore[arg-type]
+    number = _to_float(name, value)
     if not math.isfinite(number) or number < 0.0:
         raise ValueError(f"{name} must be a finite number >= 0, got {number!r}")
     return number
 
 
+MAX_COUNT = 2**62
+"""Largest count of steps, epochs or iterations (the compiled core counts in 64 bits)."""
+
+
 def check_count(name: str, value: object, minimum: int = 1) -> int:
-    """``value`` as an int if it is an integer >= ``minimum``, else raise."""
+    """``value`` as an int if it is an integer from ``minimum`` to :data:`MAX_COUNT`, else raise."""
     if not isinstance(value, (numbers.Integral)) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer, got {describe(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if value > MAX_COUNT:
+        raise ValueError(f"{name} must be at most 2**62, got {value}")
     return int(value)
 
 
@@ -83,6 +96,8 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
             raise TypeError(
                 f"{name} must contain real numbers, got dtype {array.dtype} ({describe(values)})"
             ) from None
+        except OverflowError:
+            raise ValueError(f"{name} must be finite, got a number too large for a float") from None
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
     array = np.ascontiguousarray(array, dtype=np.float64)

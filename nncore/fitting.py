@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_count, check_rate, describe
+from nncore._checks import MAX_COUNT, as_float_array, check_count, check_rate, describe
 from nncore._core import ORDERS, FitSchedule
 from nncore.exceptions import DivergenceError
 
@@ -164,6 +164,8 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
 
     n_samples = len(inputs)
     max_steps, done_reason = _plan_steps(n_samples, epochs, steps)
+    if max_steps > MAX_COUNT:
+        raise ValueError(f"epochs x rows must be at most 2**62 steps, got {max_steps}")
     work_per_step = sum(a * b for a, b in zip(net.sizes, net.sizes[1:])) + sum(net.sizes)
     budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
     long_epochs = n_samples > budget

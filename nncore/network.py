@@ -59,6 +59,8 @@ class Network(NetworkCore):
         seed: int | None = None,
         leaky_relu_alpha: float = serialization.DEFAULT_LEAKY_RELU_ALPHA,
     ) -> None:
+        if hasattr(self, "_sizes"):
+            raise RuntimeError("the network is already initialised; build a new one instead")
         checked_sizes = serialization.check_sizes(sizes)
         activations = serialization.check_activations(activation, len(checked_sizes) - 1)
         rates = check_rate("learning_rate", learning_rate), check_rate("momentum", momentum)

@@ -197,3 +197,48 @@ def test_parameter_buffers_cannot_be_resized_under_the_compiled_core(net):
             buffer.resize(buffer.size + 100)
     assert unchanged(net, before)
     assert np.isfinite(net.train([0.1, 0.2, 0.3], [0.0, 1.0]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda net: net.train([10**400, 0, 0], [0, 1]),
+    lambda net: net.predict([10**400, 0, 0]),
+    lambda net: net.fit([[10**400, 0, 0]], [[0, 1]]),
+    lambda net: setattr(net, "learning_rate", 10**400),
+    lambda net: net.fit([[0, 0, 0]], [[0, 1]], steps=2**63),
+    lambda net: net.fit([[0, 0, 0]] * 4, [[0, 1]] * 4, epochs=2**62),
+    lambda net: net.train([np.complex128(1 + 5j), 0, 0], [0, 1]),
+])
+def test_numbers_too_large_or_complex_are_rejected_cleanly(net, call):
+    before = net.to_dict()
+    with pytest.raises((ValueError, TypeError)):
+        call(net)
+    assert unchanged(net, before)
+
+
+def test_a_list_shrunk_while_it_is_read_raises_instead_of_crashing(net):
+    class Shrinking:
+        def __float__(self):
+            sample.clear()
+            return 0.5
+
+    sample = [Shrinking(), 0.25, 0.5]
+    before = net.to_dict()
+    with pytest.raises(IndexError):
+        net.train(sample, [0.0, 1.0])
+    assert unchanged(net, before)
+
+
+def test_a_second_init_is_refused_and_changes_nothing(net):
+    before = net.to_dict()
+    with pytest.raises(RuntimeError, match="already initialised"):
+        net.__init__([4, 5, 1])
+    assert net.sizes == (3, 4, 2) and unchanged(net, before)
+
+
+def test_sabotaged_buffer_views_cannot_make_the_core_write_elsewhere(net):
+    net._weights.__setstate__((1, (1,), np.dtype("f8"), False, b"\0" * 8))
+    bystanders = [bytearray(256) for _ in range(500)]
+    for _ in range(50):
+        net.train([0.1, 0.2, 0.3], [0.0, 1.0])
+    assert not any(any(b) for b in bystanders)
+    assert net.weights[0].shape == (4, 3)
