@@ -410,10 +410,11 @@ cdef class NetworkCore:
             raise ValueError("the schedule's data does not fit this network")
         cdef long long steps_before
         cdef int status
-        with nogil, self._lock:
-            steps_before = schedule.state.steps
-            status = run_schedule(&self.net, &schedule.state, budget)
-            self._iterations += schedule.state.steps - steps_before
+        with nogil, schedule._lock:
+            with self._lock:
+                steps_before = schedule.state.steps
+                status = run_schedule(&self.net, &schedule.state, budget)
+                self._iterations += schedule.state.steps - steps_before
         return LOOP_STATUS[status]
 
 
@@ -428,7 +429,7 @@ cdef class FitSchedule:
     cdef Schedule state
     cdef readonly object inputs
     cdef readonly object targets
-    cdef readonly object permutation
+    cdef cython.pymutex _lock        # one fit at a time may advance this schedule
     cdef object _epoch_errors        # errors since the last flush (fixed size)
     cdef list _flushed_errors       # earlier errors, as arrays
     cdef bint _keep_errors
@@ -457,7 +458,7 @@ cdef class FitSchedule:
         self.n_inputs = x.shape[1]
         self.n_outputs = y.shape[1]
         n = x.shape[0]
-        self.permutation = np.arange(n, dtype=np.intp)
+        permutation = np.arange(n, dtype=np.intp)
         self._epoch_errors = np.zeros(min(EPOCH_ERRORS_CAPACITY, max(1, (max_steps + n - 1) // n)),
                                       dtype=np.float64)
         self._flushed_errors = []
@@ -467,7 +468,7 @@ cdef class FitSchedule:
         self.state.n_samples = n
         self.state.order = ORDERS[order]
         self.state.rng = seed
-        self._pinned_permutation = self.permutation
+        self._pinned_permutation = permutation
         self._pinned_errors = self._epoch_errors
         self.state.permutation = &self._pinned_permutation[0]
         self.state.epoch_errors = &self._pinned_errors[0]
@@ -501,6 +502,11 @@ cdef class FitSchedule:
     @property
     def n_samples(self):
         return self.state.n_samples
+
+    @property
+    def permutation(self):
+        """A copy of the current sample permutation (used by ``order="shuffle"``)."""
+        return np.array(self._pinned_permutation)
 
     @property
     def report_every(self):
@@ -537,12 +543,18 @@ cdef class FitSchedule:
         """Counters, generator state and permutation, to hand back to :meth:`restore`."""
         self.flush_errors()
         return (self.state.rng, self.state.steps, self.state.position, self.state.epochs,
-                self.state.error_sum, self.state.last_epoch_error, self.permutation.copy(),
+                self.state.error_sum, self.state.last_epoch_error, self.permutation,
                 len(self._flushed_errors))
 
     def restore(self, saved):
         """Return to a :meth:`snapshot`; the errors of later epochs are dropped."""
         rng, steps, position, epochs, error_sum, last_error, permutation, n_flushed = saved
+        permutation = np.asarray(permutation, dtype=np.intp)
+        n = self.state.n_samples
+        if not (0 <= position < n and 0 <= steps <= self.state.max_steps and 0 <= epochs
+                and permutation.shape == (n,) and np.array_equal(np.sort(permutation), np.arange(n))
+                and 0 <= n_flushed <= len(self._flushed_errors)):
+            raise ValueError("not a snapshot of this schedule")
         self.flush_errors()
         kept = self._flushed_errors[:n_flushed]
         self._flushed_errors[:] = kept
@@ -553,7 +565,7 @@ cdef class FitSchedule:
         self.state.epochs_flushed = epochs
         self.state.error_sum = error_sum
         self.state.last_epoch_error = last_error
-        self.permutation[:] = permutation
+        np.asarray(self._pinned_permutation)[:] = permutation
 
 
 cdef bint _all_values_finite(const double* values, Py_ssize_t n) noexcept nogil:

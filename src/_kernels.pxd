@@ -330,6 +330,8 @@ cdef inline int run_schedule(Net* net, Schedule* s, long long budget) noexcept n
     while s.steps < s.max_steps:
         if budget <= 0:
             return LOOP_BUDGET
+        if s.position == 0 and s.epochs - s.epochs_flushed >= s.epoch_errors_capacity:
+            return LOOP_ERRORS_FULL    # no room to record the epoch about to start
         i = next_sample(s)
         error = train_step(net, s.inputs + i * n_in, s.targets + i * n_out)
         if not (error - error == 0.0):
