@@ -175,6 +175,7 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
     stop_reason = done_reason
     started = time.perf_counter()
     checkpoint = None
+    net._begin_fit()  # train() from other threads now waits for this fit to end
     try:
         with _SigintFlag() as sigint:
             while True:
@@ -210,6 +211,7 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
                     stop_reason = "timeout"
                     break
     finally:
+        net._end_fit()
         if bar is not None:
             bar.close()
     errors = schedule.epoch_errors

@@ -176,6 +176,7 @@ cdef class NetworkCore:
     cdef double[::1] _pinned_weights, _pinned_changes, _pinned_biases, _pinned_outputs, _pinned_deltas
     cdef long long _iterations
     cdef bint _allocated
+    cdef bint _fitting               # set by fit, which holds _operation_lock meanwhile
     cdef cython.pymutex _lock
 
     def _allocate(self, sizes, activations, double leaky_relu_alpha):
@@ -303,10 +304,11 @@ cdef class NetworkCore:
         try:
             _read_vector(input, sample, n_in, "input")
             _read_vector(target, sample + n_in, n_out, "target")
-            with self._lock:
-                error = train_step(&self.net, sample, sample + n_in)
-                if isfinite(error):
-                    self._iterations += 1
+            if not self._step_unless_fitting(sample, n_in, &error):
+                # Another thread's fit owns the network: wait for it to finish
+                # (the same thread, from a callback, goes straight through).
+                with getattr(self, "_operation_lock"):
+                    self._step_unless_fitting(sample, n_in, &error, True)
         finally:
             if sample != on_stack:
                 PyMem_Free(sample)
@@ -371,6 +373,26 @@ cdef class NetworkCore:
         return result
 
     # ------------------------------------------------------------ state access for the Python layer
+
+    cdef bint _step_unless_fitting(self, const double* sample, Py_ssize_t n_in, double* error,
+                                   bint inside_fit=False) noexcept:
+        """One step, unless a fit is running and ``inside_fit`` is false; True if it stepped."""
+        with self._lock:
+            if self._fitting and not inside_fit:
+                return False
+            error[0] = train_step(&self.net, sample, sample + n_in)
+            if isfinite(error[0]):
+                self._iterations += 1
+        return True
+
+    def _begin_fit(self):
+        """Mark the network as trained by ``fit``: ``train`` from other threads waits until :meth:`_end_fit`."""
+        with self._lock:
+            self._fitting = True
+
+    def _end_fit(self):
+        with self._lock:
+            self._fitting = False
 
     def _set_iterations(self, long long value):
         with self._lock:

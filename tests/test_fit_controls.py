@@ -169,3 +169,32 @@ def test_an_exception_in_the_callback_propagates_and_keeps_the_steps_taken():
     replay = xor_net()
     replay.fit(XOR_X, XOR_Y, epochs=10, order="sequential")
     assert net.to_dict() == replay.to_dict()
+
+
+def test_train_from_another_thread_waits_for_a_running_fit():
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((200, 30)), rng.random((200, 1))
+    net = nncore.Network([30, 40, 1], seed=0)
+    expected = nncore.Network.from_dict(net.to_dict())
+    started = threading.Event()
+
+    def train_meanwhile():
+        started.wait()
+        net.train(np.ones(30), [1.0])
+
+    worker = threading.Thread(target=train_meanwhile)
+    worker.start()
+    net.fit(X, Y, epochs=60, seed=3, callback=lambda info: started.set(), callback_period=1)
+    worker.join()
+    # The fit ran undisturbed, and the other thread's step came after it.
+    expected.fit(X, Y, epochs=60, seed=3)
+    expected.train(np.ones(30), [1.0])
+    assert net.to_dict() == expected.to_dict()
+
+
+def test_train_inside_a_callback_is_not_blocked():
+    net = xor_net()
+    steps = []
+    net.fit(XOR_X, XOR_Y, epochs=10, callback=lambda info: steps.append(net.train([1, 1], [0])),
+            callback_period=5)
+    assert len(steps) == 2 and net.iterations == 42
