@@ -37,7 +37,7 @@ LOOP_STATUS = {
 EPOCH_ERRORS_CAPACITY = 16384  # epochs recorded between two returns to Python
 
 
-def _count(n):
+cdef str _count(Py_ssize_t n):
     """'1 value', '3 values'."""
     return f"{n} value" if n == 1 else f"{n} values"
 
