@@ -1,6 +1,7 @@
 """Type stubs of the compiled core ``nncore._core`` (built from ``src/_core.pyx``)."""
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Final
 
 import numpy as np
@@ -32,6 +33,8 @@ class NetworkCore:
     def iterations(self) -> int: ...
     @property
     def leaky_relu_alpha(self) -> float: ...
+    @property
+    def _operation_lock(self) -> AbstractContextManager[bool]: ...
     @property
     def _weights(self) -> _Floats: ...
     @property

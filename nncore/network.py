@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -71,7 +70,6 @@ class Network(NetworkCore):
             raise TypeError(f"seed must be an integer or None, got {describe(seed)}")
         self._sizes = checked_sizes
         self._activations = activations
-        self._operation_lock = threading.RLock()
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
         self._allocate(checked_sizes, activations, alpha)

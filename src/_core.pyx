@@ -23,6 +23,8 @@ from _kernels cimport (
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 
+import threading
+
 import numpy as np
 
 from nncore._checks import as_float_array, check_rate, describe
@@ -54,9 +56,7 @@ cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t 
             raise ValueError(f"{name} must be finite, got an integer too large for a float at index {k}") from None
     elif isinstance(item, (list, tuple, np.ndarray)):
         raise ValueError(f"{name} must be 1-D: one sample of {n} numbers, got a nested sequence at index {k}")
-    elif isinstance(item, (bool, np.bool_, str, bytes)):
-        raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
-    elif isinstance(item, (complex, np.complexfloating)):
+    elif isinstance(item, (bool, np.bool_, str, bytes, complex, np.complexfloating)):
         raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}")
     else:
         try:
@@ -177,6 +177,7 @@ cdef class NetworkCore:
     cdef long long _iterations
     cdef bint _allocated
     cdef bint _fitting               # set by fit, which holds _operation_lock meanwhile
+    cdef readonly object _operation_lock  # held across whole operations (a fit, a save, a snapshot)
     cdef cython.pymutex _lock
 
     def _allocate(self, sizes, activations, double leaky_relu_alpha):
@@ -209,6 +210,7 @@ cdef class NetworkCore:
         self._biases = self._pinned_biases.base[:]
         self._outputs = self._pinned_outputs.base[:]
         self._deltas = self._pinned_deltas.base[:]
+        self._operation_lock = threading.RLock()
         self.net.n_layers = n_layers
         self.net.sizes = &self._sizes[0]
         self.net.weight_offset = &self._weight_offset[0]
@@ -307,7 +309,7 @@ cdef class NetworkCore:
             if not self._step_unless_fitting(sample, n_in, &error):
                 # Another thread's fit owns the network: wait for it to finish
                 # (the same thread, from a callback, goes straight through).
-                with getattr(self, "_operation_lock"):
+                with self._operation_lock:
                     self._step_unless_fitting(sample, n_in, &error, True)
         finally:
             if sample != on_stack:
