@@ -351,6 +351,4 @@ cdef inline int run_schedule(Net* net, Schedule* s, long long budget) noexcept n
                 return LOOP_THRESHOLD
             if s.report_every > 0 and s.epochs % s.report_every == 0:
                 return LOOP_EPOCH_END
-            if s.epochs - s.epochs_flushed == s.epoch_errors_capacity:
-                return LOOP_ERRORS_FULL
     return LOOP_DONE
