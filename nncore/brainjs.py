@@ -40,13 +40,12 @@ Every conversion goes through nncore's dictionary format
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nncore import serialization
-from nncore._checks import describe, is_real_number
+from nncore._checks import check_finite, describe, is_real_number
 
 if TYPE_CHECKING:
     from nncore.network import Network
@@ -517,9 +516,10 @@ def _sizes(sizes: object, where: str) -> list[int]:
 
 
 def _real(value: object, field: str, where: str) -> float:
-    if not is_real_number(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
-        raise ValueError(f"{where}: field {field!r} must be a finite number, got {describe(value)}")
-    return float(value)  # type: ignore[arg-type]
+    try:
+        return check_finite(field, value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: field {field!r} must be a finite number, got {describe(value)}") from None
 
 
 def _rate(data: dict, key: str, default: float, prefix: str, where: str) -> float:

@@ -11,14 +11,13 @@ trained on, and every later named sample is read through them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nncore._checks import as_float_array, describe, is_real_number
+from nncore._checks import as_float_array, check_finite, describe
 
 if TYPE_CHECKING:
     from nncore.network import Network
@@ -159,19 +158,7 @@ def _fill_row(row: np.ndarray, value: Mapping, columns: dict[str, int], where: s
             raise ValueError(
                 f"{where} names {name!r}, which is not one of the network's {side} names {list(columns)}"
             )
-        row[columns[name]] = _finite_number(number, f"{where}[{name!r}]")
-
-
-def _finite_number(value: object, where: str) -> float:
-    if not is_real_number(value):
-        raise TypeError(f"{where} must be a real number, got {describe(value)}")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except OverflowError:
-        number = float("inf")
-    if not math.isfinite(number):
-        raise ValueError(f"{where} must be finite, got {value!r}")
-    return number
+        row[columns[name]] = check_finite(f"{where}[{name!r}]", number)
 
 
 def named_input(net: Network, values: Mapping) -> np.ndarray:

@@ -388,3 +388,10 @@ def test_brainjs_lookups_become_names_and_back():
     assert loaded.input_names == ("r", "g") and loaded.output_names == ("light", "dark")
     assert loaded.likely({"r": 0.2, "g": 0.9}) == net.likely({"r": 0.2, "g": 0.9})
     assert nncore.Network([2, 3, 2], seed=0).to_brainjs()["inputLookup"] is None
+
+
+def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_field():
+    obj = nncore.Network([2, 3, 1], seed=0).to_brainjs()
+    obj["trainOpts"]["learningRate"] = 10**400
+    with pytest.raises(ValueError, match="trainOpts.learningRate"):
+        nncore.Network.from_brainjs(obj)

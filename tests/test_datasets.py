@@ -184,3 +184,11 @@ def test_y_is_needed_with_arrays_and_refused_with_samples():
         net.fit([], epochs=1)
     with pytest.raises(TypeError, match="leave Y out"):
         net.fit([{"input": [0, 1], "output": [1]}], [[1]], epochs=1)
+
+
+def test_a_named_value_too_large_for_a_float_is_refused():
+    net = nncore.Network([2, 2, 1], seed=0)
+    before = net.to_dict()
+    with pytest.raises(ValueError, match="finite"):
+        net.fit([{"input": {"a": 10**400, "b": 0}, "output": [1]}], epochs=1)
+    assert net.to_dict() == before
