@@ -9,12 +9,12 @@ from nncore._version import __version__
 
 try:
     from nncore import _core  # noqa: F401  (the compiled core)
-except ImportError as error:  # pragma: no cover - depends on how nncore was imported
+except ImportError:  # pragma: no cover - depends on how nncore was imported
     raise ImportError(
         f"nncore's compiled core is missing from {__path__[0]}: this is a source tree that was not "
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "
         "place (pip install -e .)."
-    ) from error
+    ) from None
 from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
 from nncore.fitting import FitProgress, FitResult
@@ -38,9 +38,7 @@ def load(path):
         If the file does not hold a valid network (the message names the file
         and the bad field).
     """
-    from nncore import files
-
-    return files.load(path, Network)
+    return Network.load(path)
 
 
 __all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",

@@ -13,7 +13,8 @@ import math
 from collections.abc import Sequence
 
 from nncore import serialization
-from nncore._checks import check_rate
+from nncore._checks import check_activations, check_alpha, check_rate, check_sizes
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
 
 _MASK64 = (1 << 64) - 1
 
@@ -58,29 +59,35 @@ class Neuron:
 class Layer:
     """A list of neurons sharing one activation function."""
 
-    def __init__(self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = 0.01) -> None:
+    def __init__(self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA) -> None:
         self.neurons = [Neuron() for _ in range(size)]
         self.activation = activation
         self.leaky_relu_alpha = leaky_relu_alpha
 
     def activate(self, z: float) -> float:
-        if self.activation == "sigmoid":
+        activation = self.activation
+        if activation == "sigmoid":
             return _sigmoid(z)
-        if self.activation == "tanh":
+        if activation == "tanh":
             return math.tanh(z)
-        if self.activation == "relu":
+        if activation == "relu":
             return _relu(z)
-        return z if z > 0.0 else self.leaky_relu_alpha * z
+        if activation == "leaky_relu":
+            return z if z > 0.0 else self.leaky_relu_alpha * z
+        raise ValueError(f"the reference has no activation {activation!r}")
 
     def delta(self, error: float, output: float) -> float:
         """error * f'(z), written in terms of the output o = f(z) as brain.js does."""
-        if self.activation == "sigmoid":
+        activation = self.activation
+        if activation == "sigmoid":
             return error * output * (1.0 - output)
-        if self.activation == "tanh":
+        if activation == "tanh":
             return (1.0 - output * output) * error
-        if self.activation == "relu":
+        if activation == "relu":
             return error if output > 0.0 else 0.0
-        return error if output > 0.0 else self.leaky_relu_alpha * error
+        if activation == "leaky_relu":
+            return error if output > 0.0 else self.leaky_relu_alpha * error
+        raise ValueError(f"the reference has no activation {activation!r}")
 
 
 class Network:
@@ -107,13 +114,13 @@ class Network:
         learning_rate: float = 0.3,
         momentum: float = 0.1,
         activation: str | Sequence[str] = "sigmoid",
-        leaky_relu_alpha: float = 0.01,
+        leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
     ) -> None:
-        self.sizes = serialization.check_sizes(sizes)
-        self.activations = serialization.check_activations(activation, len(self.sizes) - 1)
+        self.sizes = check_sizes(sizes)
+        self.activations = check_activations(activation, len(self.sizes) - 1)
         self.learning_rate = check_rate("learning_rate", learning_rate)
         self.momentum = check_rate("momentum", momentum)
-        self.leaky_relu_alpha = float(leaky_relu_alpha)
+        self.leaky_relu_alpha = check_alpha(leaky_relu_alpha)
         self.iterations = 0
         self.layers = [Layer(self.sizes[0])] + [
             Layer(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)

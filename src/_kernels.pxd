@@ -26,16 +26,20 @@ sum, so the results stay identical to the reference.
 from libc.math cimport exp, tanh
 from libc.stdint cimport uint64_t
 
+# The codes are positions in nncore._vocabulary's tables (ACTIVATIONS, ORDERS);
+# _core.pyx checks that they agree when it loads.
 cdef enum Activation:
     SIGMOID = 0
     TANH = 1
     RELU = 2
     LEAKY_RELU = 3
+    N_ACTIVATIONS = 4
 
 cdef enum Order:
     SEQUENTIAL = 0
     SHUFFLE = 1
     RANDOM = 2
+    N_ORDERS = 3
 
 
 cdef struct Net:
@@ -68,7 +72,7 @@ cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
     elif activation == RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else 0.0
-    else:
+    elif activation == LEAKY_RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else alpha * z[j]
 
@@ -86,7 +90,7 @@ cdef inline void scale_by_derivative(double* delta, const double* output, Py_ssi
     elif activation == RELU:
         for j in range(n):
             delta[j] = delta[j] if output[j] > 0.0 else 0.0
-    else:
+    elif activation == LEAKY_RELU:
         for j in range(n):
             delta[j] = delta[j] if output[j] > 0.0 else alpha * delta[j]
 
@@ -231,6 +235,66 @@ cdef inline void update(Net* net) noexcept nogil:
             bias[j] = bias[j] + step
 
 
+cdef inline double zero_if_finite(double x) noexcept nogil:
+    """0.0 for a finite ``x``, NaN for NaN and +-inf: a sum of these is NaN when any value is not finite."""
+    return x * 0.0
+
+
+cdef inline bint all_finite(const double* values, Py_ssize_t n) noexcept nogil:
+    """True when ``values[0:n]`` are all finite (four sums side by side, which the compiler vectorises)."""
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef Py_ssize_t k = 0
+    while k + 4 <= n:
+        s0 = s0 + zero_if_finite(values[k])
+        s1 = s1 + zero_if_finite(values[k + 1])
+        s2 = s2 + zero_if_finite(values[k + 2])
+        s3 = s3 + zero_if_finite(values[k + 3])
+        k += 4
+    while k < n:
+        s0 = s0 + zero_if_finite(values[k])
+        k += 1
+    return s0 + s1 + s2 + s3 == 0.0
+
+
+cdef inline bint update_is_finite(const Net* net) noexcept nogil:
+    """True when :func:`update` would leave every weight, change and bias finite.
+
+    Computes what ``update`` would write, without writing it: ``train`` asks
+    first, so that a step that would overflow is refused whole. (When the new
+    weight ``w + change`` is finite, so is ``change``.)
+    """
+    cdef Py_ssize_t l, j, k, n_out, n_in
+    cdef double lr = net.learning_rate, momentum = net.momentum, step
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef const double* w
+    cdef const double* c
+    cdef const double* x
+    cdef const double* delta
+    cdef const double* bias
+    for l in range(1, net.n_layers):
+        n_out = net.sizes[l]
+        n_in = net.sizes[l - 1]
+        x = net.outputs + net.neuron_offset[l - 1]
+        delta = net.deltas + net.neuron_offset[l]
+        bias = net.biases + net.neuron_offset[l]
+        for j in range(n_out):
+            step = lr * delta[j]
+            w = net.weights + net.weight_offset[l] + j * n_in
+            c = net.changes + net.weight_offset[l] + j * n_in
+            k = 0
+            while k + 4 <= n_in:
+                s0 = s0 + zero_if_finite(w[k] + (step * x[k] + momentum * c[k]))
+                s1 = s1 + zero_if_finite(w[k + 1] + (step * x[k + 1] + momentum * c[k + 1]))
+                s2 = s2 + zero_if_finite(w[k + 2] + (step * x[k + 2] + momentum * c[k + 2]))
+                s3 = s3 + zero_if_finite(w[k + 3] + (step * x[k + 3] + momentum * c[k + 3]))
+                k += 4
+            while k < n_in:
+                s0 = s0 + zero_if_finite(w[k] + (step * x[k] + momentum * c[k]))
+                k += 1
+            s1 = s1 + zero_if_finite(bias[j] + step)
+    return s0 + s1 + s2 + s3 == 0.0
+
+
 # ---------------------------------------------------------------- one sample
 
 cdef inline void set_inputs(Net* net, const double* x) noexcept nogil:
@@ -249,6 +313,22 @@ cdef inline double train_step(Net* net, const double* x, const double* target) n
     forward(net)
     cdef double error = backward(net, target)
     if error - error == 0.0:        # finite (NaN and +-inf give NaN here)
+        update(net)
+    return error
+
+
+cdef inline double checked_train_step(Net* net, const double* x, const double* target,
+                                      bint* updated) noexcept nogil:
+    """:func:`train_step`, but the update is made only if it leaves every parameter finite.
+
+    ``updated`` says whether it was made. ``fit``'s loop uses the unchecked
+    step and checks the whole network once per chunk instead.
+    """
+    set_inputs(net, x)
+    forward(net)
+    cdef double error = backward(net, target)
+    updated[0] = error - error == 0.0 and update_is_finite(net)
+    if updated[0]:
         update(net)
     return error
 
