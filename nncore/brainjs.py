@@ -209,7 +209,8 @@ def dict_from_brainjs(obj: Any) -> dict:
     ------
     ValueError
         Naming the first missing or malformed field (and the file, if read
-        from one).
+        from one); or for a ``str`` holding ``{``, ``[`` or a line break that
+        is neither JSON text nor an existing file's path.
     TypeError
         If ``obj`` is none of the above.
     """
@@ -385,7 +386,7 @@ def _lookup_names(lookup: dict, field: str, size: int, where: str) -> list[str]:
                 f"{where}: {field}[{name!r}] must be a column number (an integer), got {describe(column)}"
             )
     columns = sorted(int(column) for column in lookup.values())
-    if columns != list(range(size)):
+    if len(columns) != size or columns != list(range(size)):  # the length first: size may be huge
         raise ValueError(
             f"{where}: field {field!r} must map {size} names to the columns 0..{size - 1} (each once), "
             f"got columns {columns[:10]}"
@@ -485,7 +486,8 @@ def dict_from_tutorial_json(obj: Any) -> dict:
     ------
     ValueError
         Naming the first missing or malformed field (and the file, if read
-        from one).
+        from one); or for a ``str`` holding ``{``, ``[`` or a line break that
+        is neither JSON text nor an existing file's path.
     TypeError
         If ``obj`` is none of the above.
     """
@@ -609,6 +611,7 @@ def _nncore_dict(sizes: list[int], activation: str, layers: list[dict], *, learn
 
 
 _JSON_TEXT = re.compile(r"[ \t\r\n]*[\[{]")
+_BROKEN_TEXT = re.compile(r"[\[{\n]")  # in a str read as a path: more likely JSON text with junk in front
 _FORMAT_NAMES = {"nncore": "nncore's format", "brainjs": "brain.js's toJSON()", "tutorial": "the tutorial's toJSON()"}
 _READERS = {"nncore": "Network.from_dict (or nncore.load)", "brainjs": "Network.from_brainjs",
             "tutorial": "Network.from_tutorial_json"}
@@ -687,6 +690,11 @@ def _read_object(obj: Any, source: str) -> tuple[object, str | None]:
         return _json.parse(obj, source), None
     if isinstance(obj, (str, os.PathLike)):
         path = files.check_path(obj)
+        if isinstance(obj, str) and _BROKEN_TEXT.search(obj) and not os.path.exists(path):
+            raise ValueError(
+                f"{source} is neither JSON text (a str whose first non-blank character is {{ or [) nor the "
+                f"path of an existing file, got {describe(obj)}"
+            )
         return files.read_json(path), path
     raise TypeError(
         f"{source} must be a dict (a parsed JSON object), JSON text or a file's path, got {describe(obj)}"

@@ -81,6 +81,8 @@ def test_a_str_that_is_not_json_is_a_path(tmp_path, monkeypatch, read):
         read("net.json")
     with pytest.raises(TypeError, match="path"):
         read(3.5)
+    with pytest.raises(ValueError, match="neither JSON text .* nor the path of an existing file"):
+        read('\ufeff{"layers": []}')
 
 
 @pytest.mark.parametrize("read", READERS)
@@ -209,6 +211,7 @@ def brainjs_sample():
     ("inputLookupLength", True, "'inputLookupLength' must be 2"),
     ("outputLookupLength", "2", "'outputLookupLength' must be 2"),
     ("options", [], "'options' must be an object"),
+    ("sizes", [10**400, 3, 2], "'inputLookup' must map"),
     ("type", ["NeuralNetwork"], "'type' must be one of"),
 ])
 def test_brainjs_fields_are_checked(field, value, message):
