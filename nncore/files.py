@@ -115,7 +115,7 @@ def read_file(path: PathLike) -> bytes:
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            raise ValueError(f"{target}: not a regular file ({_kind(status.st_mode)}); a network is read from a file")
+            raise ValueError(f"{target}: not a regular file ({_kind(status.st_mode)}); only regular files are read")
         if status.st_size > MAX_FILE_SIZE:
             raise ValueError(_too_large(target, status.st_size))
         data = _read_at_most(fd, status.st_size, MAX_FILE_SIZE + 1)  # one byte more catches a file that grew
