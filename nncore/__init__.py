@@ -22,7 +22,10 @@ from nncore.network import Network
 
 
 def load(path):
-    """Read a network written by :meth:`Network.save`.
+    """Read a network from a file: written by :meth:`Network.save`, by brain.js or by the tutorial.
+
+    The format is told by the content: nncore's own, brain.js's ``toJSON()``
+    (2 or 1.x) or the tutorial's. Same as :meth:`Network.load`.
 
     Parameters
     ----------
@@ -35,8 +38,8 @@ def load(path):
     Raises
     ------
     ValueError
-        If the file does not hold a valid network (the message names the file
-        and the bad field).
+        If the file does not hold a valid network, is not a regular file or
+        is too large (the message names the file and the bad field).
     """
     return Network.load(path)
 

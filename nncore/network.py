@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import batched, brainjs, datasets, evaluation, files, fitting, initializers, serialization, views
+from nncore import _json, batched, brainjs, datasets, evaluation, files, fitting, initializers, serialization, views
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
     check_no_unknown_options, check_rate, check_samples, check_seed, check_sizes, check_threshold, describe,
@@ -413,14 +413,18 @@ class Network(NetworkCore):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Network:
-        """Build a network from :meth:`to_json`'s output."""
+        """Build a network from :meth:`to_json`'s output.
+
+        Raises
+        ------
+        ValueError
+            If the text is not valid JSON (``NaN`` and ``Infinity`` are not),
+            nests deeper than :data:`nncore._json.MAX_DEPTH`, or does not hold
+            a valid network dictionary.
+        """
         if not isinstance(text, (str, bytes, bytearray)):
             raise TypeError(f"from_json needs a JSON string, got {describe(text)}")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"network data is not valid JSON: {error}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(_json.parse(text, "network data"))
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the network to a JSON file (:meth:`to_json`), atomically.
@@ -433,29 +437,113 @@ class Network(NetworkCore):
         ----------
         path : str or os.PathLike
         """
-        files.save(self, path)
+        files.write_atomically(path, (self.to_json() + "\n").encode("utf-8"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
-        """Read a network written by :meth:`save` (same as :func:`nncore.load`)."""
-        return files.load(path, cls)
+        """Read a network from a file: written by :meth:`save`, by brain.js or by the tutorial.
+
+        The format is told by the content (:func:`nncore.brainjs.detect_format`):
+        nncore's own, brain.js's ``toJSON()`` (2 or 1.x, as
+        :meth:`from_brainjs`) or the tutorial's (as :meth:`from_tutorial_json`).
+        Same as :func:`nncore.load`.
+
+        Raises
+        ------
+        ValueError
+            Naming the file: not a regular file, larger than
+            :data:`nncore.files.MAX_FILE_SIZE`, not JSON, not a network, or a
+            bad field.
+        """
+        target = files.check_path(path)
+        data = files.read_json(target)
+        readers = {"nncore": cls.from_dict, "brainjs": cls.from_brainjs, "tutorial": cls.from_tutorial_json}
+        try:
+            return readers[brainjs.detect_format(data)](data)
+        except ValueError as error:
+            raise ValueError(f"{target}: {error}") from None
 
     def to_brainjs(self) -> dict:
-        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object; see :func:`nncore.brainjs.to_brainjs`."""
-        return brainjs.to_brainjs(self)
+        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object.
+
+        ``new brain.NeuralNetwork().fromJSON(obj)`` in JavaScript (after
+        ``JSON.stringify``/``JSON.parse``) gives a network computing the same
+        function, with its weights rounded to float32.
+
+        Returns
+        -------
+        dict
+            JSON-compatible: ``type``, ``sizes``, ``layers`` (the input layer with
+            empty ``weights`` and ``biases``, then one ``{"weights", "biases"}``
+            per layer, ``weights[j][k]`` from neuron ``k`` of the previous layer to
+            neuron ``j``), the lookups (``{name: column}`` from the network's
+            ``input_names``/``output_names``, else ``null``), ``options`` and ``trainOpts``
+            (``activation``, ``learningRate``, ``momentum``, ``leakyReluAlpha``
+            and brain.js's defaults for the rest).
+
+        Raises
+        ------
+        ValueError
+            If brain.js cannot express the network: different activations per
+            layer, or a learning rate, momentum or ``leaky_relu`` slope outside
+            the open interval (0, 1), which brain.js refuses to load.
+        """
+        return brainjs.brainjs_from_dict(self.to_dict())
 
     @classmethod
-    def from_brainjs(cls, obj: dict | str) -> Network:
+    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike) -> Network:
         """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
 
-        See :func:`nncore.brainjs.from_brainjs`.
+        ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
+        file's path (``str`` or ``os.PathLike``): a ``str`` whose first
+        non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
+        a path. See :func:`nncore.brainjs.dict_from_brainjs` for what is read
+        and checked; errors are ``ValueError`` naming the field (and the file).
         """
         return cls.from_dict(brainjs.dict_from_brainjs(obj))
 
     @classmethod
-    def from_tutorial_json(cls, obj: dict | str) -> Network:
-        """Build a network from the tutorial's ``Network.toJSON()``; see :func:`nncore.brainjs.from_tutorial_json`."""
+    def from_tutorial_json(cls, obj: dict | str | bytes | os.PathLike) -> Network:
+        """Build a network from the tutorial's ``Network.toJSON()``.
+
+        ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
+        file's path (``str`` or ``os.PathLike``): a ``str`` whose first
+        non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
+        a path. See :func:`nncore.brainjs.dict_from_tutorial_json` for what is
+        read and checked; errors are ``ValueError`` naming the field (and the file).
+        """
         return cls.from_dict(brainjs.dict_from_tutorial_json(obj))
+
+    def to_tutorial_json(self) -> dict:
+        """The network as the tutorial's ``Network.toJSON()`` object (sigmoid networks only).
+
+        Returns
+        -------
+        dict
+            JSON-compatible ``{"learningRate", "iterations", "layers"}``: each
+            layer a list of neurons ``{"id", "delta", "output", "error",
+            "bias", "inputConnections", "outputConnections"}``, each
+            connection ``{"change", "weight", "from", "to"}`` (neuron ids).
+            Neuron ``j``'s ``inputConnections[k]`` comes from neuron ``k`` of
+            the previous layer; neuron ``k``'s ``outputConnections[j]`` goes
+            to neuron ``j`` of the next (the tutorial's ``connectLayers``).
+
+        Notes
+        -----
+        Kept: weights, biases, changes (the momentum buffer), the learning
+        rate and :attr:`iterations`; :meth:`from_tutorial_json` gives them
+        back exactly. Not kept: the momentum (the tutorial's JSON has no
+        field for it and the tutorial uses 0.1, which reading gives), and
+        :attr:`input_names`/:attr:`output_names`. ``output``, ``error`` and
+        ``delta`` are written as 0, as for a fresh tutorial neuron, and the
+        input neurons' ``bias`` as 0 (the tutorial never uses it).
+
+        Raises
+        ------
+        ValueError
+            If a layer is not sigmoid: the tutorial's network is sigmoid only.
+        """
+        return brainjs.tutorial_json_from_dict(self.to_dict())
 
     def __reduce__(self):
         return (type(self).from_dict, (self._state(as_lists=False),))
