@@ -80,6 +80,9 @@ def test_unknown_arguments_are_still_refused(capsys):
 
 # ------------------------------------------------------------------ no benchmark code on import
 
+needs_processes = pytest.mark.skipif(sys.platform == "emscripten",
+                                     reason="WebAssembly builds cannot start processes")
+
 REPORT_BENCH_MODULES = "import json, sys; print(json.dumps(sorted(m for m in sys.modules if 'bench' in m)))"
 
 
@@ -89,12 +92,14 @@ def python(code, cwd):
     return done.returncode, done.stdout.splitlines(), done.stderr
 
 
+@needs_processes
 def test_import_nncore_imports_no_benchmark_code(tmp_path):
     code, lines, err = python(f"import nncore, nncore.cli, nncore.reference; {REPORT_BENCH_MODULES}", tmp_path)
     assert code == 0, err
     assert json.loads(lines[-1]) == []
 
 
+@needs_processes
 @pytest.mark.parametrize("argv", [["--version"], ["xor", "--steps", "3000", "--hidden", "3"]])
 def test_command_line_imports_no_benchmark_code(argv, tmp_path):
     program = ("import runpy, sys\n"
@@ -114,6 +119,7 @@ def test_command_line_imports_no_benchmark_code(argv, tmp_path):
         assert "nncore (compiled)" in "\n".join(lines) and "XOR learned:" in "\n".join(lines)
 
 
+@needs_processes
 def test_python_m_nncore_xor(tmp_path):
     done = subprocess.run([sys.executable, "-m", "nncore", "xor", "--steps", "3000", "--hidden", "3"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
