@@ -362,12 +362,18 @@ class FitOptions:
 def check_fit_options(*, epochs: object, steps: object, order: object, seed: object, error_threshold: object,
                       callback: object, callback_period: object, progress: object, timeout: object,
                       keep_errors: object) -> FitOptions:
-    """Check every control of ``fit`` but the data; with no stopping rule at all, brain.js's defaults apply."""
+    """Check every control of ``fit`` but the data.
+
+    As brain.js does: without ``epochs`` and ``steps``, at most
+    :data:`DEFAULT_EPOCHS` epochs, and without ``error_threshold`` either, a
+    stop once an epoch's mean error is below :data:`DEFAULT_ERROR_THRESHOLD`.
+    """
     epochs = check_optional_count("epochs", epochs)
     steps = check_optional_count("steps", steps)
     threshold = check_optional_rate("error_threshold", error_threshold)
-    if epochs is None and steps is None and threshold is None:
-        epochs, threshold = DEFAULT_EPOCHS, DEFAULT_ERROR_THRESHOLD
+    if epochs is None and steps is None:
+        epochs = DEFAULT_EPOCHS
+        threshold = DEFAULT_ERROR_THRESHOLD if threshold is None else threshold
     callback, period = check_callback(callback, callback_period)
     return FitOptions(epochs, steps, check_order(order), check_seed(seed), threshold, callback, period,
                       check_flag("progress", progress), check_optional_rate("timeout", timeout),

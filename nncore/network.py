@@ -340,11 +340,11 @@ class Network(NetworkCore):
 
         Notes
         -----
-        With none of ``epochs``, ``steps`` and ``error_threshold``, ``fit``
-        uses brain.js's defaults: up to 20,000 epochs, stopping as soon as an
-        epoch's mean error falls below 0.005. Giving any of the three keeps
-        exactly what was given (``error_threshold`` alone trains until it is
-        met).
+        Without ``epochs`` and ``steps``, ``fit`` stops as brain.js does: after
+        at most 20,000 epochs, or as soon as an epoch's mean error falls below
+        ``error_threshold`` (0.005 when that is not given either). With
+        ``epochs`` or ``steps``, it runs exactly that long unless an
+        ``error_threshold`` that is given is met first.
 
         A fit holds the network: ``train``, rate setters and view writes from
         other threads wait until it ends; a callback (same thread) may use

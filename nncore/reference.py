@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from nncore import serialization
 from nncore._checks import check_activations, check_alpha, check_rate, check_sizes
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
-
-_MASK64 = (1 << 64) - 1
+from nncore.sampling import SplitMix64, plan_steps
 
 
 def _sigmoid(z: float) -> float:
@@ -217,8 +216,8 @@ class Network:
         Returns the mean error of every completed epoch.
         """
         n = len(inputs)
-        max_steps = _max_steps(n, epochs, steps)
-        rng = _SplitMix64(seed)
+        max_steps, _ = plan_steps(n, epochs, steps)
+        rng = SplitMix64(seed)
         permutation = list(range(n))
         errors: list[float] = []
         error_sum = 0.0
@@ -269,35 +268,3 @@ class Network:
                     connection.weight = float(weights[j, k])
                     connection.change = float(changes[j, k])
         return net
-
-
-def _max_steps(n_samples: int, epochs: int | None, steps: int | None) -> int:
-    """Steps a fit takes: ``epochs`` passes or ``steps`` steps, whichever ends first (one epoch if neither)."""
-    limits = []
-    if epochs is not None:
-        limits.append(epochs * n_samples)
-    if steps is not None:
-        limits.append(steps)
-    return min(limits) if limits else n_samples
-
-
-class _SplitMix64:
-    """The compiled core's sample-order generator, in Python."""
-
-    def __init__(self, seed: int) -> None:
-        self.state = seed & _MASK64
-
-    def next(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
-        return z ^ (z >> 31)
-
-    def index(self, n: int) -> int:
-        return int(((self.next() >> 11) * (1.0 / 9007199254740992.0)) * n)
-
-    def shuffle(self, items: list[int]) -> None:
-        for i in range(len(items) - 1, 0, -1):
-            j = self.index(i + 1)
-            items[i], items[j] = items[j], items[i]
