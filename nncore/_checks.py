@@ -263,6 +263,8 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
     """
     if isinstance(values, (str, bytes, bytearray, Mapping, set, frozenset)) or values is None:
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
+    if isinstance(values, (list, tuple)) and any(isinstance(row, (str, bytes, bytearray)) for row in values):
+        raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
     shape_error = (f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
                    f"got {describe(values)}")
     try:
