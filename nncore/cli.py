@@ -104,11 +104,13 @@ def load_network(path: str) -> Network:
 
 def write_output(path: str | None, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, or to stdout when ``path`` is None."""
-    if path is None:
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode())
-        sys.stdout.flush()
-    else:
+    if path is not None:
         files.write_atomically(path, data)
+    elif hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)  # the bytes as they are: no newline translation
+        sys.stdout.flush()
+    else:  # a replaced stdout that takes text only
+        sys.stdout.write(data.decode("utf-8"))
 
 
 def input_columns(net: Network, table: csvdata.Table, chosen: Sequence[str] | None) -> list[str]:

@@ -6,6 +6,7 @@ import os
 import pathlib
 import shlex
 import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -372,3 +373,15 @@ def test_import_a_bad_file_names_it(tmp_path, capsys):
     assert err == (f"nncore import: error: {bad}: line 2, field 'num_layers': expected an integer >= 2, "
                    "got '1'\n")
     assert not (tmp_path / "n.json").exists()
+
+
+@pytest.mark.skipif(sys.platform == "emscripten", reason="WebAssembly builds cannot start processes")
+def test_a_real_process_gets_exit_code_2_and_one_line(points_net, tmp_path):
+    data = write(tmp_path / "d.csv", "x,y\n1,2\n3,oops\n")
+    done = subprocess.run([sys.executable, "-m", "nncore", "predict", str(points_net), str(data)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"nncore predict: error: {data}, line 3, column 'y': 'oops' is not a number\n"
+    done = subprocess.run([sys.executable, "-m", "nncore", "predict", str(points_net), str(POINTS)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0 and done.stdout.startswith("inside\n") and len(done.stdout.splitlines()) == 41
