@@ -15,17 +15,21 @@ except ImportError:  # pragma: no cover - depends on how nncore was imported
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "
         "place (pip install -e .)."
     ) from None
+from nncore import fann as _fann
 from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
+from nncore.fann import read_data as read_fann_data
+from nncore.fann import write_data as write_fann_data
 from nncore.fitting import FitProgress, FitResult
 from nncore.network import Network
 
 
 def load(path):
-    """Read a network from a file: written by :meth:`Network.save`, by brain.js or by the tutorial.
+    """Read a network from a file: written by :meth:`Network.save`, by brain.js, by the tutorial or by FANN.
 
-    The format is told by the content: nncore's own, brain.js's ``toJSON()``
-    (2 or 1.x) or the tutorial's. Same as :meth:`Network.load`.
+    The format is told by the content: a FANN ``.net`` file by its first line
+    (as :meth:`Network.from_fann`), else nncore's own, brain.js's ``toJSON()``
+    (2 or 1.x) or the tutorial's, as :meth:`Network.load`.
 
     Parameters
     ----------
@@ -41,8 +45,10 @@ def load(path):
         If the file does not hold a valid network, is not a regular file or
         is too large (the message names the file and the bad field).
     """
+    if _fann.is_fann_file(path):
+        return Network.from_fann(path)
     return Network.load(path)
 
 
 __all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",
-           "__version__", "load"]
+           "__version__", "load", "read_fann_data", "write_fann_data"]

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import _json, batched, brainjs, datasets, evaluation, files, fitting, initializers, serialization, views
+from nncore import (
+    _json, batched, brainjs, datasets, evaluation, fann, files, fitting, initializers, serialization, views,
+)
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
     check_no_unknown_options, check_rate, check_samples, check_seed, check_sizes, check_threshold, describe,
@@ -553,3 +555,38 @@ class Network(NetworkCore):
 
     def __deepcopy__(self, memo: dict) -> Network:
         return type(self).from_dict(self._state(as_lists=False))
+
+    # ---- FANN
+
+    def to_fann(self) -> str:
+        """The network as the text of a FANN 2.x ``.net`` file (what ``fann_save`` writes).
+
+        ``fann_create_from_file`` reads it, and ``fann_run`` gives the same
+        outputs as :meth:`predict`. See :mod:`nncore.fann` for what is kept.
+
+        Raises
+        ------
+        ValueError
+            If a layer's activation has no FANN equivalent (``relu`` and
+            ``leaky_relu``: FANN 2.2 has no rectifier).
+        """
+        return fann.fann_from_dict(self.to_dict())
+
+    @classmethod
+    def from_fann(cls, source: str | bytes | os.PathLike) -> Network:
+        """Build a network from a FANN ``.net`` file or its text.
+
+        ``source`` is the text (``bytes``, or a ``str`` of several lines whose
+        first starts with ``FANN_``) or a file's path (any other ``str``, or
+        ``os.PathLike``).
+        Read are the layers, weights, biases, learning rate and momentum;
+        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid`` and
+        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh``.
+
+        Raises
+        ------
+        ValueError
+            Naming the file, line and field: not a FANN float network, a
+            malformed field, or another activation (saying what to set in FANN).
+        """
+        return cls.from_dict(fann.dict_from_fann(source))
