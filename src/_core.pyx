@@ -263,6 +263,7 @@ cdef class NetworkCore:
         self.net.biases = &self._biases[0]
         self.net.outputs = &self._outputs[0]
         self.net.deltas = &self._deltas[0]
+        self.net.magnitude_bound = -1.0
         self._buffers = [LayerBuffers.__new__(LayerBuffers, self, l) for l in range(n_layers)]
         self._ready = True
 
@@ -527,6 +528,7 @@ cdef class NetworkCore:
             self._iterations = iterations
             self.net.learning_rate = learning_rate
             self.net.momentum = momentum
+            self.net.magnitude_bound = -1.0
 
     def _all_finite(self):
         """True when every weight, bias and change is finite."""
@@ -554,6 +556,7 @@ cdef class NetworkCore:
             raise ValueError(f"values must be finite, got {value!r}")
         with self._fit_lock:
             with self._lock:
+                self.net.magnitude_bound = -1.0
                 if field == WEIGHTS:
                     self.net.weights[at] = value
                 elif field == CHANGES:
@@ -748,6 +751,7 @@ cdef class FitSchedule:
             with network._lock:
                 steps_before = self.state.steps
                 status = run_schedule(&network.net, &self.state, budget)
+                network.net.magnitude_bound = -1.0  # the loop's steps do not keep the bound
                 network._count_steps(self.state.steps - steps_before)
         return LOOP_STATUS[status]
 

@@ -4,6 +4,7 @@ import copy
 import pickle
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 
@@ -26,10 +27,14 @@ def state_of(network):
 
 
 def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``code`` in a fresh interpreter; a crash or a hang is a failed test, not a dead test run."""
+    """Run ``code`` in a fresh interpreter; a crash or a hang is a failed test, not a dead test run.
+
+    It runs in a temporary folder: from a clone's root, ``import nncore`` would find the unbuilt sources.
+    """
     try:
-        return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                              timeout=timeout)
+        with tempfile.TemporaryDirectory() as folder:
+            return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                                  timeout=timeout, cwd=folder)
     except subprocess.TimeoutExpired:
         pytest.fail(f"the code did not finish within {timeout} s (a deadlock?):\n{code}")
 
@@ -222,3 +227,34 @@ def test_views_hand_out_read_only_arrays_and_check_writes(net):
     buffers.set_weight(0, 1, 0.25)
     assert net.weights[0][0, 1] == 0.25 == net.layers[1].neurons[0].input_connections[1].weight
     assert np.shares_memory(buffers.weights, net._layer_buffers()[1].weights)
+
+
+def test_train_near_the_largest_double_takes_the_exact_check():
+    # A weight near the largest double: the cheap bound cannot prove the step
+    # safe, so the exact check decides, and a harmless step is still taken.
+    net = nncore.Network([2, 2, 1], activation="relu", learning_rate=1e-300, momentum=0.0, seed=0)
+    net.layers[2].neurons[0].input_connections[0].weight = 1.7e308
+    net.layers[1].neurons[0].bias = -10.0  # keeps that weight's input at 0, so the output stays finite
+    before = state_of(net)
+    net.train([0.5, 0.5], [1.0])
+    assert net.iterations == 1 and state_of(net) != before
+    net.learning_rate = 1e300  # now the same step would overflow a bias
+    before = state_of(net)
+    with pytest.raises(nncore.DivergenceError, match="weights were not updated"):
+        net.train([0.5, 0.5], [1e10])
+    assert state_of(net) == before
+
+
+def test_train_after_writes_through_views_checks_the_written_values():
+    # A huge weight and change on a connection whose input is 0 leave the
+    # forward pass alone, but momentum would carry the change into an
+    # overflowing weight: the step must be refused, whatever the network knew
+    # about its values before the writes.
+    net = nncore.Network([2, 1], activation="relu", seed=0)
+    net.train([0.5, 0.5], [1.0])
+    connection = net.layers[1].neurons[0].input_connections[0]
+    connection.weight, connection.change = 1.79e308, 1.79e308
+    before = state_of(net)
+    with pytest.raises(nncore.DivergenceError, match="weights were not updated"):
+        net.train([0.0, 1.0], [1.0])
+    assert state_of(net) == before
