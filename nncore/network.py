@@ -17,7 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore import _json, batched, brainjs, datasets, evaluation, files, fitting, initializers, serialization, views
+from nncore import (
+    _json, batched, brainjs, datasets, evaluation, files, fitting, initializers, onnx_export, serialization,
+    source_export, views,
+)
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
     check_no_unknown_options, check_rate, check_samples, check_seed, check_sizes, check_threshold, describe,
@@ -553,3 +556,73 @@ class Network(NetworkCore):
 
     def __deepcopy__(self, memo: dict) -> Network:
         return type(self).from_dict(self._state(as_lists=False))
+
+    # ---- deployment
+
+    def to_onnx(self) -> bytes:
+        """The network as a serialized ONNX model, for onnxruntime and other ONNX runtimes.
+
+        Needs the optional ``onnx`` package: ``pip install "nncore-nn[onnx]"``.
+
+        Returns
+        -------
+        bytes
+            The model: input ``input`` of shape ``[N, sizes[0]]``, output ``output``
+            of shape ``[N, sizes[-1]]``, in the network's floating-point type;
+            :attr:`input_names` and :attr:`output_names`, when set, are in its
+            ``metadata_props`` as JSON lists. Save it with ``open(path, "wb").write(...)``.
+
+        Raises
+        ------
+        ImportError
+            If the ``onnx`` package is not installed.
+        """
+        return onnx_export.onnx_model(self.to_dict(), getattr(self, "dtype", np.float64))
+
+    def to_c(self, name: str = "nncore_predict") -> str:
+        """The network as standalone C99 source of ``void name(const double *input, double *output)``.
+
+        Parameters
+        ----------
+        name : str, default "nncore_predict"
+            The function's name, a C identifier; the source also defines
+            ``NAME_INPUTS`` and ``NAME_OUTPUTS`` (``name`` in upper case).
+
+        Returns
+        -------
+        str
+            The source: the weights as exact hexadecimal literals, the forward pass
+            as loops; it needs only ``<math.h>`` and allocates nothing. Compiled
+            without fused multiply-add (the source asks for it) and linked with the
+            same math library, it gives :meth:`predict`'s outputs bit for bit.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a C identifier.
+        """
+        return source_export.c_source(self.to_dict(), name, getattr(self, "dtype", np.float64))
+
+    def to_javascript(self, name: str = "nncorePredict") -> str:
+        """The network as the source of a standalone JavaScript function ``function name(input)``.
+
+        Parameters
+        ----------
+        name : str, default "nncorePredict"
+            The function's name, a JavaScript identifier.
+
+        Returns
+        -------
+        str
+            A function declaration taking an array of inputs (or ``{name: value}``
+            for a network with :attr:`input_names`, missing names counting as 0) and
+            returning an array of outputs (``{name: value}`` for a network with
+            :attr:`output_names`), as brain.js's ``toFunction()``; its outputs agree
+            with :meth:`predict` to about 1e-15.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a JavaScript identifier.
+        """
+        return source_export.javascript_source(self.to_dict(), name)
