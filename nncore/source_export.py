@@ -103,7 +103,9 @@ def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float6
     ctype = _c_type(dtype)
     state = read_dict(data)
     parts = [_c_header(state, name, ctype), "#include <math.h>\n", _NO_CONTRACTION,
-             f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n"]
+             f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n",
+             # a prototype, for compilers asked to warn about functions without one
+             f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n"]
     for number, (weights, biases, _) in enumerate(state.layers, start=1):
         parts.append(_c_array(f"{name}_weights_{number}", weights, ctype))
         parts.append(_c_array(f"{name}_biases_{number}", biases, ctype))
@@ -175,8 +177,8 @@ def _c_function(state: State, name: str, ctype: CType) -> str:
         number, n_in, n_out = index + 1, state.sizes[index], state.sizes[index + 1]
         source = "input" if index == 0 else buffers[(index - 1) % 2]
         target = "output" if number == n_layers else buffers[index % 2]
+        lines += [""] if lines[-1] != "{" else []
         lines += [
-            "",
             f"    /* layer {number}: {n_in} -> {n_out}, {activation} */",
             f"    for (int j = 0; j < {n_out}; j++) {{",
             f"        {t} sum = {zero};",

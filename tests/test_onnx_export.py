@@ -142,7 +142,8 @@ def test_without_onnx_the_export_says_how_to_install_it(tmp_path):
 
 
 def test_importing_nncore_does_not_import_onnx(tmp_path):
-    script = "import sys, nncore; nncore.Network([2, 1]).to_c(); print(sorted({'onnx', 'onnxruntime'} & set(sys.modules)))"
+    script = ("import sys, nncore; nncore.Network([2, 1]).to_c(); "
+              "print(sorted({'onnx', 'onnxruntime'} & set(sys.modules)))")
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path,
                          timeout=120)
     assert ran.stdout.strip() == "[]"

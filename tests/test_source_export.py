@@ -162,7 +162,7 @@ def test_c_source_holds_every_weight_exactly_in_order():
     data["layers"][1]["weights"][0][0] = -0.0
     net = nncore.Network.from_dict(data)
     source = net.to_c()
-    arrays = source[source.index("static const"):source.index("\nvoid nncore_predict")]
+    arrays = source[source.index("static const"):source.index("\nvoid nncore_predict(const double *input, double *output)\n{")]
     literals = re.findall(r"-?0x[0-9a-f.]+p[+-]\d+", arrays)
     expected = np.concatenate([np.concatenate([w.ravel(), b]) for w, b in zip(net.weights, net.biases)])
     assert len(literals) == expected.size
