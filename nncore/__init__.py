@@ -15,7 +15,6 @@ except ImportError:  # pragma: no cover - depends on how nncore was imported
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "
         "place (pip install -e .)."
     ) from None
-from nncore import fann as _fann
 from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
 from nncore.fann import read_data as read_fann_data
@@ -45,8 +44,6 @@ def load(path):
         If the file does not hold a valid network, is not a regular file or
         is too large (the message names the file and the bad field).
     """
-    if _fann.is_fann_file(path):
-        return Network.from_fann(path)
     return Network.load(path)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nncore import __version__, csvdata, fann, files, initializers, reference
+from nncore import __version__, csvdata, files, initializers, reference
 from nncore._vocabulary import ACTIVATIONS, ORDERS
 from nncore.exceptions import DivergenceError
 from nncore.examples import XOR_INPUTS, XOR_TARGETS
@@ -97,8 +97,6 @@ EXPORT_FORMATS = ("onnx", "c", "js", "brainjs", "fann", "tutorial")
 
 def load_network(path: str) -> Network:
     """A network from any file nncore reads: its own JSON, brain.js's, the tutorial's or FANN's ``.net``."""
-    if fann.is_fann_file(path):
-        return Network.from_fann(path)
     return Network.load(path)
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from nncore import (
-    _json, batched, brainjs, datasets, evaluation, fann, files, fitting, initializers, serialization, views,
+    _json, batched, brainjs, datasets, evaluation, fann, files, fitting, initializers, onnx_export, serialization,
+    source_export, views,
 )
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
@@ -443,12 +444,12 @@ class Network(NetworkCore):
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
-        """Read a network from a file: written by :meth:`save`, by brain.js or by the tutorial.
+        """Read a network from a file: written by :meth:`save`, by brain.js, by the tutorial or by FANN.
 
-        The format is told by the content (:func:`nncore.brainjs.detect_format`):
-        nncore's own, brain.js's ``toJSON()`` (2 or 1.x, as
-        :meth:`from_brainjs`) or the tutorial's (as :meth:`from_tutorial_json`).
-        Same as :func:`nncore.load`.
+        The format is told by the content: a FANN ``.net`` file by its first
+        line (as :meth:`from_fann`), else (:func:`nncore.brainjs.detect_format`)
+        nncore's own, brain.js's ``toJSON()`` (2 or 1.x, as :meth:`from_brainjs`)
+        or the tutorial's (as :meth:`from_tutorial_json`). Same as :func:`nncore.load`.
 
         Raises
         ------
@@ -458,6 +459,8 @@ class Network(NetworkCore):
             bad field.
         """
         target = files.check_path(path)
+        if fann.is_fann_file(target):
+            return cls.from_fann(target)
         data = files.read_json(target)
         readers = {"nncore": cls.from_dict, "brainjs": cls.from_brainjs, "tutorial": cls.from_tutorial_json}
         try:
@@ -590,3 +593,73 @@ class Network(NetworkCore):
             malformed field, or another activation (saying what to set in FANN).
         """
         return cls.from_dict(fann.dict_from_fann(source))
+
+    # ---- deployment
+
+    def to_onnx(self) -> bytes:
+        """The network as a serialized ONNX model, for onnxruntime and other ONNX runtimes.
+
+        Needs the optional ``onnx`` package: ``pip install "nncore-nn[onnx]"``.
+
+        Returns
+        -------
+        bytes
+            The model: input ``input`` of shape ``[N, sizes[0]]``, output ``output``
+            of shape ``[N, sizes[-1]]``, in the network's floating-point type;
+            :attr:`input_names` and :attr:`output_names`, when set, are in its
+            ``metadata_props`` as JSON lists. Save it with ``open(path, "wb").write(...)``.
+
+        Raises
+        ------
+        ImportError
+            If the ``onnx`` package is not installed.
+        """
+        return onnx_export.onnx_model(self.to_dict(), getattr(self, "dtype", np.float64))
+
+    def to_c(self, name: str = "nncore_predict") -> str:
+        """The network as standalone C99 source of ``void name(const double *input, double *output)``.
+
+        Parameters
+        ----------
+        name : str, default "nncore_predict"
+            The function's name, a C identifier; the source also defines
+            ``NAME_INPUTS`` and ``NAME_OUTPUTS`` (``name`` in upper case).
+
+        Returns
+        -------
+        str
+            The source: the weights as exact hexadecimal literals, the forward pass
+            as loops; it needs only ``<math.h>`` and allocates nothing. Compiled
+            without fused multiply-add (the source asks for it) and linked with the
+            same math library, it gives :meth:`predict`'s outputs bit for bit.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a C identifier.
+        """
+        return source_export.c_source(self.to_dict(), name, getattr(self, "dtype", np.float64))
+
+    def to_javascript(self, name: str = "nncorePredict") -> str:
+        """The network as the source of a standalone JavaScript function ``function name(input)``.
+
+        Parameters
+        ----------
+        name : str, default "nncorePredict"
+            The function's name, a JavaScript identifier.
+
+        Returns
+        -------
+        str
+            A function declaration taking an array of inputs (or ``{name: value}``
+            for a network with :attr:`input_names`, missing names counting as 0) and
+            returning an array of outputs (``{name: value}`` for a network with
+            :attr:`output_names`), as brain.js's ``toFunction()``; its outputs agree
+            with :meth:`predict` to about 1e-15.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a JavaScript identifier.
+        """
+        return source_export.javascript_source(self.to_dict(), name)

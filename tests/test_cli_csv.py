@@ -344,8 +344,6 @@ def test_export_and_import_back(points_net, tmp_path, capsys, to, read):
 @pytest.mark.parametrize("to, method, named", [("onnx", "to_onnx", False), ("c", "to_c", True),
                                                ("js", "to_javascript", True)])
 def test_export_to_onnx_c_and_javascript(points_net, tmp_path, capsys, to, method, named):
-    if not hasattr(nncore.Network, method):
-        pytest.skip(f"Network.{method} is not in this version of nncore")
     net = nncore.load(points_net)
     argv = ["export", points_net, "--to", to, "-o", tmp_path / "out"] + (["--name", "points"] if named else [])
     code, _, err = run_main(argv, capsys)
