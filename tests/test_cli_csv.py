@@ -344,6 +344,8 @@ def test_export_and_import_back(points_net, tmp_path, capsys, to, read):
 @pytest.mark.parametrize("to, method, named", [("onnx", "to_onnx", False), ("c", "to_c", True),
                                                ("js", "to_javascript", True)])
 def test_export_to_onnx_c_and_javascript(points_net, tmp_path, capsys, to, method, named):
+    if to == "onnx":
+        pytest.importorskip("onnx", reason="exporting to ONNX needs the onnx package (an optional extra)")
     net = nncore.load(points_net)
     argv = ["export", points_net, "--to", to, "-o", tmp_path / "out"] + (["--name", "points"] if named else [])
     code, _, err = run_main(argv, capsys)
@@ -352,6 +354,14 @@ def test_export_to_onnx_c_and_javascript(points_net, tmp_path, capsys, to, metho
     assert expected and (tmp_path / "out").read_bytes() == expected
     if named:
         assert b"points" in expected
+
+
+def test_export_to_onnx_without_onnx_is_one_line_naming_the_extra(points_net, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as if not installed
+    code, out, err = run_main(["export", points_net, "--to", "onnx", "-o", tmp_path / "out"], capsys)
+    assert (code, out) == (2, "")
+    assert err == 'nncore export: error: exporting to ONNX needs the onnx package: pip install "nncore-nn[onnx]"\n'
+    assert not (tmp_path / "out").exists()
 
 
 def test_export_errors(points_net, tmp_path, capsys):
