@@ -28,8 +28,12 @@ MAX_COUNT = 2**62
 MAX_ITERATIONS = 2**63 - 1
 """Largest step count a network holds; the compiled core's counter stops there instead of wrapping."""
 
-MAX_PARAMETERS = 2**48
-"""Largest number of weights a network may have (far beyond any memory; keeps sizes arithmetic exact)."""
+MAX_PARAMETERS = 2**36
+"""Largest number of weights a network may have: its buffers would take more than a terabyte.
+
+Sizes beyond it are a ``ValueError``; a network below it that does not fit in
+this machine's memory is a ``MemoryError`` saying how much it needs.
+"""
 
 MAX_SEED = 2**64 - 1
 
@@ -142,11 +146,11 @@ def check_sizes(sizes: object) -> tuple[int, ...]:
         if size < 1:
             raise ValueError(f"sizes[{index}] must be at least 1 neuron, got {size}")
         if size > MAX_PARAMETERS:
-            raise ValueError(f"sizes[{index}] must be at most 2**48 neurons, got {describe(size)}")
+            raise ValueError(f"sizes[{index}] must be at most 2**36 neurons, got {describe(size)}")
         checked.append(int(size))
     weights = sum(a * b for a, b in zip(checked, checked[1:]))
     if weights > MAX_PARAMETERS:
-        raise ValueError(f"sizes {checked} would make {weights} weights, more than the 2**48 a network may have")
+        raise ValueError(f"sizes {checked} would make {weights} weights, more than the 2**36 a network may have")
     return tuple(checked)
 
 
@@ -187,7 +191,10 @@ def check_names(names: object, size: int, side: str) -> tuple[str, ...] | None:
     label = f"{side}_names"
     if isinstance(names, (str, bytes, bytearray)) or not isinstance(names, (Sequence, np.ndarray)):
         raise TypeError(f"{label} must be a sequence of strings or None, got {describe(names)}")
-    checked = tuple(names)
+    try:
+        checked = tuple(names)
+    except Exception:  # a sequence that cannot be read: a __len__ or __getitem__ that fails or lies
+        raise TypeError(f"{label} must be a sequence of strings or None, got {describe(names)}") from None
     for index, name in enumerate(checked):
         if not isinstance(name, str):
             raise TypeError(f"{label}[{index}] must be a string, got {describe(name)}")

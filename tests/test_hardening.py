@@ -258,3 +258,19 @@ def test_train_after_writes_through_views_checks_the_written_values():
     with pytest.raises(nncore.DivergenceError, match="weights were not updated"):
         net.train([0.0, 1.0], [1.0])
     assert state_of(net) == before
+
+
+class LyingSequence(list):
+    def __len__(self):
+        return 2**64
+
+    def __iter__(self):
+        raise OverflowError("no")
+
+
+@pytest.mark.parametrize("side", ["input_names", "output_names"])
+def test_names_that_cannot_be_read_are_a_type_error(net, side):
+    before = state_of(net)
+    with pytest.raises(TypeError, match=f"{side} must be a sequence of strings"):
+        setattr(net, side, LyingSequence(["a", "b", "c"]))
+    assert state_of(net) == before

@@ -211,7 +211,7 @@ def brainjs_sample():
     ("inputLookupLength", True, "'inputLookupLength' must be 2"),
     ("outputLookupLength", "2", "'outputLookupLength' must be 2"),
     ("options", [], "'options' must be an object"),
-    ("sizes", [10**400, 3, 2], "sizes[0] must be at most 2**48"),
+    ("sizes", [10**400, 3, 2], "sizes[0] must be at most 2**36"),
     ("type", ["NeuralNetwork"], "'type' must be one of"),
 ])
 def test_brainjs_fields_are_checked(field, value, message):
