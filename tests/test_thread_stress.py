@@ -170,10 +170,13 @@ def test_the_closed_form_is_what_training_does():
 def test_sixteen_threads_on_one_network(tmp_path):
     net = counter_network()
     faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # with the GIL: switch threads often, so operations interleave finely
     try:
         workers = [Worker(net, i, tmp_path, time.monotonic() + DURATION) for i in range(N_THREADS)]
         failures = run_workers(workers)
     finally:
+        sys.setswitchinterval(switch_interval)
         faulthandler.cancel_dump_traceback_later()
     assert not failures, f"{len(failures)} threads raised; the first: {failures[0]!r}"
     problems = [problem for worker in workers for problem in worker.problems]
