@@ -187,7 +187,7 @@ class BadLen(list):
         return self.length
 
     def __repr__(self):
-        return f"BadLen({list(self)!r}, {self.length!r})"
+        return f"BadLen({list.__repr__(self)}, {self.length!r})"  # list.__repr__ does not call __len__
 
 
 class BadRepr:

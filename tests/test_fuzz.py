@@ -48,9 +48,11 @@ CHILD_TIMEOUT = 300 * (fz.DEEP_FACTOR if fz.DEEP else 1)
 @pytest.mark.skipif(sys.platform == "emscripten", reason="WebAssembly builds cannot start processes")
 @pytest.mark.parametrize("name", sorted(fz.CHILD_PROPERTIES))
 def test_hostile_calls_in_a_child_process(name):
+    # The child imports nncore from where this process did (an installed wheel or a source tree).
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
     try:
         child = subprocess.run([sys.executable, str(SUPPORT), name], capture_output=True, text=True,
-                               timeout=CHILD_TIMEOUT, cwd=HERE)
+                               timeout=CHILD_TIMEOUT, cwd=HERE, env=env)
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"{name}: the child hung for {CHILD_TIMEOUT} s\n{error.stdout}\n{error.stderr}")
     output = f"stdout:\n{child.stdout[-20000:]}\nstderr:\n{child.stderr[-20000:]}"
