@@ -89,13 +89,14 @@ class Unchanged:
             raise AssertionError(f"{what} raised but changed the network:\nbefore {self.state}\nafter  {now}")
 
 
-def attempt(call, names, *, net=None, diverge=False, read_only=False, what="the call"):
+def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), what="the call"):
     """Run ``call()`` and check it against the rule above; return its result or None.
 
     ``names``: words of which the message of a ValueError/TypeError must hold
     one (the argument or field names). ``net``: a network that must be left
     unchanged when the call raises (and always, with ``read_only``).
-    ``diverge``: a ``DivergenceError`` is allowed too.
+    ``diverge``: a ``DivergenceError`` is allowed too. ``also``: more
+    exception classes the call may raise (``OSError`` for file names).
     """
     guard = Unchanged(net) if net is not None else None
     try:
@@ -104,6 +105,10 @@ def attempt(call, names, *, net=None, diverge=False, read_only=False, what="the 
     except nncore.DivergenceError:
         if not diverge:
             raise
+        if guard is not None:
+            guard.check(what)
+        return None
+    except also:
         if guard is not None:
             guard.check(what)
         return None
