@@ -327,7 +327,7 @@ def vectors(n: int):
     return st.one_of(
         good, good.map(tuple), with_junk, with_junk.map(tuple), junk,
         arrays(), arrays(shape=(n,)), st.lists(st.floats(-3, 3), max_size=n + 2),
-        st.integers(0, n - 1).map(lambda p: shrinking_list(n, p)),
+        st.builds(shrinking_list, st.just(n), st.just(0)),  # first, so that the rest are read after
         st.sampled_from([10, 10_000]).map(deep_list),
         st.just([0.5] * 100_000),
         st.lists(st.lists(st.floats(-1, 1), max_size=3), max_size=3),  # ragged or 2-D
@@ -599,6 +599,43 @@ def _views(data):
     assert net._all_finite()
 
 
+def _explicit_per_sample_calls() -> list:
+    """Hand-picked attacks that random draws reach only rarely: lists emptied while read, deep nesting."""
+    net = nncore.Network([3, 2], seed=0)
+    calls = {
+        "train, input emptied while read": lambda: net.train(shrinking_list(3, 0), [0.5, 0.5]),
+        "train, target emptied while read": lambda: net.train([0.5] * 3, shrinking_list(2, 0)),
+        "activate, input emptied while read": lambda: net.activate(shrinking_list(3, 0)),
+        "train, deeply nested input": lambda: net.train(deep_list(10_000), [0.5, 0.5]),
+        "train, huge input": lambda: net.train([0.5] * 10**6, [0.5, 0.5]),
+    }
+    return [_explicit(call, ["input", "target"], net=net, what=what) for what, call in calls.items()]
+
+
+def _explicit_batch_calls() -> list:
+    net = nncore.Network([3, 2], seed=0)
+    calls = {
+        "predict, one sample emptied while read": lambda: net.predict(shrinking_list(3, 0)),
+        "predict, a row emptied while read": lambda: net.predict([shrinking_list(3, 0), [0.5] * 3]),
+        "likely, input emptied while read": lambda: net.likely(shrinking_list(3, 0)),
+        "predict, deeply nested": lambda: net.predict(deep_list(10_000)),
+        "predict, 3-D": lambda: net.predict(np.zeros((2, 2, 3))),
+    }
+    return [_explicit(call, ["input"], net=net, read_only=True, what=what) for what, call in calls.items()]
+
+
+def _explicit(call, names, **checks) -> str | None:
+    """:func:`attempt` on one fixed call: None if it passed, else the failure as text."""
+    try:
+        attempt(call, names, **checks)
+    except BaseException as error:  # reported with the others once all have run
+        return f"{checks['what']}: {type(error).__name__}: {str(error)[:500]}"
+    return None
+
+
+EXPLICIT_CALLS = {"train_activate": _explicit_per_sample_calls, "predict_likely": _explicit_batch_calls}
+"""Properties whose child also runs fixed attacks first: name -> function giving their failures."""
+
 CHILD_PROPERTIES = {
     "construct": (_construct, 60),
     "train_activate": (_train_activate, 120),
@@ -612,6 +649,9 @@ CHILD_PROPERTIES = {
 def run_child_property(name: str) -> None:
     """Run one property of :data:`CHILD_PROPERTIES` under hypothesis, in this process."""
     function, examples = CHILD_PROPERTIES[name]
+    explicit_failures = [failure for failure in EXPLICIT_CALLS.get(name, list)() if failure]
+    for failure in explicit_failures:
+        print(f"FAILED {failure}", file=sys.stderr)
     calls = []
 
     @fuzz_settings(examples)
@@ -621,6 +661,8 @@ def run_child_property(name: str) -> None:
         function(data)
 
     prop()
+    if explicit_failures:
+        raise AssertionError(f"{len(explicit_failures)} fixed attacks failed (above)")
     print(f"{name}: {len(calls)} examples passed")
 
 
