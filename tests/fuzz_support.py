@@ -18,15 +18,15 @@ unchanged too. Anything else, ``RecursionError``, ``OverflowError``,
 a failure.
 
 Profiles: ``nncore-fuzz`` (the default: derandomized, so CI runs the same
-examples every time) and ``nncore-fuzz-deep`` (random, 50 times the
-examples), chosen with the environment variable ``NNCORE_FUZZ=deep``.
+examples every time, and a failing example is reported as found, not
+shrunk) and ``nncore-fuzz-deep`` (random, 50 times the examples, failures
+shrunk to minimal ones), chosen with the environment variable
+``NNCORE_FUZZ=deep``.
 """
 
 from __future__ import annotations
 
 import copy
-import decimal
-import fractions
 import json
 import os
 import pickle
