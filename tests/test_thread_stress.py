@@ -169,7 +169,8 @@ def test_the_closed_form_is_what_training_does():
 
 def test_sixteen_threads_on_one_network(tmp_path):
     net = counter_network()
-    faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True)
+    # To the real error stream: pytest may have replaced sys.stderr by an object without a file number.
+    faulthandler.dump_traceback_later(HANG_TIMEOUT, exit=True, file=sys.__stderr__)
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # with the GIL: switch threads often, so operations interleave finely
     try:
