@@ -508,7 +508,7 @@ def _predict_likely(data):
     which = data.draw(st.sampled_from(["predict", "likely", "predict_named"]))
     if which == "predict":
         x = data.draw(batches(n_in), label="inputs")
-        out = attempt(lambda: net.predict(x), ["inputs"], net=net, read_only=True, what="predict")
+        out = attempt(lambda: net.predict(x), ["input"], net=net, read_only=True, what="predict")  # or "inputs"
         if out is not None:
             assert np.isfinite(out).all() and out.shape[-1] == net.sizes[-1]
     elif which == "likely":
