@@ -638,7 +638,14 @@ def _explicit(call, names, **checks) -> str | None:
     return None
 
 
-EXPLICIT_CALLS = {"train_activate": _explicit_per_sample_calls, "predict_likely": _explicit_batch_calls}
+def _explicit_construct_calls() -> list:
+    """Sizes whose buffer lengths overflow 64 bits, or that no machine has the memory for."""
+    sizes = [[3, 2**62], [2**62, 2**62], [2**63, 1], [1, 2**40] if ALLOCATING_SIZES else [2**62, 4]]
+    return [_explicit(lambda s=s: nncore.Network(s), ["sizes"], what=f"Network({s})") for s in sizes]
+
+
+EXPLICIT_CALLS = {"construct": _explicit_construct_calls, "train_activate": _explicit_per_sample_calls,
+                  "predict_likely": _explicit_batch_calls}
 """Properties whose child also runs fixed attacks first: name -> function giving their failures."""
 
 CHILD_PROPERTIES = {
