@@ -652,7 +652,7 @@ CHILD_PROPERTIES = {
     "construct": (_construct, 60),
     "train_activate": (_train_activate, 120),
     "predict_likely": (_predict_likely, 100),
-    "fit_evaluate": (_fit_evaluate, 100),
+    "fit_evaluate": (_fit_evaluate, 60),
     "views": (_views, 80),
 }
 """Properties run in a child process: name -> (function of hypothesis ``data``, examples by default)."""
