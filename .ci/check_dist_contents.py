@@ -1,9 +1,9 @@
 """Check what the sdist and the wheels hold.
 
 The sdist must carry the Cython sources, the package, its stubs, the tests and
-the benchmarks, and no generated C or built module.  A wheel must carry the
-package, the compiled module, the stubs and ``py.typed``, and nothing else
-(no sources, no tests).
+the benchmark suite, and no generated C or built module.  A wheel must carry
+the package, the compiled module, the stubs and ``py.typed``, and nothing else
+(no sources, no tests, no benchmark code: the suite runs from a clone).
 
 Usage: python .ci/check_dist_contents.py DIST_FILE...   (.tar.gz or .whl)
 """
@@ -18,7 +18,7 @@ SDIST_REQUIRED = [
     "src/_core.pyx", "src/_kernels.pxd",
     "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
     "tests/conftest.py", "tests/test_threads.py",
-    "bench/*.py", "nncore/bench/train_loop.c",
+    "bench/run.py", "bench/nncore_bench/__init__.py", "bench/nncore_bench/train_loop.c",
 ]
 SDIST_FORBIDDEN = ["src/*.c", "*.so", "*.pyd", "*.dylib", "*.pyc", "*/__pycache__/*"]
 
@@ -29,9 +29,8 @@ WHEEL_REQUIRED = [
     "*.dist-info/licenses/LICENSE",
 ]
 WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_core.*.so",
-                 "nncore/_core.*.pyd", "*.dist-info/*",
-                 # the benchmark's plain C baseline, which `nncore bench` compiles at run time
-                 "nncore/bench/train_loop.c"]
+                 "nncore/_core.*.pyd", "*.dist-info/*"]
+WHEEL_FORBIDDEN = ["*bench*"]  # the benchmark suite is not installed
 
 
 def sdist_names(path):
@@ -56,7 +55,7 @@ def problems_of(path):
         required, forbidden, allowed = SDIST_REQUIRED, SDIST_FORBIDDEN, None
     elif path.endswith(".whl"):
         names = wheel_names(path)
-        required, forbidden, allowed = WHEEL_REQUIRED, [], WHEEL_ALLOWED
+        required, forbidden, allowed = WHEEL_REQUIRED, WHEEL_FORBIDDEN, WHEEL_ALLOWED
     else:
         return [f"not an sdist or a wheel: {path}"]
     problems = [f"missing {pattern}" for pattern in required if not matches(names, pattern)]

@@ -9,20 +9,26 @@ from nncore._version import __version__
 
 try:
     from nncore import _core  # noqa: F401  (the compiled core)
-except ImportError as error:  # pragma: no cover - depends on how nncore was imported
+except ImportError:  # pragma: no cover - depends on how nncore was imported
     raise ImportError(
         f"nncore's compiled core is missing from {__path__[0]}: this is a source tree that was not "
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "
         "place (pip install -e .)."
-    ) from error
+    ) from None
 from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
+from nncore.fann import read_data as read_fann_data
+from nncore.fann import write_data as write_fann_data
 from nncore.fitting import FitProgress, FitResult
 from nncore.network import Network
 
 
 def load(path):
-    """Read a network written by :meth:`Network.save`.
+    """Read a network from a file: written by :meth:`Network.save`, by brain.js, by the tutorial or by FANN.
+
+    The format is told by the content: a FANN ``.net`` file by its first line
+    (as :meth:`Network.from_fann`), else nncore's own, brain.js's ``toJSON()``
+    (2 or 1.x) or the tutorial's, as :meth:`Network.load`.
 
     Parameters
     ----------
@@ -35,13 +41,11 @@ def load(path):
     Raises
     ------
     ValueError
-        If the file does not hold a valid network (the message names the file
-        and the bad field).
+        If the file does not hold a valid network, is not a regular file or
+        is too large (the message names the file and the bad field).
     """
-    from nncore import files
-
-    return files.load(path, Network)
+    return Network.load(path)
 
 
 __all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",
-           "__version__", "load"]
+           "__version__", "load", "read_fann_data", "write_fann_data"]

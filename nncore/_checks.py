@@ -1,19 +1,70 @@
-"""Checks shared by every public entry point: clear errors before any compiled code runs."""
+"""Every argument check of nncore, in one place: clear errors before any compiled code runs.
+
+Each public entry point checks its arguments here, once, and hands plain,
+checked values (floats, ints, tuples of names, C-contiguous float64 arrays)
+to the compiled core and the services. A bad argument raises ``TypeError``
+(wrong kind of value) or ``ValueError`` (right kind, wrong value) naming
+the argument, what was expected and what was given.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
+import re
+import reprlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from nncore._vocabulary import ACTIVATIONS, ORDERS
+from nncore.sampling import plan_steps
+
+MAX_COUNT = 2**62
+"""Largest count of steps or epochs a call may ask for (the compiled core counts in 64 bits)."""
+
+MAX_ITERATIONS = 2**63 - 1
+"""Largest step count a network holds; the compiled core's counter stops there instead of wrapping."""
+
+MAX_PARAMETERS = 2**48
+"""Largest number of weights a network may have (far beyond any memory; keeps sizes arithmetic exact)."""
+
+MAX_SEED = 2**64 - 1
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 3
+_SHORT.maxstring = 40
+_SHORT.maxother = 40
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 6
+
 
 def describe(value: object) -> str:
-    """A short description of ``value`` for error messages: its type and a clipped repr."""
-    text = repr(value)
+    """A short description of ``value`` for error messages: its type and a clipped repr.
+
+    Never fails: deeply nested containers are cut at a few levels, and an
+    object whose ``__repr__`` raises is described by its type alone.
+    """
+    try:
+        text = _SHORT.repr(value)
+    except Exception:  # a broken __repr__, or one that recurses without end
+        text = "(no repr)"
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{type(value).__name__} {text}"
+
+
+def _named_choice(name: str, value: object, choices: Sequence[str]) -> str:
+    """``value`` if it is one of the strings ``choices``, else raise naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {list(choices)}, got {describe(value)}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------- numbers
 
 
 def is_real_number(value: object) -> bool:
@@ -26,6 +77,8 @@ def _to_float(name: str, value: object) -> float:
         return float(value)  # type: ignore[arg-type]
     except OverflowError:
         raise ValueError(f"{name} must be finite, got a number too large for a float") from None
+    except (TypeError, ValueError, ArithmeticError):
+        raise TypeError(f"{name} must be a real number, got {describe(value)}") from None
 
 
 def check_finite(name: str, value: object) -> float:
@@ -48,56 +101,225 @@ def check_rate(name: str, value: object) -> float:
     return number
 
 
-MAX_COUNT = 2**62
-"""Largest count of steps, epochs or iterations (the compiled core counts in 64 bits)."""
-
-
-def check_count(name: str, value: object, minimum: int = 1) -> int:
-    """``value`` as an int if it is an integer from ``minimum`` to :data:`MAX_COUNT`, else raise."""
-    if not isinstance(value, (numbers.Integral)) or isinstance(value, (bool, np.bool_)):
+def check_count(name: str, value: object, minimum: int = 1, maximum: int = MAX_COUNT) -> int:
+    """``value`` as an int if it is an integer from ``minimum`` to ``maximum``, else raise."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer, got {describe(value)}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    if value > MAX_COUNT:
-        raise ValueError(f"{name} must be at most 2**62, got {value}")
-    return int(value)
+    number = int(value)
+    if number < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {number}")
+    if number > maximum:
+        limit = "2**62" if maximum == MAX_COUNT else "2**63 - 1" if maximum == MAX_ITERATIONS else str(maximum)
+        raise ValueError(f"{name} must be at most {limit}, got {describe(number)}")
+    return number
+
+
+def check_optional_count(name: str, value: object, minimum: int = 0) -> int | None:
+    """None, or :func:`check_count`."""
+    return None if value is None else check_count(name, value, minimum)
+
+
+def check_seed(value: object) -> int | None:
+    """A seed: None (fresh randomness) or an integer from 0 to 2**64 - 1."""
+    if value is None:
+        return None
+    return check_count("seed", value, minimum=0, maximum=MAX_SEED)
+
+
+# ---------------------------------------------------------------- network structure
+
+
+def check_sizes(sizes: object) -> tuple[int, ...]:
+    """Layer sizes as a tuple of ints: at least two layers, each of at least one neuron."""
+    if isinstance(sizes, (str, bytes, bytearray)) or not isinstance(sizes, (Sequence, np.ndarray)):
+        raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least 2 layers (inputs and outputs), got {describe(sizes)}")
+    checked = []
+    for index, size in enumerate(sizes):
+        if not isinstance(size, numbers.Integral) or isinstance(size, (bool, np.bool_)):
+            raise TypeError(f"sizes[{index}] must be an integer, got {describe(size)}")
+        if size < 1:
+            raise ValueError(f"sizes[{index}] must be at least 1 neuron, got {size}")
+        if size > MAX_PARAMETERS:
+            raise ValueError(f"sizes[{index}] must be at most 2**48 neurons, got {describe(size)}")
+        checked.append(int(size))
+    weights = sum(a * b for a, b in zip(checked, checked[1:]))
+    if weights > MAX_PARAMETERS:
+        raise ValueError(f"sizes {checked} would make {weights} weights, more than the 2**48 a network may have")
+    return tuple(checked)
+
+
+def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
+    """One activation name per non-input layer, from one name or a sequence of names."""
+    if isinstance(activation, str):
+        names: object = [activation] * n_layers
+    else:
+        names = activation
+    if not isinstance(names, (list, tuple)):
+        raise TypeError(f"activation must be a name or a list of names, got {describe(activation)}")
+    if len(names) != n_layers:
+        raise ValueError(
+            f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}"
+        )
+    return tuple(_named_choice("activation", name, ACTIVATIONS) for name in names)
+
+
+def check_alpha(value: object) -> float:
+    """The slope of ``leaky_relu`` for negative inputs: a finite real number."""
+    return check_finite("leaky_relu_alpha", value)
+
+
+def check_init(value: object, choices: Sequence[str]) -> str:
+    """The name of an initialisation, one of ``choices``."""
+    return _named_choice("init", value, choices)
+
+
+def check_order(value: object) -> str:
+    """How ``fit`` orders the samples: one of :data:`nncore._vocabulary.ORDERS`."""
+    return _named_choice("order", value, ORDERS)
+
+
+def check_names(names: object, size: int, side: str) -> tuple[str, ...] | None:
+    """A network's lookup table for one side (``"input"`` or ``"output"``): None, or ``size`` distinct strings."""
+    if names is None:
+        return None
+    label = f"{side}_names"
+    if isinstance(names, (str, bytes, bytearray)) or not isinstance(names, (Sequence, np.ndarray)):
+        raise TypeError(f"{label} must be a sequence of strings or None, got {describe(names)}")
+    checked = tuple(names)
+    for index, name in enumerate(checked):
+        if not isinstance(name, str):
+            raise TypeError(f"{label}[{index}] must be a string, got {describe(name)}")
+    if len(checked) != size:
+        raise ValueError(f"{label} must hold {size} names (one per {side} of the network), got {len(checked)}")
+    if len(set(checked)) != len(checked):
+        repeated = sorted({name for name in checked if checked.count(name) > 1})
+        raise ValueError(f"{label} must be distinct, got {describe(repeated)} more than once")
+    return checked
+
+
+# ---------------------------------------------------------------- names in generated source
+
+C_RESERVED = frozenset(
+    "auto break case char const continue default do double else enum extern float for goto if inline int "
+    "long register restrict return short signed sizeof static struct switch typedef union unsigned void "
+    "volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert "
+    "_Thread_local main exp expf tanh tanhf".split()
+)
+"""C keywords (C99 and C11), ``main``, and the math functions the generated C source calls."""
+
+JAVASCRIPT_RESERVED = frozenset(
+    "await break case catch class const continue debugger default delete do else enum export extends false "
+    "finally for function if implements import in instanceof interface let new null package private "
+    "protected public return static super switch this throw true try typeof var void while with yield "
+    "arguments eval undefined NaN Infinity".split()
+)
+"""JavaScript's reserved words (strict mode included) and the names a function may not take in strict mode."""
+
+_IDENTIFIER_RULES = {
+    # language: (pattern, what the pattern allows, reserved words)
+    # C reserves the names that begin with '_' at file scope, for the compiler and its library.
+    "C": (re.compile(r"[A-Za-z][A-Za-z0-9_]*"), "ASCII letters, digits and '_', starting with a letter",
+          C_RESERVED),
+    "JavaScript": (re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*"),
+                   "ASCII letters, digits, '_' and '$', not starting with a digit", JAVASCRIPT_RESERVED),
+}
+
+
+def check_identifier(name: str, value: object, language: str) -> str:
+    """``value`` if it can name a function in ``language`` (``"C"`` or ``"JavaScript"``), else raise."""
+    pattern, allowed, reserved = _IDENTIFIER_RULES[language]
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string (a {language} identifier), got {describe(value)}")
+    if not pattern.fullmatch(value):
+        raise ValueError(f"{name} must be a {language} identifier ({allowed}), got {value!r}")
+    if value in reserved:
+        raise ValueError(f"{name} must not be a reserved word or library name of {language}, got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------- fit's controls
+
+
+def check_callback(callback: object, period: object) -> tuple[object, int]:
+    """``fit``'s callback (None or a callable) and its period (an integer >= 1)."""
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {describe(callback)}")
+    return callback, check_count("callback_period", period, minimum=1)
+
+
+def check_optional_rate(name: str, value: object) -> float | None:
+    """None, or :func:`check_rate`."""
+    return None if value is None else check_rate(name, value)
+
+
+def check_threshold(value: object) -> float:
+    """The class threshold of ``evaluate`` with one output: a finite real number."""
+    return check_finite("threshold", value)
+
+
+# brain.js's option names that users pass to fit, and what nncore calls them.
+_BRAINJS_FIT_OPTIONS = {
+    "iterations": "epochs=",
+    "errorThresh": "error_threshold=",
+    "error_thresh": "error_threshold=",
+    "log": "progress=True",
+    "logPeriod": "callback_period=",
+    "callbackPeriod": "callback_period=",
+    "learningRate": "net.learning_rate = ... before fit",
+    "learning_rate": "net.learning_rate = ... before fit",
+    "momentum": "net.momentum = ... before fit",
+}
+
+
+def check_no_unknown_options(function: str, options: Mapping[str, object]) -> None:
+    """Refuse keyword arguments ``function`` does not take, saying what to use for brain.js's names."""
+    for name in options:
+        hint = _BRAINJS_FIT_OPTIONS.get(name)
+        instead = f": use {hint} instead" if hint else ""
+        raise TypeError(f"{function}() got an unexpected keyword argument {name!r}{instead}")
+
+
+def train_call_hint(input: object, target: object) -> str | None:
+    """What to call instead, when ``train(input, target)`` looks like brain.js's ``train(data, options)``."""
+    if isinstance(input, (list, tuple)) and input and isinstance(input[0], Mapping):
+        return ("train() takes one sample, train(input, target); to train on a data set of "
+                "{'input': ..., 'output': ...} samples use fit(data, epochs=..., error_threshold=...)")
+    if isinstance(target, Mapping):
+        return (f"train() takes one sample, train(input, target), and no options (got target = "
+                f"{describe(target)}); to train on a data set with options use fit(X, Y, epochs=...)")
+    return None
+
+
+# ---------------------------------------------------------------- arrays
 
 
 def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
     """``values`` as a C-contiguous float64 array with ``ndim`` dimensions, all finite.
 
     Lists, tuples and arrays of any real dtype and layout are accepted; the
-    result is a new array or ``values`` itself when it already fits.
+    result is a new array or ``values`` itself when it already fits. Text and
+    byte strings (``bytes``, ``bytearray``) are not numbers and are refused.
     """
-    if isinstance(values, (str, bytes, dict, set)) or values is None:
+    if isinstance(values, (str, bytes, bytearray, Mapping, set, frozenset)) or values is None:
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
+    if isinstance(values, (list, tuple)) and any(isinstance(row, (str, bytes, bytearray)) for row in values):
+        raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
+    shape_error = (f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
+                   f"got {describe(values)}")
     try:
         array = np.asarray(values)
-    except (TypeError, ValueError) as error:  # ragged nested lists
-        raise ValueError(
-            f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
-            f"got {describe(values)}"
-        ) from error
+    except (TypeError, ValueError, RecursionError, OverflowError):  # ragged or absurdly deep lists
+        raise ValueError(shape_error) from None
     if array.dtype.kind not in "iuf":
         if array.dtype.kind == "b":
             raise TypeError(f"{name} must contain real numbers, got booleans ({describe(values)})")
         if array.dtype.kind != "O":
-            raise TypeError(
-                f"{name} must contain real numbers, got dtype {array.dtype} ({describe(values)})"
-            )
+            raise TypeError(f"{name} must contain real numbers, got dtype {array.dtype} ({describe(values)})")
         if array.ndim != ndim:
-            raise ValueError(
-                f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
-                f"got {describe(values)}"
-            )
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"{name} must contain real numbers, got dtype {array.dtype} ({describe(values)})"
-            ) from None
-        except OverflowError:
-            raise ValueError(f"{name} must be finite, got a number too large for a float") from None
+            raise ValueError(shape_error)
+        array = _object_array_as_float(array, name, values)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
     array = np.ascontiguousarray(array, dtype=np.float64)
@@ -107,3 +329,127 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
         position = where[0] if ndim == 1 else where
         raise ValueError(f"{name} must be finite, got {float(array[where])!r} at index {position}")
     return array
+
+
+def _object_array_as_float(array: np.ndarray, name: str, values: object) -> np.ndarray:
+    """An object array (numbers of mixed kinds, or other objects) as float64, or raise."""
+    for item in array.flat:
+        if not is_real_number(item):
+            raise TypeError(f"{name} must contain real numbers, got {describe(item)}")
+    try:
+        return array.astype(np.float64)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a number too large for a float") from None
+    except (TypeError, ValueError, ArithmeticError):
+        raise TypeError(f"{name} must contain real numbers, got {describe(values)}") from None
+
+
+def check_data(X: object, Y: object, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:
+    """A data set as C-contiguous float64 arrays of shape ``(n, n_inputs)`` and ``(n, n_outputs)``.
+
+    ``Y`` may be 1-D when there is one output.
+    """
+    inputs = as_float_array(X, "X", 2)
+    if n_outputs == 1 and _is_flat(Y):
+        targets = as_float_array(Y, "Y", 1).reshape(-1, 1)
+    else:
+        targets = as_float_array(Y, "Y", 2)
+    if inputs.shape[0] == 0:
+        raise ValueError("X must hold at least one sample, got 0 rows")
+    if inputs.shape[1] != n_inputs:
+        raise ValueError(f"X must have {n_inputs} columns (the network's inputs), got {inputs.shape[1]}")
+    if targets.shape[1] != n_outputs:
+        raise ValueError(f"Y must have {n_outputs} columns (the network's outputs), got {targets.shape[1]}")
+    if targets.shape[0] != inputs.shape[0]:
+        raise ValueError(
+            f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}"
+        )
+    return inputs, targets
+
+
+def _is_flat(values: object) -> bool:
+    """True when ``values`` is a 1-D sequence or array (its first item is a number)."""
+    if isinstance(values, np.ndarray):
+        return values.ndim == 1
+    if isinstance(values, (list, tuple)) and values:
+        first = values[0]
+        return not isinstance(first, (list, tuple, np.ndarray)) and np.ndim(first) == 0
+    return False
+
+
+# ---------------------------------------------------------------- fit's options, all together
+
+DEFAULT_EPOCHS = 20_000
+"""brain.js's default: the most epochs a ``fit`` given no stopping rule runs."""
+
+DEFAULT_ERROR_THRESHOLD = 0.005
+"""brain.js's default: a ``fit`` given no stopping rule stops once an epoch's mean error is below this."""
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """``fit``'s controls, checked (see :meth:`nncore.Network.fit`)."""
+
+    epochs: int | None
+    steps: int | None
+    order: str
+    seed: int | None
+    error_threshold: float | None
+    callback: Callable[[Any], object] | None
+    callback_period: int
+    progress: bool
+    timeout: float | None
+    keep_errors: bool
+
+
+def check_fit_options(*, epochs: object, steps: object, order: object, seed: object, error_threshold: object,
+                      callback: object, callback_period: object, progress: object, timeout: object,
+                      keep_errors: object) -> FitOptions:
+    """Check every control of ``fit`` but the data.
+
+    As brain.js does: without ``epochs`` and ``steps``, at most
+    :data:`DEFAULT_EPOCHS` epochs, and without ``error_threshold`` either, a
+    stop once an epoch's mean error is below :data:`DEFAULT_ERROR_THRESHOLD`.
+    """
+    epochs = check_optional_count("epochs", epochs)
+    steps = check_optional_count("steps", steps)
+    threshold = check_optional_rate("error_threshold", error_threshold)
+    if epochs is None and steps is None:
+        epochs = DEFAULT_EPOCHS
+        threshold = DEFAULT_ERROR_THRESHOLD if threshold is None else threshold
+    callback, period = check_callback(callback, callback_period)
+    return FitOptions(epochs, steps, check_order(order), check_seed(seed), threshold, callback, period,
+                      check_flag("progress", progress), check_optional_rate("timeout", timeout),
+                      check_flag("keep_errors", keep_errors))
+
+
+def check_flag(name: str, value: object) -> bool:
+    """A yes/no option: a bool (or numpy bool)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
+def check_fit_length(n_samples: int, options: FitOptions) -> None:
+    """Refuse a fit whose total steps (epochs x rows, or steps) the compiled core cannot count."""
+    total, _ = plan_steps(n_samples, options.epochs, options.steps)
+    if total > MAX_COUNT:
+        raise ValueError(f"epochs x rows must be at most 2**62 steps, got {total}")
+
+
+def check_samples(inputs: object, n_inputs: int) -> tuple[np.ndarray, bool]:
+    """``predict``'s input as a 2-D float64 array of rows, and whether it was one sample (1-D)."""
+    expected = f"inputs must be 1-D (one sample of {n_inputs} values) or 2-D (n_samples, {n_inputs})"
+    if isinstance(inputs, (str, bytes, bytearray)):
+        raise TypeError(f"{expected}, got {describe(inputs)}")
+    try:
+        ndim = np.ndim(inputs)
+    except (ValueError, RecursionError):  # ragged rows, or nesting too deep for numpy
+        raise ValueError(f"{expected} with rows of equal length, got {describe(inputs)}") from None
+    if ndim not in (1, 2):
+        got = describe(inputs) if ndim == 0 else f"{ndim}-D input of shape {np.shape(inputs)}"
+        raise ValueError(f"{expected}, got {got}")
+    rows = as_float_array(inputs, "inputs", ndim)
+    if rows.shape[-1] != n_inputs:
+        raise ValueError(f"inputs must have {n_inputs} values per sample, got {rows.shape[-1]}")
+    return rows.reshape(-1, n_inputs), ndim == 1

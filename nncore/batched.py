@@ -12,22 +12,34 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nncore._vocabulary import ACTIVATIONS
+
 MIN_WORK = 200_000
 """Rows x weights from which a batch goes through matrix products."""
 
 
-def _activate_in_place(z: np.ndarray, activation: str, alpha: float) -> None:
-    if activation == "sigmoid":
-        np.negative(z, out=z)
-        np.exp(z, out=z)
-        z += 1.0
-        np.reciprocal(z, out=z)
-    elif activation == "tanh":
-        np.tanh(z, out=z)
-    elif activation == "relu":
-        np.maximum(z, 0.0, out=z)
-    else:
-        np.multiply(z, np.where(z > 0.0, 1.0, alpha), out=z)
+def _sigmoid(z: np.ndarray, alpha: float) -> None:
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    np.reciprocal(z, out=z)
+
+
+def _tanh(z: np.ndarray, alpha: float) -> None:
+    np.tanh(z, out=z)
+
+
+def _relu(z: np.ndarray, alpha: float) -> None:
+    np.maximum(z, 0.0, out=z)
+
+
+def _leaky_relu(z: np.ndarray, alpha: float) -> None:
+    np.multiply(z, np.where(z > 0.0, 1.0, alpha), out=z)
+
+
+# In place, on a matrix of sums; one entry per name of nncore._vocabulary.ACTIVATIONS.
+_ACTIVATE = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "leaky_relu": _leaky_relu}
+assert tuple(_ACTIVATE) == ACTIVATIONS
 
 
 def forward_matrix(layers: Sequence[tuple[np.ndarray, np.ndarray]], activations: Sequence[str],
@@ -38,6 +50,6 @@ def forward_matrix(layers: Sequence[tuple[np.ndarray, np.ndarray]], activations:
         for (weights, biases), activation in zip(layers, activations):
             sums = outputs @ weights.T
             sums += biases
-            _activate_in_place(sums, activation, alpha)
+            _ACTIVATE[activation](sums, alpha)
             outputs = sums
     return outputs

@@ -15,10 +15,13 @@ Three formats are understood:
   node (``{"0": {"bias": b, "weights": {"0": w, "1": w}}, ...}``) and
   ``activation`` sits at the top level.
 
-- the tutorial's ``Network.toJSON()`` (read): ``{"learningRate", "iterations",
-  "layers"}``, each layer a list of neurons ``{"bias", "output", "error",
-  "inputConnections", "outputConnections", ...}`` and each connection
-  ``{"weight", "change", ...}``.
+- the tutorial's ``Network.toJSON()`` (written and read): ``{"learningRate",
+  "iterations", "layers"}``, each layer a list of neurons ``{"id", "bias",
+  "output", "error", "delta", "inputConnections", "outputConnections"}`` and
+  each connection ``{"change", "weight", "from", "to"}`` (neuron ids).
+
+:func:`detect_format` tells which of these (or nncore's own format) a parsed
+JSON object is. The readers take the object, JSON text or a file's path.
 
 What each format keeps:
 
@@ -29,26 +32,34 @@ What each format keeps:
 - brain.js keeps weights in ``Float32Array``: a network exported by nncore
   runs in brain.js with its weights rounded to float32, and a network read
   from brain.js holds exactly brain.js's float32 values.
-- The tutorial's JSON keeps every connection's ``change`` and the step count;
-  it has no momentum field (the tutorial uses 0.1) and is sigmoid only.
+- The tutorial's JSON keeps the weights, biases, every connection's
+  ``change`` (the momentum buffer), the learning rate and the step count.
+  It has no momentum field (the tutorial uses 0.1): an export does not write
+  the network's momentum, and reading gives 0.1 (or the object's
+  ``momentum``, if it has one). It is sigmoid only, and it has no names for
+  inputs and outputs. An export writes ``output``, ``error`` and ``delta``
+  as 0, the values of a fresh tutorial neuron (they are results of the last
+  step, which the next one recomputes), and ``bias`` 0 for the input layer.
 
 Every conversion goes through nncore's dictionary format
-(:mod:`nncore.serialization`), so a network read here is built by
-:meth:`nncore.Network.from_dict`.
+(:mod:`nncore.serialization`): this module reads and writes plain data, and
+:class:`nncore.Network` turns the dictionaries into networks and back.
+
+Numbers must be JSON numbers: ints and floats (numpy's too), finite and
+within a float's range. Booleans, strings, ``None``, fractions and decimals
+are refused with a ``ValueError`` naming the field.
 """
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+import os
+import re
+from typing import Any
 
 import numpy as np
 
-from nncore import serialization
-from nncore._checks import check_finite, describe, is_real_number
-
-if TYPE_CHECKING:
-    from nncore.network import Network
+from nncore import _json, files, serialization
+from nncore._checks import as_float_array, check_count, check_finite, describe
 
 TO_BRAINJS_ACTIVATION = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky-relu"}
 FROM_BRAINJS_ACTIVATION = {value: key for key, value in TO_BRAINJS_ACTIVATION.items()}
@@ -76,40 +87,11 @@ TUTORIAL_MOMENTUM = 0.1
 # ---------------------------------------------------------------- nncore -> brain.js 2
 
 
-def to_brainjs(net: Network) -> dict:
-    """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object.
-
-    ``new brain.NeuralNetwork().fromJSON(obj)`` in JavaScript (after
-    ``JSON.stringify``/``JSON.parse``) gives a network computing the same
-    function, with its weights rounded to float32.
-
-    Parameters
-    ----------
-    net : nncore.Network
-
-    Returns
-    -------
-    dict
-        JSON-compatible: ``type``, ``sizes``, ``layers`` (the input layer with
-        empty ``weights`` and ``biases``, then one ``{"weights", "biases"}``
-        per layer, ``weights[j][k]`` from neuron ``k`` of the previous layer to
-        neuron ``j``), the lookups (``{name: column}`` from the network's
-        ``input_names``/``output_names``, else ``null``), ``options`` and ``trainOpts``
-        (``activation``, ``learningRate``, ``momentum``, ``leakyReluAlpha``
-        and brain.js's defaults for the rest).
-
-    Raises
-    ------
-    ValueError
-        If brain.js cannot express the network: different activations per
-        layer, or a learning rate, momentum or ``leaky_relu`` slope outside
-        the open interval (0, 1), which brain.js refuses to load.
-    """
-    return brainjs_from_dict(net.to_dict())
-
-
 def brainjs_from_dict(data: dict) -> dict:
-    """brain.js 2's ``toJSON()`` object for a network in nncore's dictionary format."""
+    """brain.js 2's ``toJSON()`` object for a network in nncore's dictionary format.
+
+    See :meth:`nncore.Network.to_brainjs` for the layout and the errors.
+    """
     state = serialization.read_dict(data)
     activation = _single_activation(state.activations)
     learning_rate = _open_unit("learning_rate", "learningRate", state.learning_rate)
@@ -165,38 +147,42 @@ def _open_unit(name: str, brainjs_name: str, value: float) -> float:
 # ---------------------------------------------------------------- brain.js 2 and 1.x -> nncore
 
 
-def from_brainjs(obj: Any) -> Network:
-    """A network from brain.js's ``NeuralNetwork.toJSON()`` output.
+def dict_from_brainjs(obj: Any) -> dict:
+    """nncore's dictionary for brain.js's ``NeuralNetwork.toJSON()`` output, every field checked.
 
     Parameters
     ----------
-    obj : dict or str
+    obj : dict, str, bytes or os.PathLike
         brain.js 2's object (``type``, ``sizes``, ``layers`` of
-        ``{"weights", "biases"}``, ``trainOpts``) or brain.js 1.x's per-node
-        object (``layers`` of ``{"<node>": {"bias", "weights": {...}}}``,
-        ``activation``), parsed or as JSON text.
+        ``{"weights", "biases"}``, ``inputLookup``/``outputLookup``,
+        ``trainOpts``) or brain.js 1.x's per-node object (``layers`` of
+        ``{"<node>": {"bias", "weights": {...}}}``, ``activation``): parsed,
+        as JSON text, or in a file. A ``str`` whose first non-blank character
+        is ``{`` or ``[`` is JSON text; any other ``str`` is a file's path.
 
     Returns
     -------
-    nncore.Network
-        Same sizes, weights, biases, activation, learning rate, momentum and
-        ``leaky_relu`` slope; a zero momentum buffer and ``iterations == 0``.
+    dict
+        nncore's dictionary format (:mod:`nncore.serialization`): the same
+        sizes, weights, biases, activation, learning rate, momentum and
+        ``leaky_relu`` slope; no momentum buffer and ``iterations == 0``.
+        brain.js 2's lookups become ``input_names``/``output_names``.
+        ``options``, ``trainOpts.iterations`` and the other training options
+        are not used.
 
     Raises
     ------
     ValueError
-        Naming the first missing or malformed field. brain.js 2's lookups
-        (``inputLookup``/``outputLookup``) become the network's
-        ``input_names``/``output_names``.
+        Naming the first missing or malformed field (and the file, if read
+        from one); or for a ``str`` holding ``{``, ``[`` or a line break that
+        is neither JSON text nor an existing file's path.
+    TypeError
+        If ``obj`` is none of the above.
     """
-    from nncore.network import Network
-
-    return Network.from_dict(dict_from_brainjs(obj))
+    return _convert(obj, "brain.js data", "brainjs", _dict_from_brainjs)
 
 
-def dict_from_brainjs(obj: Any) -> dict:
-    """nncore's dictionary for a brain.js 2 or 1.x ``toJSON()`` object, every field checked."""
-    data = _parse(obj, "brain.js")
+def _dict_from_brainjs(data: dict) -> dict:
     layers = _field(data, "layers", "brain.js")
     if not isinstance(layers, list) or len(layers) < 2:
         raise ValueError(f"brain.js data: field 'layers' must be a list of at least 2 layers, got {describe(layers)}")
@@ -221,6 +207,9 @@ def _from_brainjs_2(data: dict) -> dict:
     sizes = _sizes(_field(data, "sizes", "brain.js"), where)
     input_names = _names_from_lookup(data, "inputLookup", sizes[0], where)
     output_names = _names_from_lookup(data, "outputLookup", sizes[-1], where)
+    options = data.get("options")
+    if options is not None and not isinstance(options, dict):
+        raise ValueError(f"{where}: field 'options' must be an object, got {describe(options)}")
     layers_data = data["layers"]
     if len(layers_data) != len(sizes):
         raise ValueError(
@@ -237,7 +226,7 @@ def _from_brainjs_2(data: dict) -> dict:
         weights_data = _field(layer, "weights", "brain.js", f"{name}.")
         biases_data = _field(layer, "biases", "brain.js", f"{name}.")
         if index == 0:  # the input layer has no parameters; brain.js writes empty lists
-            if weights_data not in ([], None) or biases_data not in ([], None):
+            if not (_empty(weights_data) and _empty(biases_data)):
                 raise ValueError(f"{where}: field '{name}' (the input layer) must have empty weights and biases")
             continue
         weights = _reals(weights_data, f"{name}.weights", (sizes[index], sizes[index - 1]), where)
@@ -317,6 +306,11 @@ def _from_brainjs_1(data: dict) -> dict:
     )
 
 
+def _empty(value: object) -> bool:
+    """True for what brain.js writes as the input layer's parameters: an empty list, or null."""
+    return value is None or (isinstance(value, list) and not value)
+
+
 def _numbered(nodes: dict) -> bool:
     """True when the keys of a per-node object are exactly '0', '1', ... in some order."""
     return set(nodes) == {str(index) for index in range(len(nodes))}
@@ -328,63 +322,145 @@ def _lookup(names: tuple[str, ...] | None) -> dict | None:
 
 
 def _names_from_lookup(data: dict, field: str, size: int, where: str) -> list[str] | None:
-    """Column names from a brain.js 2 lookup ``{name: column}``, or None when there is none."""
+    """Column names from a brain.js 2 lookup ``{name: column}``, or None when there is none.
+
+    No lookup is ``null`` (what brain.js writes), a missing field, ``false`` or
+    ``{}``. A lookup must give each of the ``size`` columns one name, and
+    ``<field>Length``, unless null or missing, must be its number of names (0
+    without one).
+    """
     lookup = data.get(field)
-    if not lookup:
-        return None
-    columns = list(lookup.values()) if isinstance(lookup, dict) else None
-    if columns is None or sorted(columns) != list(range(size)) or not all(isinstance(n, str) for n in lookup):
+    if lookup is None or lookup is False or (isinstance(lookup, dict) and not lookup):
+        names = None
+    elif not isinstance(lookup, dict):
         raise ValueError(
-            f"{where}: field {field!r} must map {size} names to the columns 0..{size - 1}, got {describe(lookup)}"
+            f"{where}: field {field!r} must be an object mapping names to columns, or null, got {describe(lookup)}"
+        )
+    else:
+        names = _lookup_names(lookup, field, size, where)
+    _check_lookup_length(data, field, 0 if names is None else len(names), where)
+    return names
+
+
+def _lookup_names(lookup: dict, field: str, size: int, where: str) -> list[str]:
+    for name, column in lookup.items():
+        if not isinstance(name, str):
+            raise ValueError(f"{where}: field {field!r} must have names (strings) as keys, got {describe(name)}")
+        if not isinstance(column, (int, np.integer)) or isinstance(column, bool):
+            raise ValueError(
+                f"{where}: {field}[{name!r}] must be a column number (an integer), got {describe(column)}"
+            )
+    columns = sorted(int(column) for column in lookup.values())
+    if len(columns) != size or columns != list(range(size)):  # the length first: size may be huge
+        raise ValueError(
+            f"{where}: field {field!r} must map {size} names to the columns 0..{size - 1} (each once), "
+            f"got columns {columns[:10]}"
         )
     return sorted(lookup, key=lookup.__getitem__)
 
 
+def _check_lookup_length(data: dict, field: str, count: int, where: str) -> None:
+    length_field = f"{field}Length"
+    length = data.get(length_field)
+    if length is None:  # some brain.js versions write null
+        return
+    if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length != count:
+        raise ValueError(
+            f"{where}: field {length_field!r} must be {count}, the number of names in {field!r} "
+            f"(or null), got {describe(length)}"
+        )
+
+
 def _brainjs_activation(name: object, field: str, where: str) -> str:
-    if name not in FROM_BRAINJS_ACTIVATION:
-        raise ValueError(f"{where}: field {field!r} must be one of {list(FROM_BRAINJS_ACTIVATION)}, got {name!r}")
-    return FROM_BRAINJS_ACTIVATION[name]  # type: ignore[index]
+    if not isinstance(name, str) or name not in FROM_BRAINJS_ACTIVATION:
+        raise ValueError(
+            f"{where}: field {field!r} must be one of {list(FROM_BRAINJS_ACTIVATION)}, got {describe(name)}"
+        )
+    return FROM_BRAINJS_ACTIVATION[name]
+
+
+# ---------------------------------------------------------------- nncore -> the tutorial
+
+
+def tutorial_json_from_dict(data: dict) -> dict:
+    """The tutorial's ``Network.toJSON()`` object for a network in nncore's dictionary format.
+
+    See :meth:`nncore.Network.to_tutorial_json` for the layout and what is kept.
+
+    Raises
+    ------
+    ValueError
+        If a layer is not sigmoid (the tutorial's network is sigmoid only), or
+        ``data`` is not a valid network dictionary.
+    """
+    state = serialization.read_dict(data)
+    if set(state.activations) != {"sigmoid"}:
+        raise ValueError(
+            "the tutorial's network is sigmoid only; this network's layers use "
+            f"{list(state.activations)}, which the tutorial's JSON cannot express"
+        )
+    ids = [[f"n{index}-{j}" for j in range(size)] for index, size in enumerate(state.sizes)]
+    layers = [[_tutorial_neuron(neuron_id) for neuron_id in layer_ids] for layer_ids in ids]
+    for index, (weights, biases, changes) in enumerate(state.layers, start=1):
+        for j, neuron in enumerate(layers[index]):
+            neuron["bias"] = float(biases[j])
+            for k, source in enumerate(layers[index - 1]):
+                connection = {"change": float(changes[j, k]), "weight": float(weights[j, k]),
+                              "from": ids[index - 1][k], "to": ids[index][j]}
+                # One connection, listed by both neurons (the tutorial shares one object between them).
+                neuron["inputConnections"].append(connection)
+                source["outputConnections"].append(dict(connection))
+    return {"learningRate": state.learning_rate, "iterations": state.iterations, "layers": layers}
+
+
+def _tutorial_neuron(neuron_id: str) -> dict:
+    """A neuron as the tutorial's ``Neuron.toJSON()`` writes it, before its bias and connections are set."""
+    return {"id": neuron_id, "delta": 0.0, "output": 0.0, "error": 0.0, "bias": 0.0,
+            "inputConnections": [], "outputConnections": []}
 
 
 # ---------------------------------------------------------------- the tutorial -> nncore
 
 
-def from_tutorial_json(obj: Any) -> Network:
-    """A network from the tutorial's ``Network.toJSON()`` output.
+def dict_from_tutorial_json(obj: Any) -> dict:
+    """nncore's dictionary for the tutorial's ``Network.toJSON()`` output, every field checked.
 
     Parameters
     ----------
-    obj : dict or str
+    obj : dict, str, bytes or os.PathLike
         ``{"learningRate", "iterations", "layers"}``, each layer a list of
         neurons ``{"bias", "inputConnections": [{"weight", "change"}, ...],
-        "outputConnections": [...], ...}``, parsed or as JSON text. Neuron
-        ``i`` of a layer holds in ``inputConnections[k]`` its connection from
-        neuron ``k`` of the previous layer (the tutorial's ``connectLayers``
-        order). ``outputConnections``, neuron ``id`` and connection
-        ``from``/``to`` are optional; when present they must agree with the
-        input connections. ``output``, ``error`` and ``delta`` are ignored.
+        "outputConnections": [...], ...}``: parsed, as JSON text, or in a
+        file. A ``str`` whose first non-blank character is ``{`` or ``[`` is
+        JSON text; any other ``str`` is a file's path. Neuron ``i`` of a
+        layer holds in ``inputConnections[k]`` its connection from neuron
+        ``k`` of the previous layer (the tutorial's ``connectLayers`` order).
+        ``outputConnections``, neuron ``id`` and connection ``from``/``to``
+        are optional; when present they must agree with the input
+        connections. ``output``, ``error`` and ``delta`` are ignored.
 
     Returns
     -------
-    nncore.Network
-        Sigmoid layers with the tutorial's weights, biases and changes (the
-        momentum buffer), its learning rate and step count, and momentum 0.1
-        (or the object's ``momentum`` field, if it has one).
+    dict
+        nncore's dictionary format: sigmoid layers with the tutorial's
+        weights, biases and changes (the momentum buffer), its learning rate
+        and step count, and momentum 0.1 (or the object's ``momentum`` field,
+        if it has one).
 
     Raises
     ------
     ValueError
-        Naming the first missing or malformed field.
+        Naming the first missing or malformed field (and the file, if read
+        from one); or for a ``str`` holding ``{``, ``[`` or a line break that
+        is neither JSON text nor an existing file's path.
+    TypeError
+        If ``obj`` is none of the above.
     """
-    from nncore.network import Network
-
-    return Network.from_dict(dict_from_tutorial_json(obj))
+    return _convert(obj, "tutorial data", "tutorial", _dict_from_tutorial_json)
 
 
-def dict_from_tutorial_json(obj: Any) -> dict:
-    """nncore's dictionary for the tutorial's ``Network.toJSON()`` output, every field checked."""
+def _dict_from_tutorial_json(data: dict) -> dict:
     where = "tutorial data"
-    data = _parse(obj, "tutorial")
     layers_data = _field(data, "layers", "tutorial")
     if not isinstance(layers_data, list) or len(layers_data) < 2:
         raise ValueError(f"{where}: field 'layers' must be a list of at least 2 layers, got {describe(layers_data)}")
@@ -398,20 +474,28 @@ def dict_from_tutorial_json(obj: Any) -> dict:
                 )
     sizes = _sizes([len(layer) for layer in layers_data], where)
     for j, neuron in enumerate(layers_data[0]):
-        if neuron.get("inputConnections"):
+        if not _empty(neuron.get("inputConnections")):
             raise ValueError(f"{where}: field 'layers[0][{j}].inputConnections' must be empty (input layer)")
     layers = [_tutorial_layer(layers_data, index, where) for index in range(1, len(sizes))]
     for index in range(len(sizes)):
         _check_output_connections(layers_data, layers, index, where)
-    iterations = data.get("iterations", 0)
-    if not is_real_number(iterations) or not float(iterations).is_integer() or iterations < 0:
-        raise ValueError(f"{where}: field 'iterations' must be a whole number >= 0, got {describe(iterations)}")
     return _nncore_dict(
         sizes, "sigmoid", layers,
         learning_rate=_rate(data, "learningRate", TUTORIAL_LEARNING_RATE, "", where),
         momentum=_rate(data, "momentum", TUTORIAL_MOMENTUM, "", where),
-        iterations=int(iterations),
+        iterations=_iterations(data.get("iterations", 0), where),
     )
+
+
+def _iterations(value: object, where: str) -> int:
+    """The tutorial's step count: a whole number (JavaScript has no integers: ``7.0`` is 7)."""
+    count = int(value) if isinstance(value, (float, np.floating)) and float(value).is_integer() else value
+    try:
+        return check_count("iterations", count, minimum=0)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{where}: field 'iterations' must be a whole number from 0 to 2**62, got {describe(value)}"
+        ) from None
 
 
 def _tutorial_layer(layers_data: list, index: int, where: str) -> dict:
@@ -491,15 +575,108 @@ def _nncore_dict(sizes: list[int], activation: str, layers: list[dict], *, learn
     )
 
 
-def _parse(obj: Any, source: str) -> dict:
-    if isinstance(obj, (str, bytes, bytearray)):
-        try:
-            obj = json.loads(obj)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{source} data is not valid JSON: {error}") from None
-    if not isinstance(obj, dict):
-        raise TypeError(f"{source} data must be a dict (a parsed JSON object) or JSON text, got {describe(obj)}")
-    return obj
+_JSON_TEXT = re.compile(r"[ \t\r\n]*[\[{]")
+_BROKEN_TEXT = re.compile(r"[\[{\n]")  # in a str read as a path: more likely JSON text with junk in front
+_FORMAT_NAMES = {"nncore": "nncore's format", "brainjs": "brain.js's toJSON()", "tutorial": "the tutorial's toJSON()"}
+_READERS = {"nncore": "Network.from_dict (or nncore.load)", "brainjs": "Network.from_brainjs",
+            "tutorial": "Network.from_tutorial_json"}
+
+
+def detect_format(obj: object) -> str:
+    """Which network format a parsed JSON value is in.
+
+    Parameters
+    ----------
+    obj : object
+        A parsed JSON value.
+
+    Returns
+    -------
+    str
+        ``"nncore"`` (an object with a ``format`` field), ``"brainjs"``
+        (brain.js 2 or 1.x: an object with ``type``, ``sizes`` or
+        ``trainOpts``, or whose ``layers`` are objects) or ``"tutorial"`` (an
+        object whose ``layers`` are lists of neurons). Only the shape is
+        looked at; the reader of the format checks every field.
+
+    Raises
+    ------
+    ValueError
+        Saying what ``obj`` looks like and what was expected.
+    """
+    if isinstance(obj, dict):
+        if "format" in obj:
+            return "nncore"
+        if any(key in obj for key in ("type", "sizes", "trainOpts")):
+            return "brainjs"
+        layers = obj.get("layers")
+        if isinstance(layers, list) and layers:
+            if all(isinstance(layer, list) for layer in layers):
+                return "tutorial"
+            if all(isinstance(layer, dict) for layer in layers):
+                return "brainjs"
+    raise ValueError(
+        f"expected a network: nncore's format (an object with \"format\": \"nncore\"), brain.js's "
+        f"toJSON() (an object with \"sizes\" and \"layers\" of objects) or the tutorial's toJSON() (an "
+        f"object with \"layers\" of lists of neurons); got {_what(obj)}"
+    )
+
+
+def _what(obj: object) -> str:
+    if isinstance(obj, dict):
+        keys = list(obj)
+        more = ", ..." if len(keys) > 8 else ""
+        shown = ", ".join(repr(key) for key in keys[:8])
+        return f"an object with the keys [{shown}{more}]" if keys else "an empty object"
+    kinds = ((list, "an array"), (str, "a string"), (bool, "a boolean"), ((int, float), "a number"))
+    kind = next((text for types, text in kinds if isinstance(obj, types)), type(obj).__name__)
+    return f"{kind} ({describe(obj)})" if obj is not None else "null"
+
+
+def _convert(obj: Any, source: str, expected: str, convert) -> dict:
+    """``convert(data)`` for the object ``obj`` holds; a file's errors name the file."""
+    data, path = _read_object(obj, source)
+    try:
+        if not isinstance(data, dict):
+            raise ValueError(f"{source} must be a JSON object, got {_what(data)}")
+        _check_not_other_format(data, source, expected)
+        return convert(data)
+    except ValueError as error:
+        if path is None:
+            raise
+        raise ValueError(f"{path}: {error}") from None
+
+
+def _read_object(obj: Any, source: str) -> tuple[object, str | None]:
+    """The parsed value ``obj`` stands for, and the path it was read from (None if not a file)."""
+    if isinstance(obj, dict):
+        return obj, None
+    if isinstance(obj, (bytes, bytearray)) or (isinstance(obj, str) and _JSON_TEXT.match(obj)):
+        return _json.parse(obj, source), None
+    if isinstance(obj, (str, os.PathLike)):
+        path = files.check_path(obj)
+        if isinstance(obj, str) and _BROKEN_TEXT.search(obj) and not os.path.exists(path):
+            raise ValueError(
+                f"{source} is neither JSON text (a str whose first non-blank character is {{ or [) nor the "
+                f"path of an existing file, got {describe(obj)}"
+            )
+        return files.read_json(path), path
+    raise TypeError(
+        f"{source} must be a dict (a parsed JSON object), JSON text or a file's path, got {describe(obj)}"
+    )
+
+
+def _check_not_other_format(data: dict, source: str, expected: str) -> None:
+    """Point to the right reader when ``data`` is clearly in another format."""
+    try:
+        found = detect_format(data)
+    except ValueError:  # no clear format: the reader's own checks name the field
+        return
+    if found != expected:
+        raise ValueError(
+            f"{source}: this is {_FORMAT_NAMES[found]}, not {_FORMAT_NAMES[expected]}; "
+            f"read it with {_READERS[found]}"
+        )
 
 
 def _field(data: dict, key: str, source: str, prefix: str = "") -> Any:
@@ -515,10 +692,17 @@ def _sizes(sizes: object, where: str) -> list[int]:
         raise ValueError(f"{where}: field 'sizes': {error}") from None
 
 
+def _is_json_number(value: object) -> bool:
+    """True for what a JSON number parses to: ints and floats (numpy's too), not bools or fractions."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
 def _real(value: object, field: str, where: str) -> float:
+    if not _is_json_number(value):
+        raise ValueError(f"{where}: field {field!r} must be a finite number, got {describe(value)}")
     try:
         return check_finite(field, value)
-    except (TypeError, ValueError):
+    except ValueError:  # infinite, NaN, or too large for a float
         raise ValueError(f"{where}: field {field!r} must be a finite number, got {describe(value)}") from None
 
 
@@ -530,14 +714,14 @@ def _rate(data: dict, key: str, default: float, prefix: str, where: str) -> floa
 
 
 def _reals(value: object, field: str, shape: tuple[int, ...], where: str) -> np.ndarray:
-    """``value`` as a float64 array of ``shape`` holding finite numbers (no booleans), or a ValueError."""
+    """``value`` as a float64 array of ``shape`` holding finite JSON numbers, or a ValueError."""
     rows = value if len(shape) == 2 else [value]
     ok = isinstance(value, list) and len(value) == shape[0] and all(
-        isinstance(row, list) and len(row) == shape[-1] and all(is_real_number(x) for x in row) for row in rows
+        isinstance(row, list) and len(row) == shape[-1] and all(_is_json_number(x) for x in row) for row in rows
     )
     if not ok:
         raise ValueError(f"{where}: field {field!r} must be numbers of shape {shape}, got {describe(value)}")
-    array = np.array(value, dtype=np.float64)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{where}: field {field!r} must be finite")
-    return array
+    try:
+        return as_float_array(value, f"field {field!r}", len(shape))
+    except (TypeError, ValueError) as error:  # infinite, NaN, or too large for a float
+        raise ValueError(f"{where}: {error}") from None

@@ -1,20 +1,34 @@
-"""The ``nncore`` command line: ``nncore xor`` trains the tutorial's XOR network, ``nncore bench`` times nncore."""
+"""The ``nncore`` command line.
+
+``nncore xor`` trains the tutorial's XOR network, compiled and in pure Python.
+``train``, ``predict``, ``evaluate``, ``info``, ``export`` and ``import`` work
+on CSV files with a header row (read by :mod:`nncore.csvdata`) and on network
+files. A bad file or option ends the command with one line on stderr,
+``nncore COMMAND: error: ...``, exit code 2, and no file written; every output
+file is written atomically.
+"""
 
 from __future__ import annotations
 
 import argparse
-import shlex
+import importlib.util
+import io
+import json
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nncore import __version__, reference
+from nncore import __version__, csvdata, files, initializers, reference
+from nncore._vocabulary import ACTIVATIONS, ORDERS
+from nncore.exceptions import DivergenceError
+from nncore.examples import XOR_INPUTS, XOR_TARGETS
 from nncore.network import Network
 
-XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_TARGETS = [[0.0], [1.0], [1.0], [0.0]]
+BENCH_MOVED = ("nncore bench: the benchmark suite is not installed with the package; it is run from a "
+               "clone of the repository, as `python bench/run.py` (`python bench/run.py --help` lists its options)")
 
 
 def xor(args: argparse.Namespace) -> int:
@@ -44,45 +58,344 @@ def xor(args: argparse.Namespace) -> int:
     print()
     print(f"  compiled core:  {compiled_seconds * 1e3:9.2f} ms  ({compiled_seconds / args.steps * 1e6:.3f} us/step)")
     print(f"  pure Python:    {reference_seconds * 1e3:9.2f} ms  ({reference_seconds / args.steps * 1e6:.3f} us/step)")
-    print(f"  speed-up:       {reference_seconds / compiled_seconds:9.1f}x")
+    print(f"  speed-up:       {reference_seconds / max(compiled_seconds, 1e-9):9.1f}x")
     print(f"  largest weight difference between the two: {difference:.3g}")
     print(f"  XOR learned: {'yes' if learned else 'no'}")
     return 0 if learned else 1
 
 
-def bench(args: argparse.Namespace) -> int:
-    """Run the benchmark suite (see :mod:`nncore.bench`)."""
-    from nncore.bench import run
+def bench_moved(args: argparse.Namespace) -> int:
+    """Say where the benchmark suite went (it is no longer part of the package)."""
+    print(BENCH_MOVED, file=sys.stderr)
+    return 2
 
-    return run(args, shlex.join(["nncore", *args.argv]))
+
+def integer_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type=``: a whole number >= ``minimum``, else argparse's one-line error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+# ---------------------------------------------------------------- CSV and network files
+
+
+class CommandError(Exception):
+    """A bad file or option: reported as one line, ``nncore COMMAND: error: MESSAGE``, with exit code 2."""
+
+
+EXPORT_FORMATS = ("onnx", "c", "js", "brainjs", "fann", "tutorial")
+
+
+def load_network(path: str) -> Network:
+    """A network from any file nncore reads: its own JSON, brain.js's, the tutorial's or FANN's ``.net``."""
+    return Network.load(path)
+
+
+def write_output(path: str | None, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, or to stdout when ``path`` is None."""
+    if path is not None:
+        files.write_atomically(path, data)
+    elif hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)  # the bytes as they are: no newline translation
+        sys.stdout.flush()
+    else:  # a replaced stdout that takes text only
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def input_columns(net: Network, table: csvdata.Table, chosen: Sequence[str] | None) -> list[str]:
+    """The columns of ``table`` that feed the network's inputs, in input order.
+
+    ``--inputs`` when given; else the network's ``input_names`` (extra columns
+    ignored); else, for a network without names, every column of the file,
+    which must then have exactly ``sizes[0]`` of them.
+    """
+    n_inputs = net.sizes[0]
+    if chosen:
+        names = list(chosen)
+    elif net.input_names is not None:
+        names = list(net.input_names)
+    else:
+        names = list(table.names)
+        if len(names) != n_inputs:
+            raise CommandError(f"{table.path}, line 1: the network has {n_inputs} unnamed inputs and the file "
+                               f"has {len(names)} columns; choose the input columns with --inputs")
+    if len(names) != n_inputs:
+        raise CommandError(f"--inputs names {len(names)} columns, the network has {n_inputs} inputs")
+    table.check_has(names)
+    return names
+
+
+def train(args: argparse.Namespace) -> int:
+    """Train a new network on a CSV file and save it."""
+    table = csvdata.read_table(args.data)
+    targets = list(args.target)
+    table.check_has(targets)
+    inputs = list(args.inputs) if args.inputs else [name for name in table.names if name not in targets]
+    if not inputs:
+        raise CommandError(f"{table.path}: no input columns left besides the targets {targets}")
+    overlap = sorted(set(inputs) & set(targets))
+    if overlap:
+        raise CommandError(f"column {overlap[0]!r} is both an input and a target")
+    X, Y = table.columns(inputs), table.columns(targets)
+    progress = args.progress if args.progress is not None else importlib.util.find_spec("tqdm") is not None
+    if args.plot is not None and importlib.util.find_spec("matplotlib") is None:
+        raise CommandError('--plot needs matplotlib: pip install "nncore-nn[plot]"')
+    net = Network([len(inputs), *args.hidden, len(targets)], activation=args.activation,
+                  learning_rate=args.learning_rate, momentum=args.momentum, init=args.init, seed=args.seed)
+    net.input_names, net.output_names = inputs, targets
+    result = net.fit(X, Y, epochs=args.epochs, order=args.order, seed=args.seed,
+                     error_threshold=args.error_threshold, progress=progress)
+    plot = _loss_plot(result, args.plot) if args.plot is not None else None
+    net.save(args.output)
+    if plot is not None:
+        files.write_atomically(args.plot, plot)
+    print(f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
+          f"{result.error:.6g}, stopped by {result.stop_reason}; saved to {args.output}"
+          + (f", loss curve in {args.plot}" if args.plot is not None else ""))
+    return 0
+
+
+def _loss_plot(result, path: str) -> bytes:
+    """The loss curve as an image file's bytes, in the format ``path``'s extension names."""
+    import matplotlib
+    matplotlib.use("Agg")  # no window: the curve goes to a file
+    from matplotlib import pyplot
+
+    extension = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+    ax = result.plot()
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean error")
+    buffer = io.BytesIO()
+    try:
+        ax.figure.savefig(buffer, format=extension)
+    except ValueError as error:
+        raise CommandError(f"--plot {path}: {error}") from None
+    finally:
+        pyplot.close(ax.figure)
+    return buffer.getvalue()
+
+
+def predict(args: argparse.Namespace) -> int:
+    """Write the network's outputs for every row of a CSV file."""
+    net = load_network(args.network)
+    table = csvdata.read_table(args.data)
+    X = table.columns(input_columns(net, table, args.inputs))
+    outputs = net.predict(X)
+    names = net.output_names or [f"output_{index}" for index in range(net.sizes[-1])]
+    write_output(args.output, csvdata.format_csv(names, outputs).encode("utf-8"))
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Print the network's error and accuracy on a CSV file, and the confusion counts with one output."""
+    net = load_network(args.network)
+    table = csvdata.read_table(args.data)
+    if args.target:
+        targets = list(args.target)
+    elif net.output_names is not None:
+        targets = list(net.output_names)
+    else:
+        raise CommandError(f"{args.network}: the network has no output names; name the target columns "
+                           "with --target")
+    if len(targets) != net.sizes[-1]:
+        raise CommandError(f"--target names {len(targets)} columns, the network has {net.sizes[-1]} outputs")
+    X = table.columns(input_columns(net, table, args.inputs))
+    result = net.evaluate(X, table.columns(targets))
+    print(f"samples:  {result.total}")
+    print(f"error:    {result.error:.6g}")
+    print(f"accuracy: {result.accuracy:.6g} ({result.total - len(result.misclasses)} of {result.total})")
+    if result.binary:
+        print(f"confusion (threshold {result.threshold:g}): true positives {result.true_positives}, "
+              f"true negatives {result.true_negatives}, false positives {result.false_positives}, "
+              f"false negatives {result.false_negatives}")
+        print(f"precision: {result.precision:.6g}, recall: {result.recall:.6g}")
+    return 0
+
+
+def info(args: argparse.Namespace) -> int:
+    """Print what a network file holds."""
+    net = load_network(args.network)
+    print(f"file:          {args.network}")
+    print(f"sizes:         {list(net.sizes)}")
+    print(f"activations:   {', '.join(net.activations)}")
+    print(f"learning rate: {net.learning_rate!r}")
+    print(f"momentum:      {net.momentum!r}")
+    print(f"iterations:    {net.iterations}")
+    print(f"input names:   {_listed(net.input_names)}")
+    print(f"output names:  {_listed(net.output_names)}")
+    if getattr(net, "dtype", None) is not None:
+        print(f"dtype:         {net.dtype}")
+    return 0
+
+
+def _listed(names: Sequence[str] | None) -> str:
+    return ", ".join(names) if names is not None else "(none)"
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write a network in another format."""
+    net = load_network(args.network)
+    write_output(args.output, exported(net, args.to, args.name))
+    return 0
+
+
+def exported(net: Network, to: str, name: str | None) -> bytes:
+    """The bytes of ``net`` in the format ``to`` (one of :data:`EXPORT_FORMATS`)."""
+    named = {"name": name} if name is not None else {}
+    if name is not None and to not in ("c", "js"):
+        raise CommandError(f"--name is for --to c and --to js, not --to {to}")
+    makers = {
+        "onnx": ("to_onnx", {}), "c": ("to_c", named), "js": ("to_javascript", named),
+        "brainjs": ("to_brainjs", {}), "fann": ("to_fann", {}), "tutorial": ("to_tutorial_json", {}),
+    }
+    method, options = makers[to]
+    if not hasattr(net, method):
+        raise CommandError(f"--to {to} needs Network.{method}, which this version of nncore does not have")
+    value = getattr(net, method)(**options)
+    if isinstance(value, dict):
+        return (json.dumps(value, indent=1) + "\n").encode("utf-8")
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if hasattr(value, "SerializeToString"):  # an onnx.ModelProto
+        value = value.SerializeToString()
+    return bytes(value)
+
+
+def import_network(args: argparse.Namespace) -> int:
+    """Convert a brain.js, tutorial or FANN network file to nncore's format."""
+    net = load_network(args.file)
+    net.save(args.output)
+    print(f"{args.file}: {list(net.sizes)} {', '.join(net.activations)} network saved to {args.output}")
+    return 0
+
+
+def non_negative_number(text: str) -> float:
+    """An argparse ``type=``: a finite number >= 0."""
+    value = csvdata.parse_number(text)
+    if value is None or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}")
+    return value
+
+
+def add_csv_commands(commands) -> None:
+    """The subcommands on CSV and network files."""
+    t = commands.add_parser("train", help="train a network on a CSV file with a header row",
+                            description="Train a new network on a CSV file with a header row. The inputs are "
+                                        "every column but the targets, unless --inputs names them.")
+    t.add_argument("data", help="CSV file with a header row")
+    t.add_argument("--target", nargs="+", required=True, metavar="COL", help="the target column(s)")
+    t.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns (default: all the others)")
+    t.add_argument("--hidden", type=integer_at_least(1), nargs="+", default=[10], metavar="N",
+                   help="hidden layer sizes (default 10)")
+    t.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid", help="(default sigmoid)")
+    t.add_argument("--epochs", type=integer_at_least(1),
+                   help="passes over the data (default: brain.js's rule, at most 20000 epochs or until the "
+                        "error is below --error-threshold, 0.005 by default)")
+    t.add_argument("--learning-rate", type=non_negative_number, default=0.3, help="(default 0.3)")
+    t.add_argument("--momentum", type=non_negative_number, default=0.1, help="(default 0.1)")
+    t.add_argument("--order", choices=ORDERS, default="shuffle", help="sample order (default shuffle)")
+    t.add_argument("--seed", type=integer_at_least(0), help="seed of the weights and sample order")
+    t.add_argument("--error-threshold", type=non_negative_number, help="stop when an epoch's mean error is below it")
+    t.add_argument("--init", choices=tuple(initializers.INITIALIZERS), default=initializers.DEFAULT,
+                   help="initial weights (default scaled)")
+    t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: when tqdm is installed)")
+    t.add_argument("--plot", metavar="FILE", help="save the loss curve as an image (needs matplotlib)")
+    t.add_argument("-o", "--output", required=True, metavar="NET", help="where to save the network (JSON)")
+    t.set_defaults(handler=train)
+
+    p = commands.add_parser("predict", help="the network's outputs for every row of a CSV file",
+                            description="Write the network's outputs as CSV, one column per output. Inputs are "
+                                        "matched by name when the network has input names (extra columns are "
+                                        "ignored); without names the file must have exactly one column per "
+                                        "input, in order, or --inputs picks them.")
+    p.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
+    p.add_argument("data", help="CSV file with a header row")
+    p.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns, in the network's input order")
+    p.add_argument("-o", "--output", metavar="FILE", help="CSV file to write (default: stdout)")
+    p.set_defaults(handler=predict)
+
+    e = commands.add_parser("evaluate", help="error, accuracy and confusion counts on a CSV file",
+                            description="Print the network's error and accuracy on a CSV file (and the confusion "
+                                        "counts with one output). Inputs as for predict; the targets are the "
+                                        "columns named by the network's output names, or --target.")
+    e.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
+    e.add_argument("data", help="CSV file with a header row")
+    e.add_argument("--target", nargs="+", metavar="COL", help="the target columns (default: the output names)")
+    e.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns, in the network's input order")
+    e.set_defaults(handler=evaluate)
+
+    i = commands.add_parser("info", help="what a network file holds")
+    i.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
+    i.set_defaults(handler=info)
+
+    x = commands.add_parser("export", help="write a network in another format")
+    x.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
+    x.add_argument("--to", choices=EXPORT_FORMATS, required=True, help="the format to write")
+    x.add_argument("--name", help="function name in the C or JavaScript source")
+    x.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    x.set_defaults(handler=export)
+
+    m = commands.add_parser("import", help="convert a brain.js, tutorial or FANN network to nncore's format")
+    m.add_argument("file", help="brain.js or tutorial JSON, or a FANN .net file")
+    m.add_argument("-o", "--output", required=True, metavar="NET", help="where to save the network (JSON)")
+    m.set_defaults(handler=import_network)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the chosen command; a bad file or option becomes one error line and exit code 2."""
+    try:
+        return args.handler(args)
+    except (CommandError, ValueError, DivergenceError) as error:
+        message = str(error)
+    except OSError as error:
+        message = f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error)
+    print(f"nncore {args.command}: error: {message}", file=sys.stderr)
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``nncore`` command line."""
     parser = argparse.ArgumentParser(
-        prog="nncore", description="nncore's command line: train the tutorial's XOR network, or run the benchmark.")
+        prog="nncore", description="nncore's command line: train, use and convert networks on CSV files, "
+                                   "and train the tutorial's XOR network.")
     parser.add_argument("--version", action="version", version=f"nncore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     xor_parser = commands.add_parser("xor", help="train the tutorial's XOR network, compiled vs pure Python")
-    xor_parser.add_argument("--steps", type=int, default=20000, help="per-sample steps (default 20000)")
-    xor_parser.add_argument("--seed", type=int, default=0, help="seed of the weights and sample order")
-    xor_parser.add_argument("--hidden", type=int, nargs="+", default=[10, 10], metavar="N",
+    xor_parser.add_argument("--steps", type=integer_at_least(1), default=20000,
+                            help="per-sample steps (default 20000)")
+    xor_parser.add_argument("--seed", type=integer_at_least(0), default=0,
+                            help="seed of the weights and sample order, >= 0 (default 0)")
+    xor_parser.add_argument("--hidden", type=integer_at_least(1), nargs="+", default=[10, 10], metavar="N",
                             help="hidden layer sizes (default 10 10)")
     xor_parser.set_defaults(handler=xor)
-    from nncore.bench import add_arguments
-
-    bench_parser = commands.add_parser(
-        "bench", help="time nncore against pure Python, numpy, plain C, PyTorch and scikit-learn")
-    add_arguments(bench_parser)
-    bench_parser.set_defaults(handler=bench)
+    # Kept so that `nncore bench` says where the suite went instead of "invalid choice".
+    bench_parser = commands.add_parser("bench", add_help=False,
+                                       help="moved: run `python bench/run.py` from a clone of the repository")
+    bench_parser.set_defaults(handler=bench_moved)
+    add_csv_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``nncore`` console script."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(arguments)
-    args.argv = arguments
-    return args.handler(args)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(arguments)
+    if unknown and args.command != "bench":  # `nncore bench ANY OPTIONS` gets the message, not an error
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command in ("xor", "bench"):
+        return args.handler(args)
+    return run_command(args)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from nncore._checks import as_float_array, check_finite, describe
-
-if TYPE_CHECKING:
-    from nncore.network import Network
 
 SIDES = ("input", "output")
 
@@ -39,46 +36,20 @@ class Arrays:
     """Names of the output columns, or None when the outputs were not named."""
 
 
-def check_names(names: object, size: int, side: str) -> tuple[str, ...] | None:
-    """A network's lookup table for one side: None, or ``size`` distinct strings.
-
-    Raises
-    ------
-    TypeError
-        If ``names`` is not a sequence of strings.
-    ValueError
-        If it does not hold exactly ``size`` distinct names.
-    """
-    if names is None:
-        return None
-    label = f"{side}_names"
-    if isinstance(names, (str, bytes)) or not isinstance(names, (Sequence, np.ndarray)):
-        raise TypeError(f"{label} must be a sequence of strings or None, got {describe(names)}")
-    checked = tuple(names)
-    for index, name in enumerate(checked):
-        if not isinstance(name, str):
-            raise TypeError(f"{label}[{index}] must be a string, got {describe(name)}")
-    if len(checked) != size:
-        raise ValueError(f"{label} must hold {size} names (one per {side} of the network), got {len(checked)}")
-    if len(set(checked)) != len(checked):
-        repeated = sorted({name for name in checked if checked.count(name) > 1})
-        raise ValueError(f"{label} must be distinct, got {repeated} more than once")
-    return checked
-
-
 def is_samples(data: object) -> bool:
     """True when ``data`` looks like brain.js data: a list or tuple of dicts."""
     return isinstance(data, (list, tuple)) and len(data) > 0 and isinstance(data[0], Mapping)
 
 
-def resolve(net: Network, X: Any, Y: Any, *, learn_names: bool) -> Arrays:
-    """The data given to ``fit`` or ``evaluate`` as (inputs, targets) for ``prepare_data``.
+def resolve(X: Any, Y: Any, sizes: Sequence[int], input_names: tuple[str, ...] | None,
+            output_names: tuple[str, ...] | None, *, learn_names: bool) -> Arrays:
+    """The data given to ``fit`` or ``evaluate`` as (inputs, targets), for ``_checks.check_data``.
 
     With ``Y`` given, ``X`` and ``Y`` pass through untouched. With ``Y``
     omitted, ``X`` must be a list of ``{"input": ..., "output": ...}`` samples;
-    named sides are read through the network's tables, or, when it has none
-    and ``learn_names`` is true, through new tables built from the data (first
-    seen, first column). The network itself is not changed.
+    named sides are read through the network's tables (``input_names``,
+    ``output_names``), or, when it has none and ``learn_names`` is true,
+    through new tables built from the data (first seen, first column).
     """
     if Y is not None:
         if is_samples(X):
@@ -100,8 +71,8 @@ def resolve(net: Network, X: Any, Y: Any, *, learn_names: bool) -> Arrays:
         for side in SIDES:
             if side not in sample:
                 raise ValueError(f"data[{index}] has no {side!r}: every sample needs 'input' and 'output'")
-    inputs, input_names = _side(samples, "input", net.sizes[0], net.input_names, learn_names)
-    targets, output_names = _side(samples, "output", net.sizes[-1], net.output_names, learn_names)
+    inputs, input_names = _side(samples, "input", sizes[0], input_names, learn_names)
+    targets, output_names = _side(samples, "output", sizes[-1], output_names, learn_names)
     return Arrays(inputs, targets, input_names, output_names)
 
 
@@ -161,9 +132,8 @@ def _fill_row(row: np.ndarray, value: Mapping, columns: dict[str, int], where: s
         row[columns[name]] = check_finite(f"{where}[{name!r}]", number)
 
 
-def named_input(net: Network, values: Mapping) -> np.ndarray:
-    """One sample given as ``{name: value}`` as a 1-D array, through the network's input names."""
-    names = net.input_names
+def named_input(values: Mapping, names: tuple[str, ...] | None) -> np.ndarray:
+    """One sample given as ``{name: value}`` as a 1-D array, through the network's input ``names``."""
     if names is None:
         raise ValueError(
             "this network has no input names, so a dict input cannot be matched to its inputs: "
@@ -172,13 +142,3 @@ def named_input(net: Network, values: Mapping) -> np.ndarray:
     row = np.zeros(len(names))
     _fill_row(row, values, {name: column for column, name in enumerate(names)}, "input", "input")
     return row
-
-
-def likely(net: Network, input: Any) -> str | int:
-    """The name (or, without output names, the index) of the strongest output for one sample."""
-    outputs = net.predict(input)
-    if outputs.ndim != 1:
-        raise ValueError(f"likely takes one sample (a 1-D input or a dict), got {outputs.shape[0]} samples")
-    strongest = int(np.argmax(outputs))  # the first of equal maxima, as brain.js's likely
-    names = net.output_names
-    return strongest if names is None else names[strongest]

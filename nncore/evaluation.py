@@ -10,15 +10,8 @@ ones).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from nncore import datasets
-from nncore._checks import check_finite
-
-if TYPE_CHECKING:
-    from nncore.network import Network
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -120,19 +113,8 @@ class Evaluation:
         return f"Evaluation({fields}, misclassified=[{', '.join(rows)}])"
 
 
-def check_threshold(value: object) -> float:
-    """The class threshold for one output: a finite real number."""
-    return check_finite("threshold", value)
-
-
-def evaluate(net: Network, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> Evaluation:
-    """See :meth:`nncore.Network.evaluate`."""
-    from nncore.fitting import prepare_data
-
-    threshold = check_threshold(threshold)
-    data = datasets.resolve(net, X, Y, learn_names=False)
-    inputs, targets = prepare_data(net, data.inputs, data.targets)
-    outputs = net.predict(inputs)
+def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, threshold: float) -> Evaluation:
+    """Score ``outputs`` against ``targets`` (checked 2-D float64 arrays); see :meth:`nncore.Network.evaluate`."""
     error = float(np.mean(0.5 * np.sum((targets - outputs) ** 2, axis=1)))
     binary = targets.shape[1] == 1
     if binary:

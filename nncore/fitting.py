@@ -1,11 +1,14 @@
-"""The driver of ``Network.fit``: checks, then the compiled loop in short chunks.
+"""The driver of ``Network.fit``: the compiled loop in short chunks, and what needs Python between them.
 
-The compiled loop (``run_schedule`` in ``src/_kernels.pxd``) runs without the
-GIL for a budget of steps (about 20 ms of work); between chunks this driver
-handles what needs Python: the clock, Ctrl+C, callbacks, the progress bar and
-recovery from divergence.  Chunks of short epochs hold whole epochs; with long
-epochs the loop also returns at every epoch end, so a copy of the state from
+The compiled loop runs without the GIL for a budget of steps (about 20 ms
+of work) through :meth:`nncore._core.FitSchedule.advance`; between chunks
+this driver handles the clock, Ctrl+C, callbacks, the progress bar and
+recovery from divergence. Chunks of short epochs hold whole epochs; with
+long epochs the loop also returns at every epoch end, so a checkpoint of
 the start of the current epoch is always at hand.
+
+It works on checked values only (``nncore._checks`` checks them) and talks
+to the network through the schedule the compiled core hands it.
 """
 
 from __future__ import annotations
@@ -16,20 +19,17 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
 import numpy as np
 
-from nncore._checks import MAX_COUNT, as_float_array, check_count, check_rate, describe
-from nncore._core import ORDERS, FitSchedule
+from nncore._checks import FitOptions
+from nncore._core import FitSchedule, NetworkCore
 from nncore.exceptions import DivergenceError
-
-if TYPE_CHECKING:
-    from nncore.network import Network
+from nncore.sampling import plan_steps
 
 CHUNK_SECONDS = 0.02
 FIRST_CHUNK_WORK = 3e6  # multiply-adds in the first chunk, before its pace is known
-STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt")
 
 
 @dataclass(frozen=True)
@@ -68,40 +68,45 @@ class FitResult:
         """True when Ctrl+C (SIGINT) ended training."""
         return self.stop_reason == "interrupt"
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw the loss curve (mean error per epoch) with matplotlib.
 
-def prepare_data(net: Network, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs and targets as checked, C-contiguous float64 2-D arrays."""
-    n_in, n_out = net.sizes[0], net.sizes[-1]
-    inputs = as_float_array(X, "X", 2)
-    targets_1d = np.ndim(Y) == 1 if not isinstance(Y, (str, bytes)) else False
-    if targets_1d and n_out == 1:
-        targets = as_float_array(Y, "Y", 1).reshape(-1, 1)
-    else:
-        targets = as_float_array(Y, "Y", 2)
-    if inputs.shape[0] == 0:
-        raise ValueError("X must hold at least one sample, got 0 rows")
-    if inputs.shape[1] != n_in:
-        raise ValueError(f"X must have {n_in} columns (the network's inputs), got {inputs.shape[1]}")
-    if targets.shape[1] != n_out:
-        raise ValueError(f"Y must have {n_out} columns (the network's outputs), got {targets.shape[1]}")
-    if targets.shape[0] != inputs.shape[0]:
-        raise ValueError(
-            f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}"
-        )
-    return inputs, targets
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure's axes by default.
+        **kwargs
+            Passed to ``ax.plot`` (``label``, ``color``, ...).
 
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
 
-def _optional_count(name: str, value: object) -> int | None:
-    return None if value is None else check_count(name, value, minimum=0)
-
-
-def _plan_steps(n_samples: int, epochs: int | None, steps: int | None) -> tuple[int, str]:
-    """Total steps and the stop reason that reaching them means."""
-    if epochs is None and steps is None:
-        return n_samples, "epochs"
-    if steps is None or (epochs is not None and epochs * n_samples <= steps):
-        return epochs * n_samples, "epochs"  # type: ignore[operator]
-    return steps, "steps"
+        Raises
+        ------
+        ImportError
+            Without matplotlib (``pip install "nncore-nn[plot]"``).
+        ValueError
+            When there is no curve: no epoch completed, or ``fit`` ran with
+            ``keep_errors=False``.
+        """
+        if len(self.errors) == 0:
+            raise ValueError("there is no loss curve to plot: no epoch completed, or fit ran with keep_errors=False")
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:
+            raise ImportError('FitResult.plot needs matplotlib: pip install "nncore-nn[plot]"') from None
+        if ax is None:
+            _, ax = plt.subplots()
+        epochs = np.arange(1, len(self.errors) + 1)
+        ax.plot(epochs, self.errors, **kwargs)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("mean error")
+        if np.all(self.errors > 0):
+            ax.set_yscale("log")
+        ax.set_title(f"{self.epochs} epochs, {self.steps} steps, stopped by {self.stop_reason}")
+        return ax
 
 
 class _SigintFlag:
@@ -127,66 +132,37 @@ class _SigintFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
-class _Checkpoint:
-    """Parameters, iteration count and schedule state, to roll training back to."""
+def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions) -> FitResult:
+    """Train ``network`` on checked data with checked options; see :meth:`nncore.Network.fit`.
 
-    def __init__(self, net: Network, schedule: FitSchedule) -> None:
-        self.parameters = net._read_parameters()
-        self.iterations = net.iterations
-        self.schedule = schedule.snapshot()
-
-    def restore(self, net: Network, schedule: FitSchedule) -> None:
-        net._write_parameters(*self.parameters)
-        net._set_iterations(self.iterations)
-        schedule.restore(self.schedule)
-
-
-def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, order: str,
-        seed: int | None, error_threshold: float | None, callback: Callable[[FitProgress], object] | None,
-        callback_period: int, progress: bool, timeout: float | None, keep_errors: bool = True) -> FitResult:
-    """See :meth:`nncore.Network.fit`."""
-    inputs, targets = prepare_data(net, X, Y)
-    epochs = _optional_count("epochs", epochs)
-    steps = _optional_count("steps", steps)
-    if order not in ORDERS:
-        raise ValueError(f"order must be one of {sorted(ORDERS)}, got {order!r}")
-    if seed is None:
-        seed = secrets.randbits(64)
-    elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an integer or None, got {describe(seed)}")
-    threshold = -1.0 if error_threshold is None else check_rate("error_threshold", error_threshold)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {describe(callback)}")
-    callback_period = check_count("callback_period", callback_period, minimum=1)
-    if timeout is not None:
-        timeout = check_rate("timeout", timeout)
-    bar = _progress_bar(progress, epochs, steps, len(inputs))
-
+    The caller holds the network for the whole call (``network._fitting()``).
+    """
     n_samples = len(inputs)
-    max_steps, done_reason = _plan_steps(n_samples, epochs, steps)
-    if max_steps > MAX_COUNT:
-        raise ValueError(f"epochs x rows must be at most 2**62 steps, got {max_steps}")
-    work_per_step = sum(a * b for a, b in zip(net.sizes, net.sizes[1:])) + sum(net.sizes)
+    max_steps, done_reason = plan_steps(n_samples, options.epochs, options.steps)
+    seed = secrets.randbits(64) if options.seed is None else options.seed
+    work_per_step = sum(a * b for a, b in zip(network.sizes, network.sizes[1:])) + sum(network.sizes)
     budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
     long_epochs = n_samples > budget
-    schedule = FitSchedule(inputs, targets, order, int(seed) % 2**64, max_steps, threshold,
-                           1 if long_epochs else (callback_period if callback else 0), bool(keep_errors))
+    threshold = -1.0 if options.error_threshold is None else options.error_threshold
+    report_every = 1 if long_epochs else (options.callback_period if options.callback else 0)
+    schedule = FitSchedule(network, inputs, targets, options.order, seed, max_steps, threshold,
+                           report_every, options.keep_errors)
+    bar = _progress_bar(options.progress, math.ceil(max_steps / n_samples))
 
     stop_reason = done_reason
     started = time.perf_counter()
     checkpoint = None
-    net._begin_fit()  # train() from other threads now waits for this fit to end
     try:
         with _SigintFlag() as sigint:
             while True:
                 if schedule.position == 0:
-                    checkpoint = _Checkpoint(net, schedule)
+                    checkpoint = schedule.checkpoint()
                 chunk = budget if long_epochs else max(1, budget // n_samples) * n_samples
                 chunk_started, steps_before = time.perf_counter(), schedule.steps
-                status = net._fit_steps(schedule, chunk)
+                status = schedule.advance(chunk)
                 now = time.perf_counter()
-                if status == "diverged" or not net._all_finite():
-                    _roll_back_divergence(net, schedule, checkpoint)
+                if status == "diverged" or not schedule.network_is_finite():
+                    _roll_back_divergence(schedule, checkpoint)
                 budget = _adapt_budget(budget, schedule.steps - steps_before, now - chunk_started)
                 if bar is not None:
                     bar.update(schedule.epochs - bar.n)
@@ -198,21 +174,21 @@ def fit(net: Network, X: Any, Y: Any, *, epochs: int | None, steps: int | None, 
                 if status == "error_threshold":
                     stop_reason = "error_threshold"
                     break
-                if (status == "epoch_end" and callback is not None
-                        and schedule.epochs % callback_period == 0):
+                if (status == "epoch_end" and options.callback is not None
+                        and schedule.epochs % options.callback_period == 0):
                     info = FitProgress(schedule.epochs, schedule.steps, schedule.last_epoch_error, now - started)
-                    if callback(info) is False:
+                    if options.callback(info) is False:
                         stop_reason = "callback"
                         break
                 if sigint.raised:
                     stop_reason = "interrupt"
                     break
-                if timeout is not None and now - started >= timeout:
+                if options.timeout is not None and now - started >= options.timeout:
                     stop_reason = "timeout"
                     break
     finally:
-        net._end_fit()
         if bar is not None:
+            bar.update(schedule.epochs - bar.n)
             bar.close()
     errors = schedule.epoch_errors
     error = schedule.last_epoch_error if schedule.epochs else schedule.partial_epoch_error
@@ -231,35 +207,36 @@ def _adapt_budget(budget: int, steps: int, seconds: float) -> int:
     return max(1, int(min(4 * budget, max(budget / 4, target))))
 
 
-def _roll_back_divergence(net: Network, schedule: FitSchedule, checkpoint: _Checkpoint) -> None:
+def _roll_back_divergence(schedule: FitSchedule, checkpoint: tuple) -> None:
     """Find the epoch in which training diverged, restore its start, and raise.
 
     The checkpoint lies at the start of an epoch at or before the failing one;
-    training from it is exactly repeatable, so it is replayed an epoch at a
-    time until the failing epoch shows itself.
+    training from it is exactly repeatable (no other thread can change the
+    network while a fit holds it), so it is replayed an epoch at a time until
+    the failing epoch shows itself.
     """
-    checkpoint.restore(net, schedule)
+    schedule.restore(checkpoint)
     schedule.report_every = 1
     while True:
-        epoch_start = _Checkpoint(net, schedule)
-        status = net._fit_steps(schedule, 2**62)
-        if status == "diverged" or not net._all_finite():
-            epoch_start.restore(net, schedule)
+        epoch_start = schedule.checkpoint()
+        status = schedule.advance(2**62)
+        if status == "diverged" or not schedule.network_is_finite():
+            schedule.restore(epoch_start)
             raise DivergenceError(
                 f"training diverged in epoch {schedule.epochs + 1} (an error or weight became NaN or "
                 f"infinite); the network was restored to its state at the start of that epoch. "
-                f"Try a smaller learning_rate (now {net.learning_rate!r})."
+                f"Try a smaller learning_rate (now {schedule.network.learning_rate!r})."
             )
         if status in ("done", "error_threshold"):  # cannot happen: the replay is exact
             raise RuntimeError("training diverged, but replaying it did not")
 
 
-def _progress_bar(progress: bool, epochs: int | None, steps: int | None, n_samples: int):
+def _progress_bar(progress: bool, total_epochs: int):
+    """A tqdm bar over the epochs, left on screen when it closes; None without ``progress``."""
     if not progress:
         return None
     try:
         from tqdm.auto import tqdm
     except ImportError:
-        raise ImportError("progress=True needs tqdm: pip install tqdm (or nncore-nn[progress])") from None
-    total_steps, _ = _plan_steps(n_samples, epochs, steps)
-    return tqdm(total=math.ceil(total_steps / n_samples), unit="epoch", desc="fit", leave=False)
+        raise ImportError('progress=True needs tqdm: pip install "nncore-nn[progress]"') from None
+    return tqdm(total=total_epochs, unit="epoch", desc="fit", leave=True)

@@ -1,4 +1,12 @@
-"""``nncore.Network``: the Pythonic face of the compiled core."""
+"""``nncore.Network``: the Pythonic face of the compiled core.
+
+``Network`` subclasses the compiled core (``nncore._core.NetworkCore``),
+which owns the buffers and runs the per-sample API; this class checks
+arguments (with ``nncore._checks``), and hands plain, checked data to the
+services: ``fitting`` (the fit driver), ``evaluation``, ``datasets`` (named
+data), ``serialization`` (the dictionary format), ``brainjs``, ``files``,
+``views`` and ``batched``.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +17,17 @@ from typing import Any
 
 import numpy as np
 
-from nncore import batched, brainjs, datasets, initializers, serialization
-from nncore._checks import as_float_array, check_rate, describe
+from nncore import (
+    _json, batched, brainjs, datasets, evaluation, fann, files, fitting, initializers, onnx_export, serialization,
+    source_export, views,
+)
+from nncore._checks import (
+    check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
+    check_no_unknown_options, check_rate, check_samples, check_seed, check_sizes, check_threshold, describe,
+)
 from nncore._core import NetworkCore
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore.evaluation import DEFAULT_THRESHOLD
 
 
 class Network(NetworkCore):
@@ -33,7 +49,8 @@ class Network(NetworkCore):
         ``"tutorial"`` (the tutorial's: weights in [0, 1), integer biases in
         {-3..2}), ``"brainjs"`` (uniform in [-0.2, 0.2)), ``"xavier"`` or ``"he"``.
     seed : int, optional
-        Seed of the initial weights; the same seed gives the same network.
+        Seed of the initial weights (0 to 2**64 - 1); the same seed gives the
+        same network.
     leaky_relu_alpha : float, default 0.01
         Slope of ``leaky_relu`` for negative inputs.
 
@@ -56,53 +73,36 @@ class Network(NetworkCore):
         activation: str | Sequence[str] = "sigmoid",
         init: str = initializers.DEFAULT,
         seed: int | None = None,
-        leaky_relu_alpha: float = serialization.DEFAULT_LEAKY_RELU_ALPHA,
+        leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
     ) -> None:
-        if hasattr(self, "_sizes"):
-            raise RuntimeError("the network is already initialised; build a new one instead")
-        checked_sizes = serialization.check_sizes(sizes)
-        activations = serialization.check_activations(activation, len(checked_sizes) - 1)
+        checked_sizes = check_sizes(sizes)
+        activations = check_activations(activation, len(checked_sizes) - 1)
         rates = check_rate("learning_rate", learning_rate), check_rate("momentum", momentum)
-        alpha = serialization.check_alpha(leaky_relu_alpha)
-        if init not in initializers.INITIALIZERS:
-            raise ValueError(f"init must be one of {list(initializers.INITIALIZERS)}, got {init!r}")
-        if seed is not None and not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-            raise TypeError(f"seed must be an integer or None, got {describe(seed)}")
-        self._sizes = checked_sizes
-        self._activations = activations
+        alpha = check_alpha(leaky_relu_alpha)
+        init = check_init(init, tuple(initializers.INITIALIZERS))
+        seed = check_seed(seed)
+        self._setup(checked_sizes, activations, alpha)
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
-        self._allocate(checked_sizes, activations, alpha)
-        self.learning_rate, self.momentum = rates
         parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
-        self._set_layers([(w, b, np.zeros_like(w)) for w, b in parameters])
+        self._restore([(w, b, np.zeros_like(w)) for w, b in parameters], 0, *rates)
 
     # ------------------------------------------------------------ structure
 
     @property
-    def sizes(self) -> tuple[int, ...]:
-        """Neurons per layer, input layer first."""
-        return self._sizes
-
-    @property
-    def activations(self) -> tuple[str, ...]:
-        """Activation name of each non-input layer."""
-        return self._activations
-
-    @property
     def weights(self) -> list[np.ndarray]:
         """Copies of the weight matrices; ``weights[l - 1]`` has shape ``(sizes[l], sizes[l - 1])``."""
-        return [w for w, _, _ in self._get_layers()]
+        return [w for w, _, _ in self._snapshot()[0]]
 
     @property
     def biases(self) -> list[np.ndarray]:
         """Copies of the bias vectors; ``biases[l - 1]`` has shape ``(sizes[l],)``."""
-        return [b for _, b, _ in self._get_layers()]
+        return [b for _, b, _ in self._snapshot()[0]]
 
     @property
     def changes(self) -> list[np.ndarray]:
         """Copies of the momentum buffers (each weight's last change), shaped like :attr:`weights`."""
-        return [c for _, _, c in self._get_layers()]
+        return [c for _, _, c in self._snapshot()[0]]
 
     @property
     def input_names(self) -> tuple[str, ...] | None:
@@ -115,7 +115,7 @@ class Network(NetworkCore):
 
     @input_names.setter
     def input_names(self, names: Sequence[str] | None) -> None:
-        self._input_names = datasets.check_names(names, self._sizes[0], "input")
+        self._input_names = check_names(names, self.sizes[0], "input")
 
     @property
     def output_names(self) -> tuple[str, ...] | None:
@@ -124,51 +124,25 @@ class Network(NetworkCore):
 
     @output_names.setter
     def output_names(self, names: Sequence[str] | None) -> None:
-        self._output_names = datasets.check_names(names, self._sizes[-1], "output")
+        self._output_names = check_names(names, self.sizes[-1], "output")
 
     @property
-    def layers(self):
+    def layers(self) -> views.Layers:
         """The tutorial's object model as live views: ``net.layers[l].neurons[j]``.
 
-        Layer 0 is the input layer (its neurons only have an ``output``); the
-        neurons of the others have ``bias``, ``output``, ``delta`` and
-        ``input_connections`` (each with ``weight`` and ``change``). Reads are
-        live and writes (``bias``, ``weight``, ``change``, input ``output``)
-        change the network; see :mod:`nncore.views`.
+        Layer 0 is the input layer (its neurons have an ``output`` and
+        ``output_connections``); the neurons of the others have ``bias``,
+        ``output``, ``delta``, ``input_connections`` and ``output_connections``
+        (each connection with ``weight``, ``change``, ``source`` and
+        ``target``). Reads are live and writes (``bias``, ``weight``,
+        ``change``, input ``output``) change the network; see :mod:`nncore.views`.
         """
-        from nncore.views import Layers
-
-        return Layers(self)
-
-    def _get_layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        weights, biases, changes = self._read_parameters()
-        layers = []
-        w_start, n_start = 0, self._sizes[0]
-        for n_in, n_out in zip(self._sizes[:-1], self._sizes[1:]):
-            w_end, n_end = w_start + n_in * n_out, n_start + n_out
-            layers.append((
-                weights[w_start:w_end].reshape(n_out, n_in),
-                biases[n_start:n_end],
-                changes[w_start:w_end].reshape(n_out, n_in),
-            ))
-            w_start, n_start = w_end, n_end
-        return layers
-
-    def _set_layers(self, layers: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
-        """Write checked per-layer (weights, biases, changes) into the flat buffers."""
-        weights = np.concatenate([np.ravel(w) for w, _, _ in layers])
-        changes = np.concatenate([np.ravel(c) for _, _, c in layers])
-        biases = np.concatenate([np.zeros(self._sizes[0])] + [np.ravel(b) for _, b, _ in layers])
-        self._write_parameters(
-            np.ascontiguousarray(weights, dtype=np.float64),
-            np.ascontiguousarray(biases, dtype=np.float64),
-            np.ascontiguousarray(changes, dtype=np.float64),
-        )
+        return views.Layers(self._layer_buffers(), self.activations)
 
     def __repr__(self) -> str:
-        names = set(self._activations)
-        activation = self._activations[0] if len(names) == 1 else list(self._activations)
-        return (f"Network({list(self._sizes)}, learning_rate={self.learning_rate!r}, "
+        activations = self.activations
+        activation = activations[0] if len(set(activations)) == 1 else list(activations)
+        return (f"Network({list(self.sizes)}, learning_rate={self.learning_rate!r}, "
                 f"momentum={self.momentum!r}, activation={activation!r}, iterations={self.iterations})")
 
     # ------------------------------------------------------------ inference
@@ -194,25 +168,41 @@ class Network(NetworkCore):
         which agree with the per-sample forward pass to rounding.
         """
         if isinstance(inputs, Mapping):
-            inputs = datasets.named_input(self, inputs)
-        expected = f"inputs must be 1-D (one sample of {self._sizes[0]} values) or 2-D (n_samples, {self._sizes[0]})"
-        try:
-            shape = np.shape(inputs) if not isinstance(inputs, (str, bytes)) else None
-        except ValueError:  # ragged rows
-            raise ValueError(f"{expected} with rows of equal length, got {describe(inputs)}") from None
-        if shape is None or len(shape) not in (1, 2):
-            got = describe(inputs) if shape is None or len(shape) == 0 else f"shape {shape}"
-            raise ValueError(f"{expected}, got {got}")
-        ndim = len(shape)
-        rows = as_float_array(inputs, "inputs", ndim)
-        if rows.shape[-1] != self._sizes[0]:
-            raise ValueError(f"inputs must have {self._sizes[0]} values per sample, got {rows.shape[-1]}")
-        if ndim == 1:
-            return self._forward_rows(rows.reshape(1, -1))[0]
-        if rows.shape[0] * sum(a * b for a, b in zip(self._sizes, self._sizes[1:])) >= batched.MIN_WORK:
-            layers = [(w, b) for w, b, _ in self._get_layers()]
-            return batched.forward_matrix(layers, self._activations, self.leaky_relu_alpha, rows)
+            inputs = datasets.named_input(inputs, self._input_names)
+        rows, one_sample = check_samples(inputs, self.sizes[0])
+        if one_sample:
+            return self._forward_rows(rows)[0]
+        sizes = self.sizes
+        if rows.shape[0] * sum(a * b for a, b in zip(sizes, sizes[1:])) >= batched.MIN_WORK:
+            layers = [(w, b) for w, b, _ in self._snapshot()[0]]
+            return batched.forward_matrix(layers, self.activations, self.leaky_relu_alpha, rows)
         return self._forward_rows(rows)
+
+    def run(self, input: Any = None) -> np.ndarray | dict[str, float]:
+        """The outputs of the network, the tutorial's way or brain.js's.
+
+        Parameters
+        ----------
+        input : array_like or dict, optional
+            Without it, the tutorial's ``run()``: a forward pass from the
+            inputs set by :meth:`activate`. With it, brain.js's ``run(input)``:
+            the outputs for this one sample (a sequence, or ``{name: value}``
+            for a network with :attr:`input_names`).
+
+        Returns
+        -------
+        numpy.ndarray or dict
+            The outputs, shape ``(sizes[-1],)``; with an ``input``, as
+            ``{name: value}`` when the network has :attr:`output_names`.
+        """
+        if input is None:
+            return NetworkCore.run(self)
+        outputs = self.predict(input)
+        if outputs.ndim != 1:
+            raise ValueError(f"run takes one sample (a 1-D input or a dict); for {outputs.shape[0]} samples "
+                             "use predict")
+        names = self._output_names
+        return outputs if names is None else dict(zip(names, outputs.tolist()))
 
     def likely(self, input: Any) -> str | int:
         """The strongest output for one sample, as brain.js's ``likely``.
@@ -228,9 +218,14 @@ class Network(NetworkCore):
             The name of the largest output (the first of equal ones), or its
             index when the network has no :attr:`output_names`.
         """
-        return datasets.likely(self, input)
+        outputs = self.predict(input)
+        if outputs.ndim != 1:
+            raise ValueError(f"likely takes one sample (a 1-D input or a dict), got {outputs.shape[0]} samples")
+        strongest = int(np.argmax(outputs))  # the first of equal maxima, as brain.js's likely
+        names = self._output_names
+        return strongest if names is None else names[strongest]
 
-    def evaluate(self, X: Any, Y: Any = None, *, threshold: float = 0.5):
+    def evaluate(self, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> evaluation.Evaluation:
         """Error, accuracy, misclassified samples and, with one output, confusion counts.
 
         Parameters
@@ -265,9 +260,11 @@ class Network(NetworkCore):
         >>> result.accuracy, result.true_positives, result.false_positives
         (1.0, 2, 0)
         """
-        from nncore.evaluation import evaluate
-
-        return evaluate(self, X, Y, threshold=threshold)
+        threshold = check_threshold(threshold)
+        sizes = self.sizes
+        data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
+        inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1])
+        return evaluation.evaluate(inputs, targets, self.predict(inputs), threshold)
 
     test = evaluate  # brain.js's name
 
@@ -283,12 +280,13 @@ class Network(NetworkCore):
         order: str = "shuffle",
         seed: int | None = None,
         error_threshold: float | None = None,
-        callback: Callable[[Any], object] | None = None,
+        callback: Callable[[fitting.FitProgress], object] | None = None,
         callback_period: int = 10,
         progress: bool = False,
         timeout: float | None = None,
         keep_errors: bool = True,
-    ):
+        **unknown: Any,
+    ) -> fitting.FitResult:
         """Train on a data set with the compiled loop, one sample at a time.
 
         Parameters
@@ -305,14 +303,14 @@ class Network(NetworkCore):
             Passes over the data.
         steps : int, optional
             Per-sample steps. With both ``epochs`` and ``steps``, training stops
-            at whichever comes first; with neither, it runs one epoch.
+            at whichever comes first.
         order : {"shuffle", "random", "sequential"}
             ``"shuffle"``: a new permutation every epoch; ``"random"``: every step
             draws a row uniformly, with replacement (the tutorial's loop);
             ``"sequential"``: rows in data order (brain.js).
         seed : int, optional
-            Seed of the sample order. The same seed, data and starting state
-            give the same weights, on every platform.
+            Seed of the sample order (0 to 2**64 - 1). The same seed, data and
+            starting state give the same weights, on every platform.
         error_threshold : float, optional
             Stop when an epoch's mean error falls below this.
         callback : callable, optional
@@ -322,7 +320,8 @@ class Network(NetworkCore):
             the steps taken until then.
         callback_period : int, default 10
         progress : bool, default False
-            Show a progress bar on stderr (needs ``tqdm``).
+            Show a progress bar over the epochs on stderr (needs ``tqdm``); it
+            stays on screen when training ends.
         timeout : float, optional
             Stop after about this many seconds.
         keep_errors : bool, default True
@@ -333,27 +332,42 @@ class Network(NetworkCore):
         Returns
         -------
         FitResult
-            Steps and epochs done, the final error, the loss curve and why
-            training stopped.
+            Steps and epochs done, the final error, the loss curve (see
+            :meth:`FitResult.plot`) and why training stopped.
 
         Raises
         ------
         DivergenceError
             If an error or weight became NaN or infinite. The network is
             restored to its state at the start of the failing epoch.
-        """
-        from nncore.fitting import fit
 
-        with self._operation_lock:
-            data = datasets.resolve(self, X, Y, learn_names=True)
+        Notes
+        -----
+        Without ``epochs`` and ``steps``, ``fit`` stops as brain.js does: after
+        at most 20,000 epochs, or as soon as an epoch's mean error falls below
+        ``error_threshold`` (0.005 when that is not given either). With
+        ``epochs`` or ``steps``, it runs exactly that long unless an
+        ``error_threshold`` that is given is met first.
+
+        A fit holds the network: ``train``, rate setters and view writes from
+        other threads wait until it ends; a callback (same thread) may use
+        the network freely, even start another fit.
+        """
+        check_no_unknown_options("fit", unknown)
+        options = check_fit_options(
+            epochs=epochs, steps=steps, order=order, seed=seed, error_threshold=error_threshold,
+            callback=callback, callback_period=callback_period, progress=progress, timeout=timeout,
+            keep_errors=keep_errors)
+        sizes = self.sizes
+        with self._fitting():
+            data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
+            inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1])
+            check_fit_length(len(inputs), options)
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
             self._input_names = data.input_names or self._input_names
             self._output_names = data.output_names or self._output_names
             try:
-                return fit(self, data.inputs, data.targets, epochs=epochs, steps=steps, order=order,
-                           seed=seed, error_threshold=error_threshold, callback=callback,
-                           callback_period=callback_period, progress=progress, timeout=timeout,
-                           keep_errors=keep_errors)
+                return fitting.fit(self, inputs, targets, options)
             except BaseException:
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before
@@ -365,23 +379,20 @@ class Network(NetworkCore):
         """The network as a JSON-compatible dictionary (nncore format, version 1).
 
         Holds everything needed to continue training exactly where it stands,
-        the momentum buffer included.
+        the momentum buffer included; taken at one instant, even while other
+        threads train the network.
         """
         return self._state(as_lists=True)
 
     def _state(self, as_lists: bool) -> dict:
         """:meth:`to_dict`, with numpy arrays instead of lists when ``as_lists`` is false."""
         convert = (lambda array: array.tolist()) if as_lists else (lambda array: array)
-        with self._operation_lock:
-            layers = [
-                {"weights": convert(w), "biases": convert(b), "changes": convert(c)}
-                for w, b, c in self._get_layers()
-            ]
-            return serialization.make_dict(
-                self._sizes, self._activations, self.learning_rate, self.momentum,
-                self.iterations, layers, self.leaky_relu_alpha,
-                input_names=self._input_names, output_names=self._output_names,
-            )
+        layers, iterations, learning_rate, momentum = self._snapshot()
+        return serialization.make_dict(
+            self.sizes, self.activations, learning_rate, momentum, iterations,
+            [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
+            self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
+        )
 
     @classmethod
     def from_dict(cls, data: dict) -> Network:
@@ -393,11 +404,10 @@ class Network(NetworkCore):
             Naming the first missing or malformed field.
         """
         state = serialization.read_dict(data)
-        net = cls(state.sizes, learning_rate=state.learning_rate, momentum=state.momentum,
-                  activation=state.activations, leaky_relu_alpha=state.leaky_relu_alpha, seed=0)
-        net._set_layers(state.layers)
-        net._set_iterations(state.iterations)
+        net = cls.__new__(cls)
+        net._setup(state.sizes, state.activations, state.leaky_relu_alpha)
         net._input_names, net._output_names = state.input_names, state.output_names
+        net._restore(state.layers, state.iterations, state.learning_rate, state.momentum)
         return net
 
     def to_json(self, **kwargs: Any) -> str:
@@ -406,14 +416,18 @@ class Network(NetworkCore):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Network:
-        """Build a network from :meth:`to_json`'s output."""
+        """Build a network from :meth:`to_json`'s output.
+
+        Raises
+        ------
+        ValueError
+            If the text is not valid JSON (``NaN`` and ``Infinity`` are not),
+            nests deeper than :data:`nncore._json.MAX_DEPTH`, or does not hold
+            a valid network dictionary.
+        """
         if not isinstance(text, (str, bytes, bytearray)):
             raise TypeError(f"from_json needs a JSON string, got {describe(text)}")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"network data is not valid JSON: {error}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(_json.parse(text, "network data"))
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the network to a JSON file (:meth:`to_json`), atomically.
@@ -426,34 +440,115 @@ class Network(NetworkCore):
         ----------
         path : str or os.PathLike
         """
-        from nncore import files
-
-        with self._operation_lock:
-            files.save(self, path)
+        files.write_atomically(path, (self.to_json() + "\n").encode("utf-8"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
-        """Read a network written by :meth:`save` (same as :func:`nncore.load`)."""
-        from nncore import files
+        """Read a network from a file: written by :meth:`save`, by brain.js, by the tutorial or by FANN.
 
-        return files.load(path, cls)
+        The format is told by the content: a FANN ``.net`` file by its first
+        line (as :meth:`from_fann`), else (:func:`nncore.brainjs.detect_format`)
+        nncore's own, brain.js's ``toJSON()`` (2 or 1.x, as :meth:`from_brainjs`)
+        or the tutorial's (as :meth:`from_tutorial_json`). Same as :func:`nncore.load`.
+
+        Raises
+        ------
+        ValueError
+            Naming the file: not a regular file, larger than
+            :data:`nncore.files.MAX_FILE_SIZE`, not JSON, not a network, or a
+            bad field.
+        """
+        target = files.check_path(path)
+        if fann.is_fann_file(target):
+            return cls.from_fann(target)
+        data = files.read_json(target)
+        readers = {"nncore": cls.from_dict, "brainjs": cls.from_brainjs, "tutorial": cls.from_tutorial_json}
+        try:
+            return readers[brainjs.detect_format(data)](data)
+        except ValueError as error:
+            raise ValueError(f"{target}: {error}") from None
 
     def to_brainjs(self) -> dict:
-        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object; see :func:`nncore.brainjs.to_brainjs`."""
-        return brainjs.to_brainjs(self)
+        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object.
+
+        ``new brain.NeuralNetwork().fromJSON(obj)`` in JavaScript (after
+        ``JSON.stringify``/``JSON.parse``) gives a network computing the same
+        function, with its weights rounded to float32.
+
+        Returns
+        -------
+        dict
+            JSON-compatible: ``type``, ``sizes``, ``layers`` (the input layer with
+            empty ``weights`` and ``biases``, then one ``{"weights", "biases"}``
+            per layer, ``weights[j][k]`` from neuron ``k`` of the previous layer to
+            neuron ``j``), the lookups (``{name: column}`` from the network's
+            ``input_names``/``output_names``, else ``null``), ``options`` and ``trainOpts``
+            (``activation``, ``learningRate``, ``momentum``, ``leakyReluAlpha``
+            and brain.js's defaults for the rest).
+
+        Raises
+        ------
+        ValueError
+            If brain.js cannot express the network: different activations per
+            layer, or a learning rate, momentum or ``leaky_relu`` slope outside
+            the open interval (0, 1), which brain.js refuses to load.
+        """
+        return brainjs.brainjs_from_dict(self.to_dict())
 
     @classmethod
-    def from_brainjs(cls, obj: dict | str) -> Network:
+    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike) -> Network:
         """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
 
-        See :func:`nncore.brainjs.from_brainjs`.
+        ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
+        file's path (``str`` or ``os.PathLike``): a ``str`` whose first
+        non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
+        a path. See :func:`nncore.brainjs.dict_from_brainjs` for what is read
+        and checked; errors are ``ValueError`` naming the field (and the file).
         """
         return cls.from_dict(brainjs.dict_from_brainjs(obj))
 
     @classmethod
-    def from_tutorial_json(cls, obj: dict | str) -> Network:
-        """Build a network from the tutorial's ``Network.toJSON()``; see :func:`nncore.brainjs.from_tutorial_json`."""
+    def from_tutorial_json(cls, obj: dict | str | bytes | os.PathLike) -> Network:
+        """Build a network from the tutorial's ``Network.toJSON()``.
+
+        ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
+        file's path (``str`` or ``os.PathLike``): a ``str`` whose first
+        non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
+        a path. See :func:`nncore.brainjs.dict_from_tutorial_json` for what is
+        read and checked; errors are ``ValueError`` naming the field (and the file).
+        """
         return cls.from_dict(brainjs.dict_from_tutorial_json(obj))
+
+    def to_tutorial_json(self) -> dict:
+        """The network as the tutorial's ``Network.toJSON()`` object (sigmoid networks only).
+
+        Returns
+        -------
+        dict
+            JSON-compatible ``{"learningRate", "iterations", "layers"}``: each
+            layer a list of neurons ``{"id", "delta", "output", "error",
+            "bias", "inputConnections", "outputConnections"}``, each
+            connection ``{"change", "weight", "from", "to"}`` (neuron ids).
+            Neuron ``j``'s ``inputConnections[k]`` comes from neuron ``k`` of
+            the previous layer; neuron ``k``'s ``outputConnections[j]`` goes
+            to neuron ``j`` of the next (the tutorial's ``connectLayers``).
+
+        Notes
+        -----
+        Kept: weights, biases, changes (the momentum buffer), the learning
+        rate and :attr:`iterations`; :meth:`from_tutorial_json` gives them
+        back exactly. Not kept: the momentum (the tutorial's JSON has no
+        field for it and the tutorial uses 0.1, which reading gives), and
+        :attr:`input_names`/:attr:`output_names`. ``output``, ``error`` and
+        ``delta`` are written as 0, as for a fresh tutorial neuron, and the
+        input neurons' ``bias`` as 0 (the tutorial never uses it).
+
+        Raises
+        ------
+        ValueError
+            If a layer is not sigmoid: the tutorial's network is sigmoid only.
+        """
+        return brainjs.tutorial_json_from_dict(self.to_dict())
 
     def __reduce__(self):
         return (type(self).from_dict, (self._state(as_lists=False),))
@@ -463,3 +558,108 @@ class Network(NetworkCore):
 
     def __deepcopy__(self, memo: dict) -> Network:
         return type(self).from_dict(self._state(as_lists=False))
+
+    # ---- FANN
+
+    def to_fann(self) -> str:
+        """The network as the text of a FANN 2.x ``.net`` file (what ``fann_save`` writes).
+
+        ``fann_create_from_file`` reads it, and ``fann_run`` gives the same
+        outputs as :meth:`predict`. See :mod:`nncore.fann` for what is kept.
+
+        Raises
+        ------
+        ValueError
+            If a layer's activation has no FANN equivalent (``relu`` and
+            ``leaky_relu``: FANN 2.2 has no rectifier).
+        """
+        return fann.fann_from_dict(self.to_dict())
+
+    @classmethod
+    def from_fann(cls, source: str | bytes | os.PathLike) -> Network:
+        """Build a network from a FANN ``.net`` file or its text.
+
+        ``source`` is the text (``bytes``, or a ``str`` of several lines whose
+        first starts with ``FANN_``) or a file's path (any other ``str``, or
+        ``os.PathLike``).
+        Read are the layers, weights, biases, learning rate and momentum;
+        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid`` and
+        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh``.
+
+        Raises
+        ------
+        ValueError
+            Naming the file, line and field: not a FANN float network, a
+            malformed field, or another activation (saying what to set in FANN).
+        """
+        return cls.from_dict(fann.dict_from_fann(source))
+
+    # ---- deployment
+
+    def to_onnx(self) -> bytes:
+        """The network as a serialized ONNX model, for onnxruntime and other ONNX runtimes.
+
+        Needs the optional ``onnx`` package: ``pip install "nncore-nn[onnx]"``.
+
+        Returns
+        -------
+        bytes
+            The model: input ``input`` of shape ``[N, sizes[0]]``, output ``output``
+            of shape ``[N, sizes[-1]]``, in the network's floating-point type;
+            :attr:`input_names` and :attr:`output_names`, when set, are in its
+            ``metadata_props`` as JSON lists. Save it with ``open(path, "wb").write(...)``.
+
+        Raises
+        ------
+        ImportError
+            If the ``onnx`` package is not installed.
+        """
+        return onnx_export.onnx_model(self.to_dict(), getattr(self, "dtype", np.float64))
+
+    def to_c(self, name: str = "nncore_predict") -> str:
+        """The network as standalone C99 source of ``void name(const double *input, double *output)``.
+
+        Parameters
+        ----------
+        name : str, default "nncore_predict"
+            The function's name, a C identifier; the source also defines
+            ``NAME_INPUTS`` and ``NAME_OUTPUTS`` (``name`` in upper case).
+
+        Returns
+        -------
+        str
+            The source: the weights as exact hexadecimal literals, the forward pass
+            as loops; it needs only ``<math.h>`` and allocates nothing. Compiled
+            without fused multiply-add (the source asks for it) and linked with the
+            same math library, it gives :meth:`predict`'s outputs bit for bit.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a C identifier.
+        """
+        return source_export.c_source(self.to_dict(), name, getattr(self, "dtype", np.float64))
+
+    def to_javascript(self, name: str = "nncorePredict") -> str:
+        """The network as the source of a standalone JavaScript function ``function name(input)``.
+
+        Parameters
+        ----------
+        name : str, default "nncorePredict"
+            The function's name, a JavaScript identifier.
+
+        Returns
+        -------
+        str
+            A function declaration taking an array of inputs (or ``{name: value}``
+            for a network with :attr:`input_names`, missing names counting as 0) and
+            returning an array of outputs (``{name: value}`` for a network with
+            :attr:`output_names`), as brain.js's ``toFunction()``; its outputs agree
+            with :meth:`predict` to about 1e-15.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a JavaScript identifier.
+        """
+        return source_export.javascript_source(self.to_dict(), name)

@@ -13,9 +13,9 @@ import math
 from collections.abc import Sequence
 
 from nncore import serialization
-from nncore._checks import check_rate
-
-_MASK64 = (1 << 64) - 1
+from nncore._checks import check_activations, check_alpha, check_rate, check_sizes
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore.sampling import SplitMix64, plan_steps
 
 
 def _sigmoid(z: float) -> float:
@@ -58,29 +58,35 @@ class Neuron:
 class Layer:
     """A list of neurons sharing one activation function."""
 
-    def __init__(self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = 0.01) -> None:
+    def __init__(self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA) -> None:
         self.neurons = [Neuron() for _ in range(size)]
         self.activation = activation
         self.leaky_relu_alpha = leaky_relu_alpha
 
     def activate(self, z: float) -> float:
-        if self.activation == "sigmoid":
+        activation = self.activation
+        if activation == "sigmoid":
             return _sigmoid(z)
-        if self.activation == "tanh":
+        if activation == "tanh":
             return math.tanh(z)
-        if self.activation == "relu":
+        if activation == "relu":
             return _relu(z)
-        return z if z > 0.0 else self.leaky_relu_alpha * z
+        if activation == "leaky_relu":
+            return z if z > 0.0 else self.leaky_relu_alpha * z
+        raise ValueError(f"the reference has no activation {activation!r}")
 
     def delta(self, error: float, output: float) -> float:
         """error * f'(z), written in terms of the output o = f(z) as brain.js does."""
-        if self.activation == "sigmoid":
+        activation = self.activation
+        if activation == "sigmoid":
             return error * output * (1.0 - output)
-        if self.activation == "tanh":
+        if activation == "tanh":
             return (1.0 - output * output) * error
-        if self.activation == "relu":
+        if activation == "relu":
             return error if output > 0.0 else 0.0
-        return error if output > 0.0 else self.leaky_relu_alpha * error
+        if activation == "leaky_relu":
+            return error if output > 0.0 else self.leaky_relu_alpha * error
+        raise ValueError(f"the reference has no activation {activation!r}")
 
 
 class Network:
@@ -107,13 +113,13 @@ class Network:
         learning_rate: float = 0.3,
         momentum: float = 0.1,
         activation: str | Sequence[str] = "sigmoid",
-        leaky_relu_alpha: float = 0.01,
+        leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
     ) -> None:
-        self.sizes = serialization.check_sizes(sizes)
-        self.activations = serialization.check_activations(activation, len(self.sizes) - 1)
+        self.sizes = check_sizes(sizes)
+        self.activations = check_activations(activation, len(self.sizes) - 1)
         self.learning_rate = check_rate("learning_rate", learning_rate)
         self.momentum = check_rate("momentum", momentum)
-        self.leaky_relu_alpha = float(leaky_relu_alpha)
+        self.leaky_relu_alpha = check_alpha(leaky_relu_alpha)
         self.iterations = 0
         self.layers = [Layer(self.sizes[0])] + [
             Layer(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)
@@ -210,8 +216,8 @@ class Network:
         Returns the mean error of every completed epoch.
         """
         n = len(inputs)
-        max_steps = _max_steps(n, epochs, steps)
-        rng = _SplitMix64(seed)
+        max_steps, _ = plan_steps(n, epochs, steps)
+        rng = SplitMix64(seed)
         permutation = list(range(n))
         errors: list[float] = []
         error_sum = 0.0
@@ -262,35 +268,3 @@ class Network:
                     connection.weight = float(weights[j, k])
                     connection.change = float(changes[j, k])
         return net
-
-
-def _max_steps(n_samples: int, epochs: int | None, steps: int | None) -> int:
-    """Steps a fit takes: ``epochs`` passes or ``steps`` steps, whichever ends first (one epoch if neither)."""
-    limits = []
-    if epochs is not None:
-        limits.append(epochs * n_samples)
-    if steps is not None:
-        limits.append(steps)
-    return min(limits) if limits else n_samples
-
-
-class _SplitMix64:
-    """The compiled core's sample-order generator, in Python."""
-
-    def __init__(self, seed: int) -> None:
-        self.state = seed & _MASK64
-
-    def next(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
-        return z ^ (z >> 31)
-
-    def index(self, n: int) -> int:
-        return int(((self.next() >> 11) * (1.0 / 9007199254740992.0)) * n)
-
-    def shuffle(self, items: list[int]) -> None:
-        for i in range(len(items) - 1, 0, -1):
-            j = self.index(i + 1)
-            items[i], items[j] = items[j], items[i]

@@ -16,55 +16,19 @@ trained on named data, one name per input or output) are written when set.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_count, check_finite, check_rate, describe
-from nncore.datasets import check_names
+from nncore._checks import (
+    MAX_ITERATIONS, as_float_array, check_activations, check_alpha, check_count, check_names, check_rate,
+    check_sizes, describe,
+)
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
 
 FORMAT = "nncore"
 VERSION = 1
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-DEFAULT_LEAKY_RELU_ALPHA = 0.01
-
-
-def check_sizes(sizes: object) -> tuple[int, ...]:
-    """Layer sizes as a tuple of ints: at least two layers, each of at least one neuron."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)):
-        raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least 2 layers (inputs and outputs), got {list(sizes)}")
-    checked = []
-    for index, size in enumerate(sizes):
-        if not isinstance(size, numbers.Integral) or isinstance(size, (bool, np.bool_)):
-            raise TypeError(f"sizes[{index}] must be an integer, got {describe(size)}")
-        if size < 1:
-            raise ValueError(f"sizes[{index}] must be at least 1 neuron, got {size}")
-        checked.append(int(size))
-    return tuple(checked)
-
-
-def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
-    """One activation name per non-input layer, from one name or a list of names."""
-    names = [activation] * n_layers if isinstance(activation, str) else activation
-    if not isinstance(names, (list, tuple)):
-        raise TypeError(f"activation must be a name or a list of names, got {describe(activation)}")
-    if len(names) != n_layers:
-        raise ValueError(
-            f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}"
-        )
-    for name in names:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {name!r}")
-    return tuple(names)
-
-
-def check_alpha(value: object) -> float:
-    """The slope of ``leaky_relu`` for negative inputs: a finite real number."""
-    return check_finite("leaky_relu_alpha", value)
 
 
 def make_dict(
@@ -136,17 +100,17 @@ def read_dict(data: object) -> State:
     if not isinstance(data, dict):
         raise TypeError(f"network data must be a dict, got {describe(data)}")
     if _field(data, "format") != FORMAT:
-        raise ValueError(f"network data: field 'format' must be {FORMAT!r}, got {data['format']!r}")
+        raise ValueError(f"network data: field 'format' must be {FORMAT!r}, got {describe(data['format'])}")
     version = _field(data, "version")
-    if version != VERSION or isinstance(version, bool):
-        raise ValueError(f"network data: field 'version' must be {VERSION}, got {version!r}")
+    if type(version) is not int or version != VERSION:
+        raise ValueError(f"network data: field 'version' must be {VERSION}, got {describe(version)}")
     fields = {key: _field(data, key) for key in ("sizes", "activation", "learning_rate", "momentum", "iterations")}
     try:
         sizes = check_sizes(fields["sizes"])
         activations = check_activations(fields["activation"], len(sizes) - 1)
         learning_rate = check_rate("learning_rate", fields["learning_rate"])
         momentum = check_rate("momentum", fields["momentum"])
-        iterations = check_count("iterations", fields["iterations"], minimum=0)
+        iterations = check_count("iterations", fields["iterations"], minimum=0, maximum=MAX_ITERATIONS)
         alpha = check_alpha(data.get("leaky_relu_alpha", DEFAULT_LEAKY_RELU_ALPHA))
         input_names = check_names(data.get("input_names"), sizes[0], "input")
         output_names = check_names(data.get("output_names"), sizes[-1], "output")

@@ -1,11 +1,26 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False, freethreading_compatible=True
-"""Compiled core of nncore: the parameter buffers of a network and the training loop.
+"""Compiled core of nncore: the one owner of a network's buffers, and the training loop.
 
-``NetworkCore`` owns contiguous float64 buffers and exposes the per-sample
-API (``train``, ``activate``, ``run``) with its own fast input checks, plus
-the entry points the Python layer (``nncore.network``) builds on.  Every
-entry point validates what it receives before a kernel from ``_kernels.pxd``
-runs; the kernels themselves trust their input.
+``NetworkCore`` owns a network's contiguous float64 buffers and their layout
+(which offset holds which layer), its sizes and activations, its step count
+and its rates, and the rule "one fit at a time". It exposes the per-sample
+API (``train``, ``activate``, ``run``) with its own fast input checks.
+``nncore.Network`` subclasses it; the services of the Python layer never
+reach into it, they get objects it hands out:
+
+- :class:`LayerBuffers`: live, read-only numpy views of one layer's
+  weights, biases, changes, outputs and deltas, and checked writes of single
+  values (``nncore.views`` builds the tutorial's object model on them);
+- :class:`FitSchedule`: one ``fit`` call's data, sample order and counters,
+  bound to its network: ``advance`` runs the compiled loop for a budget of
+  steps, ``checkpoint``/``restore`` make a stretch of training repeatable
+  (``nncore.fitting`` drives it).
+
+Every entry point validates what it receives before a kernel from
+``_kernels.pxd`` runs; the kernels trust their input. The buffers' own
+lock (``_lock``) is held only while C code runs, never while Python code
+or an allocation does (a garbage-collector finaliser that touches the same
+network must not find it held).
 """
 
 cimport cython
@@ -13,13 +28,14 @@ from cpython.float cimport PyFloat_AS_DOUBLE
 from cpython.long cimport PyLong_AsDouble
 from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.limits cimport LLONG_MAX
 from libc.math cimport isfinite
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
 from _kernels cimport (
-    Net, Schedule, forward, set_inputs, train_step, run_schedule,
-    SIGMOID, TANH, RELU, LEAKY_RELU, SEQUENTIAL, SHUFFLE, RANDOM,
+    Net, Schedule, all_finite, forward, set_inputs, checked_train_step, run_schedule,
+    SIGMOID, TANH, RELU, LEAKY_RELU, N_ACTIVATIONS, SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 
@@ -27,11 +43,24 @@ import threading
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_rate, describe
+from nncore._checks import as_float_array, check_finite, check_rate, describe, train_call_hint
+from nncore._vocabulary import ACTIVATIONS, ORDERS
 from nncore.exceptions import DivergenceError
 
-ACTIVATIONS = {"sigmoid": SIGMOID, "tanh": TANH, "relu": RELU, "leaky_relu": LEAKY_RELU}
-ORDERS = {"sequential": SEQUENTIAL, "shuffle": SHUFFLE, "random": RANDOM}
+
+def _kernel_codes_agree():
+    """True when the kernels' enums list the names of nncore._vocabulary in the same order."""
+    kernel_activations = {SIGMOID: "sigmoid", TANH: "tanh", RELU: "relu", LEAKY_RELU: "leaky_relu"}
+    kernel_orders = {SEQUENTIAL: "sequential", SHUFFLE: "shuffle", RANDOM: "random"}
+    return (tuple(kernel_activations.get(code) for code in range(N_ACTIVATIONS)) == ACTIVATIONS
+            and tuple(kernel_orders.get(code) for code in range(N_ORDERS)) == ORDERS)
+
+
+if not _kernel_codes_agree():  # pragma: no cover - a build from inconsistent sources
+    raise ImportError("nncore._core was built from kernels whose codes disagree with nncore._vocabulary")
+
+ACTIVATION_CODES = {name: code for code, name in enumerate(ACTIVATIONS)}
+ORDER_CODES = {name: code for code, name in enumerate(ORDERS)}
 LOOP_STATUS = {
     LOOP_BUDGET: "budget", LOOP_DONE: "done", LOOP_EPOCH_END: "epoch_end",
     LOOP_THRESHOLD: "error_threshold", LOOP_DIVERGED: "diverged", LOOP_ERRORS_FULL: "errors_full",
@@ -61,10 +90,10 @@ cdef inline int _read_number(object item, double* out, Py_ssize_t k, Py_ssize_t 
     else:
         try:
             v = float(item)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}") from None
         except OverflowError:
             raise ValueError(f"{name} must be finite, got a number too large for a float at index {k}") from None
+        except Exception:  # not a number, or a __float__ that fails in its own way
+            raise TypeError(f"{name} must contain real numbers, got {describe(item)} at index {k}") from None
     if not isfinite(v):
         raise ValueError(f"{name} must be finite, got {v!r} at index {k}")
     out[0] = v
@@ -91,8 +120,12 @@ cdef int _read_vector(object values, double* dest, Py_ssize_t n, str name) excep
         as_list = <list>values
         if len(as_list) != n:
             raise ValueError(f"{name} must have {_count(n)}, got {len(as_list)}")
-        for k in range(n):
-            _read_number(as_list[k], dest + k, k, n, name)
+        try:
+            for k in range(n):
+                _read_number(as_list[k], dest + k, k, n, name)
+        except IndexError:  # the bounds-checked read found the list shorter
+            raise ValueError(f"{name} changed length while it was read: it must have {_count(n)}, "
+                             f"it now has {len(as_list)}") from None
         return 0
     if type(values) is tuple:
         as_tuple = <tuple>values
@@ -150,86 +183,120 @@ cdef bint _get_float64_vector(object values, Py_buffer* view) except -1:
     return False
 
 
+cdef enum Field:
+    WEIGHTS = 0
+    CHANGES = 1
+    BIASES = 2
+    OUTPUTS = 3
+
+
 cdef class NetworkCore:
-    """Parameter buffers and the compiled per-sample API of a network.
+    """The buffers, layout and compiled per-sample API of a network.
 
     Not meant to be built directly: ``nncore.Network`` subclasses it, checks
-    its arguments and calls :meth:`_allocate`.
+    its arguments and calls :meth:`_setup`.
 
-    Every entry point does its C-level work under the network's own lock
-    (``_lock``), which is never held while Python code runs, so calls from
-    many threads, on a free-threaded CPython too, never interleave inside a
-    step, a forward pass or a parameter copy.  The pair ``activate`` then
-    ``run`` is two calls, not one: another thread may act in between.
+    Threads: every entry point does its C-level work under the network's own
+    lock, so calls from many threads (on a free-threaded CPython too) never
+    interleave inside a step, a forward pass or a copy of the parameters. A
+    ``fit`` holds the network for its whole run (:meth:`_fitting`): ``train``,
+    the rate setters and writes through :class:`LayerBuffers` from other
+    threads wait for it to end; the thread running the fit (a callback)
+    goes straight through. The pair ``activate`` then ``run`` is two calls,
+    not one: another thread may act in between.
     """
     cdef Net net
-    cdef Py_ssize_t[::1] _sizes
+    cdef tuple _layer_sizes
+    cdef tuple _layer_activations
+    cdef Py_ssize_t[::1] _sizes_c
     cdef Py_ssize_t[::1] _weight_offset
     cdef Py_ssize_t[::1] _neuron_offset
-    cdef int[::1] _activation
-    cdef readonly object _weights
-    cdef readonly object _changes
-    cdef readonly object _biases
-    cdef readonly object _outputs
-    cdef readonly object _deltas
-    # The memory behind ``net``'s raw pointers, held for the network's lifetime.
-    cdef double[::1] _pinned_weights, _pinned_changes, _pinned_biases, _pinned_outputs, _pinned_deltas
+    cdef int[::1] _activation_codes
+    # The memory behind ``net``'s raw pointers, owned here for the network's
+    # lifetime; Python only ever sees read-only views of it.
+    cdef double[::1] _weights, _changes, _biases, _outputs, _deltas
+    cdef list _buffers
     cdef long long _iterations
-    cdef bint _allocated
-    cdef bint _fitting               # set by fit, which holds _operation_lock meanwhile
-    cdef readonly object _operation_lock  # held across whole operations (a fit, a save, a snapshot)
+    cdef bint _ready
+    cdef int _fit_depth               # fits running (a callback may start one inside another)
+    cdef object _fit_lock             # held by a running fit: other threads' writers wait on it
     cdef cython.pymutex _lock
 
-    def _allocate(self, sizes, activations, double leaky_relu_alpha):
-        """Allocate zeroed buffers for layer ``sizes`` (checked by the caller)."""
+    def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha):
+        """Allocate zeroed buffers for checked layer ``sizes`` and activation names."""
+        if self._ready:
+            raise RuntimeError("the network is already initialised; build a new one instead")
         cdef Py_ssize_t n_layers = len(sizes), l
-        if self._allocated:
-            raise RuntimeError("the network's buffers are already allocated")
-        self._sizes = np.asarray(sizes, dtype=np.intp)
-        self._weight_offset = np.zeros(n_layers + 1, dtype=np.intp)
-        self._neuron_offset = np.zeros(n_layers + 1, dtype=np.intp)
-        self._activation = np.zeros(n_layers, dtype=np.intc)
+        if n_layers < 2 or len(activations) != n_layers - 1:
+            raise ValueError(f"a network needs at least 2 layers and one activation per non-input layer, "
+                             f"got sizes {describe(sizes)} and activations {describe(activations)}")
+        codes = [0] + [ACTIVATION_CODES[name] for name in activations]
+        weight_offset, neuron_offset = [0, 0], [0]
         for l in range(n_layers):
-            self._neuron_offset[l + 1] = self._neuron_offset[l] + self._sizes[l]
+            neuron_offset.append(neuron_offset[l] + sizes[l])
             if l > 0:
-                self._weight_offset[l + 1] = self._weight_offset[l] + self._sizes[l] * self._sizes[l - 1]
-                self._activation[l] = ACTIVATIONS[activations[l - 1]]
-            else:
-                self._weight_offset[1] = 0
-        n_weights = self._weight_offset[n_layers]
-        n_neurons = self._neuron_offset[n_layers]
-        # The arrays that own the memory are reachable only through the pinned
-        # views; Python sees views of them, which cannot move or free it.
-        self._pinned_weights = np.zeros(n_weights, dtype=np.float64)
-        self._pinned_changes = np.zeros(n_weights, dtype=np.float64)
-        self._pinned_biases = np.zeros(n_neurons, dtype=np.float64)
-        self._pinned_outputs = np.zeros(n_neurons, dtype=np.float64)
-        self._pinned_deltas = np.zeros(n_neurons, dtype=np.float64)
-        self._weights = self._pinned_weights.base[:]
-        self._changes = self._pinned_changes.base[:]
-        self._biases = self._pinned_biases.base[:]
-        self._outputs = self._pinned_outputs.base[:]
-        self._deltas = self._pinned_deltas.base[:]
-        self._operation_lock = threading.RLock()
+                weight_offset.append(weight_offset[l] + sizes[l] * sizes[l - 1])
+        try:
+            self._weights = np.zeros(weight_offset[n_layers], dtype=np.float64)
+            self._changes = np.zeros(weight_offset[n_layers], dtype=np.float64)
+            self._biases = np.zeros(neuron_offset[n_layers], dtype=np.float64)
+            self._outputs = np.zeros(neuron_offset[n_layers], dtype=np.float64)
+            self._deltas = np.zeros(neuron_offset[n_layers], dtype=np.float64)
+        except MemoryError:
+            gib = (2 * weight_offset[n_layers] + 3 * neuron_offset[n_layers]) * 8 / 2**30
+            raise MemoryError(f"a network of sizes {list(sizes)} needs {gib:.3g} GiB, more than can be had") from None
+        self._sizes_c = np.asarray(sizes, dtype=np.intp)
+        self._weight_offset = np.asarray(weight_offset, dtype=np.intp)
+        self._neuron_offset = np.asarray(neuron_offset, dtype=np.intp)
+        self._activation_codes = np.asarray(codes, dtype=np.intc)
+        self._layer_sizes = sizes
+        self._layer_activations = activations
+        self._fit_lock = threading.RLock()
         self.net.n_layers = n_layers
-        self.net.sizes = &self._sizes[0]
+        self.net.sizes = &self._sizes_c[0]
         self.net.weight_offset = &self._weight_offset[0]
         self.net.neuron_offset = &self._neuron_offset[0]
-        self.net.activation = &self._activation[0]
+        self.net.activation = &self._activation_codes[0]
         self.net.leaky_relu_alpha = leaky_relu_alpha
-        self.net.weights = &self._pinned_weights[0]
-        self.net.changes = &self._pinned_changes[0]
-        self.net.biases = &self._pinned_biases[0]
-        self.net.outputs = &self._pinned_outputs[0]
-        self.net.deltas = &self._pinned_deltas[0]
-        self._allocated = True
+        self.net.weights = &self._weights[0]
+        self.net.changes = &self._changes[0]
+        self.net.biases = &self._biases[0]
+        self.net.outputs = &self._outputs[0]
+        self.net.deltas = &self._deltas[0]
+        self.net.magnitude_bound = -1.0
+        self._buffers = [LayerBuffers.__new__(LayerBuffers, self, l) for l in range(n_layers)]
+        self._ready = True
 
     cdef int _check_ready(self) except -1:
-        if not self._allocated:
+        if not self._ready:
             raise RuntimeError("the network is not initialised; build it with nncore.Network(sizes)")
         return 0
 
-    # ------------------------------------------------------------ hyper-parameters
+    cdef void _count_steps(self, long long n) noexcept nogil:
+        """Add ``n`` steps to the count, which stops at its largest value instead of wrapping."""
+        if self._iterations > LLONG_MAX - n:
+            self._iterations = LLONG_MAX
+        else:
+            self._iterations += n
+
+    # ------------------------------------------------------------ structure and rates
+
+    @property
+    def sizes(self):
+        """Neurons per layer, input layer first."""
+        self._check_ready()
+        return self._layer_sizes
+
+    @property
+    def activations(self):
+        """Activation name of each non-input layer."""
+        self._check_ready()
+        return self._layer_activations
+
+    @property
+    def leaky_relu_alpha(self):
+        """Slope of ``leaky_relu`` for negative inputs."""
+        return self.net.leaky_relu_alpha
 
     @property
     def learning_rate(self):
@@ -242,8 +309,10 @@ cdef class NetworkCore:
     @learning_rate.setter
     def learning_rate(self, value):
         cdef double rate = check_rate("learning_rate", value)
-        with self._lock:
-            self.net.learning_rate = rate
+        self._check_ready()
+        with self._fit_lock:  # a fit in another thread replays with the rate it started with
+            with self._lock:
+                self.net.learning_rate = rate
 
     @property
     def momentum(self):
@@ -256,8 +325,10 @@ cdef class NetworkCore:
     @momentum.setter
     def momentum(self, value):
         cdef double rate = check_rate("momentum", value)
-        with self._lock:
-            self.net.momentum = rate
+        self._check_ready()
+        with self._fit_lock:
+            with self._lock:
+                self.net.momentum = rate
 
     @property
     def iterations(self):
@@ -266,11 +337,6 @@ cdef class NetworkCore:
         with self._lock:
             iterations = self._iterations
         return iterations
-
-    @property
-    def leaky_relu_alpha(self):
-        """Slope of ``leaky_relu`` for negative inputs."""
-        return self.net.leaky_relu_alpha
 
     # ------------------------------------------------------------ per-sample API
 
@@ -295,22 +361,30 @@ cdef class NetworkCore:
             If ``input`` or ``target`` has the wrong length or type, or a value
             that is not finite. The network is left unchanged.
         nncore.DivergenceError
-            If the error of the step is not finite (training has diverged). The
-            weights are left as they were before the step.
+            If the error of the step is not finite, or the update would make a
+            weight, change or bias infinite (training has diverged). The
+            network is left as it was before the step.
         """
         self._check_ready()
         cdef Py_ssize_t n_in = self.net.sizes[0], n_out = self.net.sizes[self.net.n_layers - 1]
         cdef double on_stack[STACK_SAMPLE_VALUES]
         cdef double* sample = _sample_buffer(on_stack, n_in + n_out)
         cdef double error
+        cdef bint updated = False
         try:
-            _read_vector(input, sample, n_in, "input")
-            _read_vector(target, sample + n_in, n_out, "target")
-            if not self._step_unless_fitting(sample, n_in, &error):
-                # Another thread's fit owns the network: wait for it to finish
-                # (the same thread, from a callback, goes straight through).
-                with self._operation_lock:
-                    self._step_unless_fitting(sample, n_in, &error, True)
+            try:
+                _read_vector(input, sample, n_in, "input")
+                _read_vector(target, sample + n_in, n_out, "target")
+            except (TypeError, ValueError):
+                hint = train_call_hint(input, target)
+                if hint is not None:
+                    raise TypeError(hint) from None
+                raise
+            if not self._step_unless_fitting(sample, n_in, &error, &updated, False):
+                # Another thread's fit holds the network: wait for it to end
+                # (the fitting thread itself, from a callback, gets straight in).
+                with self._fit_lock:
+                    self._step_unless_fitting(sample, n_in, &error, &updated, True)
         finally:
             if sample != on_stack:
                 PyMem_Free(sample)
@@ -318,7 +392,22 @@ cdef class NetworkCore:
             raise DivergenceError(
                 f"training diverged: the sample error is {error!r}; the weights were not updated "
                 f"(try a smaller learning_rate, now {self.net.learning_rate!r})")
+        if not updated:
+            raise DivergenceError(
+                "training diverged: this step would make a weight, change or bias infinite; the weights "
+                f"were not updated (try a smaller learning_rate, now {self.net.learning_rate!r}, or smaller inputs)")
         return error
+
+    cdef bint _step_unless_fitting(self, const double* sample, Py_ssize_t n_in, double* error,
+                                   bint* updated, bint holds_fit_lock) noexcept:
+        """One checked step, unless a fit runs and the caller does not hold the fit lock; True if it stepped."""
+        with self._lock:
+            if self._fit_depth > 0 and not holds_fit_lock:
+                return False
+            error[0] = checked_train_step(&self.net, sample, sample + n_in, updated)
+            if updated[0]:
+                self._count_steps(1)
+        return True
 
     def activate(self, input):
         """Set the outputs of the input layer (the tutorial's ``activate``).
@@ -349,11 +438,13 @@ cdef class NetworkCore:
             The outputs of the last layer, shape ``(sizes[-1],)``.
         """
         self._check_ready()
-        cdef Py_ssize_t last = self.net.n_layers - 1
+        cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
+        result = np.empty(n_out, dtype=np.float64)
+        cdef double[::1] out = result
         with self._lock:
             forward(&self.net)
-            start = self.net.neuron_offset[last]
-            return np.array(self._pinned_outputs[start:start + self.net.sizes[last]])
+            memcpy(&out[0], self.net.outputs + self.net.neuron_offset[last], n_out * sizeof(double))
+        return result
 
     def _forward_rows(self, const double[:, ::1] rows not None):
         """Outputs for each row of a checked ``(n, sizes[0])`` float64 array."""
@@ -374,126 +465,267 @@ cdef class NetworkCore:
                 memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
         return result
 
-    # ------------------------------------------------------------ state access for the Python layer
+    # ------------------------------------------------------------ whole state, for nncore.Network
 
-    cdef bint _step_unless_fitting(self, const double* sample, Py_ssize_t n_in, double* error,
-                                   bint inside_fit=False) noexcept:
-        """One step, unless a fit is running and ``inside_fit`` is false; True if it stepped."""
-        with self._lock:
-            if self._fitting and not inside_fit:
-                return False
-            error[0] = train_step(&self.net, sample, sample + n_in)
-            if isfinite(error[0]):
-                self._iterations += 1
-        return True
+    def _snapshot(self):
+        """The network's state at one instant: ``(layers, iterations, learning_rate, momentum)``.
 
-    def _begin_fit(self):
-        """Mark the network as trained by ``fit``: ``train`` from other threads waits until :meth:`_end_fit`."""
-        with self._lock:
-            self._fitting = True
-
-    def _end_fit(self):
-        with self._lock:
-            self._fitting = False
-
-    def _set_iterations(self, long long value):
-        with self._lock:
-            self._iterations = value
-
-    def _read_parameters(self):
-        """Copies of the flat (weights, biases, changes) buffers, taken under the lock."""
+        ``layers`` holds a copy of ``(weights, biases, changes)`` per non-input
+        layer, weights and changes of shape ``(sizes[l], sizes[l - 1])``.
+        """
         self._check_ready()
+        weights = np.empty(self._weights.shape[0], dtype=np.float64)
+        biases = np.empty(self._biases.shape[0], dtype=np.float64)
+        changes = np.empty(self._changes.shape[0], dtype=np.float64)
+        cdef double[::1] w = weights, b = biases, c = changes
+        cdef long long iterations
+        cdef double learning_rate, momentum
         with self._lock:
-            return np.array(self._pinned_weights), np.array(self._pinned_biases), np.array(self._pinned_changes)
+            memcpy(&w[0], self.net.weights, w.shape[0] * sizeof(double))
+            memcpy(&b[0], self.net.biases, b.shape[0] * sizeof(double))
+            memcpy(&c[0], self.net.changes, c.shape[0] * sizeof(double))
+            iterations = self._iterations
+            learning_rate = self.net.learning_rate
+            momentum = self.net.momentum
+        return self._per_layer(weights, biases, changes), iterations, learning_rate, momentum
 
-    def _write_parameters(self, const double[::1] weights not None, const double[::1] biases not None,
-                          const double[::1] changes not None):
-        """Replace all parameters at once from checked flat float64 arrays."""
+    cdef list _per_layer(self, weights, biases, changes):
+        """Flat copies cut into ``(weights, biases, changes)`` per non-input layer."""
+        cdef Py_ssize_t l
+        layers = []
+        for l in range(1, self.net.n_layers):
+            shape = (self.net.sizes[l], self.net.sizes[l - 1])
+            w_start, w_end = self.net.weight_offset[l], self.net.weight_offset[l + 1]
+            n_start, n_end = self.net.neuron_offset[l], self.net.neuron_offset[l + 1]
+            layers.append((weights[w_start:w_end].reshape(shape), biases[n_start:n_end],
+                           changes[w_start:w_end].reshape(shape)))
+        return layers
+
+    def _restore(self, layers, long long iterations, double learning_rate, double momentum):
+        """Replace the whole state at once with what :meth:`_snapshot` returns (or checked equivalents)."""
         self._check_ready()
-        if (weights.shape[0] != self._pinned_weights.shape[0] or changes.shape[0] != self._pinned_changes.shape[0]
-                or biases.shape[0] != self._pinned_biases.shape[0]):
-            raise ValueError("parameter arrays do not match the network's layout")
+        cdef Py_ssize_t l, n_layers = self.net.n_layers
+        if not isinstance(layers, (list, tuple)) or len(layers) != n_layers - 1:
+            raise ValueError(f"expected {n_layers - 1} layers of (weights, biases, changes), got {describe(layers)}")
+        if iterations < 0 or not (isfinite(learning_rate) and learning_rate >= 0.0 and isfinite(momentum) and momentum >= 0.0):
+            raise ValueError("iterations must be >= 0 and the rates finite and >= 0")
+        flat_w, flat_b, flat_c = [], [np.zeros(self.net.sizes[0])], []
+        for l in range(1, n_layers):
+            w, b, c = layers[l - 1]
+            shape = (self.net.sizes[l], self.net.sizes[l - 1])
+            w, c = _checked_block(w, shape, "weights", l), _checked_block(c, shape, "changes", l)
+            b = _checked_block(b, (self.net.sizes[l],), "biases", l)
+            flat_w.append(w.ravel())
+            flat_c.append(c.ravel())
+            flat_b.append(b)
+        cdef const double[::1] weights = np.concatenate(flat_w)
+        cdef const double[::1] changes = np.concatenate(flat_c)
+        cdef const double[::1] biases = np.concatenate(flat_b)
         with self._lock:
             memcpy(self.net.weights, &weights[0], weights.shape[0] * sizeof(double))
             memcpy(self.net.changes, &changes[0], changes.shape[0] * sizeof(double))
             memcpy(self.net.biases, &biases[0], biases.shape[0] * sizeof(double))
+            self._iterations = iterations
+            self.net.learning_rate = learning_rate
+            self.net.momentum = momentum
+            self.net.magnitude_bound = -1.0
 
     def _all_finite(self):
-        """True when every weight, bias and momentum value is finite."""
+        """True when every weight, bias and change is finite."""
+        self._check_ready()
         cdef bint finite
         with self._lock:
-            finite = (_all_values_finite(self.net.weights, self._pinned_weights.shape[0])
-                      and _all_values_finite(self.net.changes, self._pinned_changes.shape[0])
-                      and _all_values_finite(self.net.biases, self._pinned_biases.shape[0]))
+            finite = (all_finite(self.net.weights, self._weights.shape[0])
+                      and all_finite(self.net.changes, self._changes.shape[0])
+                      and all_finite(self.net.biases, self._biases.shape[0]))
         return finite
 
-    def _fit_steps(self, FitSchedule schedule not None, long long budget):
-        """Run the compiled data-set loop for at most ``budget`` steps; see :class:`FitSchedule`."""
+    def _layer_buffers(self):
+        """One :class:`LayerBuffers` per layer, the input layer first (the same objects every time)."""
         self._check_ready()
-        if schedule.n_inputs != self.net.sizes[0] or schedule.n_outputs != self.net.sizes[self.net.n_layers - 1]:
-            raise ValueError("the schedule's data does not fit this network")
-        cdef long long steps_before
-        cdef int status
-        with nogil, schedule._lock:
+        return self._buffers
+
+    def _fitting(self):
+        """A context manager that holds the network for one ``fit`` (re-entrant: a callback may fit too)."""
+        self._check_ready()
+        return _FitGuard.__new__(_FitGuard, self)
+
+    cdef int _store(self, int field, Py_ssize_t at, double value) except -1:
+        """Write one checked value into a buffer, waiting for another thread's fit to end first."""
+        if not isfinite(value):
+            raise ValueError(f"values must be finite, got {value!r}")
+        with self._fit_lock:
             with self._lock:
-                steps_before = schedule.state.steps
-                status = run_schedule(&self.net, &schedule.state, budget)
-                self._iterations += schedule.state.steps - steps_before
-        return LOOP_STATUS[status]
+                self.net.magnitude_bound = -1.0
+                if field == WEIGHTS:
+                    self.net.weights[at] = value
+                elif field == CHANGES:
+                    self.net.changes[at] = value
+                elif field == BIASES:
+                    self.net.biases[at] = value
+                elif field == OUTPUTS:
+                    self.net.outputs[at] = value
+        return 0
+
+
+cdef object _checked_block(object values, tuple shape, str field, Py_ssize_t layer):
+    """``values`` as a finite float64 array of ``shape``, or a ValueError naming the layer's field."""
+    array = np.ascontiguousarray(values, dtype=np.float64)
+    if array.shape != shape:
+        raise ValueError(f"layer {layer} {field} must have shape {shape}, got {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"layer {layer} {field} must be finite")
+    return array
+
+
+cdef class _FitGuard:
+    """Holds a network for one fit: other threads' writers wait until every fit it runs has ended."""
+    cdef NetworkCore network
+
+    def __cinit__(self, NetworkCore network):
+        self.network = network
+
+    def __enter__(self):
+        self.network._fit_lock.acquire()
+        with self.network._lock:
+            self.network._fit_depth += 1
+        return self
+
+    def __exit__(self, *exc_info):
+        with self.network._lock:
+            self.network._fit_depth -= 1
+        self.network._fit_lock.release()
+        return False
+
+
+cdef class LayerBuffers:
+    """Live views of one layer's buffers, handed out by the network that owns them.
+
+    Attributes
+    ----------
+    index : int
+        The layer, 0 for the input layer.
+    weights, changes : numpy.ndarray or None
+        Shape ``(sizes[index], sizes[index - 1])``; None for the input layer.
+    biases, deltas : numpy.ndarray or None
+        Shape ``(sizes[index],)``; None for the input layer.
+    outputs : numpy.ndarray
+        Shape ``(sizes[index],)``.
+
+    The arrays are read-only views of the network's memory: they always show
+    the current values. Values are written one at a time with the ``set_``
+    methods, which check them and wait for another thread's ``fit`` to end.
+    """
+    cdef NetworkCore network
+    cdef readonly Py_ssize_t index
+    cdef readonly object weights, changes, biases, outputs, deltas
+    cdef Py_ssize_t _weight_start, _neuron_start, _size, _fan_in
+
+    def __cinit__(self, NetworkCore network, Py_ssize_t index):
+        self.network = network
+        self.index = index
+        self._size = network.net.sizes[index]
+        self._neuron_start = network.net.neuron_offset[index]
+        self.outputs = _read_only(np.asarray(network._outputs)[self._neuron_start:self._neuron_start + self._size])
+        if index == 0:
+            return
+        self._fan_in = network.net.sizes[index - 1]
+        self._weight_start = network.net.weight_offset[index]
+        end = self._weight_start + self._size * self._fan_in
+        shape = (self._size, self._fan_in)
+        self.weights = _read_only(np.asarray(network._weights)[self._weight_start:end].reshape(shape))
+        self.changes = _read_only(np.asarray(network._changes)[self._weight_start:end].reshape(shape))
+        self.biases = _read_only(np.asarray(network._biases)[self._neuron_start:self._neuron_start + self._size])
+        self.deltas = _read_only(np.asarray(network._deltas)[self._neuron_start:self._neuron_start + self._size])
+
+    cdef Py_ssize_t _position(self, Py_ssize_t j, Py_ssize_t k, bint connection) except -1:
+        """Offset of neuron ``j`` (or of its connection from ``k``) inside this layer's block."""
+        if connection and self.index == 0:
+            raise ValueError("the input layer has no weights or changes")
+        if not 0 <= j < self._size or (connection and not 0 <= k < self._fan_in):
+            raise IndexError(f"no such position in layer {self.index}: ({j}, {k})")
+        return j * self._fan_in + k if connection else j
+
+    def set_weight(self, Py_ssize_t j, Py_ssize_t k, double value):
+        """Set the weight of the connection from neuron ``k`` of the previous layer into neuron ``j``."""
+        self.network._store(WEIGHTS, self._weight_start + self._position(j, k, True), value)
+
+    def set_change(self, Py_ssize_t j, Py_ssize_t k, double value):
+        """Set the last change of that weight (what momentum carries into the next update)."""
+        self.network._store(CHANGES, self._weight_start + self._position(j, k, True), value)
+
+    def set_bias(self, Py_ssize_t j, double value):
+        """Set the bias of neuron ``j``."""
+        if self.index == 0:
+            raise ValueError("the input layer has no biases")
+        self.network._store(BIASES, self._neuron_start + self._position(j, 0, False), value)
+
+    def set_input(self, Py_ssize_t j, double value):
+        """Set input ``j`` (the output of neuron ``j`` of the input layer), as ``activate`` does."""
+        if self.index != 0:
+            raise ValueError("only the input layer's outputs can be set")
+        self.network._store(OUTPUTS, self._position(j, 0, False), value)
+
+
+cdef object _read_only(object array):
+    array.flags.writeable = False
+    return array
 
 
 cdef class FitSchedule:
-    """The state of one ``fit`` call: data, sample order, counters and per-epoch errors.
+    """The state of one ``fit`` call on one network: data, sample order, counters, per-epoch errors.
 
-    The data arrays must be C-contiguous float64 and already checked (finite,
-    matching shapes); :meth:`nncore.Network.fit` prepares them.  The whole
-    state can be copied with :meth:`snapshot` and put back with
-    :meth:`restore`, which makes a stretch of training exactly repeatable.
+    The data arrays must be C-contiguous float64, finite and of the
+    network's widths (``nncore._checks.check_data`` prepares them). The
+    schedule and its network together can be saved with :meth:`checkpoint`
+    and put back with :meth:`restore`, which makes a stretch of training
+    exactly repeatable.
     """
     cdef Schedule state
+    cdef readonly NetworkCore network
     cdef readonly object inputs
     cdef readonly object targets
-    cdef cython.pymutex _lock        # one fit at a time may advance this schedule
+    cdef cython.pymutex _lock        # one thread at a time may advance this schedule
     cdef object _epoch_errors        # errors since the last flush (fixed size)
-    cdef list _flushed_errors       # earlier errors, as arrays
+    cdef list _flushed_errors        # earlier errors, as arrays
     cdef bint _keep_errors
-    cdef readonly Py_ssize_t n_inputs
-    cdef readonly Py_ssize_t n_outputs
     # Views held as long as the schedule: the arrays behind ``state``'s raw
     # pointers cannot be resized or freed meanwhile.
     cdef const double[:, ::1] _pinned_inputs, _pinned_targets
     cdef Py_ssize_t[::1] _pinned_permutation
     cdef double[::1] _pinned_errors
 
-    def __init__(self, inputs, targets, str order, uint64_t seed, long long max_steps,
-                 double error_threshold=-1.0, Py_ssize_t report_every=0, bint keep_errors=True):
+    def __init__(self, NetworkCore network not None, inputs, targets, str order, uint64_t seed,
+                 long long max_steps, double error_threshold=-1.0, Py_ssize_t report_every=0,
+                 bint keep_errors=True):
+        network._check_ready()
         self._pinned_inputs = inputs
         self._pinned_targets = targets
         cdef const double[:, ::1] x = self._pinned_inputs
         cdef const double[:, ::1] y = self._pinned_targets
-        if x.shape[0] != y.shape[0] or x.shape[0] == 0 or x.shape[1] == 0 or y.shape[1] == 0:
-            raise ValueError("inputs and targets must have the same, non-zero number of rows, and columns")
-        if order not in ORDERS:
-            raise ValueError(f"order must be one of {sorted(ORDERS)}, got {order!r}")
+        if x.shape[0] != y.shape[0] or x.shape[0] == 0:
+            raise ValueError("inputs and targets must have the same, non-zero number of rows")
+        if x.shape[1] != network.net.sizes[0] or y.shape[1] != network.net.sizes[network.net.n_layers - 1]:
+            raise ValueError("the schedule's data does not fit the network's inputs and outputs")
+        if order not in ORDER_CODES:
+            raise ValueError(f"order must be one of {list(ORDERS)}, got {order!r}")
         if max_steps < 0 or report_every < 0:
             raise ValueError("max_steps and report_every must be >= 0")
+        self.network = network
         self.inputs = inputs
         self.targets = targets
-        self.n_inputs = x.shape[1]
-        self.n_outputs = y.shape[1]
         n = x.shape[0]
-        permutation = np.arange(n, dtype=np.intp)
         self._epoch_errors = np.zeros(min(EPOCH_ERRORS_CAPACITY, max(1, (max_steps + n - 1) // n)),
                                       dtype=np.float64)
         self._flushed_errors = []
         self._keep_errors = keep_errors
+        self._pinned_permutation = np.arange(n, dtype=np.intp)
+        self._pinned_errors = self._epoch_errors
         self.state.inputs = &x[0, 0]
         self.state.targets = &y[0, 0]
         self.state.n_samples = n
-        self.state.order = ORDERS[order]
+        self.state.order = ORDER_CODES[order]
         self.state.rng = seed
-        self._pinned_permutation = permutation
-        self._pinned_errors = self._epoch_errors
         self.state.permutation = &self._pinned_permutation[0]
         self.state.epoch_errors = &self._pinned_errors[0]
         self.state.epoch_errors_capacity = self._epoch_errors.shape[0]
@@ -502,8 +734,65 @@ cdef class FitSchedule:
         self.state.error_threshold = error_threshold
         self.state.report_every = report_every
 
+    def advance(self, long long budget):
+        """Run the compiled loop for at most ``budget`` steps, without the GIL.
+
+        Returns
+        -------
+        str
+            Why it returned: "budget", "done", "epoch_end", "error_threshold",
+            "diverged" (a sample error was not finite; that step was not
+            taken) or "errors_full" (call :meth:`flush_errors`).
+        """
+        cdef NetworkCore network = self.network
+        cdef long long steps_before
+        cdef int status
+        with nogil, self._lock:
+            with network._lock:
+                steps_before = self.state.steps
+                status = run_schedule(&network.net, &self.state, budget)
+                network.net.magnitude_bound = -1.0  # the loop's steps do not keep the bound
+                network._count_steps(self.state.steps - steps_before)
+        return LOOP_STATUS[status]
+
+    def network_is_finite(self):
+        """True when every weight, bias and change of the network is finite."""
+        return self.network._all_finite()
+
+    def checkpoint(self):
+        """The network's state and the schedule's, to hand back to :meth:`restore`."""
+        self.flush_errors()
+        return (self.network._snapshot(),
+                (self.state.rng, self.state.steps, self.state.position, self.state.epochs,
+                 self.state.error_sum, self.state.last_epoch_error, self.permutation,
+                 len(self._flushed_errors)))
+
+    def restore(self, checkpoint):
+        """Return the network and the schedule to a :meth:`checkpoint`; errors of later epochs are dropped."""
+        network_state, schedule_state = checkpoint
+        rng, steps, position, epochs, error_sum, last_error, permutation, n_flushed = schedule_state
+        permutation = np.asarray(permutation, dtype=np.intp)
+        n = self.state.n_samples
+        if not (0 <= position < n and 0 <= steps <= self.state.max_steps and 0 <= epochs
+                and permutation.shape == (n,) and np.array_equal(np.sort(permutation), np.arange(n))
+                and 0 <= n_flushed <= len(self._flushed_errors)):
+            raise ValueError("not a checkpoint of this schedule")
+        self.network._restore(*network_state)
+        self.flush_errors()
+        del self._flushed_errors[n_flushed:]
+        with self._lock:
+            self.state.rng = rng
+            self.state.steps = steps
+            self.state.position = position
+            self.state.epochs = epochs
+            self.state.epochs_flushed = epochs
+            self.state.error_sum = error_sum
+            self.state.last_epoch_error = last_error
+        np.asarray(self._pinned_permutation)[:] = permutation
+
     @property
     def steps(self):
+        """Steps taken so far in this fit."""
         return self.state.steps
 
     @property
@@ -563,40 +852,4 @@ cdef class FitSchedule:
             return np.zeros(0)
         return np.concatenate(self._flushed_errors)
 
-    def snapshot(self):
-        """Counters, generator state and permutation, to hand back to :meth:`restore`."""
-        self.flush_errors()
-        return (self.state.rng, self.state.steps, self.state.position, self.state.epochs,
-                self.state.error_sum, self.state.last_epoch_error, self.permutation,
-                len(self._flushed_errors))
 
-    def restore(self, saved):
-        """Return to a :meth:`snapshot`; the errors of later epochs are dropped."""
-        rng, steps, position, epochs, error_sum, last_error, permutation, n_flushed = saved
-        permutation = np.asarray(permutation, dtype=np.intp)
-        n = self.state.n_samples
-        if not (0 <= position < n and 0 <= steps <= self.state.max_steps and 0 <= epochs
-                and permutation.shape == (n,) and np.array_equal(np.sort(permutation), np.arange(n))
-                and 0 <= n_flushed <= len(self._flushed_errors)):
-            raise ValueError("not a snapshot of this schedule")
-        self.flush_errors()
-        kept = self._flushed_errors[:n_flushed]
-        self._flushed_errors[:] = kept
-        self.state.rng = rng
-        self.state.steps = steps
-        self.state.position = position
-        self.state.epochs = epochs
-        self.state.epochs_flushed = epochs
-        self.state.error_sum = error_sum
-        self.state.last_epoch_error = last_error
-        np.asarray(self._pinned_permutation)[:] = permutation
-
-
-cdef bint _all_values_finite(const double* values, Py_ssize_t n) noexcept nogil:
-    # x * 0.0 is 0 for every finite x and NaN for NaN and +-inf, so the sum is
-    # NaN exactly when a value is not finite (and it cannot overflow).
-    cdef double total = 0.0
-    cdef Py_ssize_t i
-    for i in range(n):
-        total += values[i] * 0.0
-    return total == 0.0

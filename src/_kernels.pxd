@@ -23,19 +23,23 @@ the dependency chain of a single accumulator without changing any individual
 sum, so the results stay identical to the reference.
 """
 
-from libc.math cimport exp, tanh
+from libc.math cimport exp, fabs, tanh
 from libc.stdint cimport uint64_t
 
+# The codes are positions in nncore._vocabulary's tables (ACTIVATIONS, ORDERS);
+# _core.pyx checks that they agree when it loads.
 cdef enum Activation:
     SIGMOID = 0
     TANH = 1
     RELU = 2
     LEAKY_RELU = 3
+    N_ACTIVATIONS = 4
 
 cdef enum Order:
     SEQUENTIAL = 0
     SHUFFLE = 1
     RANDOM = 2
+    N_ORDERS = 3
 
 
 cdef struct Net:
@@ -52,6 +56,7 @@ cdef struct Net:
     double* biases
     double* outputs
     double* deltas
+    double magnitude_bound         # >= |every weight, change and bias|; < 0 when not known
 
 
 # ---------------------------------------------------------------- activations
@@ -68,7 +73,7 @@ cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
     elif activation == RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else 0.0
-    else:
+    elif activation == LEAKY_RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else alpha * z[j]
 
@@ -86,7 +91,7 @@ cdef inline void scale_by_derivative(double* delta, const double* output, Py_ssi
     elif activation == RELU:
         for j in range(n):
             delta[j] = delta[j] if output[j] > 0.0 else 0.0
-    else:
+    elif activation == LEAKY_RELU:
         for j in range(n):
             delta[j] = delta[j] if output[j] > 0.0 else alpha * delta[j]
 
@@ -231,6 +236,73 @@ cdef inline void update(Net* net) noexcept nogil:
             bias[j] = bias[j] + step
 
 
+cdef inline double zero_if_finite(double x) noexcept nogil:
+    """0.0 for a finite ``x``, NaN for NaN and +-inf: a sum of these is NaN when any value is not finite."""
+    return x * 0.0
+
+
+cdef inline bint all_finite(const double* values, Py_ssize_t n) noexcept nogil:
+    """True when ``values[0:n]`` are all finite (four sums side by side, which the compiler vectorises)."""
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef Py_ssize_t k = 0
+    while k + 4 <= n:
+        s0 = s0 + zero_if_finite(values[k])
+        s1 = s1 + zero_if_finite(values[k + 1])
+        s2 = s2 + zero_if_finite(values[k + 2])
+        s3 = s3 + zero_if_finite(values[k + 3])
+        k += 4
+    while k < n:
+        s0 = s0 + zero_if_finite(values[k])
+        k += 1
+    return s0 + s1 + s2 + s3 == 0.0
+
+
+cdef inline bint update_is_finite(const Net* net) noexcept nogil:
+    """True when :func:`update` would leave every weight, change and bias finite.
+
+    Computes what ``update`` would write, without writing it: ``train`` asks
+    first, so that a step that would overflow is refused whole. (When the new
+    weight ``w + change`` is finite, so is ``change``.) Four rows are checked
+    side by side, each in its own chain of additions.
+    """
+    cdef Py_ssize_t l, j, k, n_out, n_in
+    cdef double lr = net.learning_rate, m = net.momentum, x, t0, t1, t2, t3
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef const double* w
+    cdef const double* c
+    cdef const double* inputs
+    cdef const double* delta
+    cdef const double* bias
+    for l in range(1, net.n_layers):
+        n_out = net.sizes[l]
+        n_in = net.sizes[l - 1]
+        inputs = net.outputs + net.neuron_offset[l - 1]
+        delta = net.deltas + net.neuron_offset[l]
+        bias = net.biases + net.neuron_offset[l]
+        j = 0
+        while j + 4 <= n_out:
+            w = net.weights + net.weight_offset[l] + j * n_in
+            c = net.changes + net.weight_offset[l] + j * n_in
+            t0 = lr * delta[j]; t1 = lr * delta[j + 1]; t2 = lr * delta[j + 2]; t3 = lr * delta[j + 3]
+            for k in range(n_in):
+                x = inputs[k]
+                s0 = s0 + zero_if_finite(w[k] + (t0 * x + m * c[k]))
+                s1 = s1 + zero_if_finite(w[n_in + k] + (t1 * x + m * c[n_in + k]))
+                s2 = s2 + zero_if_finite(w[2 * n_in + k] + (t2 * x + m * c[2 * n_in + k]))
+                s3 = s3 + zero_if_finite(w[3 * n_in + k] + (t3 * x + m * c[3 * n_in + k]))
+            j += 4
+        while j < n_out:
+            w = net.weights + net.weight_offset[l] + j * n_in
+            c = net.changes + net.weight_offset[l] + j * n_in
+            t0 = lr * delta[j]
+            for k in range(n_in):
+                s0 = s0 + zero_if_finite(w[k] + (t0 * inputs[k] + m * c[k]))
+            j += 1
+        for j in range(n_out):
+            s1 = s1 + zero_if_finite(bias[j] + lr * delta[j])
+    return s0 + s1 + s2 + s3 == 0.0
+
+
 # ---------------------------------------------------------------- one sample
 
 cdef inline void set_inputs(Net* net, const double* x) noexcept nogil:
@@ -249,6 +321,81 @@ cdef inline double train_step(Net* net, const double* x, const double* target) n
     forward(net)
     cdef double error = backward(net, target)
     if error - error == 0.0:        # finite (NaN and +-inf give NaN here)
+        update(net)
+    return error
+
+
+cdef inline double largest_magnitude(const double* values, Py_ssize_t n) noexcept nogil:
+    cdef double largest = 0.0, size
+    cdef Py_ssize_t i
+    for i in range(n):
+        size = fabs(values[i])
+        if size > largest:
+            largest = size
+    return largest
+
+
+cdef inline double parameter_magnitude(const Net* net) noexcept nogil:
+    """The largest magnitude of any weight, change or bias (exact; one pass over the parameters)."""
+    cdef Py_ssize_t n_weights = net.weight_offset[net.n_layers]
+    cdef Py_ssize_t n_neurons = net.neuron_offset[net.n_layers]
+    cdef double a = largest_magnitude(net.weights, n_weights)
+    cdef double b = largest_magnitude(net.changes, n_weights)
+    cdef double c = largest_magnitude(net.biases + net.sizes[0], n_neurons - net.sizes[0])
+    return a if a > b and a > c else (b if b > c else c)
+
+
+cdef inline double bound_after_update(const Net* net, double bound) noexcept nogil:
+    """An upper bound of every parameter's magnitude after :func:`update`, from ``bound`` before it.
+
+    A new change is ``lr * delta * input + momentum * change`` and a new weight
+    ``weight + change``, so nothing grows past ``bound * (1 + momentum) +
+    lr * max|delta| * max(1, max|input|)``; the factor 1 + 2**-40 covers the rounding
+    of this estimate itself. O(neurons), no pass over the weights.
+    """
+    cdef Py_ssize_t n_neurons = net.neuron_offset[net.n_layers]
+    cdef Py_ssize_t last_inputs = net.neuron_offset[net.n_layers - 1]
+    cdef double inputs = largest_magnitude(net.outputs, last_inputs)
+    if inputs < 1.0:
+        inputs = 1.0  # a bias moves by lr * delta, as if its input were 1
+    cdef double deltas = largest_magnitude(net.deltas + net.sizes[0], n_neurons - net.sizes[0])
+    return (bound * (1.0 + net.momentum) + net.learning_rate * deltas * inputs) * (1.0 + 9.094947017729282e-13)
+
+
+cdef inline bint update_is_safe(Net* net) noexcept nogil:
+    """True when :func:`update` cannot make a weight, change or bias infinite; keeps the bound up to date.
+
+    Almost always decided by the bound alone; only a network holding values
+    near the largest double pays for an exact pass (and, if even that is not
+    enough, for :func:`update_is_finite`).
+    """
+    cdef double limit = 1e307  # below it, one more update cannot reach the largest double (1.8e308)
+    cdef double after
+    if net.magnitude_bound < 0.0:
+        net.magnitude_bound = parameter_magnitude(net)
+    after = bound_after_update(net, net.magnitude_bound)
+    if after >= limit:  # the bound may have drifted far above the truth: tighten it
+        net.magnitude_bound = parameter_magnitude(net)
+        after = bound_after_update(net, net.magnitude_bound)
+    if after < limit:
+        net.magnitude_bound = after
+        return True
+    net.magnitude_bound = -1.0  # huge values: decide exactly, and measure again next time
+    return update_is_finite(net)
+
+
+cdef inline double checked_train_step(Net* net, const double* x, const double* target,
+                                      bint* updated) noexcept nogil:
+    """:func:`train_step`, but the update is made only if it leaves every parameter finite.
+
+    ``updated`` says whether it was made. ``fit``'s loop uses the unchecked
+    step and checks the whole network once per chunk instead.
+    """
+    set_inputs(net, x)
+    forward(net)
+    cdef double error = backward(net, target)
+    updated[0] = error - error == 0.0 and update_is_safe(net)
+    if updated[0]:
         update(net)
     return error
 

@@ -6,6 +6,7 @@ import pytest
 
 import nncore
 import nncore._core
+from nncore.examples import XOR_INPUTS, XOR_TARGETS
 
 
 def pytest_report_header(config):
@@ -17,13 +18,9 @@ def pytest_report_header(config):
     ]
 
 
-XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_Y = [[0.0], [1.0], [1.0], [0.0]]
-
-
 @pytest.fixture
 def xor_data():
-    return np.array(XOR_X), np.array(XOR_Y)
+    return np.array(XOR_INPUTS), np.array(XOR_TARGETS)
 
 
 def state_of(net):

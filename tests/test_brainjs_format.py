@@ -106,8 +106,9 @@ def test_missing_train_opts_mean_brainjs_defaults():
 
 def test_module_functions_match_the_methods():
     net = nncore.Network([2, 2, 1], seed=2)
-    assert brainjs.to_brainjs(net) == net.to_brainjs()
-    assert brainjs.from_brainjs(net.to_brainjs()).to_dict() == nncore.Network.from_brainjs(net.to_brainjs()).to_dict()
+    assert brainjs.brainjs_from_dict(net.to_dict()) == net.to_brainjs()
+    assert nncore.Network.from_dict(brainjs.dict_from_brainjs(net.to_brainjs())).to_dict() == \
+        nncore.Network.from_brainjs(net.to_brainjs()).to_dict()
 
 
 # What brain.js 2.0.0-beta.24's toJSON() wrote for a [2, 3, 1] network after 100 training passes.
@@ -395,3 +396,15 @@ def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_field():
     obj["trainOpts"]["learningRate"] = 10**400
     with pytest.raises(ValueError, match="trainOpts.learningRate"):
         nncore.Network.from_brainjs(obj)
+
+
+def test_tutorial_export_matches_the_tutorials_object_model():
+    ref = trained_reference()
+    expected = json.loads(json.dumps(tutorial_json(ref)))
+    for layer in expected["layers"]:
+        for neuron in layer:  # results of the last step, which the export does not keep
+            neuron.update(output=0.0, delta=0.0, error=0.0)
+    for neuron in expected["layers"][0]:
+        neuron["bias"] = 0.0
+    net = nncore.Network.from_dict(ref.to_dict())
+    assert net.to_tutorial_json() == expected

@@ -68,9 +68,11 @@ def test_result_counts_and_iterations():
     assert net.iterations == 95
     result = net.fit(X, Y, epochs=2, steps=1000)
     assert (result.steps, result.stop_reason) == (20, "epochs")
-    result = net.fit(X, Y)
-    assert result.steps == 10
+    result = net.fit(X, Y)  # no stopping rule: brain.js's defaults (20,000 epochs, error below 0.005)
     assert result.elapsed >= 0
+    assert result.steps == 10 * result.epochs
+    assert (result.stop_reason == "error_threshold" and result.error < 0.005 <= result.errors[-2]) or (
+        result.stop_reason == "epochs" and result.epochs == 20000)
 
 
 def test_one_dimensional_targets_for_one_output():

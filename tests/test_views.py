@@ -29,7 +29,9 @@ def test_structure_lengths_and_indexing():
     assert [layer.index for layer in layers[1:3]] == [1, 2]
     assert len(layers[2].neurons[3].input_connections) == 5
     connection = layers[2].neurons[3].input_connections[-1]
-    assert (connection.layer, connection.target, connection.source) == (2, 3, 4)
+    assert (connection.layer, connection.target.index, connection.source.index) == (2, 3, 4)
+    assert (connection.target.layer, connection.source.layer) == (2, 1)
+    assert connection.target == layers[2].neurons[3] and connection.source == layers[1].neurons[4]
     with pytest.raises(IndexError, match="layer index 4"):
         layers[4]
     with pytest.raises(IndexError, match="neuron index -6"):

@@ -1,6 +1,6 @@
 """The implementations the benchmark compares, behind one small interface.
 
-An :class:`Implementation` turns a :class:`~nncore.bench.workloads.Case` and
+An :class:`Implementation` turns a :class:`~nncore_bench.workloads.Case` and
 a step count into a :class:`Trial`: everything is built when the trial is
 made (network, buffers, lists of rows), so that :meth:`Trial.run` is the
 per-sample loop and nothing else.  After the run, :meth:`Trial.layers` gives
@@ -17,10 +17,10 @@ from collections.abc import Callable
 import numpy as np
 
 from nncore import reference
-from nncore.bench.c_loop import CLoop, CNetwork, CompilerUnavailable
-from nncore.bench.numpy_loop import NumpyNetwork
-from nncore.bench.parameters import Layers, layers_of_dict
-from nncore.bench.workloads import Case
+from nncore_bench.c_loop import CLoop, CNetwork, CompilerUnavailable
+from nncore_bench.numpy_loop import NumpyNetwork
+from nncore_bench.parameters import Layers, layers_of_dict
+from nncore_bench.workloads import Case
 from nncore.network import Network
 
 # How an implementation's final weights compare with nncore's:

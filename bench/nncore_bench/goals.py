@@ -52,7 +52,7 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
     per_step : dict
         ``per_step[workload][implementation]``: microseconds per step.
     extras : dict
-        The extra measurements (see :mod:`nncore.bench.extras`), possibly empty.
+        The extra measurements (see :mod:`nncore_bench.extras`), possibly empty.
     """
     goals: list[Goal] = []
 

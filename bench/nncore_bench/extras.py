@@ -11,11 +11,11 @@ from functools import partial
 
 import numpy as np
 
-from nncore.bench import memory
-from nncore.bench.implementations import Fit, TrainFromPython, Trial, call_overhead_trial
-from nncore.bench.parameters import layers_of_dict
-from nncore.bench.timing import Plan, measure, measure_interleaved
-from nncore.bench.workloads import WORKLOADS, Case, make_case
+from nncore_bench import memory
+from nncore_bench.implementations import Fit, TrainFromPython, Trial, call_overhead_trial
+from nncore_bench.parameters import layers_of_dict
+from nncore_bench.timing import Plan, measure, measure_interleaved
+from nncore_bench.workloads import WORKLOADS, Case, make_case
 
 
 def train_per_call(case: Case, repeats: int) -> dict:

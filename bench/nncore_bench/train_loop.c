@@ -1,6 +1,6 @@
 /* The per-sample training loop of nncore written as plain, naive C.
  *
- * This is the "no Python at all" baseline of `nncore bench`: the same
+ * This is the "no Python at all" baseline of the benchmark suite: the same
  * algorithm as nncore.reference and the compiled core, one sample at a time,
  * summing in the same order, so that its final weights equal theirs:
  *
@@ -10,41 +10,34 @@
  *
  * Compile without fused multiply-adds (-ffp-contract=off) to keep the roundings.
  *
- * Layout (that of nncore's flat buffers): layer l >= 1 has an n_l x n_(l-1)
- * row-major weight block, the blocks stored one after the other; `biases`,
- * `outputs` and `deltas` hold one slot per neuron of every layer, input layer
- * first (its bias and delta slots are unused).
+ * The network comes as one array per layer, passed as arrays of pointers:
+ * for the non-input layers i = 0 .. n_layers-2 (layer i+1, of sizes[i+1]
+ * neurons fed by sizes[i]), weights[i] and changes[i] are row-major
+ * sizes[i+1] x sizes[i] matrices, biases[i] and deltas[i] hold one value per
+ * neuron; outputs[l] holds the outputs of layer l = 0 .. n_layers-1, the
+ * input layer first.
  */
 #include <math.h>
 #include <stdint.h>
-
-#define MAX_LAYERS 64
 
 static double sigmoid(double z) { return 1.0 / (1.0 + exp(-z)); }
 
 /* Train on `n_steps` samples, sample s being row order[s] of inputs/targets.
  * Returns the sum of the sample errors 0.5 * sum (t - o)^2 (before each update),
- * or NaN if the network does not fit MAX_LAYERS. */
+ * or NaN if there are fewer than two layers. */
 double nn_train_steps(int64_t n_layers, const int64_t *sizes,
-                      double *weights, double *changes, double *biases,
-                      double *outputs, double *deltas,
+                      double *const *weights, double *const *changes, double *const *biases,
+                      double *const *outputs, double *const *deltas,
                       const double *inputs, const double *targets,
                       const int64_t *order, int64_t n_steps,
                       double learning_rate, double momentum)
 {
-    int64_t weight_offset[MAX_LAYERS], neuron_offset[MAX_LAYERS];
-    int64_t l, j, k, s;
+    int64_t i, j, k, s;
     double error_total = 0.0;
-    if (n_layers < 2 || n_layers > MAX_LAYERS)
+    if (n_layers < 2)
         return NAN;
-    weight_offset[0] = 0;
-    neuron_offset[0] = 0;
-    for (l = 1; l < n_layers; l++) {
-        neuron_offset[l] = neuron_offset[l - 1] + sizes[l - 1];
-        weight_offset[l] = l == 1 ? 0 : weight_offset[l - 1] + sizes[l - 1] * sizes[l - 2];
-    }
-    const int64_t last = n_layers - 1;
-    const int64_t n_in = sizes[0], n_out = sizes[last];
+    const int64_t last = n_layers - 2;  /* the output layer's index among the non-input layers */
+    const int64_t n_in = sizes[0], n_out = sizes[n_layers - 1];
 
     for (s = 0; s < n_steps; s++) {
         const double *x = inputs + order[s] * n_in;
@@ -52,13 +45,11 @@ double nn_train_steps(int64_t n_layers, const int64_t *sizes,
 
         /* 1. forward */
         for (k = 0; k < n_in; k++)
-            outputs[k] = x[k];
-        for (l = 1; l < n_layers; l++) {
-            const int64_t n = sizes[l], m = sizes[l - 1];
-            const double *w = weights + weight_offset[l];
-            const double *o_prev = outputs + neuron_offset[l - 1];
-            double *o = outputs + neuron_offset[l];
-            const double *b = biases + neuron_offset[l];
+            outputs[0][k] = x[k];
+        for (i = 0; i <= last; i++) {
+            const int64_t n = sizes[i + 1], m = sizes[i];
+            const double *w = weights[i], *o_prev = outputs[i], *b = biases[i];
+            double *o = outputs[i + 1];
             for (j = 0; j < n; j++) {
                 double total = 0.0;
                 for (k = 0; k < m; k++)
@@ -70,20 +61,18 @@ double nn_train_steps(int64_t n_layers, const int64_t *sizes,
         /* 2. deltas, with the weights as they were before this step */
         double sum_squares = 0.0;
         {
-            const double *o = outputs + neuron_offset[last];
-            double *d = deltas + neuron_offset[last];
+            const double *o = outputs[last + 1];
+            double *d = deltas[last];
             for (j = 0; j < n_out; j++) {
                 double error = t[j] - o[j];
                 sum_squares += error * error;
                 d[j] = error * o[j] * (1.0 - o[j]);
             }
         }
-        for (l = last - 1; l >= 1; l--) {
-            const int64_t n = sizes[l], n_next = sizes[l + 1];
-            const double *w_next = weights + weight_offset[l + 1];
-            const double *d_next = deltas + neuron_offset[l + 1];
-            const double *o = outputs + neuron_offset[l];
-            double *d = deltas + neuron_offset[l];
+        for (i = last - 1; i >= 0; i--) {
+            const int64_t n = sizes[i + 1], n_next = sizes[i + 2];
+            const double *w_next = weights[i + 1], *d_next = deltas[i + 1], *o = outputs[i + 1];
+            double *d = deltas[i];
             for (j = 0; j < n; j++) {
                 double error = 0.0;
                 for (k = 0; k < n_next; k++)
@@ -97,13 +86,10 @@ double nn_train_steps(int64_t n_layers, const int64_t *sizes,
             continue;  /* as nncore: a non-finite error leaves the weights alone */
 
         /* 3. update */
-        for (l = 1; l < n_layers; l++) {
-            const int64_t n = sizes[l], m = sizes[l - 1];
-            double *w = weights + weight_offset[l];
-            double *c = changes + weight_offset[l];
-            const double *o_prev = outputs + neuron_offset[l - 1];
-            const double *d = deltas + neuron_offset[l];
-            double *b = biases + neuron_offset[l];
+        for (i = 0; i <= last; i++) {
+            const int64_t n = sizes[i + 1], m = sizes[i];
+            double *w = weights[i], *c = changes[i], *b = biases[i];
+            const double *o_prev = outputs[i], *d = deltas[i];
             for (j = 0; j < n; j++) {
                 const double step = learning_rate * d[j];
                 for (k = 0; k < m; k++) {

@@ -1,4 +1,4 @@
-"""``nncore bench``: check, then time, every implementation on the selected workloads.
+"""``python bench/run.py``: check, then time, every implementation on the selected workloads.
 
 The run goes in three phases: a short probe of each implementation (its cost
 per step, and a first warm-up), the correctness check of every comparable
@@ -16,13 +16,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from nncore.bench import extras as extra_measurements
-from nncore.bench import goals as goal_table
-from nncore.bench import report
-from nncore.bench.checks import CheckFailed, check_against_fit, raise_on_disagreement
-from nncore.bench.implementations import NONE, Implementation, PlainC, all_implementations
-from nncore.bench.timing import Plan, measure_interleaved, probe, runs_per_round, steps_within
-from nncore.bench.workloads import WORKLOADS, Case, make_case
+from nncore_bench import extras as extra_measurements
+from nncore_bench import goals as goal_table
+from nncore_bench import report
+from nncore_bench.checks import CheckFailed, check_against_fit, raise_on_disagreement
+from nncore_bench.implementations import NONE, Implementation, PlainC, all_implementations
+from nncore_bench.timing import Plan, measure_interleaved, probe, runs_per_round, steps_within
+from nncore_bench.workloads import WORKLOADS, Case, make_case
+
+PROG = "python bench/run.py"
+"""How the suite is run (from the root of a clone), as shown in messages and reports."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _positive_float(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``nncore bench`` (and ``bench/run.py``)."""
+    """The options of ``python bench/run.py``."""
     parser.add_argument("--quick", action="store_true",
                         help="short timings and extras, under a minute (for CI)")
     parser.add_argument("--workloads", type=_workload_list, default=list(WORKLOADS), metavar="W1,W3",
@@ -133,7 +136,7 @@ def one_blas_thread() -> Iterator[str]:
         yield "1 (threadpoolctl)"
 
 
-def run(args: argparse.Namespace, command: str = "nncore bench") -> int:
+def run(args: argparse.Namespace, command: str = PROG) -> int:
     """Run the benchmark described by parsed ``args``; returns the exit status."""
     with one_blas_thread() as blas_threads:
         return _run(args, command, blas_threads)
@@ -152,7 +155,7 @@ def _run(args: argparse.Namespace, command: str, blas_threads: str) -> int:
     try:
         raise_on_disagreement(agreements)
     except CheckFailed as failure:
-        print(f"nncore bench: CORRECTNESS CHECK FAILED\n{failure}", file=sys.stderr)
+        print(f"{PROG}: CORRECTNESS CHECK FAILED\n{failure}", file=sys.stderr)
         return 1
     workloads = {name: _time_workload(case, implementations, costs, skipped, settings, budget, args)
                  for name, case in cases.items()}
@@ -280,7 +283,7 @@ def _extras(cases: dict, settings: Settings, args: argparse.Namespace) -> dict:
     return result
 
 
-def main(argv: Sequence[str] | None = None, prog: str = "nncore bench") -> int:
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     """Parse ``argv`` and run; the entry point of ``bench/run.py``."""
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     add_arguments(parser)

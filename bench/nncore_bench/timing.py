@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nncore.bench.implementations import Trial
+from nncore_bench.implementations import Trial
 
 
 def time_once(trial: Trial) -> float:

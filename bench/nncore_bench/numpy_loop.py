@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.bench.parameters import all_sigmoid, layers_of_dict
+from nncore_bench.parameters import all_sigmoid, layers_of_dict
 
 ORDERS = ("reference", "blas")
 

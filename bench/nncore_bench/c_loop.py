@@ -9,14 +9,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
-from nncore.bench.parameters import all_sigmoid
+from nncore_bench.parameters import all_sigmoid, layers_of_dict
 
 C_FLAGS = ("-O2", "-ffp-contract=off")
-SOURCE_NAME = "train_loop.c"
+SOURCE = Path(__file__).with_name("train_loop.c")
 
 
 class CompilerUnavailable(RuntimeError):
@@ -75,14 +75,11 @@ class CLoop:
         self.flags = C_FLAGS
         self._directory = tempfile.TemporaryDirectory(prefix="nncore-bench-")
         library = os.path.join(self._directory.name, "train_loop.so")
-        source = resources.files("nncore.bench").joinpath(SOURCE_NAME)
-        with resources.as_file(source) as source_path:
-            command = [*shlex.split(compiler), *C_FLAGS, "-shared", "-fPIC", "-o", library, str(source_path),
-                       "-lm"]
-            try:
-                built = subprocess.run(command, capture_output=True, text=True, timeout=120)
-            except (OSError, subprocess.SubprocessError, ValueError) as error:
-                raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
+        command = [*shlex.split(compiler), *C_FLAGS, "-shared", "-fPIC", "-o", library, str(SOURCE), "-lm"]
+        try:
+            built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError, ValueError) as error:
+            raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
         if built.returncode != 0:
             raise CompilerUnavailable(f"{' '.join(command)} failed:\n{built.stderr.strip()}")
         self._library = ctypes.CDLL(library)
@@ -97,14 +94,23 @@ class CLoop:
         return f"{self.version}, {' '.join(self.flags)}"
 
 
+def pointers(arrays: list[np.ndarray]) -> ctypes.Array:
+    """A C array of pointers to the data of ``arrays`` (keep the arrays alive as long as it is used)."""
+    return (ctypes.c_void_p * len(arrays))(*[array.ctypes.data for array in arrays])
+
+
 class CNetwork:
-    """A network's flat buffers, trained by :class:`CLoop`.
+    """A network's parameters, one array per layer, trained by :class:`CLoop`.
+
+    The C loop gets them as arrays of per-layer pointers; it never sees
+    nncore's own buffers.
 
     Parameters
     ----------
     loop : CLoop
     start : dict
-        A network in nncore's dictionary format (sigmoid layers).
+        A network in nncore's dictionary format (sigmoid layers): its
+        per-layer weights (n_out, n_in), biases and changes are copied.
     """
 
     def __init__(self, loop: CLoop, start: dict) -> None:
@@ -114,13 +120,14 @@ class CNetwork:
         self.sizes = np.array(start["sizes"], dtype=np.int64)
         self.learning_rate = float(start["learning_rate"])
         self.momentum = float(start["momentum"])
-        layers = start["layers"]
-        self.weights = np.concatenate([np.ravel(layer["weights"]) for layer in layers])
-        self.changes = np.concatenate([np.ravel(layer["changes"]) for layer in layers])
-        self.biases = np.concatenate([np.zeros(self.sizes[0])] + [np.asarray(layer["biases"], float)
-                                                                  for layer in layers])
-        self.outputs = np.zeros(int(self.sizes.sum()))
-        self.deltas = np.zeros(int(self.sizes.sum()))
+        layers = layers_of_dict(start)
+        self.weights = [np.ascontiguousarray(w) for w, _, _ in layers]
+        self.biases = [np.ascontiguousarray(b) for _, b, _ in layers]
+        self.changes = [np.ascontiguousarray(c) for _, _, c in layers]
+        self.outputs = [np.zeros(int(n)) for n in self.sizes]
+        self.deltas = [np.zeros(int(n)) for n in self.sizes[1:]]
+        self._pointers = [pointers(arrays) for arrays in
+                          (self.weights, self.changes, self.biases, self.outputs, self.deltas)]
 
     def train(self, inputs: np.ndarray, targets: np.ndarray, order: np.ndarray) -> float:
         """Train on rows ``order`` of the C-contiguous float64 arrays; returns the summed error."""
@@ -133,20 +140,10 @@ class CNetwork:
         if len(order) and (order.min() < 0 or order.max() >= len(inputs)):
             raise ValueError("order holds a row index outside the data")
         return self._loop._function(
-            len(self.sizes), self.sizes.ctypes.data, self.weights.ctypes.data, self.changes.ctypes.data,
-            self.biases.ctypes.data, self.outputs.ctypes.data, self.deltas.ctypes.data,
+            len(self.sizes), self.sizes.ctypes.data, *self._pointers,
             inputs.ctypes.data, targets.ctypes.data, order.ctypes.data, len(order),
             self.learning_rate, self.momentum)
 
     def layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """(weights, biases, changes) of each non-input layer, as copies."""
-        result = []
-        w_start, n_start = 0, int(self.sizes[0])
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            n_in, n_out = int(n_in), int(n_out)
-            w_end = w_start + n_in * n_out
-            result.append((self.weights[w_start:w_end].reshape(n_out, n_in).copy(),
-                           self.biases[n_start:n_start + n_out].copy(),
-                           self.changes[w_start:w_end].reshape(n_out, n_in).copy()))
-            w_start, n_start = w_end, n_start + n_out
-        return result
+        return [(w.copy(), b.copy(), c.copy()) for w, b, c in zip(self.weights, self.biases, self.changes)]

@@ -282,7 +282,7 @@ def plot(results: dict, path: str) -> str | None:
             axis.set_yticks(range(len(labels)), [""] * len(labels))
     for axis in panels[len(workloads):]:
         axis.set_visible(False)
-    figure.suptitle(f"nncore bench, {results['machine']['date'][:10]}: time per training step (shorter is faster)",
+    figure.suptitle(f"nncore benchmark, {results['machine']['date'][:10]}: time per training step (shorter is faster)",
                     fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110)

@@ -61,7 +61,7 @@ def measure_here(steps: int, keep_errors: bool = True) -> dict:
     """Train in this process and report its memory (call it in a fresh process)."""
     import tracemalloc
 
-    from nncore.bench.workloads import WORKLOADS, make_case
+    from nncore_bench.workloads import WORKLOADS, make_case
 
     case = make_case(WORKLOADS["W1"], steps=1)
     net = case.new_network()
@@ -81,17 +81,18 @@ def measure_here(steps: int, keep_errors: bool = True) -> dict:
 
 def measure_in_subprocess(steps: int, keep_errors: bool = True, timeout: float = 600.0) -> dict:
     """:func:`measure_here` in a new Python process, so earlier work does not mask the peak."""
-    code = ("import json, nncore.bench.memory as m; "
+    code = ("import json, nncore_bench.memory as m; "
             f"print(json.dumps(m.measure_here({int(steps)}, {bool(keep_errors)})))")
     # The child must import this very nncore, not a source tree that happens
-    # to be the working directory (which ``python -c`` puts first on the path).
+    # to be the working directory (which ``python -c`` puts first on the path),
+    # and this suite, which is not installed.
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(nncore.__file__)))
+    suite_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+        [package_root, suite_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
     with tempfile.TemporaryDirectory() as elsewhere:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               timeout=timeout, cwd=elsewhere, env=environment)
     if done.returncode != 0:
         raise RuntimeError(f"the memory probe failed:\n{done.stderr.strip()}")
     return json.loads(done.stdout)
-

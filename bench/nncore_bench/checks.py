@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from nncore.bench.implementations import CLOSE, EXACT, Fit, Implementation
-from nncore.bench.parameters import max_difference
-from nncore.bench.workloads import Case
+from nncore_bench.implementations import CLOSE, EXACT, Fit, Implementation
+from nncore_bench.parameters import max_difference
+from nncore_bench.workloads import Case
 
 EXACT_TOLERANCE = 1e-12
 CLOSE_TOLERANCE = 1e-8

@@ -1,0 +1,542 @@
+"""FANN files: networks (``.net``) and training data (``.data``) of the Fast Artificial Neural Network library.
+
+Networks
+--------
+:func:`fann_from_dict` writes a network in nncore's dictionary format as the
+text ``fann_save`` of FANN 2.x writes (first line ``FANN_FLO_2.1``), and
+:func:`dict_from_fann` reads such text back. FANN gives every layer a bias
+neuron, the last of the layer, whose output is 1: a neuron's bias in nncore
+is the weight of its connection from the previous layer's bias neuron.
+
+What is kept: the layer sizes, the weights and biases (written with 20
+decimals of the exponent form, as ``fann_save`` does: exactly), the learning
+rate and the momentum (FANN writes them with six decimals, ``%f``: 0.3 and
+0.1 come back exactly, 0.1234567 as 0.123457). Not kept: the momentum buffer,
+:attr:`~nncore.Network.iterations` and the input and output names (FANN has
+no fields for them); reading gives zeros, 0 and no names. An export sets
+FANN's training algorithm to ``FANN_TRAIN_INCREMENTAL`` and its error
+function to ``FANN_ERRORFUNC_LINEAR``, the per-sample training and the error
+nncore uses.
+
+Activations are those FANN and nncore share (:data:`ACTIVATIONS`):
+nncore's ``sigmoid`` is ``FANN_SIGMOID`` at steepness 0.5 (FANN computes
+``1 / (1 + exp(-2 * steepness * sum))``) and ``tanh`` is
+``FANN_SIGMOID_SYMMETRIC`` at steepness 1. FANN 2.2 (the version Debian
+ships) has no rectifier, so networks with ``relu`` or ``leaky_relu`` layers
+are not exported. Any other FANN activation or steepness is refused on
+reading with a ``ValueError`` saying what to set, among them
+``FANN_SIGMOID_STEPWISE``, the default of ``fann_create_standard``, and
+``FANN_LINEAR``, which nncore does not have.
+
+FANN clips ``steepness * sum`` to +-150 / steepness before the activation:
+with sigmoid (steepness 0.5) a neuron's sum is clipped to +-600, with tanh
+(steepness 1) to +-150. Beyond those sums the activation is already 0, 1 or
+-1 to double precision (``1 - sigmoid(600)`` is 3e-261, ``1 - tanh(150)`` is
+2e-130), so FANN's outputs differ from nncore's by less than 1e-129.
+
+Only fully connected layered networks (``network_type=0``) without scaling
+parameters (``scale_included=0``) are read; sparse networks
+(``connection_rate`` < 1) are read with their missing connections as zero
+weights. Fixed-point files (``FANN_FIX_2.0``) are refused.
+
+Training data
+-------------
+:func:`read_data` and :func:`write_data` read and write FANN's ``.data``
+files: a first line ``num_pairs num_inputs num_outputs``, then for every pair
+a line of inputs and a line of outputs, numbers separated by spaces.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import stat
+from typing import Any
+
+import numpy as np
+
+from nncore import files, serialization
+from nncore._checks import as_float_array, check_rate, describe
+from nncore.csvdata import parse_number
+
+HEADER = "FANN_FLO_2.1"
+"""First line of the float and double builds' ``.net`` files (what nncore writes and reads)."""
+
+FANN_ACTIVATION_NAMES = (
+    "FANN_LINEAR", "FANN_THRESHOLD", "FANN_THRESHOLD_SYMMETRIC", "FANN_SIGMOID", "FANN_SIGMOID_STEPWISE",
+    "FANN_SIGMOID_SYMMETRIC", "FANN_SIGMOID_SYMMETRIC_STEPWISE", "FANN_GAUSSIAN", "FANN_GAUSSIAN_SYMMETRIC",
+    "FANN_GAUSSIAN_STEPWISE", "FANN_ELLIOT", "FANN_ELLIOT_SYMMETRIC", "FANN_LINEAR_PIECE",
+    "FANN_LINEAR_PIECE_SYMMETRIC", "FANN_SIN_SYMMETRIC", "FANN_COS_SYMMETRIC", "FANN_SIN", "FANN_COS",
+)
+"""FANN 2.2's activation functions; a position is the code a ``.net`` file holds (``fann_data.h``)."""
+
+ACTIVATIONS = {
+    "sigmoid": ("FANN_SIGMOID", 0.5),
+    "tanh": ("FANN_SIGMOID_SYMMETRIC", 1.0),
+}
+"""nncore's activation -> FANN's activation and steepness computing the same function."""
+
+NOT_IN_FANN = {
+    "relu": "FANN 2.2 has no rectifier (FANN_LINEAR_PIECE_RECT came with FANN 2.3)",
+    "leaky_relu": "FANN 2.2 has no leaky rectifier (FANN_LINEAR_PIECE_RECT_LEAKY came with FANN 2.3)",
+}
+"""nncore's activations FANN cannot express, and why."""
+
+# The fields fann_save writes between the header and the layer sizes, in its order. The values are
+# fann_create_standard's defaults, except the training algorithm and error function (see the module).
+_CASCADE_FUNCTIONS = (3, 5, 7, 8, 10, 11, 14, 15, 16, 17)
+_CASCADE_STEEPNESSES = (0.25, 0.5, 0.75, 1.0)
+_TRAINING_FIELDS = """\
+connection_rate=1.000000
+network_type=0
+learning_momentum={momentum}
+training_algorithm=0
+train_error_function=0
+train_stop_function=0
+cascade_output_change_fraction=0.010000
+quickprop_decay=-0.000100
+quickprop_mu=1.750000
+rprop_increase_factor=1.200000
+rprop_decrease_factor=0.500000
+rprop_delta_min=0.000000
+rprop_delta_max=50.000000
+rprop_delta_zero=0.100000
+cascade_output_stagnation_epochs=12
+cascade_candidate_change_fraction=0.010000
+cascade_candidate_stagnation_epochs=12
+cascade_max_out_epochs=150
+cascade_min_out_epochs=50
+cascade_max_cand_epochs=150
+cascade_min_cand_epochs=50
+cascade_num_candidate_groups=2
+bit_fail_limit=3.49999999999999977796e-01
+cascade_candidate_limit=1.00000000000000000000e+03
+cascade_weight_multiplier=4.00000000000000022204e-01
+cascade_activation_functions_count={functions_count}
+cascade_activation_functions={functions}
+cascade_activation_steepnesses_count={steepnesses_count}
+cascade_activation_steepnesses={steepnesses}
+"""
+
+NEURONS_KEY = "neurons (num_inputs, activation_function, activation_steepness)"
+CONNECTIONS_KEY = "connections (connected_to_neuron, weight)"
+_TUPLE = re.compile(r"\(([^()]*)\)")
+
+
+def _e(value: float) -> str:
+    """A number as ``fann_save`` writes weights and steepnesses (``%.20e``: exact for a double)."""
+    return format(value, ".20e")
+
+
+# ---------------------------------------------------------------- writing networks
+
+
+def fann_from_dict(data: dict) -> str:
+    """The ``.net`` text of a network in nncore's dictionary format.
+
+    Parameters
+    ----------
+    data : dict
+        nncore's dictionary format (checked by :func:`nncore.serialization.read_dict`).
+
+    Returns
+    -------
+    str
+        What ``fann_save`` of FANN 2.x writes for this network; ``fann_create_from_file``
+        reads it.
+
+    Raises
+    ------
+    ValueError
+        If a layer's activation has no FANN equivalent (naming the layer, the
+        activation and what FANN supports).
+    """
+    state = serialization.read_dict(data)
+    fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
+    sizes = state.sizes
+    lines = [
+        HEADER,
+        f"num_layers={len(sizes)}",
+        f"learning_rate={state.learning_rate:f}",
+        _TRAINING_FIELDS.format(
+            momentum=f"{state.momentum:f}",
+            functions_count=len(_CASCADE_FUNCTIONS), functions="".join(f"{code} " for code in _CASCADE_FUNCTIONS),
+            steepnesses_count=len(_CASCADE_STEEPNESSES),
+            steepnesses="".join(f"{_e(value)} " for value in _CASCADE_STEEPNESSES),
+        ).rstrip("\n"),
+        "layer_sizes=" + "".join(f"{size + 1} " for size in sizes),
+        "scale_included=0",
+        f"{NEURONS_KEY}=" + _neurons_text(sizes, fann_activations),
+        f"{CONNECTIONS_KEY}=" + _connections_text(sizes, state.layers),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _fann_activation(name: str, layer: int) -> tuple[int, float]:
+    """FANN's activation code and steepness for nncore's ``name``, or a ValueError naming ``layer``."""
+    if name not in ACTIVATIONS:
+        supported = ", ".join(f"{nncore_name} ({fann} at steepness {steepness:g})"
+                              for nncore_name, (fann, steepness) in ACTIVATIONS.items())
+        raise ValueError(f"layer {layer} uses {name!r}, which FANN cannot express: {NOT_IN_FANN.get(name, '')}; "
+                         f"FANN files hold {supported}")
+    fann_name, steepness = ACTIVATIONS[name]
+    return FANN_ACTIVATION_NAMES.index(fann_name), steepness
+
+
+def _neurons_text(sizes: tuple[int, ...], activations: list[tuple[int, float]]) -> str:
+    """The ``neurons`` field: every neuron, each layer's bias neuron last."""
+    parts = [f"(0, 0, {_e(0.0)}) " * (sizes[0] + 1)]
+    for n_in, n_out, (code, steepness) in zip(sizes, sizes[1:], activations):
+        parts.append(f"({n_in + 1}, {code}, {_e(steepness)}) " * n_out)
+        parts.append(f"(0, {code}, {_e(steepness)}) ")
+    return "".join(parts)
+
+
+def _connections_text(sizes: tuple[int, ...], layers: list) -> str:
+    """The ``connections`` field: each neuron's weights in order, then its bias (from the bias neuron)."""
+    parts = []
+    first = 0  # global index of the previous layer's first neuron
+    for n_in, (weights, biases, _) in zip(sizes, layers):
+        for row, bias in zip(weights.tolist(), biases.tolist()):
+            parts.extend(f"({first + k}, {_e(w)}) " for k, w in enumerate(row))
+            parts.append(f"({first + n_in}, {_e(bias)}) ")
+        first += n_in + 1
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- reading networks
+
+
+def is_fann_text(text: str) -> bool:
+    """True when ``text`` is the text of a ``.net`` file, not a path: lines, the first starting with ``FANN_``.
+
+    A file named ``FANN_xor.net`` is a path: a single line is never a network.
+    """
+    return text.lstrip("\ufeff").startswith("FANN_") and "\n" in text
+
+
+def is_fann_file(path: str | os.PathLike) -> bool:
+    """True when ``path`` is a regular file whose first line starts with ``FANN_``; False otherwise.
+
+    Reads only the first bytes, and never blocks on a FIFO or device (which are not regular files).
+    """
+    try:
+        target = files.check_path(path)
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, TypeError, ValueError):
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        start = os.read(fd, 8)
+    finally:
+        os.close(fd)
+    return start.removeprefix(b"\xef\xbb\xbf").startswith(b"FANN_")
+
+
+def dict_from_fann(source: str | bytes | os.PathLike) -> dict:
+    """nncore's dictionary format of a FANN ``.net`` network.
+
+    Parameters
+    ----------
+    source : str, bytes or os.PathLike
+        The file's text (``bytes``, or a ``str`` of several lines whose first
+        starts with ``FANN_``) or its path (any other ``str``, or an ``os.PathLike``).
+
+    Returns
+    -------
+    dict
+        nncore's dictionary format: sizes, activations, weights, biases,
+        learning rate and momentum; no momentum buffer, 0 iterations, no names.
+
+    Raises
+    ------
+    ValueError
+        Naming the file (when read from one), the line and the field: not a
+        FANN float network, a malformed field, or an activation nncore does not have.
+    """
+    text, where = _fann_source(source)
+    try:
+        return _parse_network(text)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+def _fann_source(source: object) -> tuple[str, str]:
+    """The text of ``source`` and how errors name it."""
+    if isinstance(source, (bytes, bytearray)):
+        return _decode(bytes(source), "FANN network"), "FANN network"
+    if isinstance(source, str) and is_fann_text(source):
+        return source, "FANN network"
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"a FANN network must be given as text, bytes or a path, got {describe(source)}")
+    path = files.check_path(source)
+    return _decode(files.read_file(path), path), path
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{where}: not a text file (byte {error.start} is not UTF-8)") from None
+
+
+def _parse_network(text: str) -> dict:
+    lines = text.lstrip("\ufeff").splitlines()
+    header = lines[0].strip() if lines else ""
+    if header != HEADER:
+        raise ValueError(_header_error(header))
+    fields = _fields(lines)
+    n_layers = _integer(fields, "num_layers", minimum=2)
+    sizes_with_bias = _integers(fields, "layer_sizes")
+    if len(sizes_with_bias) != n_layers or min(sizes_with_bias) < 2:
+        raise ValueError(f"{_at(fields, 'layer_sizes')}: expected {n_layers} layer sizes of at least 2 "
+                         f"(each with its bias neuron), got {fields['layer_sizes'][1].strip()!r}")
+    _expect(fields, "network_type", "0", "only layered networks (FANN_NETTYPE_LAYER) are read, not shortcut ones")
+    _expect(fields, "scale_included", "0", "nncore does not apply FANN's scaling parameters; save the network "
+                                           "without them (fann_clear_scaling_params)")
+    neurons = _neurons(fields, sum(sizes_with_bias))
+    connections = _connections(fields, sum(count for count, _, _ in neurons))
+    sizes = [size - 1 for size in sizes_with_bias]
+    activations, layers = _layers(fields, sizes, neurons, connections)
+    learning_rate, momentum = (_rate(fields, key) for key in ("learning_rate", "learning_momentum"))
+    return serialization.make_dict(sizes, activations, learning_rate, momentum, 0, layers, 0.01)
+
+
+def _header_error(header: str) -> str:
+    if header.startswith("FANN_FIX"):
+        return (f"line 1: {header!r} is a fixed-point FANN network; nncore reads {HEADER!r} files, "
+                "saved by the float or double build of FANN")
+    return f"line 1: expected {HEADER!r} (a FANN network saved by fann_save), got {header[:40]!r}"
+
+
+def _fields(lines: list[str]) -> dict[str, tuple[int, str]]:
+    """``key=value`` lines as ``{key: (line number, value)}``."""
+    fields = {}
+    for number, line in enumerate(lines[1:], start=2):
+        key, equals, value = line.partition("=")
+        if not equals:
+            if line.strip():
+                raise ValueError(f"line {number}: expected key=value, got {line[:40]!r}")
+            continue
+        fields[key.strip()] = (number, value)
+    return fields
+
+
+def _at(fields: dict, key: str) -> str:
+    return f"line {fields[key][0]}, field {key!r}" if key in fields else f"field {key!r}"
+
+
+def _value(fields: dict, key: str) -> str:
+    if key not in fields:
+        raise ValueError(f"missing field {key!r}")
+    return fields[key][1].strip()
+
+
+def _integer(fields: dict, key: str, minimum: int) -> int:
+    text = _value(fields, key)
+    if not re.fullmatch(r"\d+", text) or int(text) < minimum:
+        raise ValueError(f"{_at(fields, key)}: expected an integer >= {minimum}, got {text[:40]!r}")
+    return int(text)
+
+
+def _integers(fields: dict, key: str) -> list[int]:
+    parts = _value(fields, key).split()
+    if not all(re.fullmatch(r"\d+", part) for part in parts):
+        raise ValueError(f"{_at(fields, key)}: expected integers, got {_value(fields, key)[:40]!r}")
+    return [int(part) for part in parts]
+
+
+def _number(fields: dict, key: str) -> float:
+    text = _value(fields, key)
+    number = parse_number(text)
+    if number is None:
+        raise ValueError(f"{_at(fields, key)}: expected a number, got {text[:40]!r}")
+    return number
+
+
+def _rate(fields: dict, key: str) -> float:
+    value = _number(fields, key)
+    try:
+        return check_rate(key, value)
+    except ValueError as error:
+        raise ValueError(f"{_at(fields, key)}: {error}") from None
+
+
+def _expect(fields: dict, key: str, expected: str, why: str) -> None:
+    if key in fields and _value(fields, key) != expected:
+        raise ValueError(f"{_at(fields, key)}: is {_value(fields, key)!r}: {why}")
+
+
+def _tuples(fields: dict, key: str, count: int, width: int) -> list[list[str]]:
+    """The ``(a, b, ...)`` tuples of a field, checked for ``count`` tuples of ``width`` items."""
+    text = _value(fields, key)
+    tuples = [[item.strip() for item in match.split(",")] for match in _TUPLE.findall(text)]
+    if len(tuples) != count or any(len(items) != width for items in tuples):
+        raise ValueError(f"{_at(fields, key)}: expected {count} groups of {width} numbers, "
+                         f"got {len(tuples)} groups")
+    return tuples
+
+
+def _neurons(fields: dict, count: int) -> list[tuple[int, int, float]]:
+    neurons = []
+    for index, (inputs, code, steepness) in enumerate(_tuples(fields, NEURONS_KEY, count, 3)):
+        value = parse_number(steepness)
+        if not (inputs.isdigit() and code.isdigit() and value is not None):
+            raise ValueError(f"{_at(fields, NEURONS_KEY)}: neuron {index}: expected (integer, integer, number), "
+                             f"got ({inputs}, {code}, {steepness})")
+        neurons.append((int(inputs), int(code), value))
+    return neurons
+
+
+def _connections(fields: dict, count: int) -> list[tuple[int, float]]:
+    connections = []
+    for index, (source, weight) in enumerate(_tuples(fields, CONNECTIONS_KEY, count, 2)):
+        value = parse_number(weight)
+        if not source.isdigit() or value is None or not math.isfinite(value):
+            raise ValueError(f"{_at(fields, CONNECTIONS_KEY)}: connection {index}: expected "
+                             f"(neuron, finite number), got ({source}, {weight})")
+        connections.append((int(source), value))
+    return connections
+
+
+def _layers(fields: dict, sizes: list[int], neurons: list, connections: list) -> tuple[list[str], list[dict]]:
+    """Each non-input layer's activation and ``{"weights", "biases"}`` from the flat neuron and connection lists."""
+    activations, layers = [], []
+    first_previous, first = 0, sizes[0] + 1
+    position = sum(count for count, _, _ in neurons[:first])
+    for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        weights, biases = np.zeros((n_out, n_in)), np.zeros(n_out)
+        kinds = set()
+        for j in range(n_out):
+            count, code, steepness = neurons[first + j]
+            kinds.add((code, steepness))
+            for source, weight in connections[position:position + count]:
+                column = source - first_previous
+                if not 0 <= column <= n_in:
+                    raise ValueError(f"{_at(fields, CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
+                                     f"connected to neuron {source}, outside the previous layer; only layered "
+                                     "networks are read")
+                if column == n_in:
+                    biases[j] = weight
+                else:
+                    weights[j, column] = weight
+            position += count
+        position += neurons[first + n_out][0]  # the bias neuron has no inputs in a layered network
+        activations.append(_nncore_activation(kinds, layer, last=layer == len(sizes) - 1))
+        layers.append({"weights": weights.tolist(), "biases": biases.tolist()})
+        first_previous, first = first, first + n_out + 1
+    return activations, layers
+
+
+def _nncore_activation(kinds: set, layer: int, last: bool) -> str:
+    """nncore's name for a layer's FANN activations (one kind per layer), or a ValueError saying what to set."""
+    side = "output" if last else "hidden"
+    advice = (f"nncore reads FANN_SIGMOID at steepness 0.5 (its sigmoid) and FANN_SIGMOID_SYMMETRIC at "
+              f"steepness 1 (its tanh): set fann_set_activation_function_{side}(ann, FANN_SIGMOID) and "
+              f"fann_set_activation_steepness_{side}(ann, 0.5) before training")
+    if len(kinds) != 1:
+        raise ValueError(f"layer {layer} mixes activations {sorted(_describe_kind(k) for k in kinds)}; "
+                         f"nncore has one activation per layer: {advice}")
+    kind = next(iter(kinds))
+    for name, (fann_name, steepness) in ACTIVATIONS.items():
+        if kind == (FANN_ACTIVATION_NAMES.index(fann_name), steepness):
+            return name
+    what = _describe_kind(kind)
+    if kind[0] == FANN_ACTIVATION_NAMES.index("FANN_LINEAR"):
+        what += " (identity), which nncore does not support"
+    raise ValueError(f"layer {layer} uses {what}; {advice}")
+
+
+def _describe_kind(kind: tuple[int, float]) -> str:
+    code, steepness = kind
+    name = FANN_ACTIVATION_NAMES[code] if code < len(FANN_ACTIVATION_NAMES) else f"activation code {code}"
+    return f"{name} at steepness {steepness:g}"
+
+
+# ---------------------------------------------------------------- training data
+
+
+def read_data(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs and targets of a FANN ``.data`` file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    X, Y : numpy.ndarray
+        Shapes ``(num_pairs, num_inputs)`` and ``(num_pairs, num_outputs)``, float64.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the line: a bad first line, a line with the wrong
+        count of numbers, a word that is not a finite number, or missing pairs.
+    """
+    target = files.check_path(path)
+    lines = _decode(files.read_file(target), target).splitlines()
+    try:
+        return _parse_data(lines)
+    except ValueError as error:
+        raise ValueError(f"{target}: {error}") from None
+
+
+def _parse_data(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    header = lines[0].split() if lines else []
+    if len(header) != 3 or not all(part.isdigit() for part in header) or min(map(int, header[1:])) < 1:
+        raise ValueError(f"line 1: expected 'num_pairs num_inputs num_outputs' (integers, the last two >= 1), "
+                         f"got {(lines[0] if lines else '')[:60]!r}")
+    pairs, n_inputs, n_outputs = map(int, header)
+    rows = [(number, line) for number, line in enumerate(lines[1:], start=2) if line.strip()]
+    if len(rows) != 2 * pairs:
+        raise ValueError(f"line 1 announces {pairs} pairs ({2 * pairs} lines of numbers), "
+                         f"the file has {len(rows)} lines of numbers")
+    X, Y = np.empty((pairs, n_inputs)), np.empty((pairs, n_outputs))
+    for index in range(pairs):
+        X[index] = _data_line(*rows[2 * index], n_inputs, "inputs")
+        Y[index] = _data_line(*rows[2 * index + 1], n_outputs, "outputs")
+    return X, Y
+
+
+def _data_line(number: int, line: str, count: int, side: str) -> list[float]:
+    words = line.split()
+    if len(words) != count:
+        raise ValueError(f"line {number}: expected {count} {side}, got {len(words)} numbers")
+    values = [parse_number(word) for word in words]
+    for word, value in zip(words, values):
+        if value is None or not math.isfinite(value):
+            raise ValueError(f"line {number}: {word[:40]!r} is not a finite number")
+    return values
+
+
+def write_data(path: str | os.PathLike, X: Any, Y: Any) -> None:
+    """Write inputs and targets as a FANN ``.data`` file, atomically and without loss.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    X : array_like, shape (n_samples, n_inputs)
+    Y : array_like, shape (n_samples, n_outputs), or (n_samples,) for one output
+
+    Raises
+    ------
+    ValueError
+        If ``X`` and ``Y`` are not finite 2-D arrays (``Y`` may be 1-D) with the
+        same number of rows.
+    """
+    target = files.check_path(path)
+    inputs = as_float_array(X, "X", 2)
+    targets = as_float_array(Y, "Y", 1 if np.ndim(Y) == 1 else 2)
+    targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
+    if len(inputs) != len(targets):
+        raise ValueError(f"X and Y must have the same number of rows, got {len(inputs)} and {len(targets)}")
+    if inputs.shape[1] < 1 or targets.shape[1] < 1:
+        raise ValueError(f"X and Y need at least one column each, got shapes {inputs.shape} and {targets.shape}")
+    lines = [f"{len(inputs)} {inputs.shape[1]} {targets.shape[1]}"]
+    for x, y in zip(inputs.tolist(), targets.tolist()):
+        lines.append(" ".join(map(repr, x)))  # repr: the shortest text that reads back as the same double
+        lines.append(" ".join(map(repr, y)))
+    files.write_atomically(target, ("\n".join(lines) + "\n").encode("ascii"))

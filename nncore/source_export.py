@@ -1,0 +1,320 @@
+"""A trained network as standalone source code: a C99 function and a JavaScript function.
+
+Both work on nncore's dictionary format (``Network.to_dict()``) and write
+the weights as literals and the forward pass as loops, one block of loops
+per layer: the size of the source grows with the number of weights, no
+faster. Each neuron's input is summed in the compiled core's order,
+``bias + (((0 + w_0*x_0) + w_1*x_1) + ...)``, with the core's activation
+formulas, so the C function gives ``Network.predict``'s outputs bit for bit
+(compiled without fused multiply-add, with the same math library), and the
+JavaScript one to within the last bits of ``Math.exp`` and ``Math.tanh``.
+
+The activations are tables keyed by name (:data:`C_ACTIVATIONS`,
+:data:`JAVASCRIPT_ACTIVATIONS`): supporting a new one is one entry in each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nncore._checks import check_identifier, describe
+from nncore._version import __version__
+from nncore.serialization import State, read_dict
+
+# ---------------------------------------------------------------- C
+
+
+@dataclass(frozen=True)
+class CType:
+    """A C floating-point type: its name and the suffix of its literals and math functions."""
+
+    name: str
+    suffix: str
+    dtype: np.dtype
+
+    def literal(self, value: float) -> str:
+        """``value``, rounded to this type, as an exact C99 hexadecimal literal (``-0x1.8p+3``)."""
+        text = float.hex(float(self.dtype.type(value)))
+        return _TRAILING_ZEROS.sub(r"\1p", text) + self.suffix
+
+
+_TRAILING_ZEROS = re.compile(r"(?:\.0*|(\.[0-9a-f]*?)0+)p")
+"""The fraction's trailing zeros in ``float.hex``'s output (``0x1.8000p+3``), which change nothing."""
+
+
+C_TYPES = {
+    np.dtype(np.float64): CType("double", "", np.dtype(np.float64)),
+    np.dtype(np.float32): CType("float", "f", np.dtype(np.float32)),
+}
+"""The C type of each network dtype."""
+
+C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
+    "sigmoid": lambda t, alpha: f"1.0{t.suffix} / (1.0{t.suffix} + exp{t.suffix}(-z))",
+    "tanh": lambda t, alpha: f"tanh{t.suffix}(z)",
+    "relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : 0.0{t.suffix}",
+    "leaky_relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : {alpha} * z",
+}
+"""Activation name -> the C expression of the activation of ``z``, given the C type and the
+``leaky_relu`` slope as a literal; the same formulas as the compiled core (``src/_kernels.pxd``)."""
+
+# GCC warns about (and ignores) the standard pragma, so it gets its own.
+_NO_CONTRACTION = """\
+/* No fused multiply-add: every product is rounded before it is added, as in nncore. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize ("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
+"""
+
+
+def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float64) -> str:
+    """The network as the C99 source of ``void name(const double *input, double *output)``.
+
+    Parameters
+    ----------
+    data : dict
+        The network in nncore's dictionary format (``Network.to_dict()``).
+    name : str
+        The function's name, a C identifier; ``NAME_INPUTS`` and ``NAME_OUTPUTS``
+        (upper case) are defined as the numbers of inputs and outputs.
+    dtype : numpy dtype, default float64
+        The network's floating-point type: ``float64`` gives ``double``,
+        ``float32`` gives ``float``.
+
+    Returns
+    -------
+    str
+        Standalone C99 source: ``static const`` weight arrays, the function, which
+        allocates nothing (two local arrays as wide as the widest hidden layer),
+        and needs only ``<math.h>``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a C identifier, or ``dtype`` is not float64 or float32.
+    """
+    check_identifier("name", name, "C")
+    ctype = _c_type(dtype)
+    state = read_dict(data)
+    parts = [_c_header(state, name, ctype), "#include <math.h>\n", _NO_CONTRACTION,
+             f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n",
+             # a prototype, for compilers asked to warn about functions without one
+             f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n"]
+    for number, (weights, biases, _) in enumerate(state.layers, start=1):
+        parts.append(_c_array(f"{name}_weights_{number}", weights, ctype))
+        parts.append(_c_array(f"{name}_biases_{number}", biases, ctype))
+    parts.append(_c_function(state, name, ctype))
+    return "\n".join(parts)
+
+
+def _c_type(dtype: object) -> CType:
+    try:
+        return C_TYPES[np.dtype(dtype)]  # type: ignore[call-overload]
+    except (TypeError, KeyError):
+        raise ValueError(f"dtype must be float64 or float32, got {describe(dtype)}") from None
+
+
+def _c_header(state: State, name: str, ctype: CType) -> str:
+    upper, t = name.upper(), ctype.name
+    lines = [
+        f"{name}: a {list(state.sizes)} network ({', '.join(state.activations)}), exported by nncore {__version__}.",
+        "",
+        f"    void {name}(const {t} *input, {t} *output);",
+        "",
+        f"reads {upper}_INPUTS ({state.sizes[0]}) values from input and writes {upper}_OUTPUTS "
+        f"({state.sizes[-1]}) values",
+        "to output. Standalone C99: it needs only <math.h> (link with -lm), allocates nothing and",
+        "may run in several threads at once. Compiled without fused multiply-add (see the pragmas",
+        "below) and linked with the same math library, it gives nncore's outputs bit for bit.",
+    ]
+    lines += [f"{side.capitalize()} names: {_comment_safe(names)}"
+              for side, names in (("input", state.input_names), ("output", state.output_names)) if names]
+    lines += [
+        "",
+        "Example:",
+        f"    {t} input[{upper}_INPUTS] = {{0}};",
+        f"    {t} output[{upper}_OUTPUTS];",
+        f"    {name}(input, output);",
+    ]
+    return "/* " + "\n * ".join(lines).replace(" \n", "\n") + "\n */\n"
+
+
+def _comment_safe(names: Sequence[str]) -> str:
+    """``names`` as a JSON list that cannot end a C comment (``*/``) or form a trigraph (``??``)."""
+    return json.dumps(list(names)).replace("/", "\\/").replace("?", "\\u003f")
+
+
+def _c_array(array_name: str, values: np.ndarray, ctype: CType) -> str:
+    """A ``static const`` C array of ``values`` (1-D or 2-D), four literals a line."""
+    shape = "".join(f"[{n}]" for n in values.shape)
+    rows = values if values.ndim == 2 else [values]
+    body = []
+    for row in rows:
+        lines = _lines([ctype.literal(value) for value in row], per_line=4, indent="    " * values.ndim)
+        body.append("    {\n" + lines + "\n    }" if values.ndim == 2 else lines)
+    return f"static const {ctype.name} {array_name}{shape} = {{\n" + ",\n".join(body) + "\n};\n"
+
+
+def _lines(literals: list[str], per_line: int, indent: str) -> str:
+    return ",\n".join(indent + ", ".join(literals[i:i + per_line]) for i in range(0, len(literals), per_line))
+
+
+def _c_function(state: State, name: str, ctype: CType) -> str:
+    t, zero = ctype.name, f"0.0{ctype.suffix}"
+    hidden = state.sizes[1:-1]
+    buffers = ["a", "b"][:min(len(hidden), 2)]  # the hidden layers' outputs, used in turn
+    lines = [f"void {name}(const {t} *input, {t} *output)", "{"]
+    lines += [f"    {t} {buffer}[{max(hidden)}];" for buffer in buffers]
+    alpha = ctype.literal(state.leaky_relu_alpha)
+    n_layers = len(state.layers)
+    for index, activation in enumerate(state.activations):
+        number, n_in, n_out = index + 1, state.sizes[index], state.sizes[index + 1]
+        source = "input" if index == 0 else buffers[(index - 1) % 2]
+        target = "output" if number == n_layers else buffers[index % 2]
+        lines += [""] if lines[-1] != "{" else []
+        lines += [
+            f"    /* layer {number}: {n_in} -> {n_out}, {activation} */",
+            f"    for (int j = 0; j < {n_out}; j++) {{",
+            f"        {t} sum = {zero};",
+            f"        for (int k = 0; k < {n_in}; k++) {{",
+            f"            sum = sum + {name}_weights_{number}[j][k] * {source}[k];",
+            "        }",
+            f"        {t} z = {name}_biases_{number}[j] + sum;",
+            f"        {target}[j] = {C_ACTIVATIONS[activation](ctype, alpha)};",
+            "    }",
+        ]
+    return "\n".join(lines + ["}", ""])
+
+
+# ---------------------------------------------------------------- JavaScript
+
+
+JAVASCRIPT_ACTIVATIONS: dict[str, Callable[[str], str]] = {
+    "sigmoid": lambda alpha: "1 / (1 + Math.exp(-z))",
+    "tanh": lambda alpha: "Math.tanh(z)",
+    "relu": lambda alpha: "z > 0 ? z : 0",
+    "leaky_relu": lambda alpha: f"z > 0 ? z : {alpha} * z",
+}
+"""Activation name -> the JavaScript expression of the activation of ``z``, given the
+``leaky_relu`` slope as a literal; the same formulas as the compiled core."""
+
+
+def javascript_source(data: dict, name: str = "nncorePredict") -> str:
+    """The network as the source of a JavaScript function declaration ``function name(input)``.
+
+    Parameters
+    ----------
+    data : dict
+        The network in nncore's dictionary format (``Network.to_dict()``).
+    name : str
+        The function's name, a JavaScript identifier.
+
+    Returns
+    -------
+    str
+        A standalone function: ``input`` is an array (or typed array) of the
+        network's inputs, or, for a network with input names, an object
+        ``{name: value}`` whose missing names count as 0; it returns an array of
+        the outputs, or an object ``{name: value}`` for a network with output
+        names. The weights are array literals (the shortest decimals that read
+        back as the same doubles), the forward pass loops over them.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a JavaScript identifier (or is a reserved word).
+    """
+    check_identifier("name", name, "JavaScript")
+    state = read_dict(data)
+    n_inputs = state.sizes[0]
+    lines = [
+        "/**",
+        f" * {name}: a {list(state.sizes)} network ({', '.join(state.activations)}), exported by "
+        f"nncore {__version__}.",
+        f" * Takes {_javascript_input_text(state)}; returns {_javascript_output_text(state)}.",
+        " */",
+        f"function {name}(input) {{",
+        '  "use strict";',
+        # Array literals in the body would be built anew at every call, which costs more
+        # than the arithmetic for a large network: they are built once and kept.
+        "  // The weights and biases of each layer, built on the first call and kept on the function.",
+        f"  const layers = {name}.layers || ({name}.layers = [",
+        ",\n".join(_javascript_parameters(weights, biases) for weights, biases, _ in state.layers),
+        "  ]);",
+        *_javascript_input(state),
+        f"  if (x0.length !== {n_inputs}) {{",
+        f'    throw new RangeError("{name}: expected {n_inputs} inputs, got " + x0.length);',
+        "  }",
+    ]
+    alpha = repr(float(state.leaky_relu_alpha))
+    for index, activation in enumerate(state.activations):
+        lines += _javascript_layer(index, state.sizes[index], state.sizes[index + 1], activation, alpha)
+    lines += _javascript_output(state, f"x{len(state.layers)}")
+    return "\n".join(lines + ["}", ""])
+
+
+def _javascript_input_text(state: State) -> str:
+    text = f"an array of {state.sizes[0]} numbers"
+    return text if state.input_names is None else text + " or an object {name: value} (missing names count as 0)"
+
+
+def _javascript_output_text(state: State) -> str:
+    return f"an array of {state.sizes[-1]} numbers" if state.output_names is None else "an object {name: value}"
+
+
+def _javascript_input(state: State) -> list[str]:
+    if state.input_names is None:
+        return ["  const x0 = input;"]
+    return [
+        f"  const inputNames = {json.dumps(list(state.input_names))};",
+        "  const x0 = Array.isArray(input) || ArrayBuffer.isView(input) ? input : inputNames.map(",
+        "    (key) => (Object.prototype.hasOwnProperty.call(input, key) ? input[key] : 0));",
+    ]
+
+
+def _javascript_parameters(weights: np.ndarray, biases: np.ndarray) -> str:
+    """One layer's ``{weights: [[...], ...], biases: [...]}`` literal, five numbers a line."""
+    rows = ",\n".join("        [\n" + _lines([repr(w) for w in row], 5, "          ") + "\n        ]"
+                      for row in weights.tolist())
+    biases_text = _lines([repr(b) for b in biases.tolist()], 5, "        ")
+    return f"    {{\n      weights: [\n{rows}\n      ],\n      biases: [\n{biases_text}\n      ]\n    }}"
+
+
+def _javascript_layer(index: int, n_in: int, n_out: int, name: str, alpha: str) -> list[str]:
+    """The loops of layer ``index`` (0 for the first after the inputs): ``x{index+1}`` from ``x{index}``."""
+    return [
+        "",
+        f"  // layer {index + 1}: {n_in} -> {n_out}, {name}",
+        f"  const x{index + 1} = new Array({n_out});",
+        f"  for (let j = 0; j < {n_out}; j++) {{",
+        f"    const row = layers[{index}].weights[j];",
+        "    let sum = 0;",
+        f"    for (let k = 0; k < {n_in}; k++) {{",
+        f"      sum += row[k] * x{index}[k];",
+        "    }",
+        f"    const z = layers[{index}].biases[j] + sum;",
+        f"    x{index + 1}[j] = {JAVASCRIPT_ACTIVATIONS[name](alpha)};",
+        "  }",
+    ]
+
+
+def _javascript_output(state: State, last: str) -> list[str]:
+    if state.output_names is None:
+        return ["", f"  return {last};"]
+    return [
+        "",
+        f"  const outputNames = {json.dumps(list(state.output_names))};",
+        "  const result = {};",
+        "  for (let j = 0; j < outputNames.length; j++) {",
+        '    // defineProperty: a name such as "__proto__" becomes a key like any other',
+        f"    Object.defineProperty(result, outputNames[j], {{value: {last}[j], enumerable: true, "
+        "writable: true, configurable: true});",
+        "  }",
+        "  return result;",
+    ]
