@@ -40,6 +40,8 @@ def check_path(path: object) -> str:
         raise TypeError(f"path must name a file as text, got {describe(checked)}")
     if not checked:
         raise ValueError("path must not be empty")
+    if "\0" in checked:
+        raise ValueError(f"path must not contain a NUL character, got {describe(checked)}")
     return checked
 
 

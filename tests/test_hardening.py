@@ -274,3 +274,10 @@ def test_names_that_cannot_be_read_are_a_type_error(net, side):
     with pytest.raises(TypeError, match=f"{side} must be a sequence of strings"):
         setattr(net, side, LyingSequence(["a", "b", "c"]))
     assert state_of(net) == before
+
+
+def test_a_path_with_a_nul_character_is_a_value_error_naming_the_path(net, tmp_path):
+    with pytest.raises(ValueError, match="path must not contain a NUL"):
+        net.save(str(tmp_path / "a\0b.json"))
+    with pytest.raises(ValueError, match="path must not contain a NUL"):
+        nncore.load("a\0b.json")

@@ -1,0 +1,722 @@
+"""Hostile inputs for every public entry point of nncore, and the checks that judge the outcome.
+
+Used by ``test_fuzz.py``, in the test process and in child processes: the
+calls that could crash the interpreter (huge sizes, deep nesting, objects
+that misbehave inside the compiled readers) run in a child started as
+``python fuzz_support.py PROPERTY``, so a segfault or a hang fails one test
+instead of ending the whole run.
+
+The rule every property checks (:func:`attempt`): a call either succeeds or
+raises ``ValueError``/``TypeError`` (``DivergenceError`` where training may
+legitimately diverge) whose message names the argument or field; and a call
+that raised leaves the network exactly as it was (its ``to_dict()`` as JSON
+text, so ``-0.0`` and ``0.0`` differ, plus the learning rate, momentum and
+name tables). An exception raised by the caller's own code (a ``__float__``
+that raises :class:`Sabotage`) may pass through, but must leave the network
+unchanged too. Anything else, ``RecursionError``, ``OverflowError``,
+``MemoryError``, ``SystemError``, an ``IndexError`` from inside a reader, is
+a failure.
+
+Profiles: ``nncore-fuzz`` (the default: derandomized, so CI runs the same
+examples every time, and a failing example is reported as found, not
+shrunk) and ``nncore-fuzz-deep`` (random, 50 times the examples, failures
+shrunk to minimal ones), chosen with the environment variable
+``NNCORE_FUZZ=deep``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import pickle
+import sys
+import tempfile
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import nncore
+
+DEEP = os.environ.get("NNCORE_FUZZ", "").lower() == "deep"
+DEEP_FACTOR = 50
+
+_COMMON = dict(
+    deadline=None,
+    print_blob=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+# The default profile does not shrink a failing example (shrinking several defects at once can
+# take minutes); the deep one does, and so gives the minimal reproducers.
+settings.register_profile("nncore-fuzz", derandomize=True,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON)
+settings.register_profile("nncore-fuzz-deep", derandomize=False, **_COMMON)
+PROFILE = settings.get_profile("nncore-fuzz-deep" if DEEP else "nncore-fuzz")
+
+
+def fuzz_settings(examples: int) -> settings:
+    """The active profile with ``examples`` examples (50 times more in the deep profile)."""
+    return settings(PROFILE, max_examples=examples * (DEEP_FACTOR if DEEP else 1))
+
+
+# ---------------------------------------------------------------- judging one call
+
+
+class Sabotage(RuntimeError):
+    """Raised by the hostile objects' own methods: the caller's exception, allowed through."""
+
+
+ALLOWED = (ValueError, TypeError)
+
+
+class Unchanged:
+    """Everything that defines a network, captured to check that a failed call changed nothing."""
+
+    def __init__(self, net: nncore.Network) -> None:
+        self.net = net
+        self.state = self._capture()
+
+    def _capture(self) -> tuple:
+        net = self.net
+        return (json.dumps(net.to_dict()), repr(net.learning_rate), repr(net.momentum),
+                net.input_names, net.output_names, net.iterations)
+
+    def check(self, what: str) -> None:
+        now = self._capture()
+        if now != self.state:
+            raise AssertionError(f"{what} raised but changed the network:\nbefore {self.state}\nafter  {now}")
+
+
+def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), what="the call"):
+    """Run ``call()`` and check it against the rule above; return its result or None.
+
+    ``names``: words of which the message of a ValueError/TypeError must hold
+    one (the argument or field names). ``net``: a network that must be left
+    unchanged when the call raises (and always, with ``read_only``).
+    ``diverge``: a ``DivergenceError`` is allowed too. ``also``: more
+    exception classes the call may raise (``OSError`` for file names).
+    """
+    guard = Unchanged(net) if net is not None else None
+    try:
+        with _armed():
+            result = call()
+    except nncore.DivergenceError:
+        if not diverge:
+            raise
+        if guard is not None:
+            guard.check(what)
+        return None
+    except also:
+        if guard is not None:
+            guard.check(what)
+        return None
+    except ALLOWED as error:
+        message = str(error).lower()
+        if not any(name.lower() in message for name in names):
+            raise AssertionError(
+                f"{what} raised {type(error).__name__} whose message names none of {list(names)}: {error}"
+            ) from error
+        if guard is not None:
+            guard.check(what)
+        return None
+    except Sabotage:
+        if guard is not None:
+            guard.check(what)
+        return None
+    if read_only and guard is not None:
+        guard.check(what)
+    return result
+
+
+# ---------------------------------------------------------------- hostile objects
+
+_ARMED = [False]
+
+
+class _armed:
+    """While inside, the hostile ``__repr__`` methods misbehave; outside (hypothesis's reports) they do not."""
+
+    def __enter__(self):
+        self.before, _ARMED[0] = _ARMED[0], True
+
+    def __exit__(self, *exc_info):
+        _ARMED[0] = self.before
+
+
+
+class BadFloat:
+    """A number-like object whose ``__float__`` raises or returns junk."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def __float__(self):
+        if isinstance(self.result, BaseException):
+            raise self.result
+        return self.result
+
+    def __repr__(self):
+        return f"BadFloat({self.result!r})"
+
+
+class BadIndex:
+    """An index-like object whose ``__index__`` raises or returns junk."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def __index__(self):
+        if isinstance(self.result, BaseException):
+            raise self.result
+        return self.result
+
+    def __int__(self):
+        return self.__index__()
+
+    def __repr__(self):
+        return f"BadIndex({self.result!r})"
+
+
+class BadLen(list):
+    """A list whose ``__len__`` raises or returns junk (the items are fine)."""
+
+    def __init__(self, items, length):
+        super().__init__(items)
+        self.length = length
+
+    def __len__(self):
+        if isinstance(self.length, BaseException):
+            raise self.length
+        return self.length
+
+    def __repr__(self):
+        return f"BadLen({list.__repr__(self)}, {self.length!r})"  # list.__repr__ does not call __len__
+
+
+class BadRepr:
+    """An object whose ``__repr__`` raises, returns a non-string or a huge string."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def __repr__(self):
+        if not _ARMED[0]:
+            return f"BadRepr({self.result!r:.40})"
+        if isinstance(self.result, BaseException):
+            raise self.result
+        return self.result
+
+
+class BadReprFloat(float):
+    """A real float whose ``__repr__`` misbehaves."""
+
+    def __repr__(self):
+        if not _ARMED[0]:
+            return f"BadReprFloat({float(self)})"
+        raise Sabotage("__repr__ of a float subclass")
+
+
+class Shrinker:
+    """A number whose ``__float__`` empties the list it sits in, then returns 1.0."""
+
+    def __init__(self):
+        self.home = None
+
+    def __float__(self):
+        if self.home is not None:
+            self.home.clear()
+        return 1.0
+
+    def __repr__(self):
+        return "Shrinker()"
+
+
+def shrinking_list(n: int, position: int) -> list:
+    """``n`` numbers, the one at ``position`` a :class:`Shrinker` that empties the list when read."""
+    items: list = [0.5] * n
+    shrinker = Shrinker()
+    items[position % n] = shrinker
+    shrinker.home = items
+    return items
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def deep_list(depth: int, leaf: object = 0.5) -> list:
+    """``[[[...leaf...]]]`` nested ``depth`` times, built without recursion."""
+    value: object = leaf
+    for _ in range(depth):
+        value = [value]
+    return value  # type: ignore[return-value]
+
+
+_junk_results = st.sampled_from([
+    Sabotage("__float__"), Sabotage("__index__"), "text", None, float("nan"), float("inf"), 10**400,
+    -1, 2**70, 1.5, 2**63, object(),
+])
+misbehaving = st.one_of(
+    _junk_results.map(BadFloat),
+    _junk_results.map(BadIndex),
+    st.tuples(st.lists(st.floats(-2, 2), max_size=3), _junk_results).map(lambda a: BadLen(*a)),
+    st.sampled_from([Sabotage("__repr__"), 42, None, "x" * 1_000_000]).map(BadRepr),
+    st.just(BadReprFloat(0.5)),
+    st.just(BadReprFloat("nan")),
+)
+
+HUGE_INTS = [10**400, -(10**400), 2**63, 2**64, -(2**63) - 1, 2**62 + 1]
+HUGE_FLOATS = [1e308, -1e308, 1.7976931348623157e308, 5e-324]
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=8), st.binary(max_size=8),
+    st.binary(max_size=8).map(bytearray), st.complex_numbers(allow_nan=True),
+    st.fractions(), st.decimals(allow_nan=True, allow_infinity=True),
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.sampled_from(HUGE_INTS + HUGE_FLOATS),
+    st.sampled_from([np.float16(1), np.float32("nan"), np.longdouble(2), np.int8(-3), np.uint64(2**64 - 1),
+                     np.bool_(True), np.complex64(1j), np.datetime64("2020-01-01"), np.str_("1.0")]),
+    st.dictionaries(st.text(max_size=3), st.floats(), max_size=3),
+    st.sets(st.integers(), max_size=3), st.just(object()), st.just(Ellipsis),
+)
+junk = st.one_of(scalars, misbehaving)
+
+DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+          np.float16, np.float32, np.float64, np.longdouble, np.complex64, np.complex128, object,
+          "U3", "S3", "datetime64[s]", "timedelta64[ms]"]
+
+
+@st.composite
+def arrays(draw, shape=None):
+    """A numpy array of any dtype and layout: Fortran, strided, read-only, zero-size, 0-d or 3-D."""
+    if shape is None:
+        shape = draw(st.sampled_from([(), (0,), (2,), (3,), (1, 2), (2, 2), (0, 2), (2, 0), (2, 2, 2)]))
+    dtype = np.dtype(draw(st.sampled_from(DTYPES)))
+    values = draw(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                           min_size=int(np.prod(shape)), max_size=int(np.prod(shape))))
+    base = np.array(values, dtype=np.float64).reshape(shape)
+    with np.errstate(all="ignore"):
+        try:
+            array = base.astype(dtype)
+        except (TypeError, ValueError, OverflowError):
+            array = np.zeros(shape, dtype=dtype)
+    layout = draw(st.sampled_from(["c", "fortran", "strided", "readonly", "swapped"]))
+    if layout == "fortran":
+        array = np.asfortranarray(array)
+    elif layout == "strided" and array.ndim >= 1:
+        doubled = np.repeat(array, 2, axis=-1)
+        array = doubled[..., ::2]
+    elif layout == "readonly":
+        array.flags.writeable = False
+    elif layout == "swapped" and array.dtype.kind in "iuf" and array.dtype.itemsize > 1:
+        array = array.astype(array.dtype.newbyteorder())
+    return array
+
+
+def vectors(n: int):
+    """Things passed where one sample of ``n`` numbers is expected: valid, broken and hostile."""
+    good = st.lists(st.floats(-3, 3), min_size=n, max_size=n)
+    with_junk = st.tuples(good, st.integers(0, n - 1), st.one_of(junk, st.floats())).map(
+        lambda a: a[0][:a[1]] + [a[2]] + a[0][a[1] + 1:]
+    )
+    return st.one_of(
+        good, good.map(tuple), with_junk, with_junk.map(tuple), junk,
+        arrays(), arrays(shape=(n,)), st.lists(st.floats(-3, 3), max_size=n + 2),
+        st.builds(shrinking_list, st.just(n), st.just(0)),  # first, so that the rest are read after
+        st.sampled_from([10, 10_000]).map(deep_list),
+        st.just([0.5] * 100_000),
+        st.lists(st.lists(st.floats(-1, 1), max_size=3), max_size=3),  # ragged or 2-D
+    )
+
+
+def batches(n: int):
+    """Things passed where ``(n_samples, n)`` numbers are expected."""
+    row = st.lists(st.floats(-3, 3), min_size=n, max_size=n)
+    return st.one_of(
+        st.lists(row, min_size=1, max_size=4), st.lists(row, min_size=300, max_size=300),
+        st.lists(st.one_of(row, vectors(n)), min_size=1, max_size=3),
+        vectors(n), arrays(), arrays(shape=(2, n)), arrays(shape=(0, n)),
+        st.just(np.zeros((2_000, n))), st.just(np.full((500, n), np.nan)),
+        st.sampled_from([10, 10_000]).map(lambda depth: [deep_list(depth)] * 2),
+    )
+
+
+# ---------------------------------------------------------------- networks
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
+
+
+@st.composite
+def networks(draw, trained=True):
+    """A small valid network, possibly with names, per-layer activations and some training."""
+    sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+    activation = draw(st.one_of(st.sampled_from(ACTIVATIONS),
+                                st.lists(st.sampled_from(ACTIVATIONS), min_size=len(sizes) - 1,
+                                         max_size=len(sizes) - 1)))
+    net = nncore.Network(sizes, activation=activation, seed=draw(st.integers(0, 2**32)),
+                         learning_rate=draw(st.sampled_from([0.0, 0.1, 0.3, 0.9, 2.5])),
+                         momentum=draw(st.sampled_from([0.0, 0.1, 0.5])),
+                         leaky_relu_alpha=draw(st.sampled_from([0.01, 0.2, -1.0])))
+    if draw(st.booleans()):
+        net.input_names = [f"in{i}" for i in range(sizes[0])]
+        net.output_names = [f"out{i}" for i in range(sizes[-1])]
+    if trained:
+        rng = np.random.default_rng(draw(st.integers(0, 100)))
+        for _ in range(draw(st.integers(0, 3))):
+            try:
+                net.train(rng.random(sizes[0]), rng.random(sizes[-1]))
+            except nncore.DivergenceError:
+                break
+    return net
+
+
+# ---------------------------------------------------------------- mutating valid data
+
+
+def _paths(value, prefix=()):
+    """Every path (tuple of keys and indices) into nested dicts and lists, the root included."""
+    stack = [(prefix, value)]
+    while stack:
+        path, item = stack.pop()
+        yield path
+        if isinstance(item, dict):
+            stack.extend((path + (key,), child) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((path + (index,), child) for index, child in enumerate(item))
+
+
+replacements = st.one_of(junk, st.just([]), st.just({}), st.just([[]]), st.integers(-3, 5),
+                         st.sampled_from(["sigmoid", "NeuralNetwork", "nncore", "leaky-relu"]),
+                         st.sampled_from([10, 10_000]).map(deep_list))
+
+
+@st.composite
+def mutated(draw, document):
+    """``document`` (dicts and lists) with one field at any depth replaced, deleted or retyped."""
+    document = copy.deepcopy(document)
+    paths = list(_paths(document))
+    path = draw(st.sampled_from(paths[1:]))
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    key = path[-1]
+    action = draw(st.sampled_from(["replace", "delete", "retype", "wrap", "insert"]))
+    if action == "delete":
+        del parent[key]
+    elif action == "retype":
+        value = parent[key]
+        retyped = {list: tuple, dict: lambda d: list(d.items()), float: str, int: float, str: str.encode,
+                   bool: int, type(None): lambda v: 0}.get(type(value), lambda v: None)
+        try:
+            parent[key] = retyped(value)
+        except (TypeError, ValueError):
+            parent[key] = None
+    elif action == "wrap":
+        parent[key] = [parent[key]]
+    elif action == "insert" and isinstance(parent, list):
+        parent.insert(key, draw(replacements))
+    elif action == "insert" and isinstance(parent, dict):
+        parent[draw(st.text(max_size=5))] = draw(replacements)
+    else:
+        parent[key] = draw(replacements)
+    return document
+
+
+@st.composite
+def edited_text(draw, text):
+    """``text`` with one random edit: a character deleted, replaced or inserted, or a slice repeated."""
+    position = draw(st.integers(0, len(text)))
+    action = draw(st.sampled_from(["delete", "replace", "insert", "truncate", "repeat"]))
+    piece = draw(st.sampled_from(["", "[", "]", "{", "}", ",", ":", '"', "-", "e999", "NaN", "Infinity",
+                                  "1e400", "null", "\\", "\x00", "\ud800", "9" * 5000, "[" * 100_000]))
+    if action == "delete":
+        return text[:position] + text[position + 1:]
+    if action == "replace":
+        return text[:position] + piece + text[position + 1:]
+    if action == "insert":
+        return text[:position] + piece + text[position:]
+    if action == "truncate":
+        return text[:position]
+    end = draw(st.integers(position, len(text)))
+    return text[:end] + text[position:end] * draw(st.integers(2, 50)) + text[end:]
+
+
+# ---------------------------------------------------------------- properties run in a child process
+
+NETWORK_ARGUMENTS = ["sizes", "learning_rate", "momentum", "activation", "init", "seed", "leaky_relu_alpha"]
+valid_kwargs = {"learning_rate": 0.3, "momentum": 0.1, "activation": "sigmoid", "init": "scaled", "seed": 0,
+                "leaky_relu_alpha": 0.01}
+kwarg_values = {
+    "learning_rate": st.one_of(junk, st.floats()),
+    "momentum": st.one_of(junk, st.floats()),
+    "activation": st.one_of(junk, st.lists(st.sampled_from(ACTIVATIONS + ["softmax", ""]), max_size=4)),
+    "init": st.one_of(junk, st.sampled_from(["scaled", "tutorial", "brainjs", "xavier", "he", "HE"])),
+    "seed": st.one_of(junk, st.integers(), st.sampled_from(HUGE_INTS)),
+    "leaky_relu_alpha": st.one_of(junk, st.floats()),
+}
+# Layer sizes whose buffers numpy would really try to allocate (gigabytes to terabytes): drawn only
+# on Linux, where the child caps its memory (see _limit_memory; under AddressSanitizer, .ci/run caps
+# allocations with ASAN_OPTIONS instead). Elsewhere a lazily zeroed allocation could succeed and the
+# initializer would then fill it. Sizes whose total overflows 64 bits are drawn everywhere.
+ALLOCATING_SIZES = [2**31, 2**32 + 1, 2**40] if sys.platform.startswith("linux") else []
+sizes_values = st.one_of(
+    junk, arrays(), st.lists(st.integers(1, 4), min_size=2, max_size=4),
+    st.lists(st.one_of(st.integers(-2, 4), junk), max_size=4),
+    st.lists(st.sampled_from(ALLOCATING_SIZES + [2**62, 2**63 - 1, 2**63, 10**400]), min_size=2, max_size=3),
+    st.lists(st.integers(1, 3), min_size=1000, max_size=1000),  # many layers
+    st.tuples(st.integers(1, 3), st.sampled_from(ALLOCATING_SIZES + [2**62])).map(list),
+    st.sampled_from([10, 10_000]).map(deep_list),
+)
+
+
+def _construct(data):
+    kwargs = dict(valid_kwargs)
+    for name in data.draw(st.sets(st.sampled_from(list(kwarg_values)), max_size=2)):
+        kwargs[name] = data.draw(kwarg_values[name], label=name)
+    sizes = data.draw(sizes_values, label="sizes")
+    net = attempt(lambda: nncore.Network(sizes, **kwargs), NETWORK_ARGUMENTS, what="Network(...)")
+    if net is not None:
+        assert net.sizes == tuple(int(s) for s in sizes)
+        assert np.isfinite(net.predict(np.zeros(net.sizes[0]))).all()
+
+
+def _train_activate(data):
+    net = data.draw(networks())
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    which = data.draw(st.sampled_from(["train", "activate"]))
+    if which == "train":
+        x = data.draw(vectors(n_in), label="input")
+        t = data.draw(vectors(n_out), label="target")
+        error = attempt(lambda: net.train(x, t), ["input", "target"], net=net, diverge=True, what="train")
+        if error is not None:
+            assert np.isfinite(error) and error >= 0
+    else:
+        x = data.draw(vectors(n_in), label="input")
+        attempt(lambda: net.activate(x), ["input"], net=net, what="activate")
+        out = attempt(net.run, [], net=net, read_only=True, what="run")
+        assert out is not None and out.shape == (n_out,)
+
+
+def _predict_likely(data):
+    net = data.draw(networks())
+    n_in = net.sizes[0]
+    which = data.draw(st.sampled_from(["predict", "likely", "predict_named"]))
+    if which == "predict":
+        x = data.draw(batches(n_in), label="inputs")
+        out = attempt(lambda: net.predict(x), ["input"], net=net, read_only=True, what="predict")  # or "inputs"
+        if out is not None:
+            assert np.isfinite(out).all() and out.shape[-1] == net.sizes[-1]
+    elif which == "likely":
+        x = data.draw(vectors(n_in), label="input")
+        attempt(lambda: net.likely(x), ["input"], net=net, read_only=True, what="likely")
+    else:
+        keys = st.one_of(st.text(max_size=4), st.sampled_from(["in0", "in1"]), junk.filter(_hashable))
+        x = data.draw(st.dictionaries(keys,
+                                      st.one_of(st.floats(), junk), max_size=3), label="inputs")
+        attempt(lambda: net.predict(x), ["input"], net=net, read_only=True, what="predict(dict)")
+
+
+FIT_KWARGS = {
+    "epochs": st.one_of(junk, st.integers(-2, 3), st.sampled_from(HUGE_INTS)),
+    "steps": st.one_of(junk, st.integers(-2, 20), st.sampled_from(HUGE_INTS)),
+    "order": st.one_of(junk, st.sampled_from(["shuffle", "random", "sequential", "Shuffle"])),
+    "seed": st.one_of(junk, st.integers(), st.sampled_from(HUGE_INTS)),
+    "error_threshold": st.one_of(junk, st.floats()),
+    "callback": st.one_of(junk, st.just(lambda info: None), st.just(lambda info: False)),
+    "callback_period": st.one_of(junk, st.integers(-1, 3)),
+    "progress": st.one_of(junk, st.booleans()),
+    "timeout": st.one_of(junk, st.floats(), st.just(1e-9)),
+    "keep_errors": st.one_of(junk, st.booleans()),
+}
+
+
+def _fit_evaluate(data):
+    net = data.draw(networks())
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    rows = data.draw(st.integers(1, 4))
+    X = data.draw(st.one_of(batches(n_in), st.just(np.random.default_rng(0).random((rows, n_in)))), label="X")
+    Y = data.draw(st.one_of(batches(n_out), st.just(np.random.default_rng(1).random((rows, n_out))),
+                            st.none(), vectors(rows)), label="Y")
+    if data.draw(st.booleans(), label="brain.js samples"):
+        X = data.draw(st.lists(st.one_of(
+            st.fixed_dictionaries({"input": vectors(n_in), "output": vectors(n_out)}),
+            st.dictionaries(st.sampled_from(["input", "output", "x"]),
+                            st.one_of(vectors(2), st.dictionaries(st.one_of(st.text(max_size=3),
+                                                                            junk.filter(_hashable)),
+                                                                  st.one_of(st.floats(), junk), max_size=3)),
+                            max_size=3),
+            junk), min_size=0, max_size=3), label="samples")
+        Y = None
+    if data.draw(st.booleans(), label="evaluate"):
+        threshold = data.draw(st.one_of(st.just(0.5), junk, st.floats()), label="threshold")
+        attempt(lambda: net.evaluate(X, Y, threshold=threshold), ["X", "Y", "data", "threshold", "input", "output"],
+                net=net, read_only=True, what="evaluate")
+        return
+    kwargs = {"steps": 8}
+    for name in data.draw(st.sets(st.sampled_from(list(FIT_KWARGS)), max_size=2)):
+        kwargs[name] = data.draw(FIT_KWARGS[name], label=name)
+    if kwargs.get("steps") is None and kwargs.get("epochs") is None or kwargs.get("timeout") == 1e-9:
+        kwargs["steps"] = 8
+    if isinstance(kwargs.get("epochs"), int) and kwargs["epochs"] > 3 and not isinstance(kwargs.get("steps"), int):
+        kwargs["steps"] = 8  # keep training short: huge epochs are checked, not run
+    names = ["X", "Y", "data", "input", "output", "sample", "2**62"] + list(FIT_KWARGS)
+    attempt(lambda: net.fit(X, Y, **kwargs), names, net=net, diverge=True, what="fit")
+    assert net._all_finite()
+
+
+def _views(data):
+    net = data.draw(networks())
+    index = st.one_of(st.integers(-6, 6), junk, st.sampled_from(HUGE_INTS), st.slices(5))
+    value = st.one_of(st.floats(), junk)
+    layer_index = data.draw(index, label="layer")
+
+    def touch():
+        layer = net.layers[layer_index]
+        if isinstance(layer, list):
+            return
+        neuron = layer.neurons[data.draw(index, label="neuron")]
+        if isinstance(neuron, list):
+            return
+        target = neuron
+        attribute = data.draw(st.sampled_from(["output", "bias", "delta", "input_connections", "weight"]))
+        if attribute == "input_connections" or attribute == "weight":
+            connections = neuron.input_connections
+            target = connections[data.draw(index, label="connection")]
+            if isinstance(target, list):
+                return
+            attribute = data.draw(st.sampled_from(["weight", "change"]))
+        if data.draw(st.booleans(), label="write"):
+            setattr(target, attribute, data.draw(value, label="value"))
+        else:
+            assert np.isfinite(getattr(target, attribute))
+
+    guard = Unchanged(net)
+    try:
+        attempt(touch, ["layer", "neuron", "connection", "bias", "weight", "change", "output", "delta",
+                        "indices", "input"], net=net, what="a view")
+    except (IndexError, AttributeError):
+        guard.check("a view")  # out-of-range positions and read-only attributes, as Python sequences do
+    assert net._all_finite()
+
+
+def _explicit_per_sample_calls() -> list:
+    """Hand-picked attacks that random draws reach only rarely: lists emptied while read, deep nesting."""
+    net = nncore.Network([3, 2], seed=0)
+    calls = {
+        "train, input emptied while read": lambda: net.train(shrinking_list(3, 0), [0.5, 0.5]),
+        "train, target emptied while read": lambda: net.train([0.5] * 3, shrinking_list(2, 0)),
+        "activate, input emptied while read": lambda: net.activate(shrinking_list(3, 0)),
+        "train, deeply nested input": lambda: net.train(deep_list(10_000), [0.5, 0.5]),
+        "train, huge input": lambda: net.train([0.5] * 10**6, [0.5, 0.5]),
+    }
+    return [_explicit(call, ["input", "target"], net=net, what=what) for what, call in calls.items()]
+
+
+def _explicit_batch_calls() -> list:
+    net = nncore.Network([3, 2], seed=0)
+    calls = {
+        "predict, one sample emptied while read": lambda: net.predict(shrinking_list(3, 0)),
+        "predict, a row emptied while read": lambda: net.predict([shrinking_list(3, 0), [0.5] * 3]),
+        "likely, input emptied while read": lambda: net.likely(shrinking_list(3, 0)),
+        "predict, deeply nested": lambda: net.predict(deep_list(10_000)),
+        "predict, 3-D": lambda: net.predict(np.zeros((2, 2, 3))),
+    }
+    return [_explicit(call, ["input"], net=net, read_only=True, what=what) for what, call in calls.items()]
+
+
+def _explicit(call, names, **checks) -> str | None:
+    """:func:`attempt` on one fixed call: None if it passed, else the failure as text."""
+    try:
+        attempt(call, names, **checks)
+    except BaseException as error:  # reported with the others once all have run
+        return f"{checks['what']}: {type(error).__name__}: {str(error)[:500]}"
+    return None
+
+
+def _explicit_construct_calls() -> list:
+    """Sizes whose buffer lengths overflow 64 bits, or that no machine has the memory for."""
+    sizes = [[3, 2**62], [2**62, 2**62], [2**63, 1], [1, 2**40] if ALLOCATING_SIZES else [2**62, 4]]
+    return [_explicit(lambda s=s: nncore.Network(s), ["sizes"], what=f"Network({s})") for s in sizes]
+
+
+EXPLICIT_CALLS = {"construct": _explicit_construct_calls, "train_activate": _explicit_per_sample_calls,
+                  "predict_likely": _explicit_batch_calls}
+"""Properties whose child also runs fixed attacks first: name -> function giving their failures."""
+
+CHILD_PROPERTIES = {
+    "construct": (_construct, 60),
+    "train_activate": (_train_activate, 120),
+    "predict_likely": (_predict_likely, 100),
+    "fit_evaluate": (_fit_evaluate, 60),
+    "views": (_views, 80),
+}
+"""Properties run in a child process: name -> (function of hypothesis ``data``, examples by default)."""
+
+
+def run_child_property(name: str) -> None:
+    """Run one property of :data:`CHILD_PROPERTIES` under hypothesis, in this process."""
+    function, examples = CHILD_PROPERTIES[name]
+    explicit_failures = [failure for failure in EXPLICIT_CALLS.get(name, list)() if failure]
+    for failure in explicit_failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    calls = []
+
+    @fuzz_settings(examples)
+    @given(st.data())
+    def prop(data):
+        calls.append(1)
+        function(data)
+
+    prop()
+    if explicit_failures:
+        raise AssertionError(f"{len(explicit_failures)} fixed attacks failed (above)")
+    print(f"{name}: {len(calls)} examples passed")
+
+
+def _limit_memory() -> None:
+    """Cap the address space (4 GiB) so a huge allocation fails fast; not under AddressSanitizer."""
+    if "asan" in os.environ.get("LD_PRELOAD", ""):
+        return
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    limit = 4 * 2**30
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):  # not every platform lets a process lower it
+            pass
+
+
+# ---------------------------------------------------------------- helpers for the in-process properties
+
+
+def round_trips(net: nncore.Network) -> None:
+    """Every lossless copy of ``net`` has its exact state."""
+    expected = Unchanged(net).state
+    copies = [
+        nncore.Network.from_dict(net.to_dict()),
+        nncore.Network.from_json(net.to_json()),
+        pickle.loads(pickle.dumps(net)),
+        copy.copy(net),
+        copy.deepcopy(net),
+    ]
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "net.json")
+        net.save(path)
+        copies += [nncore.load(path), nncore.Network.load(path)]
+    for made in copies:
+        assert Unchanged(made).state == expected
+
+
+if __name__ == "__main__":
+    _limit_memory()
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
+    run_child_property(sys.argv[1])
