@@ -135,7 +135,8 @@ def check_seed(value: object) -> int | None:
 
 def check_sizes(sizes: object) -> tuple[int, ...]:
     """Layer sizes as a tuple of ints: at least two layers, each of at least one neuron."""
-    if isinstance(sizes, (str, bytes, bytearray)) or not isinstance(sizes, (Sequence, np.ndarray)):
+    if (isinstance(sizes, (str, bytes, bytearray)) or not isinstance(sizes, (Sequence, np.ndarray))
+            or np.ndim(sizes) != 1):
         raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layers (inputs and outputs), got {describe(sizes)}")
@@ -290,7 +291,11 @@ def check_no_unknown_options(function: str, options: Mapping[str, object]) -> No
 
 def train_call_hint(input: object, target: object) -> str | None:
     """What to call instead, when ``train(input, target)`` looks like brain.js's ``train(data, options)``."""
-    if isinstance(input, (list, tuple)) and input and isinstance(input[0], Mapping):
+    try:
+        data_set = isinstance(input, (list, tuple)) and len(input) > 0 and isinstance(input[0], Mapping)
+    except Exception:  # a sequence whose len() or [0] misbehaves: no hint, the caller's error stands
+        data_set = False
+    if data_set:
         return ("train() takes one sample, train(input, target); to train on a data set of "
                 "{'input': ..., 'output': ...} samples use fit(data, epochs=..., error_threshold=...)")
     if isinstance(target, Mapping):
