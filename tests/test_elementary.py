@@ -16,7 +16,7 @@ from nncore import elementary as el
 
 # Documented bounds, in ulps of the correctly rounded result.
 EXP_BOUND = 1.0
-TANH_BOUND = 2.0
+TANH_BOUND = 1.0
 SIGMOID_BOUND = 3.0
 
 DOUBLE_MAX = Decimal(np.finfo(np.float64).max)
