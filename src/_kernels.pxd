@@ -23,7 +23,7 @@ the dependency chain of a single accumulator without changing any individual
 sum, so the results stay identical to the reference.
 """
 
-from libc.math cimport exp, tanh
+from _elementary cimport sigmoid64, tanh64
 from libc.stdint cimport uint64_t
 
 # The codes are positions in nncore._vocabulary's tables (ACTIVATIONS, ORDERS);
@@ -65,10 +65,10 @@ cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
     cdef Py_ssize_t j
     if activation == SIGMOID:
         for j in range(n):
-            z[j] = 1.0 / (1.0 + exp(-z[j]))
+            z[j] = sigmoid64(z[j])
     elif activation == TANH:
         for j in range(n):
-            z[j] = tanh(z[j])
+            z[j] = tanh64(z[j])
     elif activation == RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else 0.0

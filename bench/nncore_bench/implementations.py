@@ -20,6 +20,7 @@ from nncore import reference
 from nncore_bench.c_loop import CLoop, CNetwork, CompilerUnavailable
 from nncore_bench.numpy_loop import NumpyNetwork
 from nncore_bench.parameters import Layers, layers_of_dict
+from nncore_bench.tutorial import TutorialNetwork
 from nncore_bench.workloads import Case
 from nncore.network import Network
 
@@ -95,17 +96,17 @@ class TrainFromPython(Implementation):
 
 class Reference(Implementation):
     key = "reference"
-    label = "pure Python (nncore.reference)"
-    note = "the tutorial's Neuron/Connection objects"
+    label = "pure Python (the tutorial's objects, math.exp)"
+    note = "nncore.reference's Neuron/Connection objects with math.exp and math.tanh"
 
     def __init__(self) -> None:
-        self._built: dict[int, tuple[Case, reference.Network]] = {}
+        self._built: dict[int, tuple[Case, TutorialNetwork]] = {}
 
     def prepare(self, case: Case, steps: int) -> Trial:
         # Building the tutorial's objects takes long on the larger workloads:
         # one network per case, its parameters reset for every trial.
         if id(case) not in self._built:
-            self._built[id(case)] = (case, reference.Network.from_dict(case.start))
+            self._built[id(case)] = (case, TutorialNetwork.from_dict(case.start))
         net = self._built[id(case)][1]
         load_reference(net, case.start)
         xs, ys = case.rows_as_lists
