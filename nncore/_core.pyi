@@ -21,6 +21,13 @@ ORDER_CODES: Final[dict[str, int]]
 LOOP_STATUS: Final[dict[int, str]]
 EPOCH_ERRORS_CAPACITY: Final[int]
 
+# The instruction-set level of the kernels (see nncore.show_runtime).
+SIMD_LEVELS: Final[tuple[str, ...]]
+SIMD: Final[str]
+SIMD_AVAILABLE: Final[tuple[str, ...]]
+
+def simd_runtime() -> dict[str, Any]: ...
+
 @disjoint_base
 class NetworkCore:
     """The buffers, layout and compiled per-sample API of a network."""
