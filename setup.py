@@ -38,7 +38,7 @@ X86_64_PLATFORMS = ("x86_64", "amd64")
 COMMON = {
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     "include_dirs": ["src"],
-    "depends": ["src/_cpu_features.h"],
+    "depends": ["src/_cpu_features.h", "src/_row_sums.h"],
 }
 
 

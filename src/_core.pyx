@@ -131,6 +131,19 @@ SIMD_AVAILABLE = tuple(level for level in _SIMD_BUILT if level in _SIMD_CPU)
 _kernel_module = _load_kernels(SIMD)
 
 
+def _use_simd(str level):
+    """Load the kernels of another available level, for the benchmark's side-by-side rows.
+
+    Not for use while any network trains or predicts (another thread would
+    switch levels mid-step). Every level gives the same results.
+    """
+    global SIMD, _kernel_module
+    if level not in SIMD_AVAILABLE:
+        raise ValueError(f"level must be one of the available levels {', '.join(SIMD_AVAILABLE)}, got {level!r}")
+    _kernel_module = _load_kernels(level)
+    SIMD = level
+
+
 def simd_runtime():
     """The instruction-set levels: chosen, available (built and supported), built, supported by the CPU, requested."""
     return {"simd": SIMD, "simd_available": list(SIMD_AVAILABLE), "simd_built": list(_SIMD_BUILT),

@@ -17,7 +17,8 @@ from collections.abc import Callable
 import numpy as np
 
 from nncore import reference
-from nncore_bench.c_loop import CLoop, CNetwork, CompilerUnavailable
+from nncore import _core
+from nncore_bench.c_loop import C_FLAGS, FAST_MATH_FLAGS, NATIVE_FLAGS, CLoop, CNetwork, CompilerUnavailable
 from nncore_bench.numpy_loop import NumpyNetwork
 from nncore_bench.parameters import Layers, layers_of_dict
 from nncore_bench.tutorial import TutorialNetwork
@@ -148,11 +149,44 @@ class Numpy(Implementation):
         return Trial(run, net.layers)
 
 
+class FitAtLevel(Implementation):
+    """``Network.fit`` with the kernels of one instruction-set level (``nncore.show_runtime()``)."""
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self.key = f"fit_{level}"
+        self.label = f"nncore Network.fit, {level} kernels"
+        self.note = f"the compiled data-set loop, kernels compiled for {level}"
+
+    def unavailable(self) -> str | None:
+        available = _core.SIMD_AVAILABLE
+        if self.level not in available:
+            return f"{self.level} kernels not available here (available: {', '.join(available)})"
+        return None
+
+    def prepare(self, case: Case, steps: int) -> Trial:
+        net = case.new_network()
+        chosen = _core.SIMD
+
+        def run() -> None:
+            _core._use_simd(self.level)
+            try:
+                case.fit(net, steps)
+            finally:
+                _core._use_simd(chosen)
+
+        return Trial(run, _network_layers(net))
+
+
 class PlainC(Implementation):
+    """``train_loop.c`` built with the given flags: the baseline (``key="c"``) or an anchor."""
+
     key = "c"
     label = "plain C loop"
 
-    def __init__(self) -> None:
+    def __init__(self, flags: tuple[str, ...] = C_FLAGS, key: str = "c", label: str = "plain C loop",
+                 agreement: str = EXACT) -> None:
+        self.key, self.label, self.agreement, self.flags = key, label, agreement, flags
         self._loop: CLoop | None = None
         self._reason: str | None = None
         self.note = "naive C, one sample at a time"
@@ -160,7 +194,7 @@ class PlainC(Implementation):
     def unavailable(self) -> str | None:
         if self._loop is None and self._reason is None:
             try:
-                self._loop = CLoop()
+                self._loop = CLoop(flags=self.flags)
                 self.note = f"naive C, one sample at a time ({self._loop.describe()})"
             except CompilerUnavailable as error:
                 self._reason = str(error)
@@ -296,8 +330,11 @@ def load_reference(net: reference.Network, data: dict) -> None:
 
 def all_implementations() -> list[Implementation]:
     """Every implementation, nncore's fit first (the basis of every ratio)."""
-    return [Fit(), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), Numpy("reference"),
-            Numpy("blas"), Torch(), ScikitLearn(), Reference()]
+    levels = [FitAtLevel(level) for level in _core.SIMD_LEVELS]
+    anchors = [PlainC(NATIVE_FLAGS, "c_native", "C, -O3 -march=native, sums in order"),
+               PlainC(FAST_MATH_FLAGS, "c_fast_math", "C, -O3 -march=native -ffast-math", CLOSE)]
+    return [Fit(), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), *anchors, *levels,
+            Numpy("reference"), Numpy("blas"), Torch(), ScikitLearn(), Reference()]
 
 
 def call_overhead_trial(case: Case, steps: int) -> Trial:
