@@ -83,13 +83,13 @@ class CLoop:
         self.flags = tuple(flags)
         self._directory = tempfile.TemporaryDirectory(prefix="nncore-bench-")
         library = os.path.join(self._directory.name, "train_loop.so")
-        command = [*shlex.split(compiler), *self.flags, "-shared", "-fPIC", "-o", library, str(SOURCE), "-lm"]
-        try:
-            built = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        except (OSError, subprocess.SubprocessError, ValueError) as error:
-            raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
-        if built.returncode != 0:
-            raise CompilerUnavailable(f"{' '.join(command)} failed:\n{built.stderr.strip()}")
+        objects = os.path.join(self._directory.name, "train_loop.o")
+        # Compiled and linked in two commands: linked with -ffast-math, GCC adds
+        # start-up code that makes the whole process flush subnormals to zero
+        # as soon as the library loads, which would change nncore's results.
+        for command in ([*shlex.split(compiler), *self.flags, "-fPIC", "-c", "-o", objects, str(SOURCE)],
+                        [*shlex.split(compiler), "-shared", "-o", library, objects, "-lm"]):
+            self._run(compiler, command)
         self._library = ctypes.CDLL(library)
         function = self._library.nn_train_steps
         pointer = ctypes.c_void_p
@@ -97,6 +97,15 @@ class CLoop:
                              pointer, pointer, pointer, ctypes.c_int64, ctypes.c_double, ctypes.c_double]
         function.restype = ctypes.c_double
         self._function = function
+
+    @staticmethod
+    def _run(compiler: str, command: list[str]) -> None:
+        try:
+            built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError, ValueError) as error:
+            raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
+        if built.returncode != 0:
+            raise CompilerUnavailable(f"{' '.join(command)} failed:\n{built.stderr.strip()}")
 
     def describe(self) -> str:
         return f"{self.version}, {' '.join(self.flags)}"
