@@ -44,7 +44,7 @@ COMMON = {
 
 def targets_x86_64(plat_name):
     """True when the wheel is for x86-64 only (not arm64, not universal2, not wasm)."""
-    return plat_name.lower().endswith(X86_64_PLATFORMS) or plat_name.lower() == "win-amd64"
+    return plat_name.lower().endswith(X86_64_PLATFORMS)  # linux-x86_64, macosx-10.9-x86_64, win-amd64
 
 
 def level_of(extension):

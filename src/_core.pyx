@@ -115,7 +115,8 @@ cdef _load_kernels(str level):
     global kernels
     module = importlib.import_module(f"nncore._kernels_{level}")
     cdef KernelTable* table = <KernelTable*>PyCapsule_GetPointer(module.table, b"nncore.kernel_table")
-    if table.version != KERNEL_TABLE_VERSION:
+    if (table.version != KERNEL_TABLE_VERSION or table.net_size != sizeof(Net)
+            or table.schedule_size != sizeof(Schedule)):
         raise ImportError(f"nncore._kernels_{level} was built from other sources than nncore._core: reinstall nncore")
     kernels = table[0]
     return module

@@ -17,6 +17,8 @@ cdef enum:
 
 cdef struct KernelTable:
     int version
+    size_t net_size                # sizeof(Net) and sizeof(Schedule) as the kernels were built:
+    size_t schedule_size           # _core refuses kernels built from other struct definitions
     void (*forward)(Net* net) noexcept nogil
     double (*checked_train_step)(Net* net, const double* x, const double* target, bint* updated) noexcept nogil
     int (*run_schedule)(Net* net, Schedule* s, long long budget) noexcept nogil

@@ -8,11 +8,13 @@
 from cpython.pycapsule cimport PyCapsule_New
 
 from _elementary cimport exp64, tanh64, sigmoid64, exp32, tanh32, sigmoid32
-from _kernels cimport forward, checked_train_step, run_schedule, all_finite
+from _kernels cimport Net, Schedule, forward, checked_train_step, run_schedule, all_finite
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 
 cdef KernelTable _table
 _table.version = KERNEL_TABLE_VERSION
+_table.net_size = sizeof(Net)
+_table.schedule_size = sizeof(Schedule)
 _table.forward = forward
 _table.checked_train_step = checked_train_step
 _table.run_schedule = run_schedule
