@@ -1,8 +1,17 @@
-"""Build the compiled core ``nncore._core`` from ``src/``.
+"""Build the compiled core ``nncore._core`` and its kernels from ``src/``.
 
-Optimisation flags are chosen per compiler in :class:`BuildExt`; nothing here
-targets the build machine's own CPU, so wheels run on any CPU of their platform.
+The kernels (``src/_kernels.pxd``) are built once per instruction-set level,
+as ``nncore._kernels_baseline``, ``nncore._kernels_avx2`` and
+``nncore._kernels_avx512``; ``nncore._core`` loads the highest level the CPU
+supports when it is imported.  Optimisation flags are chosen per compiler in
+:class:`BuildExt`; only the modules of a level get that level's flags, and
+nothing targets the build machine's own CPU, so wheels run on any CPU of
+their platform.  A level the target or the compiler cannot build is left out
+of the wheel, with a warning; the baseline is always built.
 """
+
+import sys
+import sysconfig
 
 from Cython.Build import cythonize
 from setuptools import Extension, setup
@@ -16,23 +25,60 @@ from setuptools.command.build_ext import build_ext
 UNIX_FLAGS = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-g0"]
 MSVC_FLAGS = ["/O2", "/fp:precise"]
 
+# Instruction-set flags of the optional levels.  -mavx2 does not enable FMA
+# (-march=haswell would); -mavx512f neither.  Vectorised code then gives the
+# same bits as the baseline: each sum keeps its order, only neurons and rows
+# are computed side by side.
+LEVEL_FLAGS = {
+    "avx2": {"unix": ["-mavx2"], "msvc": ["/arch:AVX2"]},
+    "avx512": {"unix": ["-mavx2", "-mavx512f"], "msvc": ["/arch:AVX512"]},
+}
+X86_64_PLATFORMS = ("x86_64", "amd64")
+
+COMMON = {
+    "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    "include_dirs": ["src"],
+    "depends": ["src/_cpu_features.h", "src/_row_sums.h"],
+}
+
+
+def targets_x86_64(plat_name):
+    """True when the wheel is for x86-64 only (not arm64, not universal2, not wasm)."""
+    return plat_name.lower().endswith(X86_64_PLATFORMS)  # linux-x86_64, macosx-10.9-x86_64, win-amd64
+
+
+def level_of(extension):
+    """'avx2' for nncore._kernels_avx2; None for modules built with the baseline flags only."""
+    level = extension.name.rpartition("_")[2]
+    return level if level in LEVEL_FLAGS else None
+
 
 class BuildExt(build_ext):
-    """``build_ext`` with optimisation flags for the compiler actually in use."""
+    """``build_ext`` with optimisation flags for the compiler in use, and instruction-set levels that may be left out."""
 
     def build_extensions(self):
-        flags = MSVC_FLAGS if self.compiler.compiler_type == "msvc" else UNIX_FLAGS
+        kind = "msvc" if self.compiler.compiler_type == "msvc" else "unix"
+        flags = MSVC_FLAGS if kind == "msvc" else UNIX_FLAGS
+        plat_name = self.plat_name or sysconfig.get_platform()
+        kept = []
         for extension in self.extensions:
-            extension.extra_compile_args = [*flags, *extension.extra_compile_args]
+            level = level_of(extension)
+            if level is not None and not targets_x86_64(plat_name):
+                print(f"nncore: not building {extension.name}: {plat_name} is not x86-64", file=sys.stderr)
+                continue
+            level_flags = LEVEL_FLAGS[level][kind] if level else []
+            extension.extra_compile_args = [*flags, *level_flags, *extension.extra_compile_args]
+            kept.append(extension)
+        self.extensions = kept
         super().build_extensions()
 
 
 extensions = [
-    Extension(
-        "nncore._core",
-        sources=["src/_core.pyx"],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-    )
+    Extension("nncore._core", sources=["src/_core.pyx"], **COMMON),
+    Extension("nncore._kernels_baseline", sources=["src/_kernels_baseline.pyx"], **COMMON),
+    # optional: a compiler that cannot build a level leaves it out, not the wheel
+    Extension("nncore._kernels_avx2", sources=["src/_kernels_avx2.pyx"], optional=True, **COMMON),
+    Extension("nncore._kernels_avx512", sources=["src/_kernels_avx512.pyx"], optional=True, **COMMON),
 ]
 
 setup(

@@ -2,8 +2,10 @@
 
 The sdist must carry the Cython sources, the package, its stubs, the tests and
 the benchmark suite, and no generated C or built module.  A wheel must carry
-the package, the compiled module, the stubs and ``py.typed``, and nothing else
-(no sources, no tests, no benchmark code: the suite runs from a clone).
+the package, the compiled core, its baseline kernels (and, on x86-64, the
+AVX2 and AVX-512 kernels where the compiler built them), the stubs and
+``py.typed``, and nothing else (no sources, no tests, no benchmark code: the
+suite runs from a clone).
 
 Usage: python .ci/check_dist_contents.py DIST_FILE...   (.tar.gz or .whl)
 """
@@ -15,7 +17,9 @@ import zipfile
 
 SDIST_REQUIRED = [
     "pyproject.toml", "setup.py", "README.md", "LICENSE", "MANIFEST.in", "PKG-INFO",
-    "src/_core.pyx", "src/_kernels.pxd",
+    "src/_core.pyx", "src/_kernels.pxd", "src/_elementary.pxd", "src/_kernel_table.pxd",
+    "src/_kernels_level.pxi", "src/_cpu_features.h", "src/_kernels_baseline.pyx",
+    "src/_kernels_avx2.pyx", "src/_kernels_avx512.pyx",
     "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
     "tests/conftest.py", "tests/test_threads.py",
     "bench/run.py", "bench/nncore_bench/__init__.py", "bench/nncore_bench/train_loop.c",
@@ -24,12 +28,18 @@ SDIST_FORBIDDEN = ["src/*.c", "*.so", "*.pyd", "*.dylib", "*.pyc", "*/__pycache_
 
 WHEEL_REQUIRED = [
     "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
-    "nncore/_core.*",  # the compiled module (.so or .pyd), checked below
+    "nncore/_core.*",  # the compiled modules (.so or .pyd), checked below
+    "nncore/_kernels_baseline.*",
     "*.dist-info/METADATA", "*.dist-info/RECORD", "*.dist-info/WHEEL",
     "*.dist-info/licenses/LICENSE",
 ]
 WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_core.*.so",
                  "nncore/_core.*.pyd", "*.dist-info/*"]
+WHEEL_ALLOWED += [f"nncore/_kernels_{level}.*.{suffix}" for level in ("baseline", "avx2", "avx512")
+                  for suffix in ("so", "pyd")]
+# The compiled modules: how many of each a wheel may hold (the optional levels are left out
+# where the platform or the compiler cannot build them).
+COMPILED = {"_core": (1, 1), "_kernels_baseline": (1, 1), "_kernels_avx2": (0, 1), "_kernels_avx512": (0, 1)}
 WHEEL_FORBIDDEN = ["*bench*"]  # the benchmark suite is not installed
 
 
@@ -63,9 +73,10 @@ def problems_of(path):
     if allowed is not None:
         problems += [f"must not hold {name}" for name in names
                      if not any(fnmatch.fnmatch(name, pattern) for pattern in allowed)]
-        compiled = matches(names, "nncore/_core.*.so") + matches(names, "nncore/_core.*.pyd")
-        if len(compiled) != 1:
-            problems.append(f"must hold one compiled nncore._core, holds {compiled}")
+        for module, (least, most) in COMPILED.items():
+            compiled = matches(names, f"nncore/{module}.*.so") + matches(names, f"nncore/{module}.*.pyd")
+            if not least <= len(compiled) <= most:
+                problems.append(f"must hold {least} to {most} compiled nncore.{module}, holds {compiled}")
     return problems
 
 

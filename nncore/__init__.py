@@ -15,6 +15,7 @@ except ImportError:  # pragma: no cover - depends on how nncore was imported
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "
         "place (pip install -e .)."
     ) from None
+from nncore._runtime import format_runtime, runtime_info
 from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
 from nncore.fann import read_data as read_fann_data
@@ -47,5 +48,28 @@ def load(path):
     return Network.load(path)
 
 
+def show_runtime():
+    """Print and return what the compiled core runs on, as ``numpy.show_runtime()`` does for numpy.
+
+    The kernels are compiled for several instruction-set levels (on x86-64:
+    ``"baseline"``, ``"avx2"`` and ``"avx512"``; elsewhere the baseline
+    only), and the highest one the CPU supports is loaded at import. The
+    environment variable ``NNCORE_SIMD`` forces one (for tests and bug
+    reports); every level gives the same results to the last bit.
+
+    Returns
+    -------
+    dict
+        ``"simd"``: the level in use; ``"simd_available"``: the levels this
+        installation built and this CPU supports, lowest first;
+        ``"simd_built"``, ``"simd_cpu"``: the two lists separately;
+        ``"nncore_simd_variable"``: ``NNCORE_SIMD`` as set at import (or None);
+        ``"nncore"``, ``"python"``, ``"machine"``: versions and CPU architecture.
+    """
+    info = runtime_info()
+    print(format_runtime(info))
+    return info
+
+
 __all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",
-           "__version__", "load", "read_fann_data", "write_fann_data"]
+           "__version__", "load", "read_fann_data", "show_runtime", "write_fann_data"]

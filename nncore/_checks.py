@@ -136,7 +136,7 @@ def check_seed(value: object) -> int | None:
 def check_sizes(sizes: object) -> tuple[int, ...]:
     """Layer sizes as a tuple of ints: at least two layers, each of at least one neuron."""
     if (isinstance(sizes, (str, bytes, bytearray)) or not isinstance(sizes, (Sequence, np.ndarray))
-            or np.ndim(sizes) != 1):
+            or (isinstance(sizes, np.ndarray) and sizes.ndim != 1)):
         raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layers (inputs and outputs), got {describe(sizes)}")
@@ -318,23 +318,32 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
     if isinstance(values, (list, tuple)) and any(isinstance(row, (str, bytes, bytearray)) for row in values):
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
-    shape_error = (f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
-                   f"got {describe(values)}")
+    def shape_error() -> ValueError:
+        # Built only when needed: describing a large array costs more than the checks themselves.
+        return ValueError(f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
+                          f"got {describe(values)}")
+
     try:
         array = np.asarray(values)
     except (TypeError, ValueError, RecursionError, OverflowError):  # ragged or absurdly deep lists
-        raise ValueError(shape_error) from None
+        raise shape_error() from None
     if array.dtype.kind not in "iuf":
         if array.dtype.kind == "b":
             raise TypeError(f"{name} must contain real numbers, got booleans ({describe(values)})")
         if array.dtype.kind != "O":
             raise TypeError(f"{name} must contain real numbers, got dtype {array.dtype} ({describe(values)})")
         if array.ndim != ndim:
-            raise ValueError(shape_error)
+            raise shape_error()
         array = _object_array_as_float(array, name, values)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
     array = np.ascontiguousarray(array, dtype=np.float64)
+    # A sum is finite only if every term is (NaN and +-inf propagate); only when it
+    # is not (or it overflowed) is the element-wise test, with its temporary, needed.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(array, axis=None)
+    if math.isfinite(total):
+        return array
     finite = np.isfinite(array)
     if not finite.all():
         where = tuple(int(i) for i in np.argwhere(~finite)[0])

@@ -16,10 +16,19 @@ _Snapshot = tuple[_Layers, int, float, float]
 # last epoch error, permutation, flushed error arrays
 _Checkpoint = tuple[_Snapshot, tuple[int, int, int, int, float, float, NDArray[np.intp], int]]
 
+ACTIVATIONS: Final[tuple[str, ...]]
+ORDERS: Final[tuple[str, ...]]
 ACTIVATION_CODES: Final[dict[str, int]]
 ORDER_CODES: Final[dict[str, int]]
 LOOP_STATUS: Final[dict[int, str]]
 EPOCH_ERRORS_CAPACITY: Final[int]
+
+# The instruction-set level of the kernels (see nncore.show_runtime).
+SIMD_LEVELS: Final[tuple[str, ...]]
+SIMD: Final[str]
+SIMD_AVAILABLE: Final[tuple[str, ...]]
+
+def simd_runtime() -> dict[str, Any]: ...
 
 @disjoint_base
 class NetworkCore:

@@ -3,8 +3,11 @@
 ``Neuron``, ``Connection``, ``Layer`` and ``Network`` follow "Writing a neural
 network in JavaScript" (and brain.js's ``NeuralNetwork``) line by line, with no
 numpy in the hot path.  It implements the same algorithm as the compiled core,
-summing in the same order, so the two agree to rounding; it is the oracle of
-the tests and the baseline of every "versus pure Python" figure.
+summing in the same order and computing sigmoid and tanh with the same
+functions (:mod:`nncore.elementary`, the Python twin of the core's own), so
+the two agree to the last bit; it is the oracle of the tests.  (The
+benchmark's pure-Python baseline is a subclass that calls ``math.exp`` and
+``math.tanh``, as a user of the tutorial would write it.)
 """
 
 from __future__ import annotations
@@ -15,15 +18,13 @@ from collections.abc import Sequence
 from nncore import serialization
 from nncore._checks import check_activations, check_alpha, check_rate, check_sizes
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore.elementary import sigmoid64, tanh64
 from nncore.sampling import SplitMix64, plan_steps
 
 
 def _sigmoid(z: float) -> float:
-    # Same formula as the compiled core; math.exp overflows where C returns inf.
-    try:
-        return 1.0 / (1.0 + math.exp(-z))
-    except OverflowError:
-        return 0.0
+    # The compiled core's sigmoid, bit for bit (nncore.elementary).
+    return sigmoid64(z)
 
 
 def _relu(z: float) -> float:
@@ -68,7 +69,7 @@ class Layer:
         if activation == "sigmoid":
             return _sigmoid(z)
         if activation == "tanh":
-            return math.tanh(z)
+            return tanh64(z)
         if activation == "relu":
             return _relu(z)
         if activation == "leaky_relu":
@@ -107,6 +108,10 @@ class Network:
     (the reference exists to replay what the compiled core does).
     """
 
+    #: The class of the layers, whose ``activate`` and ``delta`` give the
+    #: activation functions (a subclass may use other ones, e.g. ``math.exp``).
+    layer_type = Layer
+
     def __init__(
         self,
         sizes: Sequence[int],
@@ -121,8 +126,8 @@ class Network:
         self.momentum = check_rate("momentum", momentum)
         self.leaky_relu_alpha = check_alpha(leaky_relu_alpha)
         self.iterations = 0
-        self.layers = [Layer(self.sizes[0])] + [
-            Layer(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)
+        self.layers = [self.layer_type(self.sizes[0])] + [
+            self.layer_type(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)
         ]
         self._connect_layers()
 

@@ -33,12 +33,17 @@ from libc.math cimport isfinite
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
+from cpython.pycapsule cimport PyCapsule_GetPointer
+
+from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 from _kernels cimport (
-    Net, Schedule, all_finite, forward, set_inputs, checked_train_step, run_schedule,
+    Net, Schedule, set_inputs,
     SIGMOID, TANH, RELU, LEAKY_RELU, N_ACTIVATIONS, SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 
+import importlib.util
+import os
 import threading
 
 import numpy as np
@@ -58,6 +63,93 @@ def _kernel_codes_agree():
 
 if not _kernel_codes_agree():  # pragma: no cover - a build from inconsistent sources
     raise ImportError("nncore._core was built from kernels whose codes disagree with nncore._vocabulary")
+
+# ---------------------------------------------------------------- instruction-set level
+
+cdef extern from "_cpu_features.h":
+    int nncore_cpu_has_avx2() nogil
+    int nncore_cpu_has_avx512f() nogil
+
+SIMD_LEVELS = ("baseline", "avx2", "avx512")
+"""Instruction-set levels the kernels may be built for, lowest first."""
+
+
+def _cpu_simd_levels():
+    """The levels this CPU (and its operating system) can run, lowest first."""
+    supported = {"baseline": True, "avx2": bool(nncore_cpu_has_avx2()),
+                 "avx512": bool(nncore_cpu_has_avx2() and nncore_cpu_has_avx512f())}
+    return tuple(level for level in SIMD_LEVELS if supported[level])
+
+
+def _built_simd_levels():
+    """The levels whose kernel module was built and installed, lowest first (found, not imported)."""
+    return tuple(level for level in SIMD_LEVELS
+                 if importlib.util.find_spec(f"nncore._kernels_{level}") is not None)
+
+
+def _choose_simd_level(requested, cpu, built):
+    """The level to load: ``requested`` (NNCORE_SIMD) if given and usable, else the highest usable one.
+
+    A request that cannot be met is a RuntimeError naming the levels that can
+    (not an ImportError, which ``nncore/__init__`` reports as an unbuilt tree).
+    """
+    usable = tuple(level for level in built if level in cpu)
+    if not usable:
+        raise ImportError("nncore._kernels_baseline is missing: the package was not built completely")
+    if requested is None or requested == "":
+        return usable[len(usable) - 1]   # the highest (no negative indexing in this module)
+    if requested not in SIMD_LEVELS:
+        raise RuntimeError(f"NNCORE_SIMD must be one of {', '.join(SIMD_LEVELS)}, got {requested!r} "
+                          f"(available here: {', '.join(usable)})")
+    if requested not in usable:
+        why = "this CPU does not support it" if requested not in cpu else "it was not built"
+        raise RuntimeError(f"NNCORE_SIMD={requested} cannot be used: {why} "
+                          f"(available here: {', '.join(usable)})")
+    return requested
+
+
+cdef KernelTable kernels   # the chosen level's kernels; every kernel call goes through it
+
+
+cdef _load_kernels(str level):
+    global kernels
+    module = importlib.import_module(f"nncore._kernels_{level}")
+    cdef KernelTable* table = <KernelTable*>PyCapsule_GetPointer(module.table, b"nncore.kernel_table")
+    if (table.version != KERNEL_TABLE_VERSION or table.net_size != sizeof(Net)
+            or table.schedule_size != sizeof(Schedule)):
+        raise ImportError(f"nncore._kernels_{level} was built from other sources than nncore._core: reinstall nncore")
+    kernels = table[0]
+    return module
+
+
+_SIMD_CPU = _cpu_simd_levels()
+_SIMD_BUILT = _built_simd_levels()
+_SIMD_REQUESTED = os.environ.get("NNCORE_SIMD") or None
+SIMD = _choose_simd_level(_SIMD_REQUESTED, _SIMD_CPU, _SIMD_BUILT)
+"""The instruction-set level of the kernels in use."""
+SIMD_AVAILABLE = tuple(level for level in _SIMD_BUILT if level in _SIMD_CPU)
+"""The levels that were built and that this CPU supports, lowest first."""
+_kernel_module = _load_kernels(SIMD)
+
+
+def _use_simd(str level):
+    """Load the kernels of another available level, for the benchmark's side-by-side rows.
+
+    Not for use while any network trains or predicts (another thread would
+    switch levels mid-step). Every level gives the same results.
+    """
+    global SIMD, _kernel_module
+    if level not in SIMD_AVAILABLE:
+        raise ValueError(f"level must be one of the available levels {', '.join(SIMD_AVAILABLE)}, got {level!r}")
+    _kernel_module = _load_kernels(level)
+    SIMD = level
+
+
+def simd_runtime():
+    """The instruction-set levels: chosen, available (built and supported), built, supported by the CPU, requested."""
+    return {"simd": SIMD, "simd_available": list(SIMD_AVAILABLE), "simd_built": list(_SIMD_BUILT),
+            "simd_cpu": list(_SIMD_CPU), "simd_requested": _SIMD_REQUESTED}
+
 
 ACTIVATION_CODES = {name: code for code, name in enumerate(ACTIVATIONS)}
 ORDER_CODES = {name: code for code, name in enumerate(ORDERS)}
@@ -404,7 +496,7 @@ cdef class NetworkCore:
         with self._lock:
             if self._fit_depth > 0 and not holds_fit_lock:
                 return False
-            error[0] = checked_train_step(&self.net, sample, sample + n_in, updated)
+            error[0] = kernels.checked_train_step(&self.net, sample, sample + n_in, updated)
             if updated[0]:
                 self._count_steps(1)
         return True
@@ -442,7 +534,7 @@ cdef class NetworkCore:
         result = np.empty(n_out, dtype=np.float64)
         cdef double[::1] out = result
         with self._lock:
-            forward(&self.net)
+            kernels.forward(&self.net)
             memcpy(&out[0], self.net.outputs + self.net.neuron_offset[last], n_out * sizeof(double))
         return result
 
@@ -461,7 +553,7 @@ cdef class NetworkCore:
         with nogil, self._lock:
             for i in range(n):
                 set_inputs(&self.net, &rows[i, 0])
-                forward(&self.net)
+                kernels.forward(&self.net)
                 memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
         return result
 
@@ -535,9 +627,9 @@ cdef class NetworkCore:
         self._check_ready()
         cdef bint finite
         with self._lock:
-            finite = (all_finite(self.net.weights, self._weights.shape[0])
-                      and all_finite(self.net.changes, self._changes.shape[0])
-                      and all_finite(self.net.biases, self._biases.shape[0]))
+            finite = (kernels.all_finite(self.net.weights, self._weights.shape[0])
+                      and kernels.all_finite(self.net.changes, self._changes.shape[0])
+                      and kernels.all_finite(self.net.biases, self._biases.shape[0]))
         return finite
 
     def _layer_buffers(self):
@@ -750,7 +842,7 @@ cdef class FitSchedule:
         with nogil, self._lock:
             with network._lock:
                 steps_before = self.state.steps
-                status = run_schedule(&network.net, &self.state, budget)
+                status = kernels.run_schedule(&network.net, &self.state, budget)
                 network.net.magnitude_bound = -1.0  # the loop's steps do not keep the bound
                 network._count_steps(self.state.steps - steps_before)
         return LOOP_STATUS[status]
@@ -851,5 +943,6 @@ cdef class FitSchedule:
         if not self._flushed_errors:
             return np.zeros(0)
         return np.concatenate(self._flushed_errors)
+
 
 

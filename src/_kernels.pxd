@@ -23,7 +23,14 @@ the dependency chain of a single accumulator without changing any individual
 sum, so the results stay identical to the reference.
 """
 
-from libc.math cimport exp, fabs, tanh
+from libc.math cimport fabs
+from _elementary cimport sigmoid64, tanh64
+
+cdef extern from "_row_sums.h":
+    # 1 in the builds that target AVX (nncore._kernels_avx2, _kernels_avx512), else 0
+    const bint NNCORE_ROW_SUMS
+    void row_sums16 "nncore_row_sums16"(const double* w, const double* biases, const double* inputs,
+                                        double* sums, Py_ssize_t n_in) noexcept nogil
 from libc.stdint cimport uint64_t
 
 # The codes are positions in nncore._vocabulary's tables (ACTIVATIONS, ORDERS);
@@ -66,10 +73,10 @@ cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
     cdef Py_ssize_t j
     if activation == SIGMOID:
         for j in range(n):
-            z[j] = 1.0 / (1.0 + exp(-z[j]))
+            z[j] = sigmoid64(z[j])
     elif activation == TANH:
         for j in range(n):
-            z[j] = tanh(z[j])
+            z[j] = tanh64(z[j])
     elif activation == RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else 0.0
@@ -101,10 +108,14 @@ cdef inline void scale_by_derivative(double* delta, const double* output, Py_ssi
 cdef inline void weighted_sums(const double* weights, const double* biases,
                                const double* inputs, double* sums,
                                Py_ssize_t n_out, Py_ssize_t n_in) noexcept nogil:
-    """sums[j] = biases[j] + sum_k weights[j, k] * inputs[k], eight rows at a time."""
+    """sums[j] = biases[j] + sum_k weights[j, k] * inputs[k], sixteen or eight rows at a time."""
     cdef Py_ssize_t j = 0, k
     cdef double s0, s1, s2, s3, s4, s5, s6, s7, x
     cdef const double* r
+    if NNCORE_ROW_SUMS:
+        while j + 16 <= n_out:
+            row_sums16(weights + j * n_in, biases + j, inputs, sums + j, n_in)
+            j += 16
     while j + 8 <= n_out:
         r = weights + j * n_in
         s0 = 0.0; s1 = 0.0; s2 = 0.0; s3 = 0.0; s4 = 0.0; s5 = 0.0; s6 = 0.0; s7 = 0.0

@@ -181,11 +181,14 @@ def test_reference_trials_start_from_the_start_every_time(tiny):
     implementation = implementations.Reference()
     first = implementation.prepare(tiny, 200)
     first.run()
+    after_first = first.layers()
     second = implementation.prepare(tiny, 0)   # the same objects, reset
     assert max_difference(second.layers(), layers_of_dict(tiny.start)) == 0.0
     second = implementation.prepare(tiny, 200)
     second.run()
-    assert max_difference(second.layers(), fit_layers(tiny, 200)) == 0.0
+    assert max_difference(second.layers(), after_first) == 0.0
+    # math.exp, not the core's own exp: equal up to last-bit differences
+    assert max_difference(second.layers(), fit_layers(tiny, 200)) <= 1e-12
 
 
 def test_torch_agrees_to_rounding(tiny):

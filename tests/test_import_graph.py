@@ -16,7 +16,7 @@ CORE_SOURCE = ROOT / "src" / "_core.pyx"
 
 # Who may import nncore.network: the package, the command line, and modules that wrap Network.
 MAY_IMPORT_NETWORK = {"nncore", "nncore.cli", "nncore.__main__", "nncore.network"}
-LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore.examples", "nncore.exceptions",
+LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore.elementary", "nncore.examples", "nncore.exceptions",
           "nncore.initializers", "nncore.sampling"}
 
 needs_sources = pytest.mark.skipif(not PACKAGE.is_dir() or not CORE_SOURCE.is_file(),

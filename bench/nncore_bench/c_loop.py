@@ -16,6 +16,11 @@ import numpy as np
 from nncore_bench.parameters import all_sigmoid, layers_of_dict
 
 C_FLAGS = ("-O2", "-ffp-contract=off")
+# Anchors: the same source built for this very CPU, with every sum in the
+# reference's order, and with the compiler free to reorder (not bit-identical).
+# They are bench-only builds, never shipped.
+NATIVE_FLAGS = ("-O3", "-march=native", "-ffp-contract=off")
+FAST_MATH_FLAGS = ("-O3", "-march=native", "-ffast-math")
 SOURCE = Path(__file__).with_name("train_loop.c")
 
 
@@ -57,6 +62,9 @@ class CLoop:
     compiler : str, optional
         The C compiler command (e.g. ``"gcc"`` or ``"ccache cc"``); found with
         :func:`find_compiler` when omitted.
+    flags : tuple of str
+        Compiler flags: :data:`C_FLAGS` (the baseline every ratio is taken
+        against), :data:`NATIVE_FLAGS` or :data:`FAST_MATH_FLAGS` (anchors).
 
     Raises
     ------
@@ -64,7 +72,7 @@ class CLoop:
         When there is no compiler or it fails on the source.
     """
 
-    def __init__(self, compiler: str | None = None) -> None:
+    def __init__(self, compiler: str | None = None, flags: tuple[str, ...] = C_FLAGS) -> None:
         if sys.platform == "win32":
             raise CompilerUnavailable("the C baseline needs a Unix-style C compiler; not built on Windows")
         compiler = compiler or find_compiler()
@@ -72,16 +80,16 @@ class CLoop:
             raise CompilerUnavailable("no C compiler found (set CC, or install cc, gcc or clang)")
         self.compiler = compiler
         self.version = compiler_version(compiler)
-        self.flags = C_FLAGS
+        self.flags = tuple(flags)
         self._directory = tempfile.TemporaryDirectory(prefix="nncore-bench-")
         library = os.path.join(self._directory.name, "train_loop.so")
-        command = [*shlex.split(compiler), *C_FLAGS, "-shared", "-fPIC", "-o", library, str(SOURCE), "-lm"]
-        try:
-            built = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        except (OSError, subprocess.SubprocessError, ValueError) as error:
-            raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
-        if built.returncode != 0:
-            raise CompilerUnavailable(f"{' '.join(command)} failed:\n{built.stderr.strip()}")
+        objects = os.path.join(self._directory.name, "train_loop.o")
+        # Compiled and linked in two commands: linked with -ffast-math, GCC adds
+        # start-up code that makes the whole process flush subnormals to zero
+        # as soon as the library loads, which would change nncore's results.
+        for command in ([*shlex.split(compiler), *self.flags, "-fPIC", "-c", "-o", objects, str(SOURCE)],
+                        [*shlex.split(compiler), "-shared", "-o", library, objects, "-lm"]):
+            self._run(compiler, command)
         self._library = ctypes.CDLL(library)
         function = self._library.nn_train_steps
         pointer = ctypes.c_void_p
@@ -89,6 +97,15 @@ class CLoop:
                              pointer, pointer, pointer, ctypes.c_int64, ctypes.c_double, ctypes.c_double]
         function.restype = ctypes.c_double
         self._function = function
+
+    @staticmethod
+    def _run(compiler: str, command: list[str]) -> None:
+        try:
+            built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError, ValueError) as error:
+            raise CompilerUnavailable(f"{compiler} could not run: {error}") from None
+        if built.returncode != 0:
+            raise CompilerUnavailable(f"{' '.join(command)} failed:\n{built.stderr.strip()}")
 
     def describe(self) -> str:
         return f"{self.version}, {' '.join(self.flags)}"

@@ -59,12 +59,18 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
     def us(workload: str, key: str) -> float | None:
         return per_step.get(workload, {}).get(key)
 
-    for workload, bound, how in [("W1", 1.05, "no slower than"), ("W2", 1.05, "no slower than"),
-                                 ("W3", 0.7, "faster than"), ("W4", 0.7, "faster than"),
-                                 ("W5", 0.7, "faster than")]:
+    for workload, bound, how in [("W1", 1.0, "no slower than"), ("W2", 1.0, "no slower than"),
+                                 ("W3", 0.4, "faster than"), ("W4", 0.4, "faster than"),
+                                 ("W5", 0.4, "faster than")]:
         if workload in per_step:
             goals.append(Goal(f"fit {how} the plain C loop on {workload}", "fit time / C time", "<=", bound,
                               _ratio(us(workload, "fit"), us(workload, "c")), workload, "c"))
+    for workload in per_step:
+        for key, kind in [("train_list", "lists"), ("train_numpy", "numpy rows")]:
+            if us(workload, key) is not None:
+                goals.append(Goal(f"fit no slower than a train() loop ({kind}) on {workload}",
+                                  "fit time / train() time", "<=", 1.0,
+                                  _ratio(us(workload, "fit"), us(workload, key)), workload, key))
 
     per_call = extras.get("train_per_call", {})
     for key, kind in [("train_list", "lists"), ("train_numpy", "numpy rows")]:

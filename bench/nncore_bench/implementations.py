@@ -17,9 +17,11 @@ from collections.abc import Callable
 import numpy as np
 
 from nncore import reference
-from nncore_bench.c_loop import CLoop, CNetwork, CompilerUnavailable
+from nncore import _core
+from nncore_bench.c_loop import C_FLAGS, FAST_MATH_FLAGS, NATIVE_FLAGS, CLoop, CNetwork, CompilerUnavailable
 from nncore_bench.numpy_loop import NumpyNetwork
 from nncore_bench.parameters import Layers, layers_of_dict
+from nncore_bench.tutorial import TutorialNetwork
 from nncore_bench.workloads import Case
 from nncore.network import Network
 
@@ -95,17 +97,17 @@ class TrainFromPython(Implementation):
 
 class Reference(Implementation):
     key = "reference"
-    label = "pure Python (nncore.reference)"
-    note = "the tutorial's Neuron/Connection objects"
+    label = "pure Python (the tutorial's objects, math.exp)"
+    note = "nncore.reference's Neuron/Connection objects with math.exp and math.tanh"
 
     def __init__(self) -> None:
-        self._built: dict[int, tuple[Case, reference.Network]] = {}
+        self._built: dict[int, tuple[Case, TutorialNetwork]] = {}
 
     def prepare(self, case: Case, steps: int) -> Trial:
         # Building the tutorial's objects takes long on the larger workloads:
         # one network per case, its parameters reset for every trial.
         if id(case) not in self._built:
-            self._built[id(case)] = (case, reference.Network.from_dict(case.start))
+            self._built[id(case)] = (case, TutorialNetwork.from_dict(case.start))
         net = self._built[id(case)][1]
         load_reference(net, case.start)
         xs, ys = case.rows_as_lists
@@ -147,11 +149,44 @@ class Numpy(Implementation):
         return Trial(run, net.layers)
 
 
+class FitAtLevel(Implementation):
+    """``Network.fit`` with the kernels of one instruction-set level (``nncore.show_runtime()``)."""
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self.key = f"fit_{level}"
+        self.label = f"nncore Network.fit, {level} kernels"
+        self.note = f"the compiled data-set loop, kernels compiled for {level}"
+
+    def unavailable(self) -> str | None:
+        available = _core.SIMD_AVAILABLE
+        if self.level not in available:
+            return f"{self.level} kernels not available here (available: {', '.join(available)})"
+        return None
+
+    def prepare(self, case: Case, steps: int) -> Trial:
+        net = case.new_network()
+        chosen = _core.SIMD
+
+        def run() -> None:
+            _core._use_simd(self.level)
+            try:
+                case.fit(net, steps)
+            finally:
+                _core._use_simd(chosen)
+
+        return Trial(run, _network_layers(net))
+
+
 class PlainC(Implementation):
+    """``train_loop.c`` built with the given flags: the baseline (``key="c"``) or an anchor."""
+
     key = "c"
     label = "plain C loop"
 
-    def __init__(self) -> None:
+    def __init__(self, flags: tuple[str, ...] = C_FLAGS, key: str = "c", label: str = "plain C loop",
+                 agreement: str = EXACT) -> None:
+        self.key, self.label, self.agreement, self.flags = key, label, agreement, flags
         self._loop: CLoop | None = None
         self._reason: str | None = None
         self.note = "naive C, one sample at a time"
@@ -159,7 +194,7 @@ class PlainC(Implementation):
     def unavailable(self) -> str | None:
         if self._loop is None and self._reason is None:
             try:
-                self._loop = CLoop()
+                self._loop = CLoop(flags=self.flags)
                 self.note = f"naive C, one sample at a time ({self._loop.describe()})"
             except CompilerUnavailable as error:
                 self._reason = str(error)
@@ -295,8 +330,11 @@ def load_reference(net: reference.Network, data: dict) -> None:
 
 def all_implementations() -> list[Implementation]:
     """Every implementation, nncore's fit first (the basis of every ratio)."""
-    return [Fit(), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), Numpy("reference"),
-            Numpy("blas"), Torch(), ScikitLearn(), Reference()]
+    levels = [FitAtLevel(level) for level in _core.SIMD_LEVELS]
+    anchors = [PlainC(NATIVE_FLAGS, "c_native", "C, -O3 -march=native, sums in order"),
+               PlainC(FAST_MATH_FLAGS, "c_fast_math", "C, -O3 -march=native -ffast-math", CLOSE)]
+    return [Fit(), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), *anchors, *levels,
+            Numpy("reference"), Numpy("blas"), Torch(), ScikitLearn(), Reference()]
 
 
 def call_overhead_trial(case: Case, steps: int) -> Trial:

@@ -1,0 +1,62 @@
+# Included by _kernels_baseline.pyx, _kernels_avx2.pyx and _kernels_avx512.pyx
+# after they set LEVEL; setup.py compiles each with its own instruction-set flags.
+#
+# Importing one of these modules on a CPU without its instruction set may
+# crash the process (the compiler uses the new instructions anywhere, module
+# set-up included): _core checks the CPU before it imports one.
+
+from cpython.pycapsule cimport PyCapsule_New
+
+from _elementary cimport exp64, tanh64, sigmoid64, exp32, tanh32, sigmoid32
+from _kernels cimport Net, Schedule, forward, checked_train_step, run_schedule, all_finite
+from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
+
+cdef KernelTable _table
+_table.version = KERNEL_TABLE_VERSION
+_table.net_size = sizeof(Net)
+_table.schedule_size = sizeof(Schedule)
+_table.forward = forward
+_table.checked_train_step = checked_train_step
+_table.run_schedule = run_schedule
+_table.all_finite = all_finite
+
+#: The kernels of this level, for nncore._core.
+table = PyCapsule_New(<void*>&_table, b"nncore.kernel_table", NULL)
+
+#: The instruction-set level this module was compiled for.
+level = LEVEL
+
+
+def elementary64(str name, double[::1] values not None):
+    """Apply ``name`` (``"exp64"``, ``"tanh64"`` or ``"sigmoid64"``) of ``_elementary.pxd`` in place, as compiled here.
+
+    A test hook: the tests compare these results with ``nncore.elementary``, bit for bit.
+    """
+    cdef Py_ssize_t i, n = values.shape[0]
+    if name == "exp64":
+        for i in range(n):
+            values[i] = exp64(values[i])
+    elif name == "tanh64":
+        for i in range(n):
+            values[i] = tanh64(values[i])
+    elif name == "sigmoid64":
+        for i in range(n):
+            values[i] = sigmoid64(values[i])
+    else:
+        raise ValueError(f"name must be 'exp64', 'tanh64' or 'sigmoid64', got {name!r}")
+
+
+def elementary32(str name, float[::1] values not None):
+    """Apply ``name`` (``"exp32"``, ``"tanh32"`` or ``"sigmoid32"``) of ``_elementary.pxd`` in place, as compiled here."""
+    cdef Py_ssize_t i, n = values.shape[0]
+    if name == "exp32":
+        for i in range(n):
+            values[i] = exp32(values[i])
+    elif name == "tanh32":
+        for i in range(n):
+            values[i] = tanh32(values[i])
+    elif name == "sigmoid32":
+        for i in range(n):
+            values[i] = sigmoid32(values[i])
+    else:
+        raise ValueError(f"name must be 'exp32', 'tanh32' or 'sigmoid32', got {name!r}")
