@@ -138,10 +138,14 @@ def check_sizes(sizes: object) -> tuple[int, ...]:
     if (isinstance(sizes, (str, bytes, bytearray)) or not isinstance(sizes, (Sequence, np.ndarray))
             or (isinstance(sizes, np.ndarray) and sizes.ndim != 1)):
         raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
-    if len(sizes) < 2:
+    try:
+        listed = tuple(sizes)
+    except Exception:  # a sequence whose __len__ or items misbehave
+        raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}") from None
+    if len(listed) < 2:
         raise ValueError(f"sizes must list at least 2 layers (inputs and outputs), got {describe(sizes)}")
     checked = []
-    for index, size in enumerate(sizes):
+    for index, size in enumerate(listed):
         if not isinstance(size, numbers.Integral) or isinstance(size, (bool, np.bool_)):
             raise TypeError(f"sizes[{index}] must be an integer, got {describe(size)}")
         if size < 1:
@@ -365,6 +369,14 @@ def _object_array_as_float(array: np.ndarray, name: str, values: object) -> np.n
         raise TypeError(f"{name} must contain real numbers, got {describe(values)}") from None
 
 
+def has_items(values: list | tuple) -> bool:
+    """True when the list or tuple ``values`` is not empty; False also when its ``__len__`` misbehaves."""
+    try:
+        return len(values) > 0
+    except Exception:
+        return False
+
+
 def check_data(X: object, Y: object, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:
     """A data set as C-contiguous float64 arrays of shape ``(n, n_inputs)`` and ``(n, n_outputs)``.
 
@@ -392,7 +404,7 @@ def _is_flat(values: object) -> bool:
     """True when ``values`` is a 1-D sequence or array (its first item is a number)."""
     if isinstance(values, np.ndarray):
         return values.ndim == 1
-    if isinstance(values, (list, tuple)) and values:
+    if isinstance(values, (list, tuple)) and has_items(values):
         first = values[0]
         return not isinstance(first, (list, tuple, np.ndarray)) and np.ndim(first) == 0
     return False

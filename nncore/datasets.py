@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_finite, describe
+from nncore._checks import as_float_array, check_finite, describe, has_items
 
 SIDES = ("input", "output")
 
@@ -38,7 +38,7 @@ class Arrays:
 
 def is_samples(data: object) -> bool:
     """True when ``data`` looks like brain.js data: a list or tuple of dicts."""
-    return isinstance(data, (list, tuple)) and len(data) > 0 and isinstance(data[0], Mapping)
+    return isinstance(data, (list, tuple)) and has_items(data) and isinstance(data[0], Mapping)
 
 
 def resolve(X: Any, Y: Any, sizes: Sequence[int], input_names: tuple[str, ...] | None,

@@ -89,7 +89,7 @@ class Unchanged:
             raise AssertionError(f"{what} raised but changed the network:\nbefore {self.state}\nafter  {now}")
 
 
-def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), what="the call"):
+def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), what="the call", allowed=ALLOWED):
     """Run ``call()`` and check it against the rule above; return its result or None.
 
     ``names``: words of which the message of a ValueError/TypeError must hold
@@ -97,6 +97,8 @@ def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), w
     unchanged when the call raises (and always, with ``read_only``).
     ``diverge``: a ``DivergenceError`` is allowed too. ``also``: more
     exception classes the call may raise (``OSError`` for file names).
+    ``allowed``: the exception classes whose message must name an argument
+    (``ValueError`` and ``TypeError``; ``Network()`` adds ``MemoryError``).
     """
     guard = Unchanged(net) if net is not None else None
     try:
@@ -112,7 +114,7 @@ def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), w
         if guard is not None:
             guard.check(what)
         return None
-    except ALLOWED as error:
+    except allowed as error:
         message = str(error).lower()
         if not any(name.lower() in message for name in names):
             raise AssertionError(
@@ -479,7 +481,9 @@ def _construct(data):
     for name in data.draw(st.sets(st.sampled_from(list(kwarg_values)), max_size=2)):
         kwargs[name] = data.draw(kwarg_values[name], label=name)
     sizes = data.draw(sizes_values, label="sizes")
-    net = attempt(lambda: nncore.Network(sizes, **kwargs), NETWORK_ARGUMENTS, what="Network(...)")
+    # A network too big for this machine's memory (but not absurd) is a MemoryError naming its sizes.
+    net = attempt(lambda: nncore.Network(sizes, **kwargs), NETWORK_ARGUMENTS, what="Network(...)",
+                  allowed=ALLOWED + (MemoryError,))
     if net is not None:
         assert net.sizes == tuple(int(s) for s in sizes)
         assert np.isfinite(net.predict(np.zeros(net.sizes[0]))).all()

@@ -281,3 +281,28 @@ def test_a_path_with_a_nul_character_is_a_value_error_naming_the_path(net, tmp_p
         net.save(str(tmp_path / "a\0b.json"))
     with pytest.raises(ValueError, match="path must not contain a NUL"):
         nncore.load("a\0b.json")
+
+
+class BadLength(list):
+    def __init__(self, items, length):
+        super().__init__(items)
+        self.length = length
+
+    def __len__(self):
+        return self.length
+
+
+@pytest.mark.parametrize("length", [-1, "text", 2**70])
+def test_sequences_whose_length_misbehaves_are_refused_naming_the_argument(net, length):
+    try:  # built from the items themselves, or refused naming sizes
+        assert nncore.Network(BadLength([2, 1], length)).sizes == (2, 1)
+    except (TypeError, ValueError) as error:
+        assert "sizes" in str(error)
+    before = state_of(net)
+    with pytest.raises((TypeError, ValueError), match="^X "):
+        net.fit(BadLength([[0.1, 0.2, 0.3]], length), [[0.0, 1.0]], epochs=1)
+    with pytest.raises((TypeError, ValueError), match="^Y "):
+        net.fit([[0.1, 0.2, 0.3]], BadLength([[0.0, 1.0]], length), epochs=1)
+    with pytest.raises((TypeError, ValueError), match="^input"):
+        net.train(BadLength([0.1, 0.2, 0.3], length), [0.0, 1.0])
+    assert state_of(net) == before
