@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -54,10 +55,12 @@ print(json.dumps(results))
 
 
 def run_with_level(level, script):
+    """Run ``script`` with ``NNCORE_SIMD=level``, from a temporary folder (from a clone's root,
+    ``import nncore`` would find the unbuilt sources)."""
     env = {**os.environ, "NNCORE_SIMD": level}
-    completed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                               timeout=300)
-    return completed
+    with tempfile.TemporaryDirectory() as folder:
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                              timeout=300, cwd=folder)
 
 
 @pytest.fixture(scope="module")
