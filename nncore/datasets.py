@@ -127,7 +127,7 @@ def _fill_row(row: np.ndarray, value: Mapping, columns: dict[str, int], where: s
     for name, number in value.items():
         if name not in columns:
             raise ValueError(
-                f"{where} names {describe(name)}, which is not one of the network's {side} names {list(columns)}"
+                f"{where} has the name {describe(name)}, which is not one of the network's {side} names {list(columns)}"
             )
         row[columns[name]] = check_finite(f"{where}[{name!r}]", number)
 

@@ -230,7 +230,7 @@ class InputNeuron(_NeuronBase):
         if name in _INPUT_LAYER_HAS_NO:
             raise AttributeError(
                 f"neurons of the input layer (layer 0) have no {name}: they only hold an input value, "
-                f"as 'output'; {_INPUT_LAYER_HAS_NO[name]} belongs to the neurons of layers 1 and up"
+                f"as 'output'; only the neurons of layers 1 and up have {_INPUT_LAYER_HAS_NO[name]}"
             )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
