@@ -167,6 +167,10 @@ def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
         names = activation
     if not isinstance(names, (list, tuple)):
         raise TypeError(f"activation must be a name or a list of names, got {describe(activation)}")
+    try:
+        names = tuple(names)
+    except Exception:  # a list whose __len__ or items misbehave
+        raise TypeError(f"activation must be a name or a list of names, got {describe(activation)}") from None
     if len(names) != n_layers:
         raise ValueError(
             f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}"
@@ -371,10 +375,15 @@ def _object_array_as_float(array: np.ndarray, name: str, values: object) -> np.n
 
 def has_items(values: list | tuple) -> bool:
     """True when the list or tuple ``values`` is not empty; False also when its ``__len__`` misbehaves."""
+    return bool(length_of(values))
+
+
+def length_of(values: object) -> int | None:
+    """``len(values)``, or None when it has none or its ``__len__`` misbehaves (fails, or is not a count)."""
     try:
-        return len(values) > 0
+        return len(values)  # type: ignore[arg-type]
     except Exception:
-        return False
+        return None
 
 
 def check_data(X: object, Y: object, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:

@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 
 from nncore import _json, files, serialization
-from nncore._checks import as_float_array, check_count, check_finite, describe
+from nncore._checks import as_float_array, check_count, check_finite, describe, length_of
 
 TO_BRAINJS_ACTIVATION = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky-relu"}
 FROM_BRAINJS_ACTIVATION = {value: key for key, value in TO_BRAINJS_ACTIVATION.items()}
@@ -184,7 +184,7 @@ def dict_from_brainjs(obj: Any) -> dict:
 
 def _dict_from_brainjs(data: dict) -> dict:
     layers = _field(data, "layers", "brain.js")
-    if not isinstance(layers, list) or len(layers) < 2:
+    if not isinstance(layers, list) or (length_of(layers) or 0) < 2:
         raise ValueError(f"brain.js data: field 'layers' must be a list of at least 2 layers, got {describe(layers)}")
     if _is_per_node(data):
         return _from_brainjs_1(data)
@@ -462,7 +462,7 @@ def dict_from_tutorial_json(obj: Any) -> dict:
 def _dict_from_tutorial_json(data: dict) -> dict:
     where = "tutorial data"
     layers_data = _field(data, "layers", "tutorial")
-    if not isinstance(layers_data, list) or len(layers_data) < 2:
+    if not isinstance(layers_data, list) or (length_of(layers_data) or 0) < 2:
         raise ValueError(f"{where}: field 'layers' must be a list of at least 2 layers, got {describe(layers_data)}")
     for index, layer in enumerate(layers_data):
         if not isinstance(layer, list):

@@ -23,7 +23,7 @@ import numpy as np
 
 from nncore._checks import (
     MAX_ITERATIONS, as_float_array, check_activations, check_alpha, check_count, check_names, check_rate,
-    check_sizes, describe,
+    check_sizes, describe, length_of,
 )
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
 
@@ -117,7 +117,7 @@ def read_dict(data: object) -> State:
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     layers_data = _field(data, "layers")
-    if not isinstance(layers_data, list) or len(layers_data) != len(sizes) - 1:
+    if not isinstance(layers_data, list) or length_of(layers_data) != len(sizes) - 1:
         raise ValueError(
             f"network data: field 'layers' must be a list of {len(sizes) - 1} layers, got {describe(layers_data)}"
         )
