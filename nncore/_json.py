@@ -15,6 +15,7 @@ Every network reader (nncore's format, brain.js, the tutorial) parses through
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 
@@ -104,3 +105,30 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode(json.detect_encoding(data), "surrogatepass")
     except UnicodeDecodeError as error:
         raise ValueError(f"{source} is not valid JSON: its bytes are not UTF-8, UTF-16 or UTF-32 ({error})") from None
+
+
+_PLAIN_CONTAINERS = (dict, collections.OrderedDict, list, tuple)
+
+
+def check_plain(data: object, source: str) -> None:
+    """Refuse a parsed object that JSON text could not have produced in its containers.
+
+    The readers of brain.js and tutorial objects take parsed JSON: dicts,
+    lists (or tuples, or numpy arrays for numbers), strings, numbers, booleans
+    and None. A subclass of dict or list may redefine ``len`` or iteration
+    and is refused, with the path of the first one, as is nesting deeper
+    than :data:`MAX_DEPTH`. The leaves are checked by the readers themselves.
+    """
+    pending: list[tuple[object, str, int]] = [(data, "", 0)]
+    while pending:
+        value, where, depth = pending.pop()
+        if isinstance(value, (dict, list, tuple)) and type(value) not in _PLAIN_CONTAINERS:
+            raise ValueError(f"{source}{' at ' + where if where else ''} must be JSON data (a dict, list, string "
+                             f"or number), got a {type(value).__name__}")
+        if depth > MAX_DEPTH and isinstance(value, _PLAIN_CONTAINERS):
+            raise ValueError(f"{source} is nested more than {MAX_DEPTH} levels deep")
+        if type(value) in (dict, collections.OrderedDict):
+            pending.extend((item, f"{where}[{key!r}]" if isinstance(key, str) else f"{where}[...]", depth + 1)
+                           for key, item in value.items())
+        elif type(value) in (list, tuple):
+            pending.extend((item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value))

@@ -639,6 +639,7 @@ def _convert(obj: Any, source: str, expected: str, convert) -> dict:
     try:
         if not isinstance(data, dict):
             raise ValueError(f"{source} must be a JSON object, got {_what(data)}")
+        _json.check_plain(data, source)
         _check_not_other_format(data, source, expected)
         return convert(data)
     except ValueError as error:

@@ -253,8 +253,8 @@ _SPLIT_F = _F(4097.0)  # 2^12 + 1: splits a float32 into two 12-bit halves
 def _powers_of_two32(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``2^(k >> 1)`` and ``2^(k - (k >> 1))`` as float32, built from exponent bits."""
     k_half = k >> 1
-    first = ((k_half + 127).astype(np.uint32) << 23).view(np.float32)
-    second = ((k - k_half + 127).astype(np.uint32) << 23).view(np.float32)
+    first = ((k_half + 127).astype(np.uint32) << np.uint32(23)).view(np.float32)
+    second = ((k - k_half + 127).astype(np.uint32) << np.uint32(23)).view(np.float32)
     return first, second
 
 
@@ -296,7 +296,7 @@ def exp32_array(x) -> np.ndarray:
 def _tanh_large32(a: np.ndarray) -> np.ndarray:
     """``1 - 2/(exp(2a) + 1)`` for non-NaN float32 ``a <= 10``, as :func:`_tanh_large64`."""
     w, k = _reduced_exp32(a + a)
-    scale = ((k + 127).astype(np.uint32) << 23).view(np.float32)
+    scale = ((k + 127).astype(np.uint32) << np.uint32(23)).view(np.float32)
     big = scale + _ONE_F
     small = -(w * scale)
     s = big + small
@@ -404,8 +404,8 @@ def exp64_array(x) -> np.ndarray:
         y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
         k = kd.astype(np.int64)
         k_half = k >> 1
-        first = ((k_half + 1023).astype(np.uint64) << 52).view(np.float64)
-        second = ((k - k_half + 1023).astype(np.uint64) << 52).view(np.float64)
+        first = ((k_half + 1023).astype(np.uint64) << np.uint64(52)).view(np.float64)
+        second = ((k - k_half + 1023).astype(np.uint64) << np.uint64(52)).view(np.float64)
         return np.where(nan, x, (y * first) * second)
 
 
@@ -446,7 +446,7 @@ def _tanh_large64_array(a: np.ndarray) -> np.ndarray:
     t = r * r
     c = r - t * (_P1 + t * (_P2 + t * (_P3 + t * (_P4 + t * _P5))))
     w = (lo - (r * c) / (2.0 - c)) - hi
-    scale = ((kd.astype(np.int64) + 1023).astype(np.uint64) << 52).view(np.float64)
+    scale = ((kd.astype(np.int64) + 1023).astype(np.uint64) << np.uint64(52)).view(np.float64)
     big = scale + 1.0
     small = -(w * scale)
     s = big + small

@@ -95,7 +95,9 @@ def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), w
     ``names``: words of which the message of a ValueError/TypeError must hold
     one (the argument or field names). ``net``: a network that must be left
     unchanged when the call raises (and always, with ``read_only``).
-    ``diverge``: a ``DivergenceError`` is allowed too. ``also``: more
+    ``diverge``: a ``DivergenceError`` is allowed too (with ``"epoch"``, as ``fit``
+    raises it: the network is then at the start of the failing epoch, not
+    unchanged, and must copy exactly). ``also``: more
     exception classes the call may raise (``OSError`` for file names).
     ``allowed``: the exception classes whose message must name an argument
     (``ValueError`` and ``TypeError``; ``Network()`` adds ``MemoryError``).
@@ -107,7 +109,9 @@ def attempt(call, names, *, net=None, diverge=False, read_only=False, also=(), w
     except nncore.DivergenceError:
         if not diverge:
             raise
-        if guard is not None:
+        if guard is not None and diverge == "epoch":
+            round_trips(net)  # restored to the start of the failing epoch: finite, and it copies exactly
+        elif guard is not None:
             guard.check(what)
         return None
     except also:
@@ -570,7 +574,7 @@ def _fit_evaluate(data):
     if isinstance(kwargs.get("epochs"), int) and kwargs["epochs"] > 3 and not isinstance(kwargs.get("steps"), int):
         kwargs["steps"] = 8  # keep training short: huge epochs are checked, not run
     names = ["X", "Y", "data", "input", "output", "sample", "2**62"] + list(FIT_KWARGS)
-    attempt(lambda: net.fit(X, Y, **kwargs), names, net=net, diverge=True, what="fit")
+    attempt(lambda: net.fit(X, Y, **kwargs), names, net=net, diverge="epoch", what="fit")
     assert net._all_finite()
 
 

@@ -306,3 +306,14 @@ def test_sequences_whose_length_misbehaves_are_refused_naming_the_argument(net, 
     with pytest.raises((TypeError, ValueError), match="^input"):
         net.train(BadLength([0.1, 0.2, 0.3], length), [0.0, 1.0])
     assert state_of(net) == before
+
+
+def test_brainjs_and_tutorial_objects_must_be_json_data():
+    document = nncore.Network([2, 3, 1], seed=0).to_brainjs()
+    document["layers"][1]["weights"][0] = BadLength(document["layers"][1]["weights"][0], -1)
+    with pytest.raises(ValueError, match=r"brain.js data at \['layers'\]\[1\]\['weights'\]\[0\] must be JSON data"):
+        nncore.Network.from_brainjs(document)
+    tutorial = nncore.Network([2, 3, 1], seed=0).to_tutorial_json()
+    tutorial["layers"] = BadLength(tutorial["layers"], "text")
+    with pytest.raises(ValueError, match="must be JSON data"):
+        nncore.Network.from_tutorial_json(tutorial)
