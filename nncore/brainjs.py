@@ -203,7 +203,7 @@ def _from_brainjs_2(data: dict) -> dict:
     where = "brain.js data"
     kind = data.get("type", "NeuralNetwork")
     if kind not in BRAINJS_TYPES:
-        raise ValueError(f"{where}: field 'type' must be one of {list(BRAINJS_TYPES)}, got {kind!r}")
+        raise ValueError(f"{where}: field 'type' must be one of {list(BRAINJS_TYPES)}, got {describe(kind)}")
     sizes = _sizes(_field(data, "sizes", "brain.js"), where)
     input_names = _names_from_lookup(data, "inputLookup", sizes[0], where)
     output_names = _names_from_lookup(data, "outputLookup", sizes[-1], where)
@@ -531,8 +531,8 @@ def _check_ends(connection: dict, source: dict, target: dict, field: str, where:
     for end, neuron in (("from", source), ("to", target)):
         if end in connection and "id" in neuron and connection[end] != neuron["id"]:
             raise ValueError(
-                f"{where}: field '{field}.{end}' is {connection[end]!r} but that neuron's id is "
-                f"{neuron['id']!r}: connections must be listed in the order of the neurons they link"
+                f"{where}: field '{field}.{end}' is {describe(connection[end])} but that neuron's id is "
+                f"{describe(neuron['id'])}: connections must be listed in the order of the neurons they link"
             )
 
 
