@@ -4,8 +4,8 @@
 which owns the buffers and runs the per-sample API; this class checks
 arguments (with ``nncore._checks``), and hands plain, checked data to the
 services: ``fitting`` (the fit driver), ``evaluation``, ``datasets`` (named
-data), ``serialization`` (the dictionary format), ``brainjs``, ``files``,
-``views`` and ``batched``.
+data), ``serialization`` (the dictionary format), ``brainjs``, ``fann``,
+``files``, ``views``, ``batched``, ``onnx_export`` and ``source_export``.
 """
 
 from __future__ import annotations
