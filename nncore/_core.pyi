@@ -8,7 +8,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from typing_extensions import disjoint_base
 
-_Floats = NDArray[np.float64]
+# float64, or float32 for a float32 network
+_Floats = NDArray[np.float64] | NDArray[np.float32]
 _Layers = list[tuple[_Floats, _Floats, _Floats]]
 # layers (weights, biases, changes), iterations, learning rate, momentum
 _Snapshot = tuple[_Layers, int, float, float]
@@ -17,6 +18,8 @@ _Snapshot = tuple[_Layers, int, float, float]
 _Checkpoint = tuple[_Snapshot, tuple[int, int, int, int, float, float, NDArray[np.intp], int]]
 
 ACTIVATIONS: Final[tuple[str, ...]]
+DTYPES: Final[tuple[str, ...]]
+DTYPE_CODES: Final[dict[str, int]]
 ORDERS: Final[tuple[str, ...]]
 ACTIVATION_CODES: Final[dict[str, int]]
 ORDER_CODES: Final[dict[str, int]]
@@ -39,6 +42,8 @@ class NetworkCore:
     @property
     def activations(self) -> tuple[str, ...]: ...
     @property
+    def dtype(self) -> np.dtype[Any]: ...
+    @property
     def leaky_relu_alpha(self) -> float: ...
     @property
     def learning_rate(self) -> float: ...
@@ -50,7 +55,8 @@ class NetworkCore:
     def momentum(self, value: float) -> None: ...
     @property
     def iterations(self) -> int: ...
-    def _setup(self, sizes: tuple[int, ...], activations: tuple[str, ...], leaky_relu_alpha: float) -> None: ...
+    def _setup(self, sizes: tuple[int, ...], activations: tuple[str, ...], leaky_relu_alpha: float,
+               dtype: str = "float64") -> None: ...
     def train(self, input: ArrayLike, target: ArrayLike) -> float: ...
     def activate(self, input: ArrayLike) -> None: ...
     def run(self) -> _Floats: ...
