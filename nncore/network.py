@@ -507,7 +507,8 @@ class Network(NetworkCore):
         return brainjs.brainjs_from_dict(self.to_dict())
 
     @classmethod
-    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike) -> Network:
+    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike, *,
+                     dtype: str | np.dtype | type = "float64") -> Network:
         """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
 
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
@@ -515,8 +516,12 @@ class Network(NetworkCore):
         non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
         a path. See :func:`nncore.brainjs.dict_from_brainjs` for what is read
         and checked; errors are ``ValueError`` naming the field (and the file).
+        With ``dtype="float32"`` the network holds brain.js's own float32
+        weights exactly and computes in float32, as brain.js does.
         """
-        return cls.from_dict(brainjs.dict_from_brainjs(obj))
+        data = brainjs.dict_from_brainjs(obj)
+        data["dtype"] = check_dtype(dtype)
+        return cls.from_dict(data)
 
     @classmethod
     def from_tutorial_json(cls, obj: dict | str | bytes | os.PathLike) -> Network:
