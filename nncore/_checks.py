@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore._vocabulary import ACTIVATIONS, DTYPES, ORDERS
+from nncore._vocabulary import (
+    ACTIVATIONS, DEFAULT_LEARNING_RATES, DEFAULT_MOMENTUM, DTYPES, OPTIMIZER_PARAMETERS, OPTIMIZERS, ORDERS,
+    RULE_DEFAULTS,
+)
 from nncore.sampling import plan_steps
 
 MAX_COUNT = 2**62
@@ -220,6 +223,74 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be finite in {dtype} (magnitude below 3.4e38, the network's dtype), "
                          f"got {array[position]!r} at index {tuple(int(i) for i in position)}")
     return converted
+
+
+def check_optimizer(value: object) -> str:
+    """How the weights move: one of :data:`nncore._vocabulary.OPTIMIZERS`."""
+    return _named_choice("optimizer", value, OPTIMIZERS)
+
+
+def _check_in_range(name: str, value: object, low: float, high: float, closed_high: bool,
+                    positive: bool = False) -> float:
+    number = check_finite(name, value)
+    above = number > low if positive else number >= low
+    below = number <= high if closed_high else number < high
+    if not (above and below):
+        interval = f"{'(' if positive else '['}{low:g}, {high:g}{']' if closed_high else ')'}"
+        raise ValueError(f"{name} must be in {interval}, got {number!r}")
+    return number
+
+
+RULE_PARAMETER_CHECKS: dict[str, Callable[[object], float]] = {
+    "weight_decay": lambda v: check_rate("weight_decay", v),
+    "beta1": lambda v: _check_in_range("beta1", v, 0.0, 1.0, closed_high=False),
+    "beta2": lambda v: _check_in_range("beta2", v, 0.0, 1.0, closed_high=False),
+    "epsilon": lambda v: _check_in_range("epsilon", v, 0.0, math.inf, closed_high=False, positive=True),
+    "rprop_increase": lambda v: _check_in_range("rprop_increase", v, 1.0, math.inf, closed_high=False),
+    "rprop_decrease": lambda v: _check_in_range("rprop_decrease", v, 0.0, 1.0, closed_high=True, positive=True),
+    "rprop_step_min": lambda v: check_rate("rprop_step_min", v),
+    "rprop_step_max": lambda v: _check_in_range("rprop_step_max", v, 0.0, math.inf, closed_high=False,
+                                                positive=True),
+    "rprop_step_initial": lambda v: _check_in_range("rprop_step_initial", v, 0.0, math.inf, closed_high=False,
+                                                    positive=True),
+}
+"""One check per parameter of the learning rules (Adam's betas in [0, 1), RPROP's factors, ...)."""
+
+
+def check_rule_parameter(name: str, value: object) -> float:
+    """A parameter of a learning rule, checked by :data:`RULE_PARAMETER_CHECKS`."""
+    return RULE_PARAMETER_CHECKS[name](value)
+
+
+def check_learning_rule(optimizer: str, learning_rate: object, momentum: object, weight_decay: object,
+                        given: dict[str, object]) -> tuple[tuple[float, float], dict[str, float]]:
+    """``Network``'s rates and rule parameters, checked for ``optimizer`` (already checked).
+
+    ``given`` maps the optimizer-specific parameters to their values, None
+    where not given. A rate or parameter that ``optimizer`` does not use is
+    refused when given, so that a mistake never passes silently. Returns
+    ``(learning_rate, momentum)`` (the defaults where not given; 0 where they
+    do not apply) and every parameter of ``RULE_DEFAULTS``.
+    """
+    applies = OPTIMIZER_PARAMETERS[optimizer]
+    for name, value in {"learning_rate": learning_rate, "momentum": momentum, **given}.items():
+        if value is not None and name not in applies:
+            raise ValueError(f"{name} does not apply to optimizer={optimizer!r}, whose parameters are "
+                             f"{', '.join(applies)} and weight_decay")
+    rate = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else check_rate("learning_rate", learning_rate)
+    default_momentum = DEFAULT_MOMENTUM if optimizer == "sgd" else 0.0
+    momentum_value = default_momentum if momentum is None else check_rate("momentum", momentum)
+    parameters = {name: check_rule_parameter(name, RULE_DEFAULTS[name] if given.get(name) is None else given[name])
+                  for name in RULE_DEFAULTS if name != "weight_decay"}
+    parameters["weight_decay"] = check_rule_parameter("weight_decay", weight_decay)
+    check_step_limits(parameters["rprop_step_min"], parameters["rprop_step_max"])
+    return (rate, momentum_value), parameters
+
+
+def check_step_limits(step_min: float, step_max: float) -> None:
+    """RPROP's smallest step may not exceed its largest."""
+    if step_min > step_max:
+        raise ValueError(f"rprop_step_min must be <= rprop_step_max, got {step_min!r} > {step_max!r}")
 
 
 def check_order(value: object) -> str:
@@ -465,6 +536,42 @@ DEFAULT_ERROR_THRESHOLD = 0.005
 """brain.js's default: a ``fit`` given no stopping rule stops once an epoch's mean error is below this."""
 
 
+def check_batch_size(value: object, n_samples: int) -> int:
+    """Samples per update: an integer from 1 to ``n_samples``, or None for all of them (returned as 0)."""
+    if value is None:
+        return 0
+    size = check_count("batch_size", value)
+    if size > n_samples:
+        raise ValueError(f"batch_size must be at most the {n_samples} samples (or None for all of them), got {size}")
+    return size
+
+
+def check_sample_weight(weights: object, n_samples: int) -> np.ndarray:
+    """One finite weight >= 0 per sample, not all 0, as a float64 array."""
+    array = as_float_array(weights, "sample_weight", 1)
+    if array.shape[0] != n_samples:
+        raise ValueError(f"sample_weight must have one weight per sample ({n_samples}), got {array.shape[0]}")
+    if (array < 0).any():
+        index = int(np.argmax(array < 0))
+        raise ValueError(f"sample_weight must be >= 0, got {array[index]!r} at index {index}")
+    if not (array > 0).any():
+        raise ValueError("sample_weight must not be all 0: there would be nothing to train on")
+    return array
+
+
+def sample_factors(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The rows to train on (weight > 0) and each one's factor ``w / mean(w)``; None when all are equal.
+
+    The mean is ``math.fsum(w) / n`` over the kept rows, one rounding each.
+    """
+    keep = np.flatnonzero(weights > 0)
+    kept = weights[keep]
+    if (kept == kept[0]).all():
+        return keep, None
+    mean = math.fsum(kept.tolist()) / len(kept)
+    return keep, kept / mean
+
+
 @dataclass(frozen=True)
 class FitOptions:
     """``fit``'s controls, checked (see :meth:`nncore.Network.fit`)."""
@@ -479,11 +586,12 @@ class FitOptions:
     progress: bool
     timeout: float | None
     keep_errors: bool
+    patience: int = 10
 
 
 def check_fit_options(*, epochs: object, steps: object, order: object, seed: object, error_threshold: object,
                       callback: object, callback_period: object, progress: object, timeout: object,
-                      keep_errors: object) -> FitOptions:
+                      keep_errors: object, patience: object = 10) -> FitOptions:
     """Check every control of ``fit`` but the data.
 
     As brain.js does: without ``epochs`` and ``steps``, at most
@@ -499,7 +607,7 @@ def check_fit_options(*, epochs: object, steps: object, order: object, seed: obj
     callback, period = check_callback(callback, callback_period)
     return FitOptions(epochs, steps, check_order(order), check_seed(seed), threshold, callback, period,
                       check_flag("progress", progress), check_optional_rate("timeout", timeout),
-                      check_flag("keep_errors", keep_errors))
+                      check_flag("keep_errors", keep_errors), check_count("patience", patience))
 
 
 def check_flag(name: str, value: object) -> bool:
