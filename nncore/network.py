@@ -22,11 +22,12 @@ from nncore import (
     source_export, views,
 )
 from nncore._checks import (
-    check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
-    check_no_unknown_options, check_rate, check_samples, check_seed, check_sizes, check_threshold, describe,
+    check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_loss,
+    check_loss_targets, check_names, check_no_unknown_options, check_output_rules, check_rate, check_samples,
+    check_seed, check_sizes, check_threshold, describe,
 )
 from nncore._core import NetworkCore
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore.evaluation import DEFAULT_THRESHOLD
 
 
@@ -42,8 +43,10 @@ class Network(NetworkCore):
     momentum : float, default 0.1
         Fraction of each weight's previous change added to its next one.
     activation : str or sequence of str, default "sigmoid"
-        ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"leaky_relu"``: one name for
-        every non-input layer, or one name per non-input layer.
+        ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"identity"``
+        or ``"softmax"``: one name for every non-input layer, or one name per
+        non-input layer. ``"softmax"`` is for the output layer only, with
+        ``loss="cross_entropy"``.
     init : str, default "scaled"
         How weights and biases start: ``"scaled"`` (uniform in +-2.4/sqrt(fan_in)),
         ``"tutorial"`` (the tutorial's: weights in [0, 1), integer biases in
@@ -53,6 +56,20 @@ class Network(NetworkCore):
         same network.
     leaky_relu_alpha : float, default 0.01
         Slope of ``leaky_relu`` for negative inputs.
+    loss : {"mse", "cross_entropy"}, default "mse"
+        What training minimises, one sample at a time, and what ``train``,
+        ``fit`` and ``evaluate`` report. ``"mse"``: ``0.5 * sum((t - o)**2)``.
+        ``"cross_entropy"`` with a ``"softmax"`` output layer: ``-sum(t * log(o))``,
+        targets being rows of values >= 0 summing to 1; with a ``"sigmoid"``
+        output layer: the binary cross-entropy of each output, summed, targets
+        in [0, 1]. Cross-entropy is computed from the output layer's sums, so it
+        stays finite and exact when the outputs saturate.
+
+    Raises
+    ------
+    ValueError
+        If ``softmax`` is not on the output layer only with ``cross_entropy``,
+        or ``cross_entropy`` has outputs other than ``softmax`` or ``sigmoid``.
 
     Examples
     --------
@@ -74,14 +91,17 @@ class Network(NetworkCore):
         init: str = initializers.DEFAULT,
         seed: int | None = None,
         leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
+        loss: str = DEFAULT_LOSS,
     ) -> None:
         checked_sizes = check_sizes(sizes)
         activations = check_activations(activation, len(checked_sizes) - 1)
+        loss = check_loss(loss)
+        check_output_rules(activations, loss)
         rates = check_rate("learning_rate", learning_rate), check_rate("momentum", momentum)
         alpha = check_alpha(leaky_relu_alpha)
         init = check_init(init, tuple(initializers.INITIALIZERS))
         seed = check_seed(seed)
-        self._setup(checked_sizes, activations, alpha)
+        self._setup(checked_sizes, activations, alpha, loss)
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
         parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
@@ -143,7 +163,8 @@ class Network(NetworkCore):
         activations = self.activations
         activation = activations[0] if len(set(activations)) == 1 else list(activations)
         return (f"Network({list(self.sizes)}, learning_rate={self.learning_rate!r}, "
-                f"momentum={self.momentum!r}, activation={activation!r}, iterations={self.iterations})")
+                f"momentum={self.momentum!r}, activation={activation!r}, loss={self.loss!r}, "
+                f"iterations={self.iterations})")
 
     # ------------------------------------------------------------ inference
 
@@ -243,7 +264,8 @@ class Network(NetworkCore):
         Returns
         -------
         nncore.Evaluation
-            ``error`` (mean of ``0.5 * sum((target - output)**2)``), ``accuracy``,
+            ``error`` (the mean of the network's :attr:`loss` over the samples,
+            computed per sample as ``train`` does), ``loss`` (its name), ``accuracy``,
             ``misclasses``; with one output also ``true_positives``,
             ``true_negatives``, ``false_positives``, ``false_negatives``,
             ``precision`` and ``recall``.
@@ -264,7 +286,9 @@ class Network(NetworkCore):
         sizes = self.sizes
         data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
         inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1])
-        return evaluation.evaluate(inputs, targets, self.predict(inputs), threshold)
+        check_loss_targets(targets, self.activations[-1], self.loss, "Y")
+        outputs, losses = self._forward_and_losses(inputs, targets)
+        return evaluation.evaluate(inputs, targets, outputs, threshold, losses, self.loss)
 
     test = evaluate  # brain.js's name
 
@@ -312,7 +336,8 @@ class Network(NetworkCore):
             Seed of the sample order (0 to 2**64 - 1). The same seed, data and
             starting state give the same weights, on every platform.
         error_threshold : float, optional
-            Stop when an epoch's mean error falls below this.
+            Stop when an epoch's mean error (the mean of the network's
+            :attr:`loss` over its samples) falls below this.
         callback : callable, optional
             Called as ``callback(info)`` every ``callback_period`` epochs with a
             :class:`~nncore.FitProgress`; returning ``False`` stops training.
@@ -362,6 +387,7 @@ class Network(NetworkCore):
         with self._fitting():
             data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
             inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1])
+            check_loss_targets(targets, self.activations[-1], self.loss, "Y")
             check_fit_length(len(inputs), options)
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
             self._input_names = data.input_names or self._input_names
@@ -391,7 +417,7 @@ class Network(NetworkCore):
         return serialization.make_dict(
             self.sizes, self.activations, learning_rate, momentum, iterations,
             [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
-            self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
+            self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names, loss=self.loss,
         )
 
     @classmethod
@@ -405,7 +431,7 @@ class Network(NetworkCore):
         """
         state = serialization.read_dict(data)
         net = cls.__new__(cls)
-        net._setup(state.sizes, state.activations, state.leaky_relu_alpha)
+        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.loss)
         net._input_names, net._output_names = state.input_names, state.output_names
         net._restore(state.layers, state.iterations, state.learning_rate, state.momentum)
         return net
@@ -490,7 +516,8 @@ class Network(NetworkCore):
         ------
         ValueError
             If brain.js cannot express the network: different activations per
-            layer, or a learning rate, momentum or ``leaky_relu`` slope outside
+            layer, ``identity`` or ``softmax`` (brain.js's ``NeuralNetwork`` has
+            neither), a loss other than ``"mse"``, or a learning rate, momentum or ``leaky_relu`` slope outside
             the open interval (0, 1), which brain.js refuses to load.
         """
         return brainjs.brainjs_from_dict(self.to_dict())
@@ -546,7 +573,8 @@ class Network(NetworkCore):
         Raises
         ------
         ValueError
-            If a layer is not sigmoid: the tutorial's network is sigmoid only.
+            If a layer is not sigmoid, or the loss is not ``"mse"``: the tutorial's
+            network is sigmoid only and trains on the squared error.
         """
         return brainjs.tutorial_json_from_dict(self.to_dict())
 
@@ -571,7 +599,8 @@ class Network(NetworkCore):
         ------
         ValueError
             If a layer's activation has no FANN equivalent (``relu`` and
-            ``leaky_relu``: FANN 2.2 has no rectifier).
+            ``leaky_relu``: FANN 2.2 has no rectifier; ``softmax``), or the
+            loss is ``"cross_entropy"``, which FANN does not have.
         """
         return fann.fann_from_dict(self.to_dict())
 
@@ -583,8 +612,9 @@ class Network(NetworkCore):
         first starts with ``FANN_``) or a file's path (any other ``str``, or
         ``os.PathLike``).
         Read are the layers, weights, biases, learning rate and momentum;
-        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid`` and
-        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh``.
+        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid``,
+        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh`` and
+        ``FANN_LINEAR`` at steepness 1 is ``identity``.
 
         Raises
         ------

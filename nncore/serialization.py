@@ -3,12 +3,14 @@
 A network becomes a JSON-compatible dictionary::
 
     {"format": "nncore", "version": 1, "sizes": [2, 10, 10, 1], "activation": "sigmoid",
-     "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
+     "loss": "mse", "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
      "layers": [{"weights": [[...], ...], "biases": [...], "changes": [[...], ...]}, ...]}
 
 ``layers`` has one entry per non-input layer, ``weights`` and ``changes``
 (the momentum buffer, optional on input) of shape ``(n_l, n_(l-1))``.
 ``activation`` is one name, or a list with one name per non-input layer.
+``loss`` is ``"mse"`` or ``"cross_entropy"``; data without it (written before
+networks had a choice of loss) is read as ``"mse"``.
 ``leaky_relu_alpha`` is written when a layer uses ``leaky_relu``.
 ``input_names`` and ``output_names`` (optional: the lookup tables of a network
 trained on named data, one name per input or output) are written when set.
@@ -22,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from nncore._checks import (
-    MAX_ITERATIONS, as_float_array, check_activations, check_alpha, check_count, check_names, check_rate,
-    check_sizes, describe, length_of,
+    MAX_ITERATIONS, as_float_array, check_activations, check_alpha, check_count, check_loss, check_names,
+    check_output_rules, check_rate, check_sizes, describe, length_of,
 )
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 
 FORMAT = "nncore"
 VERSION = 1
@@ -41,6 +43,7 @@ def make_dict(
     leaky_relu_alpha: float,
     input_names: Sequence[str] | None = None,
     output_names: Sequence[str] | None = None,
+    loss: str = DEFAULT_LOSS,
 ) -> dict:
     """Assemble a version-1 dictionary from plain Python values."""
     names = set(activations)
@@ -49,6 +52,7 @@ def make_dict(
         "version": VERSION,
         "sizes": list(sizes),
         "activation": activations[0] if len(names) == 1 else list(activations),
+        "loss": loss,
         "learning_rate": learning_rate,
         "momentum": momentum,
         "iterations": iterations,
@@ -76,6 +80,7 @@ class State:
     layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (weights, biases, changes)
     input_names: tuple[str, ...] | None = None
     output_names: tuple[str, ...] | None = None
+    loss: str = DEFAULT_LOSS
 
 
 def _field(data: dict, key: str, where: str = "") -> object:
@@ -108,6 +113,8 @@ def read_dict(data: object) -> State:
     try:
         sizes = check_sizes(fields["sizes"])
         activations = check_activations(fields["activation"], len(sizes) - 1)
+        loss = check_loss(data.get("loss", DEFAULT_LOSS))
+        check_output_rules(activations, loss)
         learning_rate = check_rate("learning_rate", fields["learning_rate"])
         momentum = check_rate("momentum", fields["momentum"])
         iterations = check_count("iterations", fields["iterations"], minimum=0, maximum=MAX_ITERATIONS)
@@ -134,4 +141,4 @@ def read_dict(data: object) -> State:
             changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in))
         layers.append((weights, biases, changes))
     return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
-                 input_names, output_names)
+                 input_names, output_names, loss)

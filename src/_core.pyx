@@ -37,8 +37,9 @@ from cpython.pycapsule cimport PyCapsule_GetPointer
 
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 from _kernels cimport (
-    Net, Schedule, set_inputs,
-    SIGMOID, TANH, RELU, LEAKY_RELU, N_ACTIVATIONS, SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
+    Net, Schedule, set_inputs, output_loss,
+    SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, N_ACTIVATIONS, MSE, CROSS_ENTROPY, N_LOSSES,
+    SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 
@@ -48,16 +49,19 @@ import threading
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_finite, check_rate, describe, train_call_hint
-from nncore._vocabulary import ACTIVATIONS, ORDERS
+from nncore._checks import as_float_array, check_finite, check_loss_targets, check_rate, describe, train_call_hint
+from nncore._vocabulary import ACTIVATIONS, LOSSES, ORDERS
 from nncore.exceptions import DivergenceError
 
 
 def _kernel_codes_agree():
     """True when the kernels' enums list the names of nncore._vocabulary in the same order."""
-    kernel_activations = {SIGMOID: "sigmoid", TANH: "tanh", RELU: "relu", LEAKY_RELU: "leaky_relu"}
+    kernel_activations = {SIGMOID: "sigmoid", TANH: "tanh", RELU: "relu", LEAKY_RELU: "leaky_relu",
+                          IDENTITY: "identity", SOFTMAX: "softmax"}
+    kernel_losses = {MSE: "mse", CROSS_ENTROPY: "cross_entropy"}
     kernel_orders = {SEQUENTIAL: "sequential", SHUFFLE: "shuffle", RANDOM: "random"}
     return (tuple(kernel_activations.get(code) for code in range(N_ACTIVATIONS)) == ACTIVATIONS
+            and tuple(kernel_losses.get(code) for code in range(N_LOSSES)) == LOSSES
             and tuple(kernel_orders.get(code) for code in range(N_ORDERS)) == ORDERS)
 
 
@@ -152,6 +156,7 @@ def simd_runtime():
 
 
 ACTIVATION_CODES = {name: code for code, name in enumerate(ACTIVATIONS)}
+LOSS_CODES = {name: code for code, name in enumerate(LOSSES)}
 ORDER_CODES = {name: code for code, name in enumerate(ORDERS)}
 LOOP_STATUS = {
     LOOP_BUDGET: "budget", LOOP_DONE: "done", LOOP_EPOCH_END: "epoch_end",
@@ -300,13 +305,14 @@ cdef class NetworkCore:
     cdef Net net
     cdef tuple _layer_sizes
     cdef tuple _layer_activations
+    cdef str _loss
     cdef Py_ssize_t[::1] _sizes_c
     cdef Py_ssize_t[::1] _weight_offset
     cdef Py_ssize_t[::1] _neuron_offset
     cdef int[::1] _activation_codes
     # The memory behind ``net``'s raw pointers, owned here for the network's
     # lifetime; Python only ever sees read-only views of it.
-    cdef double[::1] _weights, _changes, _biases, _outputs, _deltas
+    cdef double[::1] _weights, _changes, _biases, _outputs, _deltas, _output_sums
     cdef list _buffers
     cdef long long _iterations
     cdef bint _ready
@@ -314,14 +320,20 @@ cdef class NetworkCore:
     cdef object _fit_lock             # held by a running fit: other threads' writers wait on it
     cdef cython.pymutex _lock
 
-    def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha):
-        """Allocate zeroed buffers for checked layer ``sizes`` and activation names."""
+    def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha, str loss="mse"):
+        """Allocate zeroed buffers for checked layer ``sizes``, activation names and loss name.
+
+        The pairing of activations and loss is checked by the caller
+        (``nncore._checks.check_output_rules``).
+        """
         if self._ready:
             raise RuntimeError("the network is already initialised; build a new one instead")
         cdef Py_ssize_t n_layers = len(sizes), l
         if n_layers < 2 or len(activations) != n_layers - 1:
             raise ValueError(f"a network needs at least 2 layers and one activation per non-input layer, "
                              f"got sizes {describe(sizes)} and activations {describe(activations)}")
+        if loss not in LOSS_CODES:
+            raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
         codes = [0] + [ACTIVATION_CODES[name] for name in activations]
         weight_offset, neuron_offset = [0, 0], [0]
         for l in range(n_layers):
@@ -334,6 +346,7 @@ cdef class NetworkCore:
             self._biases = np.zeros(neuron_offset[n_layers], dtype=np.float64)
             self._outputs = np.zeros(neuron_offset[n_layers], dtype=np.float64)
             self._deltas = np.zeros(neuron_offset[n_layers], dtype=np.float64)
+            self._output_sums = np.zeros(sizes[n_layers - 1], dtype=np.float64)
         except MemoryError:
             gib = (2 * weight_offset[n_layers] + 3 * neuron_offset[n_layers]) * 8 / 2**30
             raise MemoryError(f"a network of sizes {list(sizes)} needs {gib:.3g} GiB, more than can be had") from None
@@ -343,6 +356,7 @@ cdef class NetworkCore:
         self._activation_codes = np.asarray(codes, dtype=np.intc)
         self._layer_sizes = sizes
         self._layer_activations = activations
+        self._loss = loss
         self._fit_lock = threading.RLock()
         self.net.n_layers = n_layers
         self.net.sizes = &self._sizes_c[0]
@@ -356,6 +370,8 @@ cdef class NetworkCore:
         self.net.outputs = &self._outputs[0]
         self.net.deltas = &self._deltas[0]
         self.net.magnitude_bound = -1.0
+        self.net.loss = LOSS_CODES[loss]
+        self.net.output_sums = &self._output_sums[0]
         self._buffers = [LayerBuffers.__new__(LayerBuffers, self, l) for l in range(n_layers)]
         self._ready = True
 
@@ -384,6 +400,12 @@ cdef class NetworkCore:
         """Activation name of each non-input layer."""
         self._check_ready()
         return self._layer_activations
+
+    @property
+    def loss(self):
+        """What training minimises and ``train``, ``fit`` and ``evaluate`` report: "mse" or "cross_entropy"."""
+        self._check_ready()
+        return self._loss
 
     @property
     def leaky_relu_alpha(self):
@@ -445,13 +467,15 @@ cdef class NetworkCore:
         Returns
         -------
         float
-            The sample's error before the update, ``0.5 * sum((target - output)**2)``.
+            The sample's error before the update: its :attr:`loss`,
+            ``0.5 * sum((target - output)**2)`` for ``"mse"``.
 
         Raises
         ------
         ValueError, TypeError
             If ``input`` or ``target`` has the wrong length or type, or a value
-            that is not finite. The network is left unchanged.
+            that is not finite, or (with ``"cross_entropy"``) a target the loss
+            is not defined for. The network is left unchanged.
         nncore.DivergenceError
             If the error of the step is not finite, or the update would make a
             weight, change or bias infinite (training has diverged). The
@@ -472,6 +496,8 @@ cdef class NetworkCore:
                 if hint is not None:
                     raise TypeError(hint) from None
                 raise
+            if self.net.loss != MSE:
+                self._check_targets(sample + n_in, n_out)
             if not self._step_unless_fitting(sample, n_in, &error, &updated, False):
                 # Another thread's fit holds the network: wait for it to end
                 # (the fitting thread itself, from a callback, gets straight in).
@@ -489,6 +515,14 @@ cdef class NetworkCore:
                 "training diverged: this step would make a weight, change or bias infinite; the weights "
                 f"were not updated (try a smaller learning_rate, now {self.net.learning_rate!r}, or smaller inputs)")
         return error
+
+    cdef int _check_targets(self, const double* target, Py_ssize_t n) except -1:
+        """Refuse a read target that the network's loss is not defined for (nncore._checks.check_loss_targets)."""
+        values = np.empty(n, dtype=np.float64)
+        cdef double[::1] copy = values
+        memcpy(&copy[0], target, n * sizeof(double))
+        check_loss_targets(values, self._layer_activations[len(self._layer_activations) - 1], self._loss, "target")
+        return 0
 
     cdef bint _step_unless_fitting(self, const double* sample, Py_ssize_t n_in, double* error,
                                    bint* updated, bint holds_fit_lock) noexcept:
@@ -556,6 +590,33 @@ cdef class NetworkCore:
                 kernels.forward(&self.net)
                 memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
         return result
+
+    def _forward_and_losses(self, const double[:, ::1] rows not None, const double[:, ::1] targets not None):
+        """Outputs and the loss of each sample, for checked ``(n, sizes[0])`` rows and ``(n, sizes[-1])`` targets.
+
+        The losses are what ``train`` would report for these samples: the
+        same kernels, sample by sample.
+        """
+        self._check_ready()
+        cdef Py_ssize_t i, n = rows.shape[0], n_in = self.net.sizes[0]
+        cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
+        if rows.shape[1] != n_in or targets.shape[1] != n_out or targets.shape[0] != n:
+            raise ValueError(f"rows must be (n, {n_in}) and targets (n, {n_out}), "
+                             f"got {(rows.shape[0], rows.shape[1])} and {(targets.shape[0], targets.shape[1])}")
+        outputs = np.empty((n, n_out), dtype=np.float64)
+        losses = np.empty(n, dtype=np.float64)
+        cdef double[:, ::1] out = outputs
+        cdef double[::1] loss = losses
+        cdef const double* last_outputs = self.net.outputs + self.net.neuron_offset[last]
+        if n == 0:
+            return outputs, losses
+        with nogil, self._lock:
+            for i in range(n):
+                set_inputs(&self.net, &rows[i, 0])
+                kernels.forward(&self.net)
+                memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
+                loss[i] = output_loss(&self.net, &targets[i, 0])
+        return outputs, losses
 
     # ------------------------------------------------------------ whole state, for nncore.Network
 

@@ -23,8 +23,8 @@ the dependency chain of a single accumulator without changing any individual
 sum, so the results stay identical to the reference.
 """
 
-from libc.math cimport fabs
-from _elementary cimport sigmoid64, tanh64
+from libc.math cimport fabs, log, log1p
+from _elementary cimport exp64, sigmoid64, tanh64
 
 cdef extern from "_row_sums.h":
     # 1 in the builds that target AVX (nncore._kernels_avx2, _kernels_avx512), else 0
@@ -33,14 +33,21 @@ cdef extern from "_row_sums.h":
                                         double* sums, Py_ssize_t n_in) noexcept nogil
 from libc.stdint cimport uint64_t
 
-# The codes are positions in nncore._vocabulary's tables (ACTIVATIONS, ORDERS);
+# The codes are positions in nncore._vocabulary's tables (ACTIVATIONS, LOSSES, ORDERS);
 # _core.pyx checks that they agree when it loads.
 cdef enum Activation:
     SIGMOID = 0
     TANH = 1
     RELU = 2
     LEAKY_RELU = 3
-    N_ACTIVATIONS = 4
+    IDENTITY = 4
+    SOFTMAX = 5                    # the output layer only, with CROSS_ENTROPY
+    N_ACTIVATIONS = 6
+
+cdef enum Loss:
+    MSE = 0
+    CROSS_ENTROPY = 1              # with SOFTMAX or SIGMOID outputs
+    N_LOSSES = 2
 
 cdef enum Order:
     SEQUENTIAL = 0
@@ -64,9 +71,32 @@ cdef struct Net:
     double* outputs
     double* deltas
     double magnitude_bound         # >= |every weight, change and bias|; < 0 when not known
+    int loss
+    double* output_sums            # the output layer's sums z of the last forward pass (CROSS_ENTROPY only)
 
 
 # ---------------------------------------------------------------- activations
+
+cdef inline double largest_value(const double* z, Py_ssize_t n) noexcept nogil:
+    """max(z[0:n]), scanned in index order."""
+    cdef double largest = z[0]
+    cdef Py_ssize_t j
+    for j in range(1, n):
+        if z[j] > largest:
+            largest = z[j]
+    return largest
+
+
+cdef inline void softmax_in_place(double* z, Py_ssize_t n) noexcept nogil:
+    """z[j] = exp(z[j] - max z) / sum_k exp(z[k] - max z), the sum taken in index order."""
+    cdef double largest = largest_value(z, n), total = 0.0
+    cdef Py_ssize_t j
+    for j in range(n):
+        z[j] = exp64(z[j] - largest)
+        total = total + z[j]
+    for j in range(n):
+        z[j] = z[j] / total
+
 
 cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
                                    double alpha) noexcept nogil:
@@ -83,6 +113,9 @@ cdef inline void activate_in_place(double* z, Py_ssize_t n, int activation,
     elif activation == LEAKY_RELU:
         for j in range(n):
             z[j] = z[j] if z[j] > 0.0 else alpha * z[j]
+    elif activation == SOFTMAX:
+        softmax_in_place(z, n)
+    # IDENTITY: z is the output
 
 
 cdef inline void scale_by_derivative(double* delta, const double* output, Py_ssize_t n,
@@ -101,6 +134,7 @@ cdef inline void scale_by_derivative(double* delta, const double* output, Py_ssi
     elif activation == LEAKY_RELU:
         for j in range(n):
             delta[j] = delta[j] if output[j] > 0.0 else alpha * delta[j]
+    # IDENTITY: f' = 1. SOFTMAX is only ever an output layer with CROSS_ENTROPY, never scaled.
 
 
 # ---------------------------------------------------------------- step 1: forward
@@ -159,7 +193,7 @@ cdef inline void weighted_sums(const double* weights, const double* biases,
 
 cdef inline void forward(Net* net) noexcept nogil:
     """Propagate ``outputs`` of the input layer (already set) to the output layer."""
-    cdef Py_ssize_t l, n_out, n_in
+    cdef Py_ssize_t l, j, n_out, n_in
     cdef double* out
     for l in range(1, net.n_layers):
         n_out = net.sizes[l]
@@ -167,13 +201,68 @@ cdef inline void forward(Net* net) noexcept nogil:
         out = net.outputs + net.neuron_offset[l]
         weighted_sums(net.weights + net.weight_offset[l], net.biases + net.neuron_offset[l],
                       net.outputs + net.neuron_offset[l - 1], out, n_out, n_in)
+        if l == net.n_layers - 1 and net.loss == CROSS_ENTROPY:
+            for j in range(n_out):  # kept for the loss, which is exact only from the sums
+                net.output_sums[j] = out[j]
         activate_in_place(out, n_out, net.activation[l], net.leaky_relu_alpha)
+
+
+# ---------------------------------------------------------------- losses
+
+cdef inline double softmax_cross_entropy(const double* z, const double* target, Py_ssize_t n) noexcept nogil:
+    """-sum t_j log(softmax(z)_j) for targets summing to 1: max z + log(sum exp(z - max z)) - sum t_j z_j."""
+    cdef double largest = largest_value(z, n), total = 0.0, dot = 0.0
+    cdef Py_ssize_t j
+    for j in range(n):
+        total = total + exp64(z[j] - largest)
+    for j in range(n):
+        dot = dot + target[j] * z[j]
+    return (largest + log(total)) - dot
+
+
+cdef inline double sigmoid_cross_entropy(const double* z, const double* target, Py_ssize_t n) noexcept nogil:
+    """sum_j of the binary cross-entropy of sigmoid(z_j): max(z, 0) - t z + log1p(exp(-|z|))."""
+    cdef double total = 0.0, positive
+    cdef Py_ssize_t j
+    for j in range(n):
+        positive = z[j] if z[j] > 0.0 else 0.0
+        total = total + ((positive - target[j] * z[j]) + log1p(exp64(-fabs(z[j]))))
+    return total
+
+
+cdef inline double output_loss(const Net* net, const double* target) noexcept nogil:
+    """The sample's loss after :func:`forward`: 0.5 * sum (t - o)^2, or the cross-entropy from the sums."""
+    cdef Py_ssize_t last = net.n_layers - 1
+    cdef Py_ssize_t j, n = net.sizes[last]
+    cdef const double* out = net.outputs + net.neuron_offset[last]
+    cdef double error, sum_squares = 0.0
+    if net.loss == CROSS_ENTROPY:
+        if net.activation[last] == SOFTMAX:
+            return softmax_cross_entropy(net.output_sums, target, n)
+        return sigmoid_cross_entropy(net.output_sums, target, n)
+    for j in range(n):
+        error = target[j] - out[j]
+        sum_squares = sum_squares + error * error
+    return 0.5 * sum_squares
 
 
 # ---------------------------------------------------------------- step 2: deltas
 
+cdef inline double cross_entropy_output_deltas(Net* net, const double* target) noexcept nogil:
+    """Deltas t - o of a cross-entropy output layer (the loss's derivative cancels the activation's)."""
+    cdef Py_ssize_t last = net.n_layers - 1
+    cdef Py_ssize_t j, n = net.sizes[last]
+    cdef const double* out = net.outputs + net.neuron_offset[last]
+    cdef double* delta = net.deltas + net.neuron_offset[last]
+    for j in range(n):
+        delta[j] = target[j] - out[j]
+    return output_loss(net, target)
+
+
 cdef inline double output_deltas(Net* net, const double* target) noexcept nogil:
-    """Deltas of the output layer; returns the sample error 0.5 * sum (t - o)^2."""
+    """Deltas of the output layer; returns the sample's loss (0.5 * sum (t - o)^2 for MSE)."""
+    if net.loss == CROSS_ENTROPY:
+        return cross_entropy_output_deltas(net, target)
     cdef Py_ssize_t last = net.n_layers - 1
     cdef Py_ssize_t j, n = net.sizes[last]
     cdef const double* out = net.outputs + net.neuron_offset[last]
