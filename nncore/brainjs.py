@@ -128,15 +128,16 @@ def brainjs_from_dict(data: dict) -> dict:
 
 
 def _single_activation(activations: tuple[str, ...]) -> str:
+    missing = [name for name in activations if name not in TO_BRAINJS_ACTIVATION]
+    if missing:
+        raise ValueError(
+            f"brain.js's NeuralNetwork has no activation {missing[0]!r}; it has "
+            f"{list(TO_BRAINJS_ACTIVATION)}, as nncore calls them"
+        )
     if len(set(activations)) != 1:
         raise ValueError(
             "brain.js uses one activation for every layer; this network has one per layer "
             f"{list(activations)}, which brain.js cannot express"
-        )
-    if activations[0] not in TO_BRAINJS_ACTIVATION:
-        raise ValueError(
-            f"brain.js's NeuralNetwork has no activation {activations[0]!r}; it has "
-            f"{list(TO_BRAINJS_ACTIVATION)}, as nncore calls them"
         )
     return activations[0]
 

@@ -160,11 +160,11 @@ def fann_from_dict(data: dict) -> str:
         ``cross_entropy``, which FANN does not have.
     """
     state = serialization.read_dict(data)
+    fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
     if state.loss != "mse":
         raise ValueError(f"the network's loss is {state.loss!r}, which FANN cannot express: its error functions "
                          "are the squared error (FANN_ERRORFUNC_LINEAR) and FANN_ERRORFUNC_TANH; FANN files "
                          "hold networks trained on loss='mse'")
-    fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
     sizes = state.sizes
     lines = [
         HEADER,
