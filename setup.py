@@ -1,6 +1,7 @@
 """Build the compiled core ``nncore._core`` and its kernels from ``src/``.
 
-The kernels (``src/_kernels.pxd``) are built once per instruction-set level,
+The kernels (``src/_kernels.pxd``, rendered from the template
+``src/_kernels.pxd.tp`` once per network dtype) are built once per instruction-set level,
 as ``nncore._kernels_baseline``, ``nncore._kernels_avx2`` and
 ``nncore._kernels_avx512``; ``nncore._core`` loads the highest level the CPU
 supports when it is imported.  Optimisation flags are chosen per compiler in
@@ -13,7 +14,10 @@ of the wheel, with a warning; the baseline is always built.
 import sys
 import sysconfig
 
+from pathlib import Path
+
 from Cython.Build import cythonize
+from Cython.Tempita import Template
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
@@ -40,6 +44,19 @@ COMMON = {
     "include_dirs": ["src"],
     "depends": ["src/_cpu_features.h", "src/_row_sums.h"],
 }
+
+
+TEMPLATES = ["src/_kernels.pxd.tp"]
+
+
+def render_templates(paths):
+    """Write each Tempita template ``X.tp`` to ``X``, leaving files whose text is unchanged untouched."""
+    for path in map(Path, paths):
+        text = Template(path.read_text(encoding="utf-8"), name=str(path)).substitute()
+        target = path.with_suffix("")
+        header = f"# Generated from {path.name} by setup.py: edit the template, not this file.\n"
+        if not target.exists() or target.read_text(encoding="utf-8") != header + text:
+            target.write_text(header + text, encoding="utf-8")
 
 
 def targets_x86_64(plat_name):
@@ -80,6 +97,8 @@ extensions = [
     Extension("nncore._kernels_avx2", sources=["src/_kernels_avx2.pyx"], optional=True, **COMMON),
     Extension("nncore._kernels_avx512", sources=["src/_kernels_avx512.pyx"], optional=True, **COMMON),
 ]
+
+render_templates(TEMPLATES)
 
 setup(
     ext_modules=cythonize(

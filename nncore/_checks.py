@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore._vocabulary import ACTIVATIONS, CROSS_ENTROPY_OUTPUTS, LOSSES, ORDERS, OUTPUT_ONLY_ACTIVATIONS
+from nncore._vocabulary import ACTIVATIONS, CROSS_ENTROPY_OUTPUTS, DTYPES, LOSSES, ORDERS, OUTPUT_ONLY_ACTIVATIONS
 from nncore.sampling import plan_steps
 
 MAX_COUNT = 2**62
@@ -203,11 +203,11 @@ def check_output_rules(activations: Sequence[str], loss: str) -> None:
 
 
 SUM_TOLERANCE = 1e-9
-"""How far from 1 a row of softmax targets may sum (rounding of label smoothing and the like)."""
+"""How far from 1 a row of float64 softmax targets may sum (rounding of label smoothing and the like)."""
 
 
 def check_loss_targets(targets: np.ndarray, output_activation: str, loss: str, name: str) -> None:
-    """Refuse finite float64 ``targets`` (one row, or rows) that the loss is not defined for.
+    """Refuse finite ``targets`` (one row, or rows; float64 or float32) that the loss is not defined for.
 
     With ``cross_entropy``, softmax targets are rows of values >= 0 summing
     to 1 (a distribution over the outputs), sigmoid targets values in [0, 1]
@@ -217,8 +217,10 @@ def check_loss_targets(targets: np.ndarray, output_activation: str, loss: str, n
         return
     rows = targets.reshape(-1, targets.shape[-1])
     if output_activation == "softmax":
-        sums = np.sum(rows, axis=1)
-        bad = np.flatnonzero(np.any(rows < 0.0, axis=1) | (np.abs(sums - 1.0) > SUM_TOLERANCE))
+        sums = np.sum(rows, axis=1, dtype=np.float64)
+        # float32 targets are each rounded by up to half an epsilon: their sum may be off by that much per value
+        tolerance = max(SUM_TOLERANCE, rows.shape[1] * float(np.finfo(rows.dtype).eps))
+        bad = np.flatnonzero(np.any(rows < 0.0, axis=1) | (np.abs(sums - 1.0) > tolerance))
         if bad.size:
             row = int(bad[0])
             what, where = ("values", "") if targets.ndim == 1 else ("rows of values", f" row {row}")
@@ -241,6 +243,40 @@ def check_alpha(value: object) -> float:
 def check_init(value: object, choices: Sequence[str]) -> str:
     """The name of an initialisation, one of ``choices``."""
     return _named_choice("init", value, choices)
+
+
+def check_dtype(value: object) -> str:
+    """A network's floating-point type, by name: ``"float64"`` or ``"float32"``.
+
+    Also accepted: ``numpy.float64``/``numpy.float32``, their ``numpy.dtype``,
+    and Python's ``float`` (float64).
+    """
+    if isinstance(value, str):
+        return _named_choice("dtype", value, DTYPES)
+    try:
+        name = np.dtype(value).name if value is not None else None  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        name = None
+    if name not in DTYPES or isinstance(value, (bool, int, np.generic)):
+        raise TypeError(f"dtype must be one of {list(DTYPES)} (a name, a numpy type or dtype), got {describe(value)}")
+    return name
+
+
+def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
+    """A finite float64 ``array`` in the network's ``dtype`` (C-contiguous), or a ValueError naming ``name``.
+
+    float32 rounds each value to nearest; a value beyond float32's range
+    (3.4e38) is refused rather than turned into infinity.
+    """
+    if dtype == "float64":
+        return array
+    with np.errstate(over="ignore"):
+        converted = np.ascontiguousarray(array, dtype=np.dtype(dtype))
+    if not np.isfinite(converted).all():
+        position = np.unravel_index(int(np.argmin(np.isfinite(converted))), converted.shape)
+        raise ValueError(f"{name} must be finite in {dtype} (magnitude below 3.4e38, the network's dtype), "
+                         f"got {array[position]!r} at index {tuple(int(i) for i in position)}")
+    return converted
 
 
 def check_order(value: object) -> str:
@@ -441,8 +477,9 @@ def length_of(values: object) -> int | None:
         return None
 
 
-def check_data(X: object, Y: object, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:
-    """A data set as C-contiguous float64 arrays of shape ``(n, n_inputs)`` and ``(n, n_outputs)``.
+def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
+               dtype: str = "float64") -> tuple[np.ndarray, np.ndarray]:
+    """A data set as C-contiguous arrays of ``dtype`` and shape ``(n, n_inputs)`` and ``(n, n_outputs)``.
 
     ``Y`` may be 1-D when there is one output.
     """
@@ -461,7 +498,7 @@ def check_data(X: object, Y: object, n_inputs: int, n_outputs: int) -> tuple[np.
         raise ValueError(
             f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}"
         )
-    return inputs, targets
+    return as_network_dtype(inputs, dtype, "X"), as_network_dtype(targets, dtype, "Y")
 
 
 def _is_flat(values: object) -> bool:
@@ -534,8 +571,8 @@ def check_fit_length(n_samples: int, options: FitOptions) -> None:
         raise ValueError(f"epochs x rows must be at most 2**62 steps, got {total}")
 
 
-def check_samples(inputs: object, n_inputs: int) -> tuple[np.ndarray, bool]:
-    """``predict``'s input as a 2-D float64 array of rows, and whether it was one sample (1-D)."""
+def check_samples(inputs: object, n_inputs: int, dtype: str = "float64") -> tuple[np.ndarray, bool]:
+    """``predict``'s input as a 2-D array of rows in ``dtype``, and whether it was one sample (1-D)."""
     expected = f"inputs must be 1-D (one sample of {n_inputs} values) or 2-D (n_samples, {n_inputs})"
     if isinstance(inputs, (str, bytes, bytearray)):
         raise TypeError(f"{expected}, got {describe(inputs)}")
@@ -549,4 +586,4 @@ def check_samples(inputs: object, n_inputs: int) -> tuple[np.ndarray, bool]:
     rows = as_float_array(inputs, "inputs", ndim)
     if rows.shape[-1] != n_inputs:
         raise ValueError(f"inputs must have {n_inputs} values per sample, got {rows.shape[-1]}")
-    return rows.reshape(-1, n_inputs), ndim == 1
+    return as_network_dtype(rows.reshape(-1, n_inputs), dtype, "inputs"), ndim == 1

@@ -1,7 +1,7 @@
 """The name tables of nncore, each defined once.
 
 Every table is a tuple whose positions are the integer codes the compiled
-kernels use (``src/_kernels.pxd`` declares its enums in the same order, and
+kernels use (``src/_kernels.pxd.tp`` declares its enums in the same order, and
 ``nncore._core`` checks the two agree when it loads). Everything else, the
 argument checks, the pure-Python reference, the dictionary format and the
 brain.js bridge, reads the names from here.
@@ -24,6 +24,9 @@ CROSS_ENTROPY_OUTPUTS = ("softmax", "sigmoid")
 
 ORDERS = ("sequential", "shuffle", "random")
 """How ``fit`` picks the next sample: data order, a new permutation per epoch, or a uniform draw per step."""
+
+DTYPES = ("float64", "float32")
+"""Floating-point types a network may hold its parameters in and compute with."""
 
 STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt")
 """Why ``fit`` stopped, as ``FitResult.stop_reason`` says it."""

@@ -227,13 +227,12 @@ def info(args: argparse.Namespace) -> int:
     print(f"file:          {args.network}")
     print(f"sizes:         {list(net.sizes)}")
     print(f"activations:   {', '.join(net.activations)}")
+    print(f"dtype:         {net.dtype}")
     print(f"learning rate: {net.learning_rate!r}")
     print(f"momentum:      {net.momentum!r}")
     print(f"iterations:    {net.iterations}")
     print(f"input names:   {_listed(net.input_names)}")
     print(f"output names:  {_listed(net.output_names)}")
-    if getattr(net, "dtype", None) is not None:
-        print(f"dtype:         {net.dtype}")
     return 0
 
 

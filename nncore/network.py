@@ -22,9 +22,9 @@ from nncore import (
     source_export, views,
 )
 from nncore._checks import (
-    check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_loss,
-    check_loss_targets, check_names, check_no_unknown_options, check_output_rules, check_rate, check_samples,
-    check_seed, check_sizes, check_threshold, describe,
+    check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options, check_init,
+    check_loss, check_loss_targets, check_names, check_no_unknown_options, check_output_rules, check_rate,
+    check_samples, check_seed, check_sizes, check_threshold, describe,
 )
 from nncore._core import NetworkCore
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
@@ -64,6 +64,12 @@ class Network(NetworkCore):
         output layer: the binary cross-entropy of each output, summed, targets
         in [0, 1]. Cross-entropy is computed from the output layer's sums, so it
         stays finite and exact when the outputs saturate.
+    dtype : {"float64", "float32"}, default "float64"
+        Floating-point type of the parameters and of every computation (a
+        numpy type or dtype works too). A float32 network rounds every
+        product and sum to float32, in the same order as float64 does, and
+        its :meth:`predict` returns float32; it halves the memory, which
+        makes large layers faster to train.
 
     Raises
     ------
@@ -92,6 +98,7 @@ class Network(NetworkCore):
         seed: int | None = None,
         leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
         loss: str = DEFAULT_LOSS,
+        dtype: str | np.dtype | type = "float64",
     ) -> None:
         checked_sizes = check_sizes(sizes)
         activations = check_activations(activation, len(checked_sizes) - 1)
@@ -101,7 +108,8 @@ class Network(NetworkCore):
         alpha = check_alpha(leaky_relu_alpha)
         init = check_init(init, tuple(initializers.INITIALIZERS))
         seed = check_seed(seed)
-        self._setup(checked_sizes, activations, alpha, loss)
+        dtype_name = check_dtype(dtype)
+        self._setup(checked_sizes, activations, alpha, dtype_name, loss)
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
         parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
@@ -164,7 +172,8 @@ class Network(NetworkCore):
         activation = activations[0] if len(set(activations)) == 1 else list(activations)
         return (f"Network({list(self.sizes)}, learning_rate={self.learning_rate!r}, "
                 f"momentum={self.momentum!r}, activation={activation!r}, loss={self.loss!r}, "
-                f"iterations={self.iterations})")
+                f"iterations={self.iterations}"
+                + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}") + ")")
 
     # ------------------------------------------------------------ inference
 
@@ -181,7 +190,8 @@ class Network(NetworkCore):
         Returns
         -------
         numpy.ndarray
-            Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many.
+            Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many,
+            of the network's :attr:`dtype`.
 
         Notes
         -----
@@ -190,7 +200,7 @@ class Network(NetworkCore):
         """
         if isinstance(inputs, Mapping):
             inputs = datasets.named_input(inputs, self._input_names)
-        rows, one_sample = check_samples(inputs, self.sizes[0])
+        rows, one_sample = check_samples(inputs, self.sizes[0], self.dtype.name)
         if one_sample:
             return self._forward_rows(rows)[0]
         sizes = self.sizes
@@ -285,7 +295,7 @@ class Network(NetworkCore):
         threshold = check_threshold(threshold)
         sizes = self.sizes
         data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
-        inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1])
+        inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
         check_loss_targets(targets, self.activations[-1], self.loss, "Y")
         outputs, losses = self._forward_and_losses(inputs, targets)
         return evaluation.evaluate(inputs, targets, outputs, threshold, losses, self.loss)
@@ -386,7 +396,7 @@ class Network(NetworkCore):
         sizes = self.sizes
         with self._fitting():
             data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
-            inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1])
+            inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
             check_loss_targets(targets, self.activations[-1], self.loss, "Y")
             check_fit_length(len(inputs), options)
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
@@ -417,7 +427,8 @@ class Network(NetworkCore):
         return serialization.make_dict(
             self.sizes, self.activations, learning_rate, momentum, iterations,
             [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
-            self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names, loss=self.loss,
+            self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
+            dtype=self.dtype.name, loss=self.loss,
         )
 
     @classmethod
@@ -431,7 +442,7 @@ class Network(NetworkCore):
         """
         state = serialization.read_dict(data)
         net = cls.__new__(cls)
-        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.loss)
+        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.loss)
         net._input_names, net._output_names = state.input_names, state.output_names
         net._restore(state.layers, state.iterations, state.learning_rate, state.momentum)
         return net
@@ -523,7 +534,8 @@ class Network(NetworkCore):
         return brainjs.brainjs_from_dict(self.to_dict())
 
     @classmethod
-    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike) -> Network:
+    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike, *,
+                     dtype: str | np.dtype | type = "float64") -> Network:
         """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
 
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
@@ -531,8 +543,12 @@ class Network(NetworkCore):
         non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
         a path. See :func:`nncore.brainjs.dict_from_brainjs` for what is read
         and checked; errors are ``ValueError`` naming the field (and the file).
+        With ``dtype="float32"`` the network holds brain.js's own float32
+        weights exactly and computes in float32, as brain.js does.
         """
-        return cls.from_dict(brainjs.dict_from_brainjs(obj))
+        data = brainjs.dict_from_brainjs(obj)
+        data["dtype"] = check_dtype(dtype)
+        return cls.from_dict(data)
 
     @classmethod
     def from_tutorial_json(cls, obj: dict | str | bytes | os.PathLike) -> Network:
@@ -644,7 +660,7 @@ class Network(NetworkCore):
         ImportError
             If the ``onnx`` package is not installed.
         """
-        return onnx_export.onnx_model(self.to_dict(), getattr(self, "dtype", np.float64))
+        return onnx_export.onnx_model(self.to_dict(), self.dtype)
 
     def to_c(self, name: str = "nncore_predict") -> str:
         """The network as standalone C99 source of ``void name(const double *input, double *output)``.
@@ -668,7 +684,7 @@ class Network(NetworkCore):
         ValueError
             If ``name`` is not a C identifier.
         """
-        return source_export.c_source(self.to_dict(), name, getattr(self, "dtype", np.float64))
+        return source_export.c_source(self.to_dict(), name, self.dtype)
 
     def to_javascript(self, name: str = "nncorePredict") -> str:
         """The network as the source of a standalone JavaScript function ``function name(input)``.

@@ -14,6 +14,8 @@ networks had a choice of loss) is read as ``"mse"``.
 ``leaky_relu_alpha`` is written when a layer uses ``leaky_relu``.
 ``input_names`` and ``output_names`` (optional: the lookup tables of a network
 trained on named data, one name per input or output) are written when set.
+``dtype`` is ``"float64"`` or ``"float32"`` (optional on input: float64); the
+numbers of a float32 network are its float32 values, exactly.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nncore._checks import (
-    MAX_ITERATIONS, as_float_array, check_activations, check_alpha, check_count, check_loss, check_names,
-    check_output_rules, check_rate, check_sizes, describe, length_of,
+    MAX_ITERATIONS, as_float_array, as_network_dtype, check_activations, check_alpha, check_count, check_dtype,
+    check_loss, check_names, check_output_rules, check_rate, check_sizes, describe, length_of,
 )
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 
@@ -43,6 +45,7 @@ def make_dict(
     leaky_relu_alpha: float,
     input_names: Sequence[str] | None = None,
     output_names: Sequence[str] | None = None,
+    dtype: str = "float64",
     loss: str = DEFAULT_LOSS,
 ) -> dict:
     """Assemble a version-1 dictionary from plain Python values."""
@@ -56,6 +59,7 @@ def make_dict(
         "learning_rate": learning_rate,
         "momentum": momentum,
         "iterations": iterations,
+        "dtype": dtype,
         "layers": layers,
     }
     if "leaky_relu" in names:
@@ -69,7 +73,7 @@ def make_dict(
 
 @dataclass
 class State:
-    """A checked version-1 dictionary: plain values and float64 arrays per layer."""
+    """A checked version-1 dictionary: plain values and arrays of ``dtype`` per layer."""
 
     sizes: tuple[int, ...]
     activations: tuple[str, ...]
@@ -80,6 +84,7 @@ class State:
     layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (weights, biases, changes)
     input_names: tuple[str, ...] | None = None
     output_names: tuple[str, ...] | None = None
+    dtype: str = "float64"
     loss: str = DEFAULT_LOSS
 
 
@@ -89,10 +94,10 @@ def _field(data: dict, key: str, where: str = "") -> object:
     return data[key]
 
 
-def _matrix(value: object, field: str, shape: tuple[int, ...]) -> np.ndarray:
-    """``value`` as a finite float64 array of ``shape``, or a ValueError naming ``field``."""
+def _matrix(value: object, field: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """``value`` as a finite array of ``dtype`` and ``shape``, or a ValueError naming ``field``."""
     try:
-        array = as_float_array(value, field, len(shape))
+        array = as_network_dtype(as_float_array(value, field, len(shape)), dtype, field)
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     if array.shape != shape:
@@ -121,6 +126,7 @@ def read_dict(data: object) -> State:
         alpha = check_alpha(data.get("leaky_relu_alpha", DEFAULT_LEAKY_RELU_ALPHA))
         input_names = check_names(data.get("input_names"), sizes[0], "input")
         output_names = check_names(data.get("output_names"), sizes[-1], "output")
+        dtype = check_dtype(data.get("dtype", "float64"))
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     layers_data = _field(data, "layers")
@@ -133,12 +139,12 @@ def read_dict(data: object) -> State:
         where = f"layers[{index}]"
         if not isinstance(layer, dict):
             raise ValueError(f"network data: {where} must be a dict, got {describe(layer)}")
-        weights = _matrix(_field(layer, "weights", f"{where}."), f"{where}.weights", (n_out, n_in))
-        biases = _matrix(_field(layer, "biases", f"{where}."), f"{where}.biases", (n_out,))
+        weights = _matrix(_field(layer, "weights", f"{where}."), f"{where}.weights", (n_out, n_in), dtype)
+        biases = _matrix(_field(layer, "biases", f"{where}."), f"{where}.biases", (n_out,), dtype)
         if layer.get("changes") is None:
-            changes = np.zeros((n_out, n_in))
+            changes = np.zeros((n_out, n_in), dtype=dtype)
         else:
-            changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in))
+            changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in), dtype)
         layers.append((weights, biases, changes))
     return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
-                 input_names, output_names, loss)
+                 input_names, output_names, dtype, loss)

@@ -5,8 +5,9 @@ the weights as literals and the forward pass as loops, one block of loops
 per layer: the size of the source grows with the number of weights, no
 faster. Each neuron's input is summed in the compiled core's order,
 ``bias + (((0 + w_0*x_0) + w_1*x_1) + ...)``, with the core's activation
-formulas and its own exp and tanh (:data:`C_ELEMENTARY64`, a C copy of
-``src/_elementary.pxd``), so the C function gives ``Network.predict``'s
+formulas and its own exp and tanh (:data:`C_ELEMENTARY64` and, for float32
+networks, :data:`C_ELEMENTARY32`: C copies of ``src/_elementary.pxd``), so the
+C function gives ``Network.predict``'s
 outputs bit for bit (compiled without fused multiply-add), on any C library;
 the JavaScript one agrees to within the last bits of ``Math.exp`` and
 ``Math.tanh``.
@@ -61,11 +62,11 @@ C_TYPES = {
 def _c_sigmoid(t: CType, alpha: str) -> str:
     if t.name == "double":
         return "1.0 / (1.0 + nncore_exp64(-z))"
-    return "1.0f / (1.0f + expf(-z))"
+    return "1.0f / (1.0f + nncore_exp32(-z))"
 
 
 def _c_tanh(t: CType, alpha: str) -> str:
-    return "nncore_tanh64(z)" if t.name == "double" else "tanhf(z)"
+    return "nncore_tanh64(z)" if t.name == "double" else "nncore_tanh32(z)"
 
 
 C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
@@ -81,7 +82,7 @@ C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
 
 
 def _c_softmax(t: CType, values: str, n: int) -> list[str]:
-    exp = "nncore_exp64" if t.name == "double" else "expf"
+    exp = "nncore_exp64" if t.name == "double" else "nncore_exp32"
     zero = f"0.0{t.suffix}"
     return [
         "    /* softmax: exp(z - max z) / sum exp(z - max z), the sum taken in index order */",
@@ -203,6 +204,103 @@ NNCORE_MAYBE_UNUSED static double nncore_tanh64(double x) {
 #endif
 """
 
+# The float twins (src/_elementary.pxd's exp32 and tanh32): every intermediate result is a float,
+# each constant a float, so nothing is widened to double (C evaluates float expressions in float
+# on SSE2, AArch64 and WebAssembly: FLT_EVAL_METHOD == 0).
+C_ELEMENTARY32 = """\
+#ifndef NNCORE_ELEMENTARY32
+#define NNCORE_ELEMENTARY32
+#include <stdint.h>
+#include <string.h>
+#if defined(__GNUC__) || defined(__clang__)
+#define NNCORE_MAYBE_UNUSED32 __attribute__((unused))  /* a network may use exp, tanh, both or neither */
+#else
+#define NNCORE_MAYBE_UNUSED32
+#endif
+
+NNCORE_MAYBE_UNUSED32 static float nncore_power_of_two32(int32_t k) {  /* 2^k for -126 <= k <= 127 */
+    uint32_t bits = (uint32_t)(k + 127) << 23;
+    float result;
+    memcpy(&result, &bits, sizeof result);
+    return result;
+}
+
+NNCORE_MAYBE_UNUSED32 static float nncore_reduced_exp32(float x, int32_t *k) {  /* exp(x) = (1 - w) * 2^k */
+    const float ln2_hi = 0x1.62e4p-1f, ln2_lo = 0x1.7f7d1cp-20f;
+    const float inv_ln2 = 0x1.715476p+0f, round_shift = 0x1.8p+23f;
+    const float p1 = 0x1.55551ep-3f, p2 = -0x1.6aa42ap-9f, two = 2.0f;
+    float shifted = x * inv_ln2 + round_shift;
+    float kd = shifted - round_shift;
+    float hi = x - kd * ln2_hi;
+    float lo = kd * ln2_lo;
+    float r = hi - lo;
+    float t = r * r;
+    float c = r - t * (p1 + t * p2);
+    uint32_t bits;
+    memcpy(&bits, &shifted, sizeof bits);
+    *k = (int32_t)(bits & (((uint32_t)1 << 23) - 1)) - ((int32_t)1 << 22);
+    return (lo - (r * c) / (two - c)) - hi;
+}
+
+NNCORE_MAYBE_UNUSED32 static float nncore_exp32(float x) {
+    const float one = 1.0f;
+    float w;
+    int32_t k, k_half;
+    if (x > 89.0f) x = 89.0f;
+    if (x < -104.0f) x = -104.0f;
+    w = nncore_reduced_exp32(x, &k);
+    k_half = k >> 1;
+    return ((one - w) * nncore_power_of_two32(k_half)) * nncore_power_of_two32(k - k_half);
+}
+
+NNCORE_MAYBE_UNUSED32 static void nncore_two_product32(float a, float b, float *p, float *p_err) {  /* Dekker */
+    const float split_factor = 4097.0f;
+    float split = split_factor * a;
+    float a_hi = split - (split - a), a_lo = a - a_hi;
+    float b_hi, b_lo;
+    split = split_factor * b;
+    b_hi = split - (split - b);
+    b_lo = b - b_hi;
+    *p = a * b;
+    *p_err = ((a_hi * b_hi - *p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
+}
+
+NNCORE_MAYBE_UNUSED32 static float nncore_tanh_large32(float a) {  /* 1 - 2/(exp(2a) + 1) for 0.625 <= a <= 10 */
+    const float one = 1.0f, two = 2.0f;
+    float w, scale, big, small, s, e, d, p, p_err, residual, delta, h, h_err;
+    int32_t k;
+    w = nncore_reduced_exp32(a + a, &k);
+    scale = nncore_power_of_two32(k);
+    big = scale + one;
+    small = -(w * scale);
+    s = big + small;
+    e = small - (s - big);
+    d = two / s;
+    nncore_two_product32(d, s, &p, &p_err);
+    residual = (two - p) - p_err;
+    delta = (residual - d * e) / s;
+    h = one - d;
+    h_err = (one - h) - d;
+    return h + (h_err - delta);
+}
+
+NNCORE_MAYBE_UNUSED32 static float nncore_tanh32(float x) {
+    const float tc0 = -0x1.75e1d4p-8f, tc1 = 0x1.52269cp-6f, tc2 = -0x1.b83c5ap-5f;
+    const float tc3 = 0x1.110726p-3f, tc4 = -0x1.555532p-2f;
+    float a = x < 0.0f ? -x : x;
+    float s, t;
+    if (a < 0x1p-12f) return x;
+    if (a < 0.625f) {
+        s = x * x;
+        return ((((tc0 * s + tc1) * s + tc2) * s + tc3) * s + tc4) * s * x + x;
+    }
+    if (a > 10.0f) a = 10.0f;
+    t = nncore_tanh_large32(a);
+    return x < 0.0f ? -t : t;
+}
+#endif
+"""
+
 # GCC warns about (and ignores) the standard pragma, so it gets its own.
 _NO_CONTRACTION = """\
 /* No fused multiply-add: every product is rounded before it is added, as in nncore. */
@@ -244,7 +342,7 @@ def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float6
     ctype = _c_type(dtype)
     state = read_dict(data)
     parts = [_c_header(state, name, ctype), "#include <math.h>\n", _NO_CONTRACTION,
-             C_ELEMENTARY64 if ctype.name == "double" else "",
+             C_ELEMENTARY64 if ctype.name == "double" else C_ELEMENTARY32,
              f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n",
              # a prototype, for compilers asked to warn about functions without one
              f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n"]

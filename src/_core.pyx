@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False, freethreading_compatible=True
 """Compiled core of nncore: the one owner of a network's buffers, and the training loop.
 
-``NetworkCore`` owns a network's contiguous float64 buffers and their layout
+``NetworkCore`` owns a network's contiguous buffers (float64 or float32) and their layout
 (which offset holds which layer), its sizes and activations, its step count
 and its rates, and the rule "one fit at a time". It exposes the per-sample
 API (``train``, ``activate``, ``run``) with its own fast input checks.
@@ -35,9 +35,9 @@ from libc.string cimport memcpy
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
 
-from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
+from _kernel_table cimport KernelTable, KernelSet, KERNEL_TABLE_VERSION
 from _kernels cimport (
-    Net, Schedule, set_inputs, output_loss,
+    Net, Schedule, FLOAT64, FLOAT32, N_DTYPES, output_loss64, output_loss32,
     SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, N_ACTIVATIONS, MSE, CROSS_ENTROPY, N_LOSSES,
     SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
@@ -50,7 +50,7 @@ import threading
 import numpy as np
 
 from nncore._checks import as_float_array, check_finite, check_loss_targets, check_rate, describe, train_call_hint
-from nncore._vocabulary import ACTIVATIONS, LOSSES, ORDERS
+from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, ORDERS
 from nncore.exceptions import DivergenceError
 
 
@@ -60,9 +60,11 @@ def _kernel_codes_agree():
                           IDENTITY: "identity", SOFTMAX: "softmax"}
     kernel_losses = {MSE: "mse", CROSS_ENTROPY: "cross_entropy"}
     kernel_orders = {SEQUENTIAL: "sequential", SHUFFLE: "shuffle", RANDOM: "random"}
+    kernel_dtypes = {FLOAT64: "float64", FLOAT32: "float32"}
     return (tuple(kernel_activations.get(code) for code in range(N_ACTIVATIONS)) == ACTIVATIONS
             and tuple(kernel_losses.get(code) for code in range(N_LOSSES)) == LOSSES
-            and tuple(kernel_orders.get(code) for code in range(N_ORDERS)) == ORDERS)
+            and tuple(kernel_orders.get(code) for code in range(N_ORDERS)) == ORDERS
+            and tuple(kernel_dtypes.get(code) for code in range(N_DTYPES)) == DTYPES)
 
 
 if not _kernel_codes_agree():  # pragma: no cover - a build from inconsistent sources
@@ -115,6 +117,11 @@ def _choose_simd_level(requested, cpu, built):
 cdef KernelTable kernels   # the chosen level's kernels; every kernel call goes through it
 
 
+cdef inline KernelSet* kernels_for(const Net* net) noexcept nogil:
+    """The kernels of ``net``'s dtype, at the chosen level."""
+    return &kernels.by_dtype[net.dtype]
+
+
 cdef _load_kernels(str level):
     global kernels
     module = importlib.import_module(f"nncore._kernels_{level}")
@@ -157,6 +164,7 @@ def simd_runtime():
 
 ACTIVATION_CODES = {name: code for code, name in enumerate(ACTIVATIONS)}
 LOSS_CODES = {name: code for code, name in enumerate(LOSSES)}
+DTYPE_CODES = {name: code for code, name in enumerate(DTYPES)}
 ORDER_CODES = {name: code for code, name in enumerate(ORDERS)}
 LOOP_STATUS = {
     LOOP_BUDGET: "budget", LOOP_DONE: "done", LOOP_EPOCH_END: "epoch_end",
@@ -264,6 +272,46 @@ cdef double* _sample_buffer(double* on_stack, Py_ssize_t n) except NULL:
     return memory
 
 
+cdef float* _float_buffer(float* on_stack, Py_ssize_t n) except NULL:
+    """Like :func:`_sample_buffer`, for a sample rounded to float."""
+    if n <= STACK_SAMPLE_VALUES:
+        return on_stack
+    cdef float* memory = <float*>PyMem_Malloc(n * sizeof(float))
+    if memory == NULL:
+        raise MemoryError()
+    return memory
+
+
+cdef int _narrow(const double* values, float* dest, Py_ssize_t n, Py_ssize_t n_first,
+                 str first, str second) except -1:
+    """Round ``values`` to float into ``dest``, or raise if one is too large for a float.
+
+    Values ``0 .. n_first - 1`` are named ``first`` in the error, the rest ``second``.
+    """
+    cdef Py_ssize_t k
+    cdef float v
+    for k in range(n):
+        v = <float>values[k]
+        if not isfinite(v):
+            name, at = (first, k) if k < n_first else (second, k - n_first)
+            raise ValueError(f"{name} must be finite in float32 (magnitude below 3.4e38, the network's dtype), "
+                             f"got {values[k]!r} at index {at}")
+        dest[k] = v
+    return 0
+
+
+cdef void* _data(object array) except NULL:
+    """The address of a writable, non-empty, C-contiguous array's data (the caller keeps the array alive)."""
+    cdef unsigned char[::1] raw = array.reshape(-1).view(np.uint8)
+    return &raw[0]
+
+
+cdef object _address_of(object array):
+    """Keep-alive and address of a non-empty C-contiguous array's data, as a read-only byte view."""
+    cdef const unsigned char[::1] raw = array.reshape(-1).view(np.uint8)
+    return raw
+
+
 cdef bint _get_float64_vector(object values, Py_buffer* view) except -1:
     """Fill ``view`` and return True if ``values`` exposes a contiguous 1-D float64 buffer."""
     if not PyObject_CheckBuffer(values) or isinstance(values, (bytes, bytearray)):
@@ -310,9 +358,12 @@ cdef class NetworkCore:
     cdef Py_ssize_t[::1] _weight_offset
     cdef Py_ssize_t[::1] _neuron_offset
     cdef int[::1] _activation_codes
-    # The memory behind ``net``'s raw pointers, owned here for the network's
-    # lifetime; Python only ever sees read-only views of it.
-    cdef double[::1] _weights, _changes, _biases, _outputs, _deltas, _output_sums
+    # The memory behind ``net``'s raw pointers (numpy arrays of the network's
+    # dtype), owned here for the network's lifetime; Python only ever sees
+    # read-only views of it.
+    cdef object _weights, _changes, _biases, _outputs, _deltas, _output_sums
+    cdef object _dtype                # numpy.dtype of the buffers
+    cdef Py_ssize_t _itemsize
     cdef list _buffers
     cdef long long _iterations
     cdef bint _ready
@@ -320,8 +371,9 @@ cdef class NetworkCore:
     cdef object _fit_lock             # held by a running fit: other threads' writers wait on it
     cdef cython.pymutex _lock
 
-    def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha, str loss="mse"):
-        """Allocate zeroed buffers for checked layer ``sizes``, activation names and loss name.
+    def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha, str dtype="float64",
+               str loss="mse"):
+        """Allocate zeroed buffers of ``dtype`` for checked layer ``sizes``, activation names and loss name.
 
         The pairing of activations and loss is checked by the caller
         (``nncore._checks.check_output_rules``).
@@ -332,8 +384,12 @@ cdef class NetworkCore:
         if n_layers < 2 or len(activations) != n_layers - 1:
             raise ValueError(f"a network needs at least 2 layers and one activation per non-input layer, "
                              f"got sizes {describe(sizes)} and activations {describe(activations)}")
+        if dtype not in DTYPE_CODES:
+            raise ValueError(f"dtype must be one of {list(DTYPES)}, got {describe(dtype)}")
         if loss not in LOSS_CODES:
-            raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
+            raise ValueError(f"loss must be one of {list(LOSSES)}, got {describe(loss)}")
+        self._dtype = np.dtype(dtype)
+        self._itemsize = self._dtype.itemsize
         codes = [0] + [ACTIVATION_CODES[name] for name in activations]
         weight_offset, neuron_offset = [0, 0], [0]
         for l in range(n_layers):
@@ -341,14 +397,14 @@ cdef class NetworkCore:
             if l > 0:
                 weight_offset.append(weight_offset[l] + sizes[l] * sizes[l - 1])
         try:
-            self._weights = np.zeros(weight_offset[n_layers], dtype=np.float64)
-            self._changes = np.zeros(weight_offset[n_layers], dtype=np.float64)
-            self._biases = np.zeros(neuron_offset[n_layers], dtype=np.float64)
-            self._outputs = np.zeros(neuron_offset[n_layers], dtype=np.float64)
-            self._deltas = np.zeros(neuron_offset[n_layers], dtype=np.float64)
-            self._output_sums = np.zeros(sizes[n_layers - 1], dtype=np.float64)
+            self._weights = np.zeros(weight_offset[n_layers], dtype=self._dtype)
+            self._changes = np.zeros(weight_offset[n_layers], dtype=self._dtype)
+            self._biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
+            self._outputs = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
+            self._deltas = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
+            self._output_sums = np.zeros(sizes[n_layers - 1], dtype=self._dtype)
         except MemoryError:
-            gib = (2 * weight_offset[n_layers] + 3 * neuron_offset[n_layers]) * 8 / 2**30
+            gib = (2 * weight_offset[n_layers] + 3 * neuron_offset[n_layers]) * self._itemsize / 2**30
             raise MemoryError(f"a network of sizes {list(sizes)} needs {gib:.3g} GiB, more than can be had") from None
         self._sizes_c = np.asarray(sizes, dtype=np.intp)
         self._weight_offset = np.asarray(weight_offset, dtype=np.intp)
@@ -364,14 +420,15 @@ cdef class NetworkCore:
         self.net.neuron_offset = &self._neuron_offset[0]
         self.net.activation = &self._activation_codes[0]
         self.net.leaky_relu_alpha = leaky_relu_alpha
-        self.net.weights = &self._weights[0]
-        self.net.changes = &self._changes[0]
-        self.net.biases = &self._biases[0]
-        self.net.outputs = &self._outputs[0]
-        self.net.deltas = &self._deltas[0]
+        self.net.dtype = DTYPE_CODES[dtype]
+        self.net.weights = _data(self._weights)
+        self.net.changes = _data(self._changes)
+        self.net.biases = _data(self._biases)
+        self.net.outputs = _data(self._outputs)
+        self.net.deltas = _data(self._deltas)
         self.net.magnitude_bound = -1.0
         self.net.loss = LOSS_CODES[loss]
-        self.net.output_sums = &self._output_sums[0]
+        self.net.output_sums = _data(self._output_sums)
         self._buffers = [LayerBuffers.__new__(LayerBuffers, self, l) for l in range(n_layers)]
         self._ready = True
 
@@ -400,6 +457,12 @@ cdef class NetworkCore:
         """Activation name of each non-input layer."""
         self._check_ready()
         return self._layer_activations
+
+    @property
+    def dtype(self):
+        """The floating-point type of the parameters and of every computation (``numpy.float64`` or ``numpy.float32``)."""
+        self._check_ready()
+        return self._dtype
 
     @property
     def loss(self):
@@ -484,7 +547,10 @@ cdef class NetworkCore:
         self._check_ready()
         cdef Py_ssize_t n_in = self.net.sizes[0], n_out = self.net.sizes[self.net.n_layers - 1]
         cdef double on_stack[STACK_SAMPLE_VALUES]
+        cdef float on_stack32[STACK_SAMPLE_VALUES]
         cdef double* sample = _sample_buffer(on_stack, n_in + n_out)
+        cdef float* narrowed = on_stack32
+        cdef const char* data = <const char*>sample
         cdef double error
         cdef bint updated = False
         try:
@@ -498,14 +564,20 @@ cdef class NetworkCore:
                 raise
             if self.net.loss != MSE:
                 self._check_targets(sample + n_in, n_out)
-            if not self._step_unless_fitting(sample, n_in, &error, &updated, False):
+            if self.net.dtype == FLOAT32:
+                narrowed = _float_buffer(on_stack32, n_in + n_out)
+                _narrow(sample, narrowed, n_in + n_out, n_in, "input", "target")
+                data = <const char*>narrowed
+            if not self._step_unless_fitting(data, data + n_in * self._itemsize, &error, &updated, False):
                 # Another thread's fit holds the network: wait for it to end
                 # (the fitting thread itself, from a callback, gets straight in).
                 with self._fit_lock:
-                    self._step_unless_fitting(sample, n_in, &error, &updated, True)
+                    self._step_unless_fitting(data, data + n_in * self._itemsize, &error, &updated, True)
         finally:
             if sample != on_stack:
                 PyMem_Free(sample)
+            if narrowed != on_stack32:
+                PyMem_Free(narrowed)
         if not isfinite(error):
             raise DivergenceError(
                 f"training diverged: the sample error is {error!r}; the weights were not updated "
@@ -521,16 +593,18 @@ cdef class NetworkCore:
         values = np.empty(n, dtype=np.float64)
         cdef double[::1] copy = values
         memcpy(&copy[0], target, n * sizeof(double))
-        check_loss_targets(values, self._layer_activations[len(self._layer_activations) - 1], self._loss, "target")
+        # checked as the kernels will see them: rounded to the network's dtype
+        check_loss_targets(values.astype(self._dtype, copy=False),
+                           self._layer_activations[len(self._layer_activations) - 1], self._loss, "target")
         return 0
 
-    cdef bint _step_unless_fitting(self, const double* sample, Py_ssize_t n_in, double* error,
+    cdef bint _step_unless_fitting(self, const void* input, const void* target, double* error,
                                    bint* updated, bint holds_fit_lock) noexcept:
         """One checked step, unless a fit runs and the caller does not hold the fit lock; True if it stepped."""
         with self._lock:
             if self._fit_depth > 0 and not holds_fit_lock:
                 return False
-            error[0] = kernels.checked_train_step(&self.net, sample, sample + n_in, updated)
+            error[0] = kernels_for(&self.net).checked_train_step(&self.net, input, target, updated)
             if updated[0]:
                 self._count_steps(1)
         return True
@@ -546,14 +620,23 @@ cdef class NetworkCore:
         self._check_ready()
         cdef Py_ssize_t n_in = self.net.sizes[0]
         cdef double on_stack[STACK_SAMPLE_VALUES]
+        cdef float on_stack32[STACK_SAMPLE_VALUES]
         cdef double* sample = _sample_buffer(on_stack, n_in)
+        cdef float* narrowed = on_stack32
+        cdef const void* data = sample
         try:
             _read_vector(input, sample, n_in, "input")
+            if self.net.dtype == FLOAT32:
+                narrowed = _float_buffer(on_stack32, n_in)
+                _narrow(sample, narrowed, n_in, n_in, "input", "input")
+                data = narrowed
             with self._lock:
-                set_inputs(&self.net, sample)
+                kernels_for(&self.net).set_inputs(&self.net, data)
         finally:
             if sample != on_stack:
                 PyMem_Free(sample)
+            if narrowed != on_stack32:
+                PyMem_Free(narrowed)
 
     def run(self):
         """Forward pass from the inputs set by :meth:`activate`.
@@ -565,57 +648,81 @@ cdef class NetworkCore:
         """
         self._check_ready()
         cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
-        result = np.empty(n_out, dtype=np.float64)
-        cdef double[::1] out = result
+        result = np.empty(n_out, dtype=self._dtype)
+        cdef void* out = _data(result)
         with self._lock:
-            kernels.forward(&self.net)
-            memcpy(&out[0], self.net.outputs + self.net.neuron_offset[last], n_out * sizeof(double))
+            kernels_for(&self.net).forward(&self.net)
+            memcpy(out, <char*>self.net.outputs + self.net.neuron_offset[last] * self._itemsize,
+                   n_out * self._itemsize)
         return result
 
-    def _forward_rows(self, const double[:, ::1] rows not None):
-        """Outputs for each row of a checked ``(n, sizes[0])`` float64 array."""
+    def _forward_rows(self, rows):
+        """Outputs for each row of a checked ``(n, sizes[0])`` C-contiguous array of the network's dtype."""
         self._check_ready()
-        cdef Py_ssize_t i, n = rows.shape[0], n_in = self.net.sizes[0]
+        cdef Py_ssize_t n_in = self.net.sizes[0]
+        self._check_rows(rows, "rows", n_in)
+        cdef Py_ssize_t i, n = rows.shape[0], size = self._itemsize
         cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
-        if rows.shape[1] != n_in:
-            raise ValueError(f"rows must have {n_in} columns, got {rows.shape[1]}")
-        result = np.empty((n, n_out), dtype=np.float64)
-        cdef double[:, ::1] out = result
-        cdef const double* last_outputs = self.net.outputs + self.net.neuron_offset[last]
+        result = np.empty((n, n_out), dtype=self._dtype)
         if n == 0:
             return result
+        cdef const unsigned char[::1] pinned = _address_of(rows)
+        cdef const char* row = <const char*>&pinned[0]
+        cdef char* out = <char*>_data(result)
+        cdef const char* last_outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * size
+        cdef KernelSet* k = kernels_for(&self.net)
         with nogil, self._lock:
             for i in range(n):
-                set_inputs(&self.net, &rows[i, 0])
-                kernels.forward(&self.net)
-                memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
+                k.set_inputs(&self.net, row + i * n_in * size)
+                k.forward(&self.net)
+                memcpy(out + i * n_out * size, last_outputs, n_out * size)
         return result
 
-    def _forward_and_losses(self, const double[:, ::1] rows not None, const double[:, ::1] targets not None):
-        """Outputs and the loss of each sample, for checked ``(n, sizes[0])`` rows and ``(n, sizes[-1])`` targets.
+    cdef int _check_rows(self, object rows, str name, Py_ssize_t width) except -1:
+        """Refuse anything but a C-contiguous 2-D array of the network's dtype with ``width`` columns."""
+        if not (isinstance(rows, np.ndarray) and rows.ndim == 2 and rows.dtype == self._dtype
+                and rows.flags.c_contiguous):
+            raise TypeError(f"{name} must be a C-contiguous 2-D {self._dtype} array, got {describe(rows)}")
+        if rows.shape[1] != width:
+            raise ValueError(f"{name} must have {width} columns, got {rows.shape[1]}")
+        return 0
+
+    def _forward_and_losses(self, rows, targets):
+        """Outputs and the loss of each sample, for checked rows and targets (arrays as :meth:`_forward_rows` takes).
 
         The losses are what ``train`` would report for these samples: the
         same kernels, sample by sample.
         """
         self._check_ready()
-        cdef Py_ssize_t i, n = rows.shape[0], n_in = self.net.sizes[0]
+        cdef Py_ssize_t n_in = self.net.sizes[0]
         cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
-        if rows.shape[1] != n_in or targets.shape[1] != n_out or targets.shape[0] != n:
-            raise ValueError(f"rows must be (n, {n_in}) and targets (n, {n_out}), "
-                             f"got {(rows.shape[0], rows.shape[1])} and {(targets.shape[0], targets.shape[1])}")
-        outputs = np.empty((n, n_out), dtype=np.float64)
+        self._check_rows(rows, "rows", n_in)
+        self._check_rows(targets, "targets", n_out)
+        if targets.shape[0] != rows.shape[0]:
+            raise ValueError(f"rows and targets must have the same number of rows, "
+                             f"got {rows.shape[0]} and {targets.shape[0]}")
+        cdef Py_ssize_t i, n = rows.shape[0], size = self._itemsize
+        outputs = np.empty((n, n_out), dtype=self._dtype)
         losses = np.empty(n, dtype=np.float64)
-        cdef double[:, ::1] out = outputs
-        cdef double[::1] loss = losses
-        cdef const double* last_outputs = self.net.outputs + self.net.neuron_offset[last]
         if n == 0:
             return outputs, losses
+        cdef const unsigned char[::1] pinned_rows = _address_of(rows)
+        cdef const unsigned char[::1] pinned_targets = _address_of(targets)
+        cdef const char* row = <const char*>&pinned_rows[0]
+        cdef const char* target = <const char*>&pinned_targets[0]
+        cdef char* out = <char*>_data(outputs)
+        cdef double[::1] loss = losses
+        cdef const char* last_outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * size
+        cdef KernelSet* k = kernels_for(&self.net)
         with nogil, self._lock:
             for i in range(n):
-                set_inputs(&self.net, &rows[i, 0])
-                kernels.forward(&self.net)
-                memcpy(&out[i, 0], last_outputs, n_out * sizeof(double))
-                loss[i] = output_loss(&self.net, &targets[i, 0])
+                k.set_inputs(&self.net, row + i * n_in * size)
+                k.forward(&self.net)
+                memcpy(out + i * n_out * size, last_outputs, n_out * size)
+                if self.net.dtype == FLOAT32:
+                    loss[i] = output_loss32(&self.net, <const float*>(target + i * n_out * size))
+                else:
+                    loss[i] = output_loss64(&self.net, <const double*>(target + i * n_out * size))
         return outputs, losses
 
     # ------------------------------------------------------------ whole state, for nncore.Network
@@ -627,16 +734,19 @@ cdef class NetworkCore:
         layer, weights and changes of shape ``(sizes[l], sizes[l - 1])``.
         """
         self._check_ready()
-        weights = np.empty(self._weights.shape[0], dtype=np.float64)
-        biases = np.empty(self._biases.shape[0], dtype=np.float64)
-        changes = np.empty(self._changes.shape[0], dtype=np.float64)
-        cdef double[::1] w = weights, b = biases, c = changes
+        weights = np.empty_like(self._weights)
+        biases = np.empty_like(self._biases)
+        changes = np.empty_like(self._changes)
+        cdef void* w = _data(weights)
+        cdef void* b = _data(biases)
+        cdef void* c = _data(changes)
+        cdef size_t weight_bytes = weights.nbytes, bias_bytes = biases.nbytes
         cdef long long iterations
         cdef double learning_rate, momentum
         with self._lock:
-            memcpy(&w[0], self.net.weights, w.shape[0] * sizeof(double))
-            memcpy(&b[0], self.net.biases, b.shape[0] * sizeof(double))
-            memcpy(&c[0], self.net.changes, c.shape[0] * sizeof(double))
+            memcpy(w, self.net.weights, weight_bytes)
+            memcpy(b, self.net.biases, bias_bytes)
+            memcpy(c, self.net.changes, weight_bytes)
             iterations = self._iterations
             learning_rate = self.net.learning_rate
             momentum = self.net.momentum
@@ -662,22 +772,25 @@ cdef class NetworkCore:
             raise ValueError(f"expected {n_layers - 1} layers of (weights, biases, changes), got {describe(layers)}")
         if iterations < 0 or not (isfinite(learning_rate) and learning_rate >= 0.0 and isfinite(momentum) and momentum >= 0.0):
             raise ValueError("iterations must be >= 0 and the rates finite and >= 0")
-        flat_w, flat_b, flat_c = [], [np.zeros(self.net.sizes[0])], []
+        flat_w, flat_b, flat_c = [], [np.zeros(self.net.sizes[0], dtype=self._dtype)], []
         for l in range(1, n_layers):
             w, b, c = layers[l - 1]
             shape = (self.net.sizes[l], self.net.sizes[l - 1])
-            w, c = _checked_block(w, shape, "weights", l), _checked_block(c, shape, "changes", l)
-            b = _checked_block(b, (self.net.sizes[l],), "biases", l)
+            w = _checked_block(w, shape, "weights", l, self._dtype)
+            c = _checked_block(c, shape, "changes", l, self._dtype)
+            b = _checked_block(b, (self.net.sizes[l],), "biases", l, self._dtype)
             flat_w.append(w.ravel())
             flat_c.append(c.ravel())
             flat_b.append(b)
-        cdef const double[::1] weights = np.concatenate(flat_w)
-        cdef const double[::1] changes = np.concatenate(flat_c)
-        cdef const double[::1] biases = np.concatenate(flat_b)
+        weights, changes, biases = np.concatenate(flat_w), np.concatenate(flat_c), np.concatenate(flat_b)
+        cdef void* w_data = _data(weights)
+        cdef void* c_data = _data(changes)
+        cdef void* b_data = _data(biases)
+        cdef size_t weight_bytes = weights.nbytes, bias_bytes = biases.nbytes
         with self._lock:
-            memcpy(self.net.weights, &weights[0], weights.shape[0] * sizeof(double))
-            memcpy(self.net.changes, &changes[0], changes.shape[0] * sizeof(double))
-            memcpy(self.net.biases, &biases[0], biases.shape[0] * sizeof(double))
+            memcpy(self.net.weights, w_data, weight_bytes)
+            memcpy(self.net.changes, c_data, weight_bytes)
+            memcpy(self.net.biases, b_data, bias_bytes)
             self._iterations = iterations
             self.net.learning_rate = learning_rate
             self.net.momentum = momentum
@@ -687,10 +800,12 @@ cdef class NetworkCore:
         """True when every weight, bias and change is finite."""
         self._check_ready()
         cdef bint finite
+        cdef KernelSet* k = kernels_for(&self.net)
+        cdef Py_ssize_t n_weights = self._weights.shape[0], n_biases = self._biases.shape[0]
         with self._lock:
-            finite = (kernels.all_finite(self.net.weights, self._weights.shape[0])
-                      and kernels.all_finite(self.net.changes, self._changes.shape[0])
-                      and kernels.all_finite(self.net.biases, self._biases.shape[0]))
+            finite = (k.all_finite(self.net.weights, n_weights)
+                      and k.all_finite(self.net.changes, n_weights)
+                      and k.all_finite(self.net.biases, n_biases))
         return finite
 
     def _layer_buffers(self):
@@ -704,30 +819,40 @@ cdef class NetworkCore:
         return _FitGuard.__new__(_FitGuard, self)
 
     cdef int _store(self, int field, Py_ssize_t at, double value) except -1:
-        """Write one checked value into a buffer, waiting for another thread's fit to end first."""
+        """Write one checked value (rounded to the dtype) into a buffer, waiting for another thread's fit to end first."""
         if not isfinite(value):
             raise ValueError(f"values must be finite, got {value!r}")
+        cdef float narrowed = <float>value
+        if self.net.dtype == FLOAT32 and not isfinite(narrowed):
+            raise ValueError(f"values must be finite in float32 (magnitude below 3.4e38, the network's dtype), "
+                             f"got {value!r}")
+        cdef void* buffer
         with self._fit_lock:
             with self._lock:
                 self.net.magnitude_bound = -1.0
                 if field == WEIGHTS:
-                    self.net.weights[at] = value
+                    buffer = self.net.weights
                 elif field == CHANGES:
-                    self.net.changes[at] = value
+                    buffer = self.net.changes
                 elif field == BIASES:
-                    self.net.biases[at] = value
-                elif field == OUTPUTS:
-                    self.net.outputs[at] = value
+                    buffer = self.net.biases
+                else:
+                    buffer = self.net.outputs
+                if self.net.dtype == FLOAT32:
+                    (<float*>buffer)[at] = narrowed
+                else:
+                    (<double*>buffer)[at] = value
         return 0
 
 
-cdef object _checked_block(object values, tuple shape, str field, Py_ssize_t layer):
-    """``values`` as a finite float64 array of ``shape``, or a ValueError naming the layer's field."""
-    array = np.ascontiguousarray(values, dtype=np.float64)
+cdef object _checked_block(object values, tuple shape, str field, Py_ssize_t layer, object dtype):
+    """``values`` as a finite array of ``dtype`` and ``shape``, or a ValueError naming the layer's field."""
+    with np.errstate(over="ignore"):  # a value too large for float32 becomes inf, refused below
+        array = np.ascontiguousarray(values, dtype=dtype)
     if array.shape != shape:
         raise ValueError(f"layer {layer} {field} must have shape {shape}, got {array.shape}")
     if not np.isfinite(array).all():
-        raise ValueError(f"layer {layer} {field} must be finite")
+        raise ValueError(f"layer {layer} {field} must be finite in {dtype}")
     return array
 
 
@@ -828,7 +953,7 @@ cdef object _read_only(object array):
 cdef class FitSchedule:
     """The state of one ``fit`` call on one network: data, sample order, counters, per-epoch errors.
 
-    The data arrays must be C-contiguous float64, finite and of the
+    The data arrays must be C-contiguous, of the network's dtype, finite and of the
     network's widths (``nncore._checks.check_data`` prepares them). The
     schedule and its network together can be saved with :meth:`checkpoint`
     and put back with :meth:`restore`, which makes a stretch of training
@@ -844,7 +969,7 @@ cdef class FitSchedule:
     cdef bint _keep_errors
     # Views held as long as the schedule: the arrays behind ``state``'s raw
     # pointers cannot be resized or freed meanwhile.
-    cdef const double[:, ::1] _pinned_inputs, _pinned_targets
+    cdef const unsigned char[::1] _pinned_inputs, _pinned_targets
     cdef Py_ssize_t[::1] _pinned_permutation
     cdef double[::1] _pinned_errors
 
@@ -852,14 +977,12 @@ cdef class FitSchedule:
                  long long max_steps, double error_threshold=-1.0, Py_ssize_t report_every=0,
                  bint keep_errors=True):
         network._check_ready()
-        self._pinned_inputs = inputs
-        self._pinned_targets = targets
-        cdef const double[:, ::1] x = self._pinned_inputs
-        cdef const double[:, ::1] y = self._pinned_targets
-        if x.shape[0] != y.shape[0] or x.shape[0] == 0:
+        network._check_rows(inputs, "inputs", network.net.sizes[0])
+        network._check_rows(targets, "targets", network.net.sizes[network.net.n_layers - 1])
+        if inputs.shape[0] != targets.shape[0] or inputs.shape[0] == 0:
             raise ValueError("inputs and targets must have the same, non-zero number of rows")
-        if x.shape[1] != network.net.sizes[0] or y.shape[1] != network.net.sizes[network.net.n_layers - 1]:
-            raise ValueError("the schedule's data does not fit the network's inputs and outputs")
+        self._pinned_inputs = _address_of(inputs)
+        self._pinned_targets = _address_of(targets)
         if order not in ORDER_CODES:
             raise ValueError(f"order must be one of {list(ORDERS)}, got {order!r}")
         if max_steps < 0 or report_every < 0:
@@ -867,15 +990,15 @@ cdef class FitSchedule:
         self.network = network
         self.inputs = inputs
         self.targets = targets
-        n = x.shape[0]
+        n = inputs.shape[0]
         self._epoch_errors = np.zeros(min(EPOCH_ERRORS_CAPACITY, max(1, (max_steps + n - 1) // n)),
                                       dtype=np.float64)
         self._flushed_errors = []
         self._keep_errors = keep_errors
         self._pinned_permutation = np.arange(n, dtype=np.intp)
         self._pinned_errors = self._epoch_errors
-        self.state.inputs = &x[0, 0]
-        self.state.targets = &y[0, 0]
+        self.state.inputs = &self._pinned_inputs[0]
+        self.state.targets = &self._pinned_targets[0]
         self.state.n_samples = n
         self.state.order = ORDER_CODES[order]
         self.state.rng = seed
@@ -903,7 +1026,7 @@ cdef class FitSchedule:
         with nogil, self._lock:
             with network._lock:
                 steps_before = self.state.steps
-                status = kernels.run_schedule(&network.net, &self.state, budget)
+                status = kernels_for(&network.net).run_schedule(&network.net, &self.state, budget)
                 network.net.magnitude_bound = -1.0  # the loop's steps do not keep the bound
                 network._count_steps(self.state.steps - steps_before)
         return LOOP_STATUS[status]

@@ -4,22 +4,28 @@
 ``nncore._kernels_baseline``, ``nncore._kernels_avx2`` and
 ``nncore._kernels_avx512`` are the same source (``_kernels_level.pxi``)
 compiled with different instruction-set flags.  Each fills one
-:c:type:`KernelTable` with the addresses of its kernels and hands it out in a
-capsule; ``_core`` copies the table of the level it chose at import and calls
-every kernel through it.
+:c:type:`KernelTable` with the addresses of its kernels, one
+:c:type:`KernelSet` per network dtype, and hands it out in a capsule;
+``_core`` copies the table of the level it chose at import and calls every
+kernel through it.
 """
 
-from _kernels cimport Net, Schedule
+from _kernels cimport Net, Schedule, N_DTYPES
 
 # Raised whenever the table's layout changes, so that a stale build is refused.
 cdef enum:
-    KERNEL_TABLE_VERSION = 1
+    KERNEL_TABLE_VERSION = 2
+
+# The kernels of one dtype: buffers and samples are double for FLOAT64, float for FLOAT32.
+cdef struct KernelSet:
+    void (*set_inputs)(Net* net, const void* x) noexcept nogil
+    void (*forward)(Net* net) noexcept nogil
+    double (*checked_train_step)(Net* net, const void* x, const void* target, bint* updated) noexcept nogil
+    int (*run_schedule)(Net* net, Schedule* s, long long budget) noexcept nogil
+    bint (*all_finite)(const void* values, Py_ssize_t n) noexcept nogil
 
 cdef struct KernelTable:
     int version
     size_t net_size                # sizeof(Net) and sizeof(Schedule) as the kernels were built:
     size_t schedule_size           # _core refuses kernels built from other struct definitions
-    void (*forward)(Net* net) noexcept nogil
-    double (*checked_train_step)(Net* net, const double* x, const double* target, bint* updated) noexcept nogil
-    int (*run_schedule)(Net* net, Schedule* s, long long budget) noexcept nogil
-    bint (*all_finite)(const double* values, Py_ssize_t n) noexcept nogil
+    KernelSet by_dtype[N_DTYPES]   # indexed by the DType code

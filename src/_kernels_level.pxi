@@ -8,17 +8,27 @@
 from cpython.pycapsule cimport PyCapsule_New
 
 from _elementary cimport exp64, tanh64, sigmoid64, exp32, tanh32, sigmoid32
-from _kernels cimport Net, Schedule, forward, checked_train_step, run_schedule, all_finite
+from _kernels cimport (
+    Net, Schedule, FLOAT64, FLOAT32,
+    set_inputs64, forward64, checked_train_step64, run_schedule64, all_finite64,
+    set_inputs32, forward32, checked_train_step32, run_schedule32, all_finite32,
+)
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 
 cdef KernelTable _table
 _table.version = KERNEL_TABLE_VERSION
 _table.net_size = sizeof(Net)
 _table.schedule_size = sizeof(Schedule)
-_table.forward = forward
-_table.checked_train_step = checked_train_step
-_table.run_schedule = run_schedule
-_table.all_finite = all_finite
+_table.by_dtype[FLOAT64].set_inputs = set_inputs64
+_table.by_dtype[FLOAT64].forward = forward64
+_table.by_dtype[FLOAT64].checked_train_step = checked_train_step64
+_table.by_dtype[FLOAT64].run_schedule = run_schedule64
+_table.by_dtype[FLOAT64].all_finite = all_finite64
+_table.by_dtype[FLOAT32].set_inputs = set_inputs32
+_table.by_dtype[FLOAT32].forward = forward32
+_table.by_dtype[FLOAT32].checked_train_step = checked_train_step32
+_table.by_dtype[FLOAT32].run_schedule = run_schedule32
+_table.by_dtype[FLOAT32].all_finite = all_finite32
 
 #: The kernels of this level, for nncore._core.
 table = PyCapsule_New(<void*>&_table, b"nncore.kernel_table", NULL)

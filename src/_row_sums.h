@@ -1,4 +1,5 @@
-/* Weighted sums of sixteen rows side by side in SIMD lanes, for the AVX builds.
+/* Weighted sums of sixteen rows side by side in SIMD lanes, for the AVX builds,
+ * in double (nncore_row_sums16) and in float (nncore_row_sums16_f32).
  *
  * sums[j] = biases[j] + (((0 + w[j,0]*x[0]) + w[j,1]*x[1]) + ...), exactly the
  * reference's order for each row: lane i of an accumulator holds the sum of
@@ -9,7 +10,7 @@
  * results are the bits of the scalar loop.
  *
  * NNCORE_ROW_SUMS is 1 where this code is compiled (the compiler targets AVX),
- * 0 elsewhere; nncore_row_sums16 then must not be called.
+ * 0 elsewhere; the functions then must not be called.
  */
 #ifndef NNCORE_ROW_SUMS_H
 #define NNCORE_ROW_SUMS_H
@@ -85,12 +86,74 @@ static inline void nncore_row_sums16(const double* w, const double* biases, cons
     _mm256_storeu_pd(sums + 12, _mm256_add_pd(_mm256_loadu_pd(biases + 12), acc3));
 }
 
+/* The float twin: four rows per 128-bit vector, the same blocks and order. */
+#define NNCORE_TRANSPOSE4_F32(r0, r1, r2, r3, k, c0, c1, c2, c3)                    \
+    do {                                                                              \
+        __m128 a0_ = _mm_loadu_ps((r0) + (k)), a1_ = _mm_loadu_ps((r1) + (k));        \
+        __m128 a2_ = _mm_loadu_ps((r2) + (k)), a3_ = _mm_loadu_ps((r3) + (k));        \
+        _MM_TRANSPOSE4_PS(a0_, a1_, a2_, a3_);                                        \
+        c0 = a0_; c1 = a1_; c2 = a2_; c3 = a3_;                                       \
+    } while (0)
+
+static inline __m128 nncore_add_product_f32(__m128 acc, __m128 column, float x)
+{
+    return _mm_add_ps(acc, _mm_mul_ps(column, _mm_set1_ps(x)));
+}
+
+static inline void nncore_block4_step_f32(const float* w, ptrdiff_t n_in, const float* inputs,
+                                          ptrdiff_t k, __m128* acc)
+{
+    __m128 c0, c1, c2, c3;
+    NNCORE_TRANSPOSE4_F32(w, w + n_in, w + 2 * n_in, w + 3 * n_in, k, c0, c1, c2, c3);
+    *acc = nncore_add_product_f32(*acc, c0, inputs[k]);
+    *acc = nncore_add_product_f32(*acc, c1, inputs[k + 1]);
+    *acc = nncore_add_product_f32(*acc, c2, inputs[k + 2]);
+    *acc = nncore_add_product_f32(*acc, c3, inputs[k + 3]);
+}
+
+static inline void nncore_block4_tail_f32(const float* w, ptrdiff_t n_in, const float* inputs,
+                                          ptrdiff_t k, __m128* acc)
+{
+    __m128 column = _mm_set_ps(w[3 * n_in + k], w[2 * n_in + k], w[n_in + k], w[k]);
+    *acc = nncore_add_product_f32(*acc, column, inputs[k]);
+}
+
+static inline void nncore_row_sums16_f32(const float* w, const float* biases, const float* inputs,
+                                         float* sums, ptrdiff_t n_in)
+{
+    __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
+    __m128 acc2 = _mm_setzero_ps(), acc3 = _mm_setzero_ps();
+    ptrdiff_t k = 0;
+    for (; k + 4 <= n_in; k += 4) {
+        nncore_block4_step_f32(w, n_in, inputs, k, &acc0);
+        nncore_block4_step_f32(w + 4 * n_in, n_in, inputs, k, &acc1);
+        nncore_block4_step_f32(w + 8 * n_in, n_in, inputs, k, &acc2);
+        nncore_block4_step_f32(w + 12 * n_in, n_in, inputs, k, &acc3);
+    }
+    for (; k < n_in; k++) {
+        nncore_block4_tail_f32(w, n_in, inputs, k, &acc0);
+        nncore_block4_tail_f32(w + 4 * n_in, n_in, inputs, k, &acc1);
+        nncore_block4_tail_f32(w + 8 * n_in, n_in, inputs, k, &acc2);
+        nncore_block4_tail_f32(w + 12 * n_in, n_in, inputs, k, &acc3);
+    }
+    _mm_storeu_ps(sums, _mm_add_ps(_mm_loadu_ps(biases), acc0));
+    _mm_storeu_ps(sums + 4, _mm_add_ps(_mm_loadu_ps(biases + 4), acc1));
+    _mm_storeu_ps(sums + 8, _mm_add_ps(_mm_loadu_ps(biases + 8), acc2));
+    _mm_storeu_ps(sums + 12, _mm_add_ps(_mm_loadu_ps(biases + 12), acc3));
+}
+
 #else
 
 #define NNCORE_ROW_SUMS 0
 
 static inline void nncore_row_sums16(const double* w, const double* biases, const double* inputs,
                                      double* sums, ptrdiff_t n_in)
+{
+    (void)w; (void)biases; (void)inputs; (void)sums; (void)n_in;
+}
+
+static inline void nncore_row_sums16_f32(const float* w, const float* biases, const float* inputs,
+                                         float* sums, ptrdiff_t n_in)
 {
     (void)w; (void)biases; (void)inputs; (void)sums; (void)n_in;
 }

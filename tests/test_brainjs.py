@@ -195,3 +195,26 @@ def test_brainjs_1_trained_network_loads_in_nncore(brainjs1, hidden, activation)
     assert net.sizes == (2, *hidden, 1) and net.activations[0] == activation
     np.testing.assert_allclose(net.predict(X), reply["outputs"], **FLOAT32_TOLERANCE)
     assert np.ptp(net.predict(X)) > 1e-2
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_a_float32_network_holds_brainjs_weights_exactly(brainjs2, activation):
+    X, Y = smooth_data(3, 2)
+    reply = brainjs2.call(
+        action="train", options={"hiddenLayers": [5], "activation": activation}, data=brainjs_data(X, Y),
+        trainOpts={"iterations": 200, "errorThresh": 1e-6, "learningRate": 0.1}, inputs=X.tolist(), seed=3,
+    )
+    written = reply["json"]
+    net = nncore.Network.from_brainjs(written, dtype="float32")
+    assert net.dtype == np.float32
+    for layer, weights, biases in zip(written["layers"][1:], net.weights, net.biases):
+        # brain.js's JSON holds its Float32Array values; nncore keeps exactly those
+        assert weights.dtype == np.float32
+        np.testing.assert_array_equal(weights, np.asarray(layer["weights"], dtype=np.float64))
+        np.testing.assert_array_equal(biases, np.asarray(layer["biases"], dtype=np.float64))
+    # brain.js sums in double and stores float32 outputs; nncore float32 sums in float
+    np.testing.assert_allclose(net.predict(X), reply["outputs"], **FLOAT32_TOLERANCE)
+    assert np.ptp(net.predict(X), axis=0).min() > 1e-2
+    exported = net.to_brainjs()
+    for ours, theirs in zip(exported["layers"][1:], written["layers"][1:]):
+        assert ours["weights"] == theirs["weights"] and ours["biases"] == theirs["biases"]

@@ -317,7 +317,7 @@ def test_info(points_net, capsys):
     code, out, _ = run_main(["info", points_net], capsys)
     assert code == 0
     assert out.splitlines()[1:] == [
-        "sizes:         [2, 6, 1]", "activations:   sigmoid, sigmoid", "learning rate: 0.3",
+        "sizes:         [2, 6, 1]", "activations:   sigmoid, sigmoid", "dtype:         float64", "learning rate: 0.3",
         "momentum:      0.1", f"iterations:    {net.iterations}", "input names:   x, y", "output names:  inside",
     ]
 

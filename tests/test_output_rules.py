@@ -365,3 +365,14 @@ def test_brainjs_refuses_what_its_neural_network_does_not_have(activation, loss,
 def test_the_tutorial_json_refuses_cross_entropy():
     with pytest.raises(ValueError, match=r"the tutorial's network trains on the squared error only"):
         nncore.Network([2, 3, 1], loss="cross_entropy").to_tutorial_json()
+
+
+@pytest.mark.parametrize("hidden, output, loss", PAIRS[-3:], ids=PAIR_IDS[-3:])
+def test_a_float32_network_reports_in_evaluate_the_loss_train_computes(hidden, output, loss):
+    rng = np.random.default_rng(12)
+    net = make([3, 5, 4], hidden, output, loss, dtype="float32")
+    X, Y = rng.normal(size=(6, 3)), targets_for(output, loss, rng, 6, 4).astype(np.float32)
+    for x, t in zip(X, Y):
+        expected = net.evaluate([x], [t]).error
+        assert math.isfinite(expected) and net.train(x, t) == expected
+    assert net.predict(X).dtype == np.float32

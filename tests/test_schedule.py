@@ -36,8 +36,22 @@ def test_restore_refuses_what_is_not_a_checkpoint():
 
 
 def test_a_schedule_refuses_data_that_does_not_fit_its_network():
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(ValueError, match="inputs must have 3 columns, got 2"):
         FitSchedule(nncore.Network([3, 1], seed=0), np.zeros((3, 2)), np.zeros((3, 1)), "shuffle", 0, 10)
+    with pytest.raises(ValueError, match="targets must have 1 columns, got 2"):
+        FitSchedule(nncore.Network([3, 1], seed=0), np.zeros((3, 3)), np.zeros((3, 2)), "shuffle", 0, 10)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_schedule_refuses_data_of_another_dtype_or_layout(dtype):
+    net = nncore.Network([3, 1], seed=0, dtype=dtype)
+    other = np.float64 if dtype == "float32" else np.float32
+    with pytest.raises(TypeError, match=f"C-contiguous 2-D {dtype} array"):
+        FitSchedule(net, np.zeros((3, 3), dtype=other), np.zeros((3, 1), dtype=dtype), "shuffle", 0, 10)
+    with pytest.raises(TypeError, match=f"C-contiguous 2-D {dtype} array"):
+        FitSchedule(net, np.zeros((3, 6), dtype=dtype)[:, ::2], np.zeros((3, 1), dtype=dtype), "shuffle", 0, 10)
+    with pytest.raises(TypeError, match=f"C-contiguous 2-D {dtype} array"):
+        net._forward_rows(np.zeros((2, 3), dtype=other))
 
 
 def test_a_checkpoint_restores_network_and_schedule_exactly():

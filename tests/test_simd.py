@@ -21,7 +21,7 @@ from nncore import _core
 LEVELS = list(_core.SIMD_AVAILABLE)
 
 # Trains networks whose sizes leave tails after every vector width, with each
-# activation, through fit (the compiled loop) and through train() (the checked
+# activation and dtype, through fit (the compiled loop) and through train() (the checked
 # step), and prints a digest of every parameter and of predict's outputs.
 TRAINING_SCRIPT = r"""
 import hashlib, json
@@ -39,17 +39,18 @@ def digest(net, extra=b""):
 
 rng = np.random.default_rng(5)
 results = {"simd": nncore.show_runtime()["simd"]}
-for activation in ("sigmoid", "tanh", "relu", "leaky_relu"):
-    for sizes in ([3, 5, 2], [37, 19, 11, 3]):
-        x = rng.uniform(-1, 1, (23, sizes[0]))
-        y = rng.uniform(0, 1, (23, sizes[-1]))
-        fitted = nncore.Network(sizes, activation=activation, seed=1, learning_rate=0.1)
-        fitted.fit(x, y, steps=400, order="shuffle", seed=2)
-        trained = nncore.Network(sizes, activation=activation, seed=1, learning_rate=0.1)
-        for i in range(120):
-            trained.train(x[i % len(x)], y[i % len(y)])
-        outputs = fitted.predict(x).tobytes() + trained.predict(x).tobytes()
-        results[f"{activation} {sizes}"] = [digest(fitted), digest(trained, outputs)]
+for dtype in ("float64", "float32"):
+    for activation in ("sigmoid", "tanh", "relu", "leaky_relu"):
+        for sizes in ([3, 5, 2], [37, 19, 11, 3]):
+            x = rng.uniform(-1, 1, (23, sizes[0]))
+            y = rng.uniform(0, 1, (23, sizes[-1]))
+            fitted = nncore.Network(sizes, activation=activation, seed=1, learning_rate=0.1, dtype=dtype)
+            fitted.fit(x, y, steps=400, order="shuffle", seed=2)
+            trained = nncore.Network(sizes, activation=activation, seed=1, learning_rate=0.1, dtype=dtype)
+            for i in range(120):
+                trained.train(x[i % len(x)], y[i % len(y)])
+            outputs = fitted.predict(x).tobytes() + trained.predict(x).tobytes()
+            results[f"{dtype} {activation} {sizes}"] = [digest(fitted), digest(trained, outputs)]
 print(json.dumps(results))
 """
 
@@ -85,7 +86,7 @@ def test_each_level_loads_when_asked_for(results_by_level):
 @pytest.mark.skipif(len(LEVELS) < 2, reason="this CPU or this build offers only the baseline kernels")
 def test_every_level_trains_to_the_baseline_weights_bit_for_bit(results_by_level):
     baseline = {key: value for key, value in results_by_level["baseline"].items() if key != "simd"}
-    assert len(baseline) == 8
+    assert len(baseline) == 16
     for level in LEVELS[1:]:
         other = {key: value for key, value in results_by_level[level].items() if key != "simd"}
         differing = [key for key in baseline if baseline[key] != other[key]]
@@ -95,7 +96,8 @@ def test_every_level_trains_to_the_baseline_weights_bit_for_bit(results_by_level
 def test_training_changes_the_digests(results_by_level):
     # The digests must depend on the training: two activations never give the same weights.
     baseline = results_by_level["baseline"]
-    assert baseline["sigmoid [3, 5, 2]"] != baseline["tanh [3, 5, 2]"]
+    assert baseline["float64 sigmoid [3, 5, 2]"] != baseline["float64 tanh [3, 5, 2]"]
+    assert baseline["float64 sigmoid [3, 5, 2]"] != baseline["float32 sigmoid [3, 5, 2]"]
 
 
 def test_a_level_the_cpu_lacks_or_an_unknown_name_is_an_error_naming_the_available_levels():

@@ -30,17 +30,17 @@ C_DRIVER = """
 
 int main(void)
 {
-    double input[{NAME}_INPUTS];
-    double output[{NAME}_OUTPUTS];
+    {T} input[{NAME}_INPUTS];
+    {T} output[{NAME}_OUTPUTS];
     for (;;) {
         for (int k = 0; k < {NAME}_INPUTS; k++) {
-            if (scanf("%lf", &input[k]) != 1) {
+            if (scanf("{SCAN}", &input[k]) != 1) {
                 return 0;
             }
         }
         {name}(input, output);
         for (int j = 0; j < {NAME}_OUTPUTS; j++) {
-            printf("%a\\n", output[j]);
+            printf("%a\\n", (double)output[j]);
         }
     }
 }
@@ -74,16 +74,18 @@ def node():
 
 
 def rows_for(net, n_rows, seed=0):
-    return np.random.default_rng(seed).uniform(-2.0, 2.0, (n_rows, net.sizes[0]))
+    return np.random.default_rng(seed).uniform(-2.0, 2.0, (n_rows, net.sizes[0])).astype(net.dtype)
 
 
 def predict_rows(net, rows):
     """``predict`` one row at a time: the compiled core's per-sample forward pass."""
-    return np.array([net.predict(row) for row in rows])
+    return np.array([net.predict(row) for row in rows], dtype=net.dtype)
 
 
 def run_c(cc, tmp_path, net, rows, flags=("-O2", "-ffp-contract=off"), name="nncore_predict", std=True):
-    source = net.to_c(name) + C_DRIVER.replace("{NAME}", name.upper()).replace("{name}", name)
+    c_type, scan = ("float", "%f") if net.dtype == np.float32 else ("double", "%lf")
+    driver = C_DRIVER.replace("{NAME}", name.upper()).replace("{name}", name)
+    source = net.to_c(name) + driver.replace("{T}", c_type).replace("{SCAN}", scan)
     path = tmp_path / f"{name}.c"
     path.write_text(source)
     program = tmp_path / name
@@ -91,9 +93,10 @@ def run_c(cc, tmp_path, net, rows, flags=("-O2", "-ffp-contract=off"), name="nnc
     compiled = subprocess.run([cc, *warnings, *flags, "-o", str(program), str(path), "-lm"],
                               capture_output=True, text=True, check=False)
     assert compiled.returncode == 0, compiled.stderr
-    text = "\n".join(" ".join(float.hex(value) for value in row) for row in rows) + "\n"
+    text = "\n".join(" ".join(float.hex(float(value)) for value in row) for row in rows) + "\n"
     ran = subprocess.run([str(program)], input=text, capture_output=True, text=True, check=True, timeout=120)
-    return np.array([float.fromhex(value) for value in ran.stdout.split()]).reshape(len(rows), net.sizes[-1])
+    outputs = np.array([float.fromhex(value) for value in ran.stdout.split()]).reshape(len(rows), net.sizes[-1])
+    return outputs.astype(net.dtype)
 
 
 def run_js(node, tmp_path, net, inputs, name="nncorePredict"):
@@ -130,6 +133,15 @@ def test_c_gives_predict_bit_for_bit_for_every_activation(cc, tmp_path, activati
     net = network([6, 9, 7, 3], activation, leaky_relu_alpha=0.2)
     rows = rows_for(net, 300)
     assert np.array_equal(run_c(cc, tmp_path, net, rows), predict_rows(net, rows))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_c_gives_predict_bit_for_bit_for_a_float32_network(cc, tmp_path, activation):
+    # float arithmetic and the C copy of the core's exp32 and tanh32
+    net = network([6, 9, 7, 3], activation, leaky_relu_alpha=0.2, dtype="float32")
+    rows = rows_for(net, 300) * np.float32(4.0)  # reaches tanh's and exp's larger ranges too
+    outputs = run_c(cc, tmp_path, net, rows)
+    assert outputs.dtype == np.float32 and np.array_equal(outputs, predict_rows(net, rows))
 
 
 @pytest.mark.parametrize("sizes, activation", [
@@ -205,7 +217,7 @@ def test_c_float32_source_uses_float_and_compiles(cc, tmp_path):
     net = network([3, 4, 2], ["sigmoid", "leaky_relu"])
     source = source_export.c_source(net.to_dict(), "small", np.float32)
     assert "void small(const float *input, float *output)" in source
-    assert "expf(" in source and "double" not in source.split("*/", 1)[1]
+    assert "nncore_exp32(" in source and "double" not in source.split("*/", 1)[1]
     path = tmp_path / "small.c"
     path.write_text(source)
     compiled = subprocess.run([cc, *STRICT_FLAGS, "-O2", "-c", "-o", str(tmp_path / "small.o"), str(path)],
