@@ -268,7 +268,7 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
     float32 rounds each value to nearest; a value beyond float32's range
     (3.4e38) is refused rather than turned into infinity.
     """
-    if dtype == "float64":
+    if array.dtype == np.dtype(dtype):
         return array
     with np.errstate(over="ignore"):
         converted = np.ascontiguousarray(array, dtype=np.dtype(dtype))
@@ -406,12 +406,14 @@ def train_call_hint(input: object, target: object) -> str | None:
 # ---------------------------------------------------------------- arrays
 
 
-def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
-    """``values`` as a C-contiguous float64 array with ``ndim`` dimensions, all finite.
+def as_float_array(values: object, name: str, ndim: int, dtype: str = "float64") -> np.ndarray:
+    """``values`` as a C-contiguous array of ``dtype`` with ``ndim`` dimensions, all finite.
 
     Lists, tuples and arrays of any real dtype and layout are accepted; the
     result is a new array or ``values`` itself when it already fits. Text and
     byte strings (``bytes``, ``bytearray``) are not numbers and are refused.
+    For ``dtype="float32"`` see :func:`as_network_dtype`; float32 data is
+    never widened on the way.
     """
     if isinstance(values, (str, bytes, bytearray, Mapping, set, frozenset)) or values is None:
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
@@ -436,19 +438,19 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
         array = _object_array_as_float(array, name, values)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
-    array = np.ascontiguousarray(array, dtype=np.float64)
+    keeps_float32 = dtype == "float32" and array.dtype == np.float32
+    array = np.ascontiguousarray(array, dtype=np.float32 if keeps_float32 else np.float64)
     # A sum is finite only if every term is (NaN and +-inf propagate); only when it
     # is not (or it overflowed) is the element-wise test, with its temporary, needed.
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(array, axis=None)
-    if math.isfinite(total):
-        return array
-    finite = np.isfinite(array)
-    if not finite.all():
-        where = tuple(int(i) for i in np.argwhere(~finite)[0])
-        position = where[0] if ndim == 1 else where
-        raise ValueError(f"{name} must be finite, got {float(array[where])!r} at index {position}")
-    return array
+    if not math.isfinite(total):
+        finite = np.isfinite(array)
+        if not finite.all():
+            where = tuple(int(i) for i in np.argwhere(~finite)[0])
+            position = where[0] if ndim == 1 else where
+            raise ValueError(f"{name} must be finite, got {float(array[where])!r} at index {position}")
+    return as_network_dtype(array, dtype, name)
 
 
 def _object_array_as_float(array: np.ndarray, name: str, values: object) -> np.ndarray:
@@ -483,11 +485,11 @@ def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
 
     ``Y`` may be 1-D when there is one output.
     """
-    inputs = as_float_array(X, "X", 2)
+    inputs = as_float_array(X, "X", 2, dtype)
     if n_outputs == 1 and _is_flat(Y):
-        targets = as_float_array(Y, "Y", 1).reshape(-1, 1)
+        targets = as_float_array(Y, "Y", 1, dtype).reshape(-1, 1)
     else:
-        targets = as_float_array(Y, "Y", 2)
+        targets = as_float_array(Y, "Y", 2, dtype)
     if inputs.shape[0] == 0:
         raise ValueError("X must hold at least one sample, got 0 rows")
     if inputs.shape[1] != n_inputs:
@@ -498,7 +500,7 @@ def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
         raise ValueError(
             f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}"
         )
-    return as_network_dtype(inputs, dtype, "X"), as_network_dtype(targets, dtype, "Y")
+    return inputs, targets
 
 
 def _is_flat(values: object) -> bool:
@@ -583,7 +585,7 @@ def check_samples(inputs: object, n_inputs: int, dtype: str = "float64") -> tupl
     if ndim not in (1, 2):
         got = describe(inputs) if ndim == 0 else f"{ndim}-D input of shape {np.shape(inputs)}"
         raise ValueError(f"{expected}, got {got}")
-    rows = as_float_array(inputs, "inputs", ndim)
+    rows = as_float_array(inputs, "inputs", ndim, dtype)
     if rows.shape[-1] != n_inputs:
         raise ValueError(f"inputs must have {n_inputs} values per sample, got {rows.shape[-1]}")
-    return as_network_dtype(rows.reshape(-1, n_inputs), dtype, "inputs"), ndim == 1
+    return rows.reshape(-1, n_inputs), ndim == 1

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nncore._checks import (
-    MAX_ITERATIONS, as_float_array, as_network_dtype, check_activations, check_alpha, check_count, check_dtype,
-    check_loss, check_names, check_output_rules, check_rate, check_sizes, describe, length_of,
+    MAX_ITERATIONS, as_float_array, check_activations, check_alpha, check_count, check_dtype, check_loss,
+    check_names, check_output_rules, check_rate, check_sizes, describe, length_of,
 )
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 
@@ -97,7 +97,7 @@ def _field(data: dict, key: str, where: str = "") -> object:
 def _matrix(value: object, field: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """``value`` as a finite array of ``dtype`` and ``shape``, or a ValueError naming ``field``."""
     try:
-        array = as_network_dtype(as_float_array(value, field, len(shape)), dtype, field)
+        array = as_float_array(value, field, len(shape), dtype)
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     if array.shape != shape:
