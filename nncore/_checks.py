@@ -206,28 +206,50 @@ SUM_TOLERANCE = 1e-9
 """How far from 1 a row of float64 softmax targets may sum (rounding of label smoothing and the like)."""
 
 
-def check_loss_targets(targets: np.ndarray, output_activation: str, loss: str, name: str) -> None:
-    """Refuse finite ``targets`` (one row, or rows; float64 or float32) that the loss is not defined for.
+@dataclass(frozen=True)
+class TargetRule:
+    """What targets of a loss must keep: every value in [lowest, highest], rows summing to 1 within ``sum_tolerance``."""
+
+    lowest: float
+    highest: float
+    sum_tolerance: float  # inf: the rows' sums are free
+
+
+def loss_target_rule(output_activation: str, loss: str, width: int, dtype: object = np.float64) -> TargetRule | None:
+    """The rule targets of ``width`` values of ``dtype`` obey for a network's loss; None when any finite target does.
 
     With ``cross_entropy``, softmax targets are rows of values >= 0 summing
     to 1 (a distribution over the outputs), sigmoid targets values in [0, 1]
-    (one probability per output). ``mse`` takes any finite target.
+    (one probability per output). The compiled ``train`` applies this rule
+    to each target, :func:`check_loss_targets` to whole data sets.
     """
     if loss != "cross_entropy":
+        return None
+    if output_activation == "softmax":
+        # float32 targets are each rounded by up to half an epsilon: their sum may be off by that much per value
+        return TargetRule(0.0, math.inf, max(SUM_TOLERANCE, width * float(np.finfo(dtype).eps)))
+    return TargetRule(0.0, 1.0, math.inf)
+
+
+def check_loss_targets(targets: np.ndarray, output_activation: str, loss: str, name: str) -> None:
+    """Refuse finite ``targets`` (one row, or rows; float64 or float32) that the loss is not defined for.
+
+    See :func:`loss_target_rule`; the error names the first row or value that breaks it.
+    """
+    rule = loss_target_rule(output_activation, loss, targets.shape[-1], targets.dtype)
+    if rule is None:
         return
     rows = targets.reshape(-1, targets.shape[-1])
-    if output_activation == "softmax":
+    if math.isfinite(rule.sum_tolerance):
         sums = np.sum(rows, axis=1, dtype=np.float64)
-        # float32 targets are each rounded by up to half an epsilon: their sum may be off by that much per value
-        tolerance = max(SUM_TOLERANCE, rows.shape[1] * float(np.finfo(rows.dtype).eps))
-        bad = np.flatnonzero(np.any(rows < 0.0, axis=1) | (np.abs(sums - 1.0) > tolerance))
+        bad = np.flatnonzero(np.any(rows < rule.lowest, axis=1) | (np.abs(sums - 1.0) > rule.sum_tolerance))
         if bad.size:
             row = int(bad[0])
             what, where = ("values", "") if targets.ndim == 1 else ("rows of values", f" row {row}")
             raise ValueError(f"{name} must hold {what} >= 0 summing to 1 for loss='cross_entropy' with softmax "
                              f"outputs, got{where} {describe(rows[row].tolist())} (sum {float(sums[row])!r})")
     else:
-        outside = np.argwhere((rows < 0.0) | (rows > 1.0))
+        outside = np.argwhere((rows < rule.lowest) | (rows > rule.highest))
         if outside.size:
             row, column = (int(i) for i in outside[0])
             position = column if targets.ndim == 1 else (row, column)

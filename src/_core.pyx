@@ -29,7 +29,7 @@ from cpython.long cimport PyLong_AsDouble
 from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.limits cimport LLONG_MAX
-from libc.math cimport isfinite
+from libc.math cimport fabs, isfinite
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
@@ -49,7 +49,9 @@ import threading
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_finite, check_loss_targets, check_rate, describe, train_call_hint
+from nncore._checks import (
+    as_float_array, check_finite, check_loss_targets, check_rate, describe, loss_target_rule, train_call_hint,
+)
 from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, ORDERS
 from nncore.exceptions import DivergenceError
 
@@ -354,6 +356,9 @@ cdef class NetworkCore:
     cdef tuple _layer_sizes
     cdef tuple _layer_activations
     cdef str _loss
+    # nncore._checks.loss_target_rule of the network, which train applies to each target
+    cdef bint _targets_ruled
+    cdef double _target_lowest, _target_highest, _target_sum_tolerance
     cdef Py_ssize_t[::1] _sizes_c
     cdef Py_ssize_t[::1] _weight_offset
     cdef Py_ssize_t[::1] _neuron_offset
@@ -413,6 +418,11 @@ cdef class NetworkCore:
         self._layer_sizes = sizes
         self._layer_activations = activations
         self._loss = loss
+        rule = loss_target_rule(activations[n_layers - 2], loss, sizes[n_layers - 1], self._dtype)
+        self._targets_ruled = rule is not None
+        if rule is not None:
+            self._target_lowest, self._target_highest = rule.lowest, rule.highest
+            self._target_sum_tolerance = rule.sum_tolerance
         self._fit_lock = threading.RLock()
         self.net.n_layers = n_layers
         self.net.sizes = &self._sizes_c[0]
@@ -562,7 +572,7 @@ cdef class NetworkCore:
                 if hint is not None:
                     raise TypeError(hint) from None
                 raise
-            if self.net.loss != MSE:
+            if self._targets_ruled and not self._target_obeys_rule(sample + n_in, n_out):
                 self._check_targets(sample + n_in, n_out)
             if self.net.dtype == FLOAT32:
                 narrowed = _float_buffer(on_stack32, n_in + n_out)
@@ -587,6 +597,17 @@ cdef class NetworkCore:
                 "training diverged: this step would make a weight, change or bias infinite; the weights "
                 f"were not updated (try a smaller learning_rate, now {self.net.learning_rate!r}, or smaller inputs)")
         return error
+
+    cdef bint _target_obeys_rule(self, const double* target, Py_ssize_t n) noexcept:
+        """True when ``target``, rounded to the network's dtype, keeps the loss's rule (see ``_setup``)."""
+        cdef double value, total = 0.0
+        cdef Py_ssize_t j
+        for j in range(n):
+            value = <double><float>target[j] if self.net.dtype == FLOAT32 else target[j]
+            if value < self._target_lowest or value > self._target_highest:
+                return False
+            total = total + value
+        return not (fabs(total - 1.0) > self._target_sum_tolerance)
 
     cdef int _check_targets(self, const double* target, Py_ssize_t n) except -1:
         """Refuse a read target that the network's loss is not defined for (nncore._checks.check_loss_targets)."""

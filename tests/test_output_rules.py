@@ -249,6 +249,20 @@ def test_softmax_targets_may_miss_1_by_rounding():
     assert math.isfinite(net.train([0.0, 1.0], smoothed))
 
 
+@pytest.mark.parametrize("excess, accepted", [(5e-10, True), (-5e-10, True), (3e-9, False), (-3e-9, False)])
+def test_train_fit_and_evaluate_draw_the_same_line_for_softmax_target_sums(excess, accepted):
+    net = make([2, 3, 2], ["tanh"], "softmax", "cross_entropy")
+    target = [0.25, 0.75 + excess]
+    calls = [lambda: net.train([0.5, 0.5], target), lambda: net.fit([[0.5, 0.5]], [target], epochs=1),
+             lambda: net.evaluate([[0.5, 0.5]], [target])]
+    for call in calls:
+        if accepted:
+            call()
+        else:
+            with pytest.raises(ValueError, match="summing to 1"):
+                call()
+
+
 def test_mse_takes_any_finite_target():
     net = nncore.Network([2, 2], activation="identity")
     assert net.train([1.0, 2.0], [-50.0, 300.0]) > 0.0
