@@ -2,7 +2,7 @@
 """Compiled core of nncore: the one owner of a network's buffers, and the training loop.
 
 ``NetworkCore`` owns a network's contiguous buffers (float64 or float32) and their layout
-(which offset holds which layer), its sizes and activations, its step count
+(which offset holds which layer), its sizes, activations and loss, its step count
 and its rates, and the rule "one fit at a time". It exposes the per-sample
 API (``train``, ``activate``, ``run``) with its own fast input checks.
 ``nncore.Network`` subclasses it; the services of the Python layer never
