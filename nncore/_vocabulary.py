@@ -7,8 +7,20 @@ argument checks, the pure-Python reference, the dictionary format and the
 brain.js bridge, reads the names from here.
 """
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-"""Activation functions of the non-input layers."""
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
+"""Activation functions of the non-input layers (``softmax``: the output layer only, with ``cross_entropy``)."""
+
+OUTPUT_ONLY_ACTIVATIONS = ("softmax",)
+"""Activations that normalise a whole layer: allowed on the output layer only."""
+
+LOSSES = ("mse", "cross_entropy")
+"""Losses a network is trained on: half the squared error, or the cross-entropy."""
+
+DEFAULT_LOSS = "mse"
+"""The loss of a network that names none (and of files written before losses existed)."""
+
+CROSS_ENTROPY_OUTPUTS = ("softmax", "sigmoid")
+"""Output activations ``cross_entropy`` works with: categorical with softmax, binary (per output) with sigmoid."""
 
 ORDERS = ("sequential", "shuffle", "random")
 """How ``fit`` picks the next sample: data order, a new permutation per epoch, or a uniform draw per step."""

@@ -23,12 +23,12 @@ from nncore import (
 )
 from nncore._checks import (
     check_activations, check_alpha, check_batch_size, check_data, check_dtype, check_fit_length, check_fit_options,
-    check_init, check_learning_rule, check_names, check_no_unknown_options, check_optimizer, check_rule_parameter,
-    check_sample_weight, check_samples, check_seed, check_sizes, check_step_limits, check_threshold, describe,
-    sample_factors,
+    check_init, check_learning_rule, check_loss, check_loss_targets, check_names, check_no_unknown_options,
+    check_optimizer, check_output_rules, check_rule_parameter, check_sample_weight, check_samples, check_seed,
+    check_sizes, check_step_limits, check_threshold, describe, sample_factors,
 )
 from nncore._core import NetworkCore
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore.evaluation import DEFAULT_THRESHOLD
 
 class _PerSample:
@@ -79,8 +79,10 @@ class Network(NetworkCore):
         Fraction of each weight's previous change added to its next one
         (SGD only; default 0.1).
     activation : str or sequence of str, default "sigmoid"
-        ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"leaky_relu"``: one name for
-        every non-input layer, or one name per non-input layer.
+        ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"identity"``
+        or ``"softmax"``: one name for every non-input layer, or one name per
+        non-input layer. ``"softmax"`` is for the output layer only, with
+        ``loss="cross_entropy"``.
     init : str, default "scaled"
         How weights and biases start: ``"scaled"`` (uniform in +-2.4/sqrt(fan_in)),
         ``"tutorial"`` (the tutorial's: weights in [0, 1), integer biases in
@@ -90,6 +92,14 @@ class Network(NetworkCore):
         same network.
     leaky_relu_alpha : float, default 0.01
         Slope of ``leaky_relu`` for negative inputs.
+    loss : {"mse", "cross_entropy"}, default "mse"
+        What training minimises, one sample at a time, and what ``train``,
+        ``fit`` and ``evaluate`` report. ``"mse"``: ``0.5 * sum((t - o)**2)``.
+        ``"cross_entropy"`` with a ``"softmax"`` output layer: ``-sum(t * log(o))``,
+        targets being rows of values >= 0 summing to 1; with a ``"sigmoid"``
+        output layer: the binary cross-entropy of each output, summed, targets
+        in [0, 1]. Cross-entropy is computed from the output layer's sums, so it
+        stays finite and exact when the outputs saturate.
     dtype : {"float64", "float32"}, default "float64"
         Floating-point type of the parameters and of every computation (a
         numpy type or dtype works too). A float32 network rounds every
@@ -113,6 +123,12 @@ class Network(NetworkCore):
     Every parameter of the learning rule is also an attribute that can be
     read and set (``net.beta1 = 0.95``).
 
+    Raises
+    ------
+    ValueError
+        If ``softmax`` is not on the output layer only with ``cross_entropy``,
+        or ``cross_entropy`` has outputs other than ``softmax`` or ``sigmoid``.
+
     Examples
     --------
     >>> import nncore
@@ -133,6 +149,7 @@ class Network(NetworkCore):
         init: str = initializers.DEFAULT,
         seed: int | None = None,
         leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
+        loss: str = DEFAULT_LOSS,
         dtype: str | np.dtype | type = "float64",
         optimizer: str = "sgd",
         weight_decay: float = 0.0,
@@ -152,17 +169,19 @@ class Network(NetworkCore):
                  "rprop_decrease": rprop_decrease, "rprop_step_min": rprop_step_min,
                  "rprop_step_max": rprop_step_max, "rprop_step_initial": rprop_step_initial}
         rates, parameters = check_learning_rule(optimizer, learning_rate, momentum, weight_decay, given)
+        loss = check_loss(loss)
+        check_output_rules(activations, loss)
         alpha = check_alpha(leaky_relu_alpha)
         init = check_init(init, tuple(initializers.INITIALIZERS))
         seed = check_seed(seed)
         dtype_name = check_dtype(dtype)
-        self._setup(checked_sizes, activations, alpha, dtype_name, optimizer)
+        self._setup(checked_sizes, activations, alpha, dtype_name, loss, optimizer)
         for name, value in parameters.items():
             self._set_rule_parameter(name, value)
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
-        parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
-        self._restore([(w, b, np.zeros_like(w)) for w, b in parameters], 0, *rates)
+        initial = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
+        self._restore([(w, b, np.zeros_like(w)) for w, b in initial], 0, *rates)
 
     # ------------------------------------------------------------ the learning rule
 
@@ -234,7 +253,8 @@ class Network(NetworkCore):
         rule = {"sgd": f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}",
                 "adam": f"optimizer='adam', learning_rate={self.learning_rate!r}",
                 "rprop": "optimizer='rprop'"}[self.optimizer]
-        return (f"Network({list(self.sizes)}, {rule}, activation={activation!r}, iterations={self.iterations}"
+        return (f"Network({list(self.sizes)}, {rule}, activation={activation!r}, loss={self.loss!r}, "
+                f"iterations={self.iterations}"
                 + ("" if self.weight_decay == 0.0 else f", weight_decay={self.weight_decay!r}")
                 + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}") + ")")
 
@@ -337,7 +357,8 @@ class Network(NetworkCore):
         Returns
         -------
         nncore.Evaluation
-            ``error`` (mean of ``0.5 * sum((target - output)**2)``), ``accuracy``,
+            ``error`` (the mean of the network's :attr:`loss` over the samples,
+            computed per sample as ``train`` does), ``loss`` (its name), ``accuracy``,
             ``misclasses``; with one output also ``true_positives``,
             ``true_negatives``, ``false_positives``, ``false_negatives``,
             ``precision`` and ``recall``.
@@ -358,7 +379,9 @@ class Network(NetworkCore):
         sizes = self.sizes
         data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
         inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
-        return evaluation.evaluate(inputs, targets, self.predict(inputs), threshold)
+        check_loss_targets(targets, self.activations[-1], self.loss, "Y")
+        outputs, losses = self._forward_and_losses(inputs, targets)
+        return evaluation.evaluate(inputs, targets, outputs, threshold, losses, self.loss)
 
     test = evaluate  # brain.js's name
 
@@ -410,7 +433,8 @@ class Network(NetworkCore):
             Seed of the sample order (0 to 2**64 - 1). The same seed, data and
             starting state give the same weights, on every platform.
         error_threshold : float, optional
-            Stop when an epoch's mean error falls below this.
+            Stop when an epoch's mean error (the mean of the network's
+            :attr:`loss` over its samples) falls below this.
         callback : callable, optional
             Called as ``callback(info)`` every ``callback_period`` epochs with a
             :class:`~nncore.FitProgress`; returning ``False`` stops training.
@@ -491,6 +515,7 @@ class Network(NetworkCore):
             validation_error = None
             if validation_data is not None:
                 validation_error = self._validation_error(validation_data, data.input_names, data.output_names)
+            check_loss_targets(targets, self.activations[-1], self.loss, "Y")
             check_fit_length(len(inputs), options)
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
             self._input_names = data.input_names or self._input_names
@@ -524,7 +549,8 @@ class Network(NetworkCore):
         held_out = datasets.resolve(X_val, Y_val, sizes, self._input_names or input_names,
                                     self._output_names or output_names, learn_names=False)
         rows, targets = check_data(held_out.inputs, held_out.targets, sizes[0], sizes[-1], self.dtype.name)
-        return lambda: float(np.mean(0.5 * np.sum((targets - self._forward_rows(rows)) ** 2, axis=1)))
+        check_loss_targets(targets, self.activations[-1], self.loss, "validation targets")
+        return lambda: float(np.mean(self._forward_and_losses(rows, targets)[1]))
 
     # ------------------------------------------------------------ saving and loading
 
@@ -546,7 +572,7 @@ class Network(NetworkCore):
             self.sizes, self.activations, learning_rate, momentum, iterations,
             [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
             self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
-            dtype=self.dtype.name, optimizer=optimizer,
+            dtype=self.dtype.name, loss=self.loss, optimizer=optimizer,
             rule_parameters={name: self._rule_parameter(name) for name in serialization.RULE_PARAMETERS[optimizer]},
             optimizer_state=(
                 [tuple(convert(values) for values in layer) for layer in optimizer_state[0]], *optimizer_state[1:]),
@@ -563,7 +589,7 @@ class Network(NetworkCore):
         """
         state = serialization.read_dict(data)
         net = cls.__new__(cls)
-        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.optimizer)
+        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.loss, state.optimizer)
         net._input_names, net._output_names = state.input_names, state.output_names
         for name, value in state.rule_parameters.items():
             net._set_rule_parameter(name, value)
@@ -650,7 +676,8 @@ class Network(NetworkCore):
         ------
         ValueError
             If brain.js cannot express the network: different activations per
-            layer, or a learning rate, momentum or ``leaky_relu`` slope outside
+            layer, ``identity`` or ``softmax`` (brain.js's ``NeuralNetwork`` has
+            neither), a loss other than ``"mse"``, or a learning rate, momentum or ``leaky_relu`` slope outside
             the open interval (0, 1), which brain.js refuses to load.
         """
         return brainjs.brainjs_from_dict(self.to_dict())
@@ -711,7 +738,8 @@ class Network(NetworkCore):
         Raises
         ------
         ValueError
-            If a layer is not sigmoid: the tutorial's network is sigmoid only.
+            If a layer is not sigmoid, or the loss is not ``"mse"``: the tutorial's
+            network is sigmoid only and trains on the squared error.
         """
         return brainjs.tutorial_json_from_dict(self.to_dict())
 
@@ -736,7 +764,8 @@ class Network(NetworkCore):
         ------
         ValueError
             If a layer's activation has no FANN equivalent (``relu`` and
-            ``leaky_relu``: FANN 2.2 has no rectifier).
+            ``leaky_relu``: FANN 2.2 has no rectifier; ``softmax``), or the
+            loss is ``"cross_entropy"``, which FANN does not have.
         """
         return fann.fann_from_dict(self.to_dict())
 
@@ -748,8 +777,9 @@ class Network(NetworkCore):
         first starts with ``FANN_``) or a file's path (any other ``str``, or
         ``os.PathLike``).
         Read are the layers, weights, biases, learning rate and momentum;
-        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid`` and
-        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh``.
+        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid``,
+        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh`` and
+        ``FANN_LINEAR`` at steepness 1 is ``identity``.
 
         Raises
         ------

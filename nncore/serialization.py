@@ -3,12 +3,14 @@
 A network becomes a JSON-compatible dictionary::
 
     {"format": "nncore", "version": 1, "sizes": [2, 10, 10, 1], "activation": "sigmoid",
-     "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
+     "loss": "mse", "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
      "layers": [{"weights": [[...], ...], "biases": [...], "changes": [[...], ...]}, ...]}
 
 ``layers`` has one entry per non-input layer, ``weights`` and ``changes``
 (the momentum buffer, optional on input) of shape ``(n_l, n_(l-1))``.
 ``activation`` is one name, or a list with one name per non-input layer.
+``loss`` is ``"mse"`` or ``"cross_entropy"``; data without it (written before
+networks had a choice of loss) is read as ``"mse"``.
 ``leaky_relu_alpha`` is written when a layer uses ``leaky_relu``.
 ``input_names`` and ``output_names`` (optional: the lookup tables of a network
 trained on named data, one name per input or output) are written when set.
@@ -40,9 +42,10 @@ import numpy as np
 
 from nncore._checks import (
     MAX_ITERATIONS, RULE_PARAMETER_CHECKS, as_float_array, check_activations, check_alpha, check_count,
-    check_dtype, check_names, check_optimizer, check_rate, check_sizes, check_step_limits, describe, length_of,
+    check_dtype, check_loss, check_names, check_optimizer, check_output_rules, check_rate, check_sizes,
+    check_step_limits, describe, length_of,
 )
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, OPTIMIZER_PARAMETERS, RULE_DEFAULTS
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER_PARAMETERS, RULE_DEFAULTS
 
 FORMAT = "nncore"
 VERSION = 2
@@ -71,6 +74,7 @@ def make_dict(
     optimizer: str = "sgd",
     rule_parameters: dict | None = None,
     optimizer_state: tuple | None = None,
+    loss: str = DEFAULT_LOSS,
 ) -> dict:
     """Assemble a version-2 dictionary from plain Python values.
 
@@ -83,6 +87,7 @@ def make_dict(
         "version": VERSION,
         "sizes": list(sizes),
         "activation": activations[0] if len(names) == 1 else list(activations),
+        "loss": loss,
         "learning_rate": learning_rate,
         "momentum": momentum,
         "iterations": iterations,
@@ -126,6 +131,7 @@ class State:
     input_names: tuple[str, ...] | None = None
     output_names: tuple[str, ...] | None = None
     dtype: str = "float64"
+    loss: str = DEFAULT_LOSS
     optimizer: str = "sgd"
     rule_parameters: dict = field(default_factory=dict)
     optimizer_state: tuple | None = None
@@ -162,6 +168,8 @@ def read_dict(data: object) -> State:
     try:
         sizes = check_sizes(fields["sizes"])
         activations = check_activations(fields["activation"], len(sizes) - 1)
+        loss = check_loss(data.get("loss", DEFAULT_LOSS))
+        check_output_rules(activations, loss)
         learning_rate = check_rate("learning_rate", fields["learning_rate"])
         momentum = check_rate("momentum", fields["momentum"])
         iterations = check_count("iterations", fields["iterations"], minimum=0, maximum=MAX_ITERATIONS)
@@ -195,7 +203,7 @@ def read_dict(data: object) -> State:
         layers.append((weights, biases, changes))
     optimizer_state = _read_optimizer_state(data.get("optimizer_state"), optimizer, sizes, dtype)
     return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
-                 input_names, output_names, dtype, optimizer, rule_parameters, optimizer_state)
+                 input_names, output_names, dtype, loss, optimizer, rule_parameters, optimizer_state)
 
 
 def _read_optimizer_state(state: object, optimizer: str, sizes: tuple[int, ...], dtype: str) -> tuple | None:

@@ -2,7 +2,7 @@
 """Compiled core of nncore: the one owner of a network's buffers, and the training loop.
 
 ``NetworkCore`` owns a network's contiguous buffers (float64 or float32) and their layout
-(which offset holds which layer), its sizes and activations, its step count
+(which offset holds which layer), its sizes, activations and loss, its step count
 and its rates, and the rule "one fit at a time". It exposes the per-sample
 API (``train``, ``activate``, ``run``) with its own fast input checks.
 ``nncore.Network`` subclasses it; the services of the Python layer never
@@ -29,7 +29,7 @@ from cpython.long cimport PyLong_AsDouble
 from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.limits cimport LLONG_MAX
-from libc.math cimport isfinite
+from libc.math cimport fabs, isfinite
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
@@ -37,8 +37,9 @@ from cpython.pycapsule cimport PyCapsule_GetPointer
 
 from _kernel_table cimport KernelTable, KernelSet, KERNEL_TABLE_VERSION
 from _kernels cimport (
-    Net, Schedule, FLOAT64, FLOAT32, N_DTYPES, SGD, ADAM, RPROP, N_OPTIMIZERS,
-    SIGMOID, TANH, RELU, LEAKY_RELU, N_ACTIVATIONS, SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
+    Net, Schedule, FLOAT64, FLOAT32, N_DTYPES, SGD, ADAM, RPROP, N_OPTIMIZERS, output_loss64, output_loss32,
+    SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, N_ACTIVATIONS, MSE, CROSS_ENTROPY, N_LOSSES,
+    SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 
@@ -48,18 +49,23 @@ import threading
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_finite, check_rate, describe, train_call_hint
-from nncore._vocabulary import ACTIVATIONS, DTYPES, OPTIMIZERS, ORDERS, RULE_DEFAULTS
+from nncore._checks import (
+    as_float_array, check_finite, check_loss_targets, check_rate, describe, loss_target_rule, train_call_hint,
+)
+from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, ORDERS, RULE_DEFAULTS
 from nncore.exceptions import DivergenceError
 
 
 def _kernel_codes_agree():
     """True when the kernels' enums list the names of nncore._vocabulary in the same order."""
-    kernel_activations = {SIGMOID: "sigmoid", TANH: "tanh", RELU: "relu", LEAKY_RELU: "leaky_relu"}
+    kernel_activations = {SIGMOID: "sigmoid", TANH: "tanh", RELU: "relu", LEAKY_RELU: "leaky_relu",
+                          IDENTITY: "identity", SOFTMAX: "softmax"}
+    kernel_losses = {MSE: "mse", CROSS_ENTROPY: "cross_entropy"}
     kernel_orders = {SEQUENTIAL: "sequential", SHUFFLE: "shuffle", RANDOM: "random"}
     kernel_dtypes = {FLOAT64: "float64", FLOAT32: "float32"}
     kernel_optimizers = {SGD: "sgd", ADAM: "adam", RPROP: "rprop"}
     return (tuple(kernel_activations.get(code) for code in range(N_ACTIVATIONS)) == ACTIVATIONS
+            and tuple(kernel_losses.get(code) for code in range(N_LOSSES)) == LOSSES
             and tuple(kernel_orders.get(code) for code in range(N_ORDERS)) == ORDERS
             and tuple(kernel_dtypes.get(code) for code in range(N_DTYPES)) == DTYPES
             and tuple(kernel_optimizers.get(code) for code in range(N_OPTIMIZERS)) == OPTIMIZERS)
@@ -161,6 +167,7 @@ def simd_runtime():
 
 
 ACTIVATION_CODES = {name: code for code, name in enumerate(ACTIVATIONS)}
+LOSS_CODES = {name: code for code, name in enumerate(LOSSES)}
 DTYPE_CODES = {name: code for code, name in enumerate(DTYPES)}
 OPTIMIZER_CODES = {name: code for code, name in enumerate(OPTIMIZERS)}
 ORDER_CODES = {name: code for code, name in enumerate(ORDERS)}
@@ -351,6 +358,10 @@ cdef class NetworkCore:
     cdef Net net
     cdef tuple _layer_sizes
     cdef tuple _layer_activations
+    cdef str _loss
+    # nncore._checks.loss_target_rule of the network, which train applies to each target
+    cdef bint _targets_ruled
+    cdef double _target_lowest, _target_highest, _target_sum_tolerance
     cdef Py_ssize_t[::1] _sizes_c
     cdef Py_ssize_t[::1] _weight_offset
     cdef Py_ssize_t[::1] _neuron_offset
@@ -358,7 +369,7 @@ cdef class NetworkCore:
     # The memory behind ``net``'s raw pointers (numpy arrays of the network's
     # dtype), owned here for the network's lifetime; Python only ever sees
     # read-only views of it.
-    cdef object _weights, _changes, _biases, _outputs, _deltas
+    cdef object _weights, _changes, _biases, _outputs, _deltas, _output_sums
     # The general update's buffers (see _kernels.pxd.tp): the batch sums and the optimizer state.
     cdef object _batch_weights, _batch_biases, _first_weights, _first_biases, _second_weights, _second_biases
     cdef object _backup                # where train() keeps the state during a general step (made on first use)
@@ -374,11 +385,13 @@ cdef class NetworkCore:
     cdef cython.pymutex _lock
 
     def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha, str dtype="float64",
-               str optimizer="sgd"):
-        """Allocate zeroed buffers of ``dtype`` for checked layer ``sizes``, activation names and optimizer.
+               str loss="mse", str optimizer="sgd"):
+        """Allocate zeroed buffers of ``dtype`` for checked layer ``sizes``, activation names, loss and optimizer.
 
-        The optimizer's parameters start at their defaults (Adam's betas and
-        epsilon, RPROP's factors and limits, no weight decay); the caller sets others.
+        The pairing of activations and loss is checked by the caller
+        (``nncore._checks.check_output_rules``). The optimizer's parameters
+        start at their defaults (Adam's betas and epsilon, RPROP's factors and
+        limits, no weight decay); the caller sets others.
         """
         if self._ready:
             raise RuntimeError("the network is already initialised; build a new one instead")
@@ -390,6 +403,8 @@ cdef class NetworkCore:
             raise ValueError(f"dtype must be one of {list(DTYPES)}, got {describe(dtype)}")
         if optimizer not in OPTIMIZER_CODES:
             raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {describe(optimizer)}")
+        if loss not in LOSS_CODES:
+            raise ValueError(f"loss must be one of {list(LOSSES)}, got {describe(loss)}")
         self._dtype = np.dtype(dtype)
         self._itemsize = self._dtype.itemsize
         codes = [0] + [ACTIVATION_CODES[name] for name in activations]
@@ -410,6 +425,7 @@ cdef class NetworkCore:
             self._first_biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
             self._second_weights = np.zeros(weight_offset[n_layers], dtype=self._dtype)
             self._second_biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
+            self._output_sums = np.zeros(sizes[n_layers - 1], dtype=self._dtype)
         except MemoryError:
             gib = (5 * weight_offset[n_layers] + 6 * neuron_offset[n_layers]) * self._itemsize / 2**30
             raise MemoryError(f"a network of sizes {list(sizes)} needs {gib:.3g} GiB, more than can be had") from None
@@ -419,6 +435,12 @@ cdef class NetworkCore:
         self._activation_codes = np.asarray(codes, dtype=np.intc)
         self._layer_sizes = sizes
         self._layer_activations = activations
+        self._loss = loss
+        rule = loss_target_rule(activations[n_layers - 2], loss, sizes[n_layers - 1], self._dtype)
+        self._targets_ruled = rule is not None
+        if rule is not None:
+            self._target_lowest, self._target_highest = rule.lowest, rule.highest
+            self._target_sum_tolerance = rule.sum_tolerance
         self._fit_lock = threading.RLock()
         self.net.n_layers = n_layers
         self.net.sizes = &self._sizes_c[0]
@@ -443,6 +465,8 @@ cdef class NetworkCore:
         for name, value in RULE_DEFAULTS.items():
             self._store_rule_parameter(name, value)
         self._reset_optimizer_state()
+        self.net.loss = LOSS_CODES[loss]
+        self.net.output_sums = _data(self._output_sums)
         self._buffers = [LayerBuffers.__new__(LayerBuffers, self, l) for l in range(n_layers)]
         self._ready = True
 
@@ -543,6 +567,12 @@ cdef class NetworkCore:
         return self._dtype
 
     @property
+    def loss(self):
+        """What training minimises and ``train``, ``fit`` and ``evaluate`` report: "mse" or "cross_entropy"."""
+        self._check_ready()
+        return self._loss
+
+    @property
     def leaky_relu_alpha(self):
         """Slope of ``leaky_relu`` for negative inputs."""
         return self.net.leaky_relu_alpha
@@ -602,13 +632,15 @@ cdef class NetworkCore:
         Returns
         -------
         float
-            The sample's error before the update, ``0.5 * sum((target - output)**2)``.
+            The sample's error before the update: its :attr:`loss`,
+            ``0.5 * sum((target - output)**2)`` for ``"mse"``.
 
         Raises
         ------
         ValueError, TypeError
             If ``input`` or ``target`` has the wrong length or type, or a value
-            that is not finite. The network is left unchanged.
+            that is not finite, or (with ``"cross_entropy"``) a target the loss
+            is not defined for. The network is left unchanged.
         nncore.DivergenceError
             If the error of the step is not finite, or the update would make a
             weight, change or bias infinite (training has diverged). The
@@ -632,6 +664,8 @@ cdef class NetworkCore:
                 if hint is not None:
                     raise TypeError(hint) from None
                 raise
+            if self._targets_ruled and not self._target_obeys_rule(sample + n_in, n_out):
+                self._check_targets(sample + n_in, n_out)
             if self.net.dtype == FLOAT32:
                 narrowed = _float_buffer(on_stack32, n_in + n_out)
                 _narrow(sample, narrowed, n_in + n_out, n_in, "input", "target")
@@ -661,6 +695,27 @@ cdef class NetworkCore:
                 "training diverged: this step would make a weight, change or bias infinite; the weights "
                 f"were not updated (try a smaller learning_rate, now {self.net.learning_rate!r}, or smaller inputs)")
         return error
+
+    cdef bint _target_obeys_rule(self, const double* target, Py_ssize_t n) noexcept:
+        """True when ``target``, rounded to the network's dtype, keeps the loss's rule (see ``_setup``)."""
+        cdef double value, total = 0.0
+        cdef Py_ssize_t j
+        for j in range(n):
+            value = <double><float>target[j] if self.net.dtype == FLOAT32 else target[j]
+            if value < self._target_lowest or value > self._target_highest:
+                return False
+            total = total + value
+        return not (fabs(total - 1.0) > self._target_sum_tolerance)
+
+    cdef int _check_targets(self, const double* target, Py_ssize_t n) except -1:
+        """Refuse a read target that the network's loss is not defined for (nncore._checks.check_loss_targets)."""
+        values = np.empty(n, dtype=np.float64)
+        cdef double[::1] copy = values
+        memcpy(&copy[0], target, n * sizeof(double))
+        # checked as the kernels will see them: rounded to the network's dtype
+        check_loss_targets(values.astype(self._dtype, copy=False),
+                           self._layer_activations[len(self._layer_activations) - 1], self._loss, "target")
+        return 0
 
     cdef bint _step_unless_fitting(self, const void* input, const void* target, double* error,
                                    bint* updated, bint holds_fit_lock) noexcept:
@@ -754,6 +809,44 @@ cdef class NetworkCore:
         if rows.shape[1] != width:
             raise ValueError(f"{name} must have {width} columns, got {rows.shape[1]}")
         return 0
+
+    def _forward_and_losses(self, rows, targets):
+        """Outputs and the loss of each sample, for checked rows and targets (arrays as :meth:`_forward_rows` takes).
+
+        The losses are what ``train`` would report for these samples: the
+        same kernels, sample by sample.
+        """
+        self._check_ready()
+        cdef Py_ssize_t n_in = self.net.sizes[0]
+        cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
+        self._check_rows(rows, "rows", n_in)
+        self._check_rows(targets, "targets", n_out)
+        if targets.shape[0] != rows.shape[0]:
+            raise ValueError(f"rows and targets must have the same number of rows, "
+                             f"got {rows.shape[0]} and {targets.shape[0]}")
+        cdef Py_ssize_t i, n = rows.shape[0], size = self._itemsize
+        outputs = np.empty((n, n_out), dtype=self._dtype)
+        losses = np.empty(n, dtype=np.float64)
+        if n == 0:
+            return outputs, losses
+        cdef const unsigned char[::1] pinned_rows = _address_of(rows)
+        cdef const unsigned char[::1] pinned_targets = _address_of(targets)
+        cdef const char* row = <const char*>&pinned_rows[0]
+        cdef const char* target = <const char*>&pinned_targets[0]
+        cdef char* out = <char*>_data(outputs)
+        cdef double[::1] loss = losses
+        cdef const char* last_outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * size
+        cdef KernelSet* k = kernels_for(&self.net)
+        with nogil, self._lock:
+            for i in range(n):
+                k.set_inputs(&self.net, row + i * n_in * size)
+                k.forward(&self.net)
+                memcpy(out + i * n_out * size, last_outputs, n_out * size)
+                if self.net.dtype == FLOAT32:
+                    loss[i] = output_loss32(&self.net, <const float*>(target + i * n_out * size))
+                else:
+                    loss[i] = output_loss64(&self.net, <const double*>(target + i * n_out * size))
+        return outputs, losses
 
     # ------------------------------------------------------------ whole state, for nncore.Network
 

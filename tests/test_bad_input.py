@@ -164,7 +164,7 @@ def test_rates_are_checked_in_constructor_and_setter(net, name, value, error):
 
 def test_other_constructor_arguments_are_checked():
     with pytest.raises(ValueError, match="activation must be one of"):
-        nncore.Network([2, 1], activation="softmax")
+        nncore.Network([2, 1], activation="swish")
     with pytest.raises(ValueError, match="one name or 2 names"):
         nncore.Network([2, 2, 1], activation=["relu"])
     with pytest.raises(ValueError, match="init must be one of"):

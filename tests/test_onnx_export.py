@@ -35,6 +35,10 @@ def run_model(onnxruntime, model: bytes, rows: np.ndarray) -> np.ndarray:
 
 
 def network(sizes, activation, seed=1, **options):
+    """A network of ``activation``; softmax, an output layer's only, on top of sigmoid layers, with cross-entropy."""
+    if activation == "softmax":
+        activation = ["sigmoid"] * (len(sizes) - 2) + ["softmax"]
+        options.setdefault("loss", "cross_entropy")
     return nncore.Network(sizes, activation=activation, seed=seed, **options)
 
 
