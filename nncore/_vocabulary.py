@@ -13,6 +13,9 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 ORDERS = ("sequential", "shuffle", "random")
 """How ``fit`` picks the next sample: data order, a new permutation per epoch, or a uniform draw per step."""
 
+OPTIMIZERS = ("sgd", "adam", "rprop")
+"""How training turns a batch's gradient into an update: gradient steps with momentum, Adam, iRprop-."""
+
 DTYPES = ("float64", "float32")
 """Floating-point types a network may hold its parameters in and compute with."""
 
