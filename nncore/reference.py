@@ -13,7 +13,7 @@ benchmark's pure-Python baseline is a subclass that calls ``math.exp`` and
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 
 from nncore import serialization
 from nncore._checks import (
@@ -306,11 +306,12 @@ def _make_optimizer(name: str, learning_rate: float, momentum: float, options: d
 
 def _check_sample_weight(sample_weight: object, n_rows: int) -> list[float]:
     """One finite weight >= 0 per row, not all 0, as floats."""
-    if isinstance(sample_weight, (str, bytes)) or not hasattr(sample_weight, "__len__"):
+    is_sequence = isinstance(sample_weight, Sized) and isinstance(sample_weight, Iterable)
+    if isinstance(sample_weight, (str, bytes)) or not is_sequence:
         raise TypeError(f"sample_weight must be a sequence of {n_rows} numbers, got {describe(sample_weight)}")
-    if len(sample_weight) != n_rows:  # type: ignore[arg-type]
-        raise ValueError(f"sample_weight must have one weight per row ({n_rows}), got {len(sample_weight)}")  # type: ignore[arg-type]
-    weights = [check_rate(f"sample_weight[{row}]", value) for row, value in enumerate(sample_weight)]  # type: ignore[call-overload]
+    if len(sample_weight) != n_rows:
+        raise ValueError(f"sample_weight must have one weight per row ({n_rows}), got {len(sample_weight)}")
+    weights = [check_rate(f"sample_weight[{row}]", value) for row, value in enumerate(sample_weight)]
     if not any(weights):
         raise ValueError("sample_weight must not be all 0 (no row would be trained on)")
     return weights
