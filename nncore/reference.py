@@ -586,6 +586,8 @@ class Network:
         self.rule = _make_optimizer(self.optimizer, self.learning_rate, self.momentum, options)
         # train() is the tutorial's update only for sgd without weight decay
         self.plain = self.optimizer == "sgd" and self.weight_decay == 0.0
+        if self.optimizer == "sgd":
+            return  # sgd keeps its memory in the connections' changes: no state to set
         for layer in self.layers[1:]:
             for neuron in layer.neurons:
                 neuron.rule_state = self.rule.new_state()

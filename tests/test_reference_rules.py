@@ -170,7 +170,7 @@ def test_sgd_general_path_matches_torch(batch_size, momentum, weight_decay, weig
     factors = weights / weights.mean()
     steps = 10 * 30 + 2  # the last batch is cut short by steps=
     ref.fit(X, Y, steps=steps, order="sequential", batch_size=batch_size,
-            sample_weight=weights.tolist() if weighted else None)
+            sample_weight=weights if weighted else None)  # a numpy array is a sequence too
     optimizer = torch.optim.SGD(weight_and_bias_groups(params, weight_decay, momentum=momentum), lr=0.2)
     batches = [[(X[i], Y[i], factors[i]) for i in rows] for rows in sequential_batches(10, steps, batch_size)]
     torch_train(params, ref.activations, optimizer, batches)
@@ -285,7 +285,10 @@ def test_weighted_epoch_error_is_the_weighted_mean():
     weights = [1.0, 3.0, 0.5, 0.5]
     ref = reference.Network.from_dict(start)
     probe = reference.Network.from_dict(start)
-    losses = [probe.calculate_deltas(t) if probe.predict(x) else None for x, t in zip(X, Y)]
+    losses = []
+    for x, t in zip(X, Y):
+        probe.predict(x)
+        losses.append(probe.calculate_deltas(t))
     [error] = ref.fit(X, Y, epochs=1, order="sequential", batch_size=None, sample_weight=weights)
     assert error == pytest.approx(sum(w * e for w, e in zip(weights, losses)) / sum(weights), rel=1e-14)
 
