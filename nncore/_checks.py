@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore._vocabulary import ACTIVATIONS, DTYPES, ORDERS
+from nncore._vocabulary import (
+    ACTIVATIONS, CROSS_ENTROPY_OUTPUTS, DEFAULT_LEARNING_RATES, DEFAULT_MOMENTUM, DTYPES, LOSSES, OPTIMIZER_PARAMETERS,
+    OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS, RULE_DEFAULTS,
+)
 from nncore.sampling import plan_steps
 
 MAX_COUNT = 2**62
@@ -178,6 +181,85 @@ def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
     return tuple(_named_choice("activation", name, ACTIVATIONS) for name in names)
 
 
+def check_loss(value: object) -> str:
+    """The name of a loss, one of :data:`nncore._vocabulary.LOSSES`."""
+    return _named_choice("loss", value, LOSSES)
+
+
+def check_output_rules(activations: Sequence[str], loss: str) -> None:
+    """Refuse checked activation names and loss that do not go together.
+
+    ``softmax`` normalises a whole layer: it is allowed on the output layer
+    only, and only with ``cross_entropy``; ``cross_entropy`` needs ``softmax``
+    or ``sigmoid`` outputs (whose values are probabilities).
+    """
+    for layer, name in enumerate(activations[:-1], start=1):
+        if name in OUTPUT_ONLY_ACTIVATIONS:
+            raise ValueError(f"activation {name!r} is allowed on the output layer only, got it on layer {layer} "
+                             f"of {len(activations)}")
+    last = activations[-1]
+    if last in OUTPUT_ONLY_ACTIVATIONS and loss != "cross_entropy":
+        raise ValueError(f"activation {last!r} needs loss='cross_entropy', got loss={loss!r}")
+    if loss == "cross_entropy" and last not in CROSS_ENTROPY_OUTPUTS:
+        raise ValueError(f"loss='cross_entropy' needs a {' or '.join(map(repr, CROSS_ENTROPY_OUTPUTS))} output "
+                         f"layer, got {last!r}")
+
+
+SUM_TOLERANCE = 1e-9
+"""How far from 1 a row of float64 softmax targets may sum (rounding of label smoothing and the like)."""
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """What targets of a loss must keep: every value in [lowest, highest], rows summing to 1 within ``sum_tolerance``."""
+
+    lowest: float
+    highest: float
+    sum_tolerance: float  # inf: the rows' sums are free
+
+
+def loss_target_rule(output_activation: str, loss: str, width: int, dtype: object = np.float64) -> TargetRule | None:
+    """The rule targets of ``width`` values of ``dtype`` obey for a network's loss; None when any finite target does.
+
+    With ``cross_entropy``, softmax targets are rows of values >= 0 summing
+    to 1 (a distribution over the outputs), sigmoid targets values in [0, 1]
+    (one probability per output). The compiled ``train`` applies this rule
+    to each target, :func:`check_loss_targets` to whole data sets.
+    """
+    if loss != "cross_entropy":
+        return None
+    if output_activation == "softmax":
+        # float32 targets are each rounded by up to half an epsilon: their sum may be off by that much per value
+        return TargetRule(0.0, math.inf, max(SUM_TOLERANCE, width * float(np.finfo(dtype).eps)))
+    return TargetRule(0.0, 1.0, math.inf)
+
+
+def check_loss_targets(targets: np.ndarray, output_activation: str, loss: str, name: str) -> None:
+    """Refuse finite ``targets`` (one row, or rows; float64 or float32) that the loss is not defined for.
+
+    See :func:`loss_target_rule`; the error names the first row or value that breaks it.
+    """
+    rule = loss_target_rule(output_activation, loss, targets.shape[-1], targets.dtype)
+    if rule is None:
+        return
+    rows = targets.reshape(-1, targets.shape[-1])
+    if math.isfinite(rule.sum_tolerance):
+        sums = np.sum(rows, axis=1, dtype=np.float64)
+        bad = np.flatnonzero(np.any(rows < rule.lowest, axis=1) | (np.abs(sums - 1.0) > rule.sum_tolerance))
+        if bad.size:
+            row = int(bad[0])
+            what, where = ("values", "") if targets.ndim == 1 else ("rows of values", f" row {row}")
+            raise ValueError(f"{name} must hold {what} >= 0 summing to 1 for loss='cross_entropy' with softmax "
+                             f"outputs, got{where} {describe(rows[row].tolist())} (sum {float(sums[row])!r})")
+    else:
+        outside = np.argwhere((rows < rule.lowest) | (rows > rule.highest))
+        if outside.size:
+            row, column = (int(i) for i in outside[0])
+            position = column if targets.ndim == 1 else (row, column)
+            raise ValueError(f"{name} must hold values in [0, 1] for loss='cross_entropy' with sigmoid outputs, "
+                             f"got {float(rows[row, column])!r} at index {position}")
+
+
 def check_alpha(value: object) -> float:
     """The slope of ``leaky_relu`` for negative inputs: a finite real number."""
     return check_finite("leaky_relu_alpha", value)
@@ -211,7 +293,7 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
     float32 rounds each value to nearest; a value beyond float32's range
     (3.4e38) is refused rather than turned into infinity.
     """
-    if dtype == "float64":
+    if array.dtype == np.dtype(dtype):
         return array
     with np.errstate(over="ignore"):
         converted = np.ascontiguousarray(array, dtype=np.dtype(dtype))
@@ -220,6 +302,74 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be finite in {dtype} (magnitude below 3.4e38, the network's dtype), "
                          f"got {array[position]!r} at index {tuple(int(i) for i in position)}")
     return converted
+
+
+def check_optimizer(value: object) -> str:
+    """How the weights move: one of :data:`nncore._vocabulary.OPTIMIZERS`."""
+    return _named_choice("optimizer", value, OPTIMIZERS)
+
+
+def _check_in_range(name: str, value: object, low: float, high: float, closed_high: bool,
+                    positive: bool = False) -> float:
+    number = check_finite(name, value)
+    above = number > low if positive else number >= low
+    below = number <= high if closed_high else number < high
+    if not (above and below):
+        interval = f"{'(' if positive else '['}{low:g}, {high:g}{']' if closed_high else ')'}"
+        raise ValueError(f"{name} must be in {interval}, got {number!r}")
+    return number
+
+
+RULE_PARAMETER_CHECKS: dict[str, Callable[[object], float]] = {
+    "weight_decay": lambda v: check_rate("weight_decay", v),
+    "beta1": lambda v: _check_in_range("beta1", v, 0.0, 1.0, closed_high=False),
+    "beta2": lambda v: _check_in_range("beta2", v, 0.0, 1.0, closed_high=False),
+    "epsilon": lambda v: _check_in_range("epsilon", v, 0.0, math.inf, closed_high=False, positive=True),
+    "rprop_increase": lambda v: _check_in_range("rprop_increase", v, 1.0, math.inf, closed_high=False),
+    "rprop_decrease": lambda v: _check_in_range("rprop_decrease", v, 0.0, 1.0, closed_high=True, positive=True),
+    "rprop_step_min": lambda v: check_rate("rprop_step_min", v),
+    "rprop_step_max": lambda v: _check_in_range("rprop_step_max", v, 0.0, math.inf, closed_high=False,
+                                                positive=True),
+    "rprop_step_initial": lambda v: _check_in_range("rprop_step_initial", v, 0.0, math.inf, closed_high=False,
+                                                    positive=True),
+}
+"""One check per parameter of the learning rules (Adam's betas in [0, 1), RPROP's factors, ...)."""
+
+
+def check_rule_parameter(name: str, value: object) -> float:
+    """A parameter of a learning rule, checked by :data:`RULE_PARAMETER_CHECKS`."""
+    return RULE_PARAMETER_CHECKS[name](value)
+
+
+def check_learning_rule(optimizer: str, learning_rate: object, momentum: object, weight_decay: object,
+                        given: dict[str, object]) -> tuple[tuple[float, float], dict[str, float]]:
+    """``Network``'s rates and rule parameters, checked for ``optimizer`` (already checked).
+
+    ``given`` maps the optimizer-specific parameters to their values, None
+    where not given. A rate or parameter that ``optimizer`` does not use is
+    refused when given, so that a mistake never passes silently. Returns
+    ``(learning_rate, momentum)`` (the defaults where not given; 0 where they
+    do not apply) and every parameter of ``RULE_DEFAULTS``.
+    """
+    applies = OPTIMIZER_PARAMETERS[optimizer]
+    for name, value in {"learning_rate": learning_rate, "momentum": momentum, **given}.items():
+        if value is not None and name not in applies:
+            raise ValueError(f"{name} does not apply to optimizer={optimizer!r}, whose parameters are "
+                             f"{', '.join(applies)} and weight_decay")
+    rate = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else check_rate("learning_rate", learning_rate)
+    default_momentum = DEFAULT_MOMENTUM if optimizer == "sgd" else 0.0
+    momentum_value = default_momentum if momentum is None else check_rate("momentum", momentum)
+    parameters = {name: check_rule_parameter(name, RULE_DEFAULTS[name] if given.get(name) is None else given[name])
+                  for name in RULE_DEFAULTS if name != "weight_decay"}
+    parameters["weight_decay"] = check_rule_parameter("weight_decay", weight_decay)
+    check_step_limits(parameters["rprop_step_min"], parameters["rprop_step_max"])
+    return (rate, momentum_value), parameters
+
+
+def check_step_limits(step_min: float, step_max: float) -> None:
+    """RPROP's smallest step may not exceed its largest."""
+    if step_min > step_max:
+        raise ValueError(f"rprop_step_min must be <= rprop_step_max, got {step_min!r} > {step_max!r}")
 
 
 def check_order(value: object) -> str:
@@ -349,12 +499,14 @@ def train_call_hint(input: object, target: object) -> str | None:
 # ---------------------------------------------------------------- arrays
 
 
-def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
-    """``values`` as a C-contiguous float64 array with ``ndim`` dimensions, all finite.
+def as_float_array(values: object, name: str, ndim: int, dtype: str = "float64") -> np.ndarray:
+    """``values`` as a C-contiguous array of ``dtype`` with ``ndim`` dimensions, all finite.
 
     Lists, tuples and arrays of any real dtype and layout are accepted; the
     result is a new array or ``values`` itself when it already fits. Text and
     byte strings (``bytes``, ``bytearray``) are not numbers and are refused.
+    For ``dtype="float32"`` see :func:`as_network_dtype`; float32 data is
+    never widened on the way.
     """
     if isinstance(values, (str, bytes, bytearray, Mapping, set, frozenset)) or values is None:
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
@@ -379,19 +531,19 @@ def as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
         array = _object_array_as_float(array, name, values)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
-    array = np.ascontiguousarray(array, dtype=np.float64)
+    keeps_float32 = dtype == "float32" and array.dtype == np.float32
+    array = np.ascontiguousarray(array, dtype=np.float32 if keeps_float32 else np.float64)
     # A sum is finite only if every term is (NaN and +-inf propagate); only when it
     # is not (or it overflowed) is the element-wise test, with its temporary, needed.
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(array, axis=None)
-    if math.isfinite(total):
-        return array
-    finite = np.isfinite(array)
-    if not finite.all():
-        where = tuple(int(i) for i in np.argwhere(~finite)[0])
-        position = where[0] if ndim == 1 else where
-        raise ValueError(f"{name} must be finite, got {float(array[where])!r} at index {position}")
-    return array
+    if not math.isfinite(total):
+        finite = np.isfinite(array)
+        if not finite.all():
+            where = tuple(int(i) for i in np.argwhere(~finite)[0])
+            position = where[0] if ndim == 1 else where
+            raise ValueError(f"{name} must be finite, got {float(array[where])!r} at index {position}")
+    return as_network_dtype(array, dtype, name)
 
 
 def _object_array_as_float(array: np.ndarray, name: str, values: object) -> np.ndarray:
@@ -426,11 +578,11 @@ def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
 
     ``Y`` may be 1-D when there is one output.
     """
-    inputs = as_float_array(X, "X", 2)
+    inputs = as_float_array(X, "X", 2, dtype)
     if n_outputs == 1 and _is_flat(Y):
-        targets = as_float_array(Y, "Y", 1).reshape(-1, 1)
+        targets = as_float_array(Y, "Y", 1, dtype).reshape(-1, 1)
     else:
-        targets = as_float_array(Y, "Y", 2)
+        targets = as_float_array(Y, "Y", 2, dtype)
     if inputs.shape[0] == 0:
         raise ValueError("X must hold at least one sample, got 0 rows")
     if inputs.shape[1] != n_inputs:
@@ -441,7 +593,7 @@ def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
         raise ValueError(
             f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}"
         )
-    return as_network_dtype(inputs, dtype, "X"), as_network_dtype(targets, dtype, "Y")
+    return inputs, targets
 
 
 def _is_flat(values: object) -> bool:
@@ -463,6 +615,42 @@ DEFAULT_ERROR_THRESHOLD = 0.005
 """brain.js's default: a ``fit`` given no stopping rule stops once an epoch's mean error is below this."""
 
 
+def check_batch_size(value: object, n_samples: int) -> int:
+    """Samples per update: an integer from 1 to ``n_samples``, or None for all of them (returned as 0)."""
+    if value is None:
+        return 0
+    size = check_count("batch_size", value)
+    if size > n_samples:
+        raise ValueError(f"batch_size must be at most the {n_samples} samples (or None for all of them), got {size}")
+    return size
+
+
+def check_sample_weight(weights: object, n_samples: int) -> np.ndarray:
+    """One finite weight >= 0 per sample, not all 0, as a float64 array."""
+    array = as_float_array(weights, "sample_weight", 1)
+    if array.shape[0] != n_samples:
+        raise ValueError(f"sample_weight must have one weight per sample ({n_samples}), got {array.shape[0]}")
+    if (array < 0).any():
+        index = int(np.argmax(array < 0))
+        raise ValueError(f"sample_weight must be >= 0, got {array[index]!r} at index {index}")
+    if not (array > 0).any():
+        raise ValueError("sample_weight must not be all 0: there would be nothing to train on")
+    return array
+
+
+def sample_factors(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The rows to train on (weight > 0) and each one's factor ``w / mean(w)``; None when all are equal.
+
+    The mean is ``math.fsum(w) / n`` over the kept rows, one rounding each.
+    """
+    keep = np.flatnonzero(weights > 0)
+    kept = weights[keep]
+    if (kept == kept[0]).all():
+        return keep, None
+    mean = math.fsum(kept.tolist()) / len(kept)
+    return keep, kept / mean
+
+
 @dataclass(frozen=True)
 class FitOptions:
     """``fit``'s controls, checked (see :meth:`nncore.Network.fit`)."""
@@ -477,11 +665,12 @@ class FitOptions:
     progress: bool
     timeout: float | None
     keep_errors: bool
+    patience: int = 10
 
 
 def check_fit_options(*, epochs: object, steps: object, order: object, seed: object, error_threshold: object,
                       callback: object, callback_period: object, progress: object, timeout: object,
-                      keep_errors: object) -> FitOptions:
+                      keep_errors: object, patience: object = 10) -> FitOptions:
     """Check every control of ``fit`` but the data.
 
     As brain.js does: without ``epochs`` and ``steps``, at most
@@ -497,7 +686,7 @@ def check_fit_options(*, epochs: object, steps: object, order: object, seed: obj
     callback, period = check_callback(callback, callback_period)
     return FitOptions(epochs, steps, check_order(order), check_seed(seed), threshold, callback, period,
                       check_flag("progress", progress), check_optional_rate("timeout", timeout),
-                      check_flag("keep_errors", keep_errors))
+                      check_flag("keep_errors", keep_errors), check_count("patience", patience))
 
 
 def check_flag(name: str, value: object) -> bool:
@@ -526,7 +715,7 @@ def check_samples(inputs: object, n_inputs: int, dtype: str = "float64") -> tupl
     if ndim not in (1, 2):
         got = describe(inputs) if ndim == 0 else f"{ndim}-D input of shape {np.shape(inputs)}"
         raise ValueError(f"{expected}, got {got}")
-    rows = as_float_array(inputs, "inputs", ndim)
+    rows = as_float_array(inputs, "inputs", ndim, dtype)
     if rows.shape[-1] != n_inputs:
         raise ValueError(f"inputs must have {n_inputs} values per sample, got {rows.shape[-1]}")
-    return as_network_dtype(rows.reshape(-1, n_inputs), dtype, "inputs"), ndim == 1
+    return rows.reshape(-1, n_inputs), ndim == 1

@@ -7,19 +7,51 @@ argument checks, the pure-Python reference, the dictionary format and the
 brain.js bridge, reads the names from here.
 """
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-"""Activation functions of the non-input layers."""
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
+"""Activation functions of the non-input layers (``softmax``: the output layer only, with ``cross_entropy``)."""
+
+OUTPUT_ONLY_ACTIVATIONS = ("softmax",)
+"""Activations that normalise a whole layer: allowed on the output layer only."""
+
+LOSSES = ("mse", "cross_entropy")
+"""Losses a network is trained on: half the squared error, or the cross-entropy."""
+
+DEFAULT_LOSS = "mse"
+"""The loss of a network that names none (and of files written before losses existed)."""
+
+CROSS_ENTROPY_OUTPUTS = ("softmax", "sigmoid")
+"""Output activations ``cross_entropy`` works with: categorical with softmax, binary (per output) with sigmoid."""
 
 ORDERS = ("sequential", "shuffle", "random")
 """How ``fit`` picks the next sample: data order, a new permutation per epoch, or a uniform draw per step."""
 
-OPTIMIZERS = ("sgd", "adam", "rprop")
-"""How training turns a batch's gradient into an update: gradient steps with momentum, Adam, iRprop-."""
-
 DTYPES = ("float64", "float32")
 """Floating-point types a network may hold its parameters in and compute with."""
 
-STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt")
+OPTIMIZERS = ("sgd", "adam", "rprop")
+"""How the weights move: gradient descent with momentum, Adam, iRprop-."""
+
+OPTIMIZER_PARAMETERS = {
+    "sgd": ("learning_rate", "momentum"),
+    "adam": ("learning_rate", "beta1", "beta2", "epsilon"),
+    "rprop": ("rprop_increase", "rprop_decrease", "rprop_step_min", "rprop_step_max", "rprop_step_initial"),
+}
+"""The parameters of each optimizer (``weight_decay`` applies to all of them)."""
+
+RULE_DEFAULTS = {
+    "weight_decay": 0.0, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8,
+    "rprop_increase": 1.2, "rprop_decrease": 0.5, "rprop_step_min": 0.0, "rprop_step_max": 50.0,
+    "rprop_step_initial": 0.1,
+}
+"""The parameters of the learning rules besides the rates, and their defaults (Adam's as PyTorch's, RPROP's as FANN's)."""
+
+DEFAULT_LEARNING_RATES = {"sgd": 0.3, "adam": 0.001, "rprop": 0.0}
+"""``learning_rate`` when none is given: the tutorial's for SGD, PyTorch's for Adam; RPROP has none."""
+
+DEFAULT_MOMENTUM = 0.1
+"""The tutorial's momentum (SGD only)."""
+
+STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience")
 """Why ``fit`` stopped, as ``FitResult.stop_reason`` says it."""
 
 DEFAULT_LEAKY_RELU_ALPHA = 0.01

@@ -41,8 +41,20 @@ def _leaky_relu(z: np.ndarray, alpha: float) -> None:
     np.multiply(z, np.where(z > 0.0, 1.0, alpha), out=z)
 
 
-# In place, on a matrix of sums; one entry per name of nncore._vocabulary.ACTIVATIONS.
-_ACTIVATE = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "leaky_relu": _leaky_relu}
+def _identity(z: np.ndarray, alpha: float) -> None:
+    pass
+
+
+def _softmax(z: np.ndarray, alpha: float) -> None:
+    # Each row shifted by its largest sum first, as the core does: no overflow.
+    z -= np.max(z, axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= np.sum(z, axis=1, keepdims=True)
+
+
+# In place, on a matrix of sums (one row per sample); one entry per name of nncore._vocabulary.ACTIVATIONS.
+_ACTIVATE = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "leaky_relu": _leaky_relu,
+             "identity": _identity, "softmax": _softmax}
 assert tuple(_ACTIVATE) == ACTIVATIONS
 
 

@@ -94,6 +94,7 @@ def brainjs_from_dict(data: dict) -> dict:
     """
     state = serialization.read_dict(data)
     activation = _single_activation(state.activations)
+    _check_mse("brain.js's NeuralNetwork", state.loss)
     learning_rate = _open_unit("learning_rate", "learningRate", state.learning_rate)
     momentum = _open_unit("momentum", "momentum", state.momentum)
     if activation == "leaky_relu":
@@ -127,12 +128,27 @@ def brainjs_from_dict(data: dict) -> dict:
 
 
 def _single_activation(activations: tuple[str, ...]) -> str:
+    missing = [name for name in activations if name not in TO_BRAINJS_ACTIVATION]
+    if missing:
+        raise ValueError(
+            f"brain.js's NeuralNetwork has no activation {missing[0]!r}; it has "
+            f"{list(TO_BRAINJS_ACTIVATION)}, as nncore calls them"
+        )
     if len(set(activations)) != 1:
         raise ValueError(
             "brain.js uses one activation for every layer; this network has one per layer "
             f"{list(activations)}, which brain.js cannot express"
         )
     return activations[0]
+
+
+def _check_mse(format_name: str, loss: str) -> None:
+    """Refuse a network trained on another loss than the squared error, the only one ``format_name`` has."""
+    if loss != "mse":
+        raise ValueError(
+            f"{format_name} trains on the squared error only (loss 'mse'); this network's loss is {loss!r}, "
+            "which it cannot express"
+        )
 
 
 def _open_unit(name: str, brainjs_name: str, value: float) -> float:
@@ -399,6 +415,7 @@ def tutorial_json_from_dict(data: dict) -> dict:
             "the tutorial's network is sigmoid only; this network's layers use "
             f"{list(state.activations)}, which the tutorial's JSON cannot express"
         )
+    _check_mse("the tutorial's network", state.loss)
     ids = [[f"n{index}-{j}" for j in range(size)] for index, size in enumerate(state.sizes)]
     layers = [[_tutorial_neuron(neuron_id) for neuron_id in layer_ids] for layer_ids in ids]
     for index, (weights, biases, changes) in enumerate(state.layers, start=1):

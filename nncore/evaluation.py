@@ -51,8 +51,8 @@ class Evaluation:
     Attributes
     ----------
     error : float
-        Mean over the samples of ``0.5 * sum((target - output)**2)``, the
-        error ``train`` and ``fit`` report.
+        Mean over the samples of the network's loss (``loss``), the error
+        ``train`` and ``fit`` report.
     accuracy : float
         Fraction of the samples put in their expected class.
     total : int
@@ -75,6 +75,9 @@ class Evaluation:
     recall : float or None
         ``true_positives / (true_positives + false_negatives)``, 0.0 when there
         is no true positive (as brain.js); None with several outputs.
+    loss : str
+        The loss ``error`` is the mean of: ``"mse"`` (``0.5 * sum((target -
+        output)**2)``) or ``"cross_entropy"``.
     """
 
     error: float
@@ -90,6 +93,7 @@ class Evaluation:
     false_negatives: int | None = None
     precision: float | None = None
     recall: float | None = None
+    loss: str = "mse"
 
     @property
     def misclassified(self) -> np.ndarray:
@@ -102,7 +106,7 @@ class Evaluation:
         return self.threshold is not None
 
     def __repr__(self) -> str:
-        shown = ["error", "accuracy", "total"]
+        shown = ["error", "loss", "accuracy", "total"]
         if self.binary:
             shown += ["threshold", "true_positives", "true_negatives", "false_positives",
                       "false_negatives", "precision", "recall"]
@@ -113,9 +117,14 @@ class Evaluation:
         return f"Evaluation({fields}, misclassified=[{', '.join(rows)}])"
 
 
-def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, threshold: float) -> Evaluation:
-    """Score ``outputs`` against ``targets`` (checked 2-D float64 arrays); see :meth:`nncore.Network.evaluate`."""
-    error = float(np.mean(0.5 * np.sum((targets - outputs) ** 2, axis=1)))
+def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, threshold: float,
+             losses: np.ndarray, loss: str) -> Evaluation:
+    """Score ``outputs`` against ``targets`` (checked 2-D float64 arrays); see :meth:`nncore.Network.evaluate`.
+
+    ``losses`` holds each sample's value of the loss named ``loss``, as the
+    network computed it.
+    """
+    error = float(np.mean(losses))
     binary = targets.shape[1] == 1
     if binary:
         actual = (outputs[:, 0] > threshold).astype(np.intp)
@@ -129,7 +138,7 @@ def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, thres
         for i in wrong
     )
     total = len(inputs)
-    common = dict(error=error, accuracy=(total - len(wrong)) / total, total=total, misclasses=misclasses,
+    common = dict(error=error, loss=loss, accuracy=(total - len(wrong)) / total, total=total, misclasses=misclasses,
                   actual_classes=_frozen(actual), expected_classes=_frozen(expected))
     if not binary:
         return Evaluation(**common)

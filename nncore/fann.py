@@ -20,19 +20,23 @@ nncore uses.
 
 Activations are those FANN and nncore share (:data:`ACTIVATIONS`):
 nncore's ``sigmoid`` is ``FANN_SIGMOID`` at steepness 0.5 (FANN computes
-``1 / (1 + exp(-2 * steepness * sum))``) and ``tanh`` is
-``FANN_SIGMOID_SYMMETRIC`` at steepness 1. FANN 2.2 (the version Debian
-ships) has no rectifier, so networks with ``relu`` or ``leaky_relu`` layers
-are not exported. Any other FANN activation or steepness is refused on
-reading with a ``ValueError`` saying what to set, among them
-``FANN_SIGMOID_STEPWISE``, the default of ``fann_create_standard``, and
-``FANN_LINEAR``, which nncore does not have.
+``1 / (1 + exp(-2 * steepness * sum))``), ``tanh`` is
+``FANN_SIGMOID_SYMMETRIC`` at steepness 1 and ``identity`` is
+``FANN_LINEAR`` at steepness 1. FANN 2.2 (the version Debian ships) has no
+rectifier and no softmax, so networks with ``relu``, ``leaky_relu`` or
+``softmax`` layers are not exported (:data:`NOT_IN_FANN` says why), nor
+networks trained on ``cross_entropy``: FANN's error functions are the
+squared error and its tanh variant, so FANN would go on training them on
+another loss. Any other FANN activation or steepness is refused on reading
+with a ``ValueError`` saying what to set, among them
+``FANN_SIGMOID_STEPWISE``, the default of ``fann_create_standard``.
 
 FANN clips ``steepness * sum`` to +-150 / steepness before the activation:
 with sigmoid (steepness 0.5) a neuron's sum is clipped to +-600, with tanh
 (steepness 1) to +-150. Beyond those sums the activation is already 0, 1 or
 -1 to double precision (``1 - sigmoid(600)`` is 3e-261, ``1 - tanh(150)`` is
-2e-130), so FANN's outputs differ from nncore's by less than 1e-129.
+2e-130), so FANN's outputs differ from nncore's by less than 1e-129. An
+``identity`` neuron, though, gives +-150 in FANN where its sum is beyond.
 
 Only fully connected layered networks (``network_type=0``) without scaling
 parameters (``scale_included=0``) are read; sparse networks
@@ -74,12 +78,14 @@ FANN_ACTIVATION_NAMES = (
 ACTIVATIONS = {
     "sigmoid": ("FANN_SIGMOID", 0.5),
     "tanh": ("FANN_SIGMOID_SYMMETRIC", 1.0),
+    "identity": ("FANN_LINEAR", 1.0),
 }
 """nncore's activation -> FANN's activation and steepness computing the same function."""
 
 NOT_IN_FANN = {
     "relu": "FANN 2.2 has no rectifier (FANN_LINEAR_PIECE_RECT came with FANN 2.3)",
     "leaky_relu": "FANN 2.2 has no leaky rectifier (FANN_LINEAR_PIECE_RECT_LEAKY came with FANN 2.3)",
+    "softmax": "FANN has no softmax (its activations work on one neuron at a time)",
 }
 """nncore's activations FANN cannot express, and why."""
 
@@ -150,10 +156,15 @@ def fann_from_dict(data: dict) -> str:
     ------
     ValueError
         If a layer's activation has no FANN equivalent (naming the layer, the
-        activation and what FANN supports).
+        activation and what FANN supports), or the network's loss is
+        ``cross_entropy``, which FANN does not have.
     """
     state = serialization.read_dict(data)
     fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
+    if state.loss != "mse":
+        raise ValueError(f"the network's loss is {state.loss!r}, which FANN cannot express: its error functions "
+                         "are the squared error (FANN_ERRORFUNC_LINEAR) and FANN_ERRORFUNC_TANH; FANN files "
+                         "hold networks trained on loss='mse'")
     sizes = state.sizes
     lines = [
         HEADER,
@@ -433,8 +444,8 @@ def _layers(fields: dict, sizes: list[int], neurons: list, connections: list) ->
 def _nncore_activation(kinds: set, layer: int, last: bool) -> str:
     """nncore's name for a layer's FANN activations (one kind per layer), or a ValueError saying what to set."""
     side = "output" if last else "hidden"
-    advice = (f"nncore reads FANN_SIGMOID at steepness 0.5 (its sigmoid) and FANN_SIGMOID_SYMMETRIC at "
-              f"steepness 1 (its tanh): set fann_set_activation_function_{side}(ann, FANN_SIGMOID) and "
+    advice = (f"nncore reads FANN_SIGMOID at steepness 0.5 (its sigmoid), FANN_SIGMOID_SYMMETRIC at "
+              f"steepness 1 (its tanh) and FANN_LINEAR at steepness 1 (its identity): set fann_set_activation_function_{side}(ann, FANN_SIGMOID) and "
               f"fann_set_activation_steepness_{side}(ann, 0.5) before training")
     if len(kinds) != 1:
         raise ValueError(f"layer {layer} mixes activations {sorted(_describe_kind(k) for k in kinds)}; "
@@ -443,10 +454,7 @@ def _nncore_activation(kinds: set, layer: int, last: bool) -> str:
     for name, (fann_name, steepness) in ACTIVATIONS.items():
         if kind == (FANN_ACTIVATION_NAMES.index(fann_name), steepness):
             return name
-    what = _describe_kind(kind)
-    if kind[0] == FANN_ACTIVATION_NAMES.index("FANN_LINEAR"):
-        what += " (identity), which nncore does not support"
-    raise ValueError(f"layer {layer} uses {what}; {advice}")
+    raise ValueError(f"layer {layer} uses {_describe_kind(kind)}; {advice}")
 
 
 def _describe_kind(kind: tuple[int, float]) -> str:

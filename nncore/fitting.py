@@ -18,6 +18,7 @@ import secrets
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,9 +60,14 @@ class FitResult:
     errors: np.ndarray = field(repr=False)
     """Mean error of every completed epoch: the loss curve (empty with ``keep_errors=False``)."""
     stop_reason: str
-    """One of "epochs", "steps", "error_threshold", "timeout", "callback", "interrupt"."""
+    """One of "epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience"."""
     elapsed: float
     """Seconds spent in ``fit``."""
+    validation_errors: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    """Mean error on ``validation_data`` after every epoch run (empty without validation data)."""
+    best_epoch: int | None = None
+    """With ``validation_data``: the epoch (1-based) of the lowest validation error, whose state the
+    network holds when ``patience`` ended the fit; None without validation data."""
 
     @property
     def interrupted(self) -> bool:
@@ -132,10 +138,39 @@ class _SigintFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions) -> FitResult:
+class _EarlyStopping:
+    """Tracks the validation error after every epoch and the network's state at the best one."""
+
+    def __init__(self, network: NetworkCore, error: Callable[[], float], patience: int) -> None:
+        self.network, self.error, self.patience = network, error, patience
+        self.errors: list[float] = []
+        self.best_error = math.inf
+        self.best_epoch: int | None = None
+        self.best_state: tuple | None = None
+
+    def after_epoch(self, epoch: int) -> bool:
+        """Measure the epoch just completed; True when ``patience`` epochs passed without a new best."""
+        error = self.error()
+        self.errors.append(error)
+        if error < self.best_error:
+            self.best_error, self.best_epoch, self.best_state = error, epoch, self.network._snapshot()
+        return self.best_epoch is not None and epoch - self.best_epoch >= self.patience
+
+    def restore_best(self) -> None:
+        if self.best_state is not None:
+            self.network._restore(*self.best_state)
+
+
+def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions,
+        batch_size: int = 1, factors: np.ndarray | None = None,
+        validation_error: Callable[[], float] | None = None) -> FitResult:
     """Train ``network`` on checked data with checked options; see :meth:`nncore.Network.fit`.
 
-    The caller holds the network for the whole call (``network._fitting()``).
+    ``batch_size`` is the samples per update (0: all of them), ``factors``
+    each sample's weight divided by their mean (None: unweighted), and
+    ``validation_error`` measures the network on held-out data (with
+    ``options.patience``, early stopping). The caller holds the network for
+    the whole call (``network._fitting()``).
     """
     n_samples = len(inputs)
     max_steps, done_reason = plan_steps(n_samples, options.epochs, options.steps)
@@ -144,9 +179,11 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
     budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
     long_epochs = n_samples > budget
     threshold = -1.0 if options.error_threshold is None else options.error_threshold
-    report_every = 1 if long_epochs else (options.callback_period if options.callback else 0)
+    early = None if validation_error is None else _EarlyStopping(network, validation_error, options.patience)
+    every_epoch = long_epochs or early is not None
+    report_every = 1 if every_epoch else (options.callback_period if options.callback else 0)
     schedule = FitSchedule(network, inputs, targets, options.order, seed, max_steps, threshold,
-                           report_every, options.keep_errors)
+                           report_every, options.keep_errors, batch_size, factors)
     bar = _progress_bar(options.progress, math.ceil(max_steps / n_samples))
 
     stop_reason = done_reason
@@ -158,12 +195,16 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
                 if schedule.position == 0:
                     checkpoint = schedule.checkpoint()
                 chunk = budget if long_epochs else max(1, budget // n_samples) * n_samples
-                chunk_started, steps_before = time.perf_counter(), schedule.steps
+                chunk_started, steps_before, epochs_before = time.perf_counter(), schedule.steps, schedule.epochs
                 status = schedule.advance(chunk)
                 now = time.perf_counter()
                 if status == "diverged" or not schedule.network_is_finite():
                     _roll_back_divergence(schedule, checkpoint)
                 budget = _adapt_budget(budget, schedule.steps - steps_before, now - chunk_started)
+                if early is not None and schedule.epochs > epochs_before and early.after_epoch(schedule.epochs):
+                    early.restore_best()
+                    stop_reason = "patience"
+                    break
                 if bar is not None:
                     bar.update(schedule.epochs - bar.n)
                     bar.set_postfix(error=f"{schedule.last_epoch_error:.6g}", refresh=False)
@@ -192,7 +233,9 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
             bar.close()
     errors = schedule.epoch_errors
     error = schedule.last_epoch_error if schedule.epochs else schedule.partial_epoch_error
-    return FitResult(schedule.steps, schedule.epochs, error, errors, stop_reason, time.perf_counter() - started)
+    validation = np.zeros(0) if early is None else np.array(early.errors)
+    return FitResult(schedule.steps, schedule.epochs, error, errors, stop_reason, time.perf_counter() - started,
+                     validation, None if early is None else early.best_epoch)
 
 
 def _adapt_budget(budget: int, steps: int, seconds: float) -> int:

@@ -22,12 +22,47 @@ from nncore import (
     source_export, views,
 )
 from nncore._checks import (
-    check_activations, check_alpha, check_data, check_fit_length, check_fit_options, check_init, check_names,
-    check_dtype, check_no_unknown_options, check_rate, check_samples, check_seed, check_sizes, check_threshold, describe,
+    check_activations, check_alpha, check_batch_size, check_data, check_dtype, check_fit_length, check_fit_options,
+    check_init, check_learning_rule, check_loss, check_loss_targets, check_names, check_no_unknown_options,
+    check_optimizer, check_output_rules, check_rule_parameter, check_sample_weight, check_samples, check_seed,
+    check_sizes, check_step_limits, check_threshold, describe, sample_factors,
 )
 from nncore._core import NetworkCore
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore.evaluation import DEFAULT_THRESHOLD
+
+class _PerSample:
+    """``fit``'s default batch size: 1, or the whole data set for RPROP."""
+
+    def __repr__(self) -> str:
+        return "1 (None for rprop)"
+
+
+PER_SAMPLE = _PerSample()
+
+
+class _RuleParameter:
+    """A parameter of the learning rule, read from and written to the compiled core after a check."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, net: Network | None, owner: type | None = None) -> Any:
+        if net is None:
+            return self
+        return net._rule_parameter(self.name)
+
+    def __set__(self, net: Network, value: object) -> None:
+        checked = check_rule_parameter(self.name, value)
+        if self.name == "rprop_step_min":
+            check_step_limits(checked, net.rprop_step_max)
+        elif self.name == "rprop_step_max":
+            check_step_limits(net.rprop_step_min, checked)
+        net._set_rule_parameter(self.name, checked)
 
 
 class Network(NetworkCore):
@@ -37,13 +72,17 @@ class Network(NetworkCore):
     ----------
     sizes : sequence of int
         Neurons per layer, input layer first, e.g. ``[2, 10, 10, 1]``.
-    learning_rate : float, default 0.3
-        Step size of the weight updates.
-    momentum : float, default 0.1
-        Fraction of each weight's previous change added to its next one.
+    learning_rate : float, optional
+        Step size of the weight updates: 0.3 for ``optimizer="sgd"``, 0.001
+        (Adam's step size) for ``"adam"``; RPROP has none.
+    momentum : float, optional
+        Fraction of each weight's previous change added to its next one
+        (SGD only; default 0.1).
     activation : str or sequence of str, default "sigmoid"
-        ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"leaky_relu"``: one name for
-        every non-input layer, or one name per non-input layer.
+        ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"identity"``
+        or ``"softmax"``: one name for every non-input layer, or one name per
+        non-input layer. ``"softmax"`` is for the output layer only, with
+        ``loss="cross_entropy"``.
     init : str, default "scaled"
         How weights and biases start: ``"scaled"`` (uniform in +-2.4/sqrt(fan_in)),
         ``"tutorial"`` (the tutorial's: weights in [0, 1), integer biases in
@@ -53,12 +92,42 @@ class Network(NetworkCore):
         same network.
     leaky_relu_alpha : float, default 0.01
         Slope of ``leaky_relu`` for negative inputs.
+    loss : {"mse", "cross_entropy"}, default "mse"
+        What training minimises, one sample at a time, and what ``train``,
+        ``fit`` and ``evaluate`` report. ``"mse"``: ``0.5 * sum((t - o)**2)``.
+        ``"cross_entropy"`` with a ``"softmax"`` output layer: ``-sum(t * log(o))``,
+        targets being rows of values >= 0 summing to 1; with a ``"sigmoid"``
+        output layer: the binary cross-entropy of each output, summed, targets
+        in [0, 1]. Cross-entropy is computed from the output layer's sums, so it
+        stays finite and exact when the outputs saturate.
     dtype : {"float64", "float32"}, default "float64"
         Floating-point type of the parameters and of every computation (a
         numpy type or dtype works too). A float32 network rounds every
         product and sum to float32, in the same order as float64 does, and
         its :meth:`predict` returns float32; it halves the memory, which
         makes large layers faster to train.
+    optimizer : {"sgd", "adam", "rprop"}, default "sgd"
+        How the weights move: the tutorial's gradient descent with momentum;
+        Adam (``torch.optim.Adam``'s update, with bias correction); or iRprop-
+        (Igel and Hüsken 2000, FANN's default training), which trains on
+        whole batches only (``fit(..., batch_size=None)``).
+    weight_decay : float, default 0.0
+        L2 on the weights (not the biases): ``weight_decay * w`` is added to
+        every update's gradient, whatever the optimizer.
+    beta1, beta2, epsilon : float, optional
+        Adam's parameters (defaults 0.9, 0.999, 1e-8).
+    rprop_increase, rprop_decrease, rprop_step_min, rprop_step_max, rprop_step_initial : float, optional
+        RPROP's parameters (defaults 1.2, 0.5, 0.0, 50.0, 0.1: FANN's).
+
+    A parameter of another optimizer than the one chosen is a ``ValueError``.
+    Every parameter of the learning rule is also an attribute that can be
+    read and set (``net.beta1 = 0.95``).
+
+    Raises
+    ------
+    ValueError
+        If ``softmax`` is not on the output layer only with ``cross_entropy``,
+        or ``cross_entropy`` has outputs other than ``softmax`` or ``sigmoid``.
 
     Examples
     --------
@@ -74,26 +143,57 @@ class Network(NetworkCore):
         self,
         sizes: Sequence[int],
         *,
-        learning_rate: float = 0.3,
-        momentum: float = 0.1,
+        learning_rate: float | None = None,
+        momentum: float | None = None,
         activation: str | Sequence[str] = "sigmoid",
         init: str = initializers.DEFAULT,
         seed: int | None = None,
         leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
+        loss: str = DEFAULT_LOSS,
         dtype: str | np.dtype | type = "float64",
+        optimizer: str = "sgd",
+        weight_decay: float = 0.0,
+        beta1: float | None = None,
+        beta2: float | None = None,
+        epsilon: float | None = None,
+        rprop_increase: float | None = None,
+        rprop_decrease: float | None = None,
+        rprop_step_min: float | None = None,
+        rprop_step_max: float | None = None,
+        rprop_step_initial: float | None = None,
     ) -> None:
         checked_sizes = check_sizes(sizes)
         activations = check_activations(activation, len(checked_sizes) - 1)
-        rates = check_rate("learning_rate", learning_rate), check_rate("momentum", momentum)
+        optimizer = check_optimizer(optimizer)
+        given = {"beta1": beta1, "beta2": beta2, "epsilon": epsilon, "rprop_increase": rprop_increase,
+                 "rprop_decrease": rprop_decrease, "rprop_step_min": rprop_step_min,
+                 "rprop_step_max": rprop_step_max, "rprop_step_initial": rprop_step_initial}
+        rates, parameters = check_learning_rule(optimizer, learning_rate, momentum, weight_decay, given)
+        loss = check_loss(loss)
+        check_output_rules(activations, loss)
         alpha = check_alpha(leaky_relu_alpha)
         init = check_init(init, tuple(initializers.INITIALIZERS))
         seed = check_seed(seed)
         dtype_name = check_dtype(dtype)
-        self._setup(checked_sizes, activations, alpha, dtype_name)
+        self._setup(checked_sizes, activations, alpha, dtype_name, loss, optimizer)
+        for name, value in parameters.items():
+            self._set_rule_parameter(name, value)
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
-        parameters = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
-        self._restore([(w, b, np.zeros_like(w)) for w, b in parameters], 0, *rates)
+        initial = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
+        self._restore([(w, b, np.zeros_like(w)) for w, b in initial], 0, *rates)
+
+    # ------------------------------------------------------------ the learning rule
+
+    weight_decay = _RuleParameter("L2 on the weights: ``weight_decay * w`` is added to every update's gradient.")
+    beta1 = _RuleParameter("Adam's decay of the first moment (default 0.9).")
+    beta2 = _RuleParameter("Adam's decay of the second moment (default 0.999).")
+    epsilon = _RuleParameter("Adam's term added to the denominator (default 1e-8).")
+    rprop_increase = _RuleParameter("RPROP's factor for a step whose gradient kept its sign (default 1.2).")
+    rprop_decrease = _RuleParameter("RPROP's factor for a step whose gradient changed sign (default 0.5).")
+    rprop_step_min = _RuleParameter("RPROP's smallest step (default 0.0).")
+    rprop_step_max = _RuleParameter("RPROP's largest step (default 50.0).")
+    rprop_step_initial = _RuleParameter("RPROP's first step of every weight and bias (default 0.1).")
 
     # ------------------------------------------------------------ structure
 
@@ -150,8 +250,12 @@ class Network(NetworkCore):
     def __repr__(self) -> str:
         activations = self.activations
         activation = activations[0] if len(set(activations)) == 1 else list(activations)
-        return (f"Network({list(self.sizes)}, learning_rate={self.learning_rate!r}, "
-                f"momentum={self.momentum!r}, activation={activation!r}, iterations={self.iterations}"
+        rule = {"sgd": f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}",
+                "adam": f"optimizer='adam', learning_rate={self.learning_rate!r}",
+                "rprop": "optimizer='rprop'"}[self.optimizer]
+        return (f"Network({list(self.sizes)}, {rule}, activation={activation!r}, loss={self.loss!r}, "
+                f"iterations={self.iterations}"
+                + ("" if self.weight_decay == 0.0 else f", weight_decay={self.weight_decay!r}")
                 + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}") + ")")
 
     # ------------------------------------------------------------ inference
@@ -253,7 +357,8 @@ class Network(NetworkCore):
         Returns
         -------
         nncore.Evaluation
-            ``error`` (mean of ``0.5 * sum((target - output)**2)``), ``accuracy``,
+            ``error`` (the mean of the network's :attr:`loss` over the samples,
+            computed per sample as ``train`` does), ``loss`` (its name), ``accuracy``,
             ``misclasses``; with one output also ``true_positives``,
             ``true_negatives``, ``false_positives``, ``false_negatives``,
             ``precision`` and ``recall``.
@@ -274,7 +379,9 @@ class Network(NetworkCore):
         sizes = self.sizes
         data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
         inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
-        return evaluation.evaluate(inputs, targets, self.predict(inputs), threshold)
+        check_loss_targets(targets, self.activations[-1], self.loss, "Y")
+        outputs, losses = self._forward_and_losses(inputs, targets)
+        return evaluation.evaluate(inputs, targets, outputs, threshold, losses, self.loss)
 
     test = evaluate  # brain.js's name
 
@@ -295,6 +402,10 @@ class Network(NetworkCore):
         progress: bool = False,
         timeout: float | None = None,
         keep_errors: bool = True,
+        batch_size: int | None | _PerSample = PER_SAMPLE,
+        sample_weight: Any = None,
+        validation_data: Any = None,
+        patience: int = 10,
         **unknown: Any,
     ) -> fitting.FitResult:
         """Train on a data set with the compiled loop, one sample at a time.
@@ -322,7 +433,8 @@ class Network(NetworkCore):
             Seed of the sample order (0 to 2**64 - 1). The same seed, data and
             starting state give the same weights, on every platform.
         error_threshold : float, optional
-            Stop when an epoch's mean error falls below this.
+            Stop when an epoch's mean error (the mean of the network's
+            :attr:`loss` over its samples) falls below this.
         callback : callable, optional
             Called as ``callback(info)`` every ``callback_period`` epochs with a
             :class:`~nncore.FitProgress`; returning ``False`` stops training.
@@ -338,6 +450,26 @@ class Network(NetworkCore):
             Keep every epoch's mean error in ``result.errors`` (8 bytes an
             epoch). With False, memory use does not grow with the length of
             training at all.
+        batch_size : int or None, default 1 (None for RPROP)
+            Samples per update. 1: per sample (the tutorial's way); k > 1: the
+            gradients of k consecutive samples of the epoch's order are
+            averaged into one update (the last batch of an epoch may be
+            smaller; with ``order="random"``, k draws); None: the whole data
+            set per update (FANN's batch training; RPROP's only way).
+        sample_weight : array_like, optional
+            One weight >= 0 per sample. A sample of weight 0 is left out, as
+            if its row were not there; the others count in proportion to
+            their weight: a batch updates with ``sum(w_i * g_i) / (k * mean(w))``,
+            ``mean(w)`` over the samples of nonzero weight. So equal weights
+            change nothing, and in whole-batch training a weight of 2 equals
+            the row given twice. The epoch error is the weighted mean.
+        validation_data : (X_val, Y_val) or list of dict, optional
+            Held-out data measured after every epoch (in ``result.validation_errors``).
+            When its mean error has not fallen below its best for ``patience``
+            epochs, training stops (``stop_reason="patience"``) and the network
+            goes back to its state at the best epoch (``result.best_epoch``).
+        patience : int, default 10
+            Epochs without a new best validation error before stopping.
 
         Returns
         -------
@@ -367,26 +499,63 @@ class Network(NetworkCore):
         options = check_fit_options(
             epochs=epochs, steps=steps, order=order, seed=seed, error_threshold=error_threshold,
             callback=callback, callback_period=callback_period, progress=progress, timeout=timeout,
-            keep_errors=keep_errors)
+            keep_errors=keep_errors, patience=patience)
         sizes = self.sizes
         with self._fitting():
             data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
             inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
+            batch = self._checked_batch_size(batch_size, len(inputs))
+            factors = None
+            if sample_weight is not None:
+                keep, weights = sample_factors(check_sample_weight(sample_weight, len(inputs)))
+                if len(keep) < len(inputs):
+                    inputs, targets = inputs[keep], targets[keep]
+                    batch = batch if batch <= len(inputs) else 0  # a batch larger than the rows left: all of them
+                factors = None if weights is None else weights.astype(self.dtype)
+            validation_error = None
+            if validation_data is not None:
+                validation_error = self._validation_error(validation_data, data.input_names, data.output_names)
+            check_loss_targets(targets, self.activations[-1], self.loss, "Y")
             check_fit_length(len(inputs), options)
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
             self._input_names = data.input_names or self._input_names
             self._output_names = data.output_names or self._output_names
             try:
-                return fitting.fit(self, inputs, targets, options)
+                return fitting.fit(self, inputs, targets, options, batch, factors, validation_error)
             except BaseException:
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before
                 raise
 
+    def _checked_batch_size(self, batch_size: object, n_samples: int) -> int:
+        """``fit``'s batch size for this network's optimizer: 0 for the whole data set."""
+        if isinstance(batch_size, _PerSample):
+            return 0 if self.optimizer == "rprop" else 1
+        batch = check_batch_size(batch_size, n_samples)
+        if self.optimizer == "rprop" and batch not in (0, n_samples):
+            raise ValueError(f"optimizer='rprop' trains on whole batches: batch_size must be None, got {batch}")
+        return batch
+
+    def _validation_error(self, validation_data: Any, input_names: Any, output_names: Any) -> Callable[[], float]:
+        """A function measuring the mean error on checked ``validation_data`` (see :meth:`fit`)."""
+        if isinstance(validation_data, tuple) and len(validation_data) == 2:
+            X_val, Y_val = validation_data
+        elif isinstance(validation_data, list):
+            X_val, Y_val = validation_data, None
+        else:
+            raise TypeError(f"validation_data must be a tuple (X_val, Y_val) or a list of brain.js samples, "
+                            f"got {describe(validation_data)}")
+        sizes = self.sizes
+        held_out = datasets.resolve(X_val, Y_val, sizes, self._input_names or input_names,
+                                    self._output_names or output_names, learn_names=False)
+        rows, targets = check_data(held_out.inputs, held_out.targets, sizes[0], sizes[-1], self.dtype.name)
+        check_loss_targets(targets, self.activations[-1], self.loss, "validation targets")
+        return lambda: float(np.mean(self._forward_and_losses(rows, targets)[1]))
+
     # ------------------------------------------------------------ saving and loading
 
     def to_dict(self) -> dict:
-        """The network as a JSON-compatible dictionary (nncore format, version 1).
+        """The network as a JSON-compatible dictionary (nncore format, version 2).
 
         Holds everything needed to continue training exactly where it stands,
         the momentum buffer included; taken at one instant, even while other
@@ -397,12 +566,16 @@ class Network(NetworkCore):
     def _state(self, as_lists: bool) -> dict:
         """:meth:`to_dict`, with numpy arrays instead of lists when ``as_lists`` is false."""
         convert = (lambda array: array.tolist()) if as_lists else (lambda array: array)
-        layers, iterations, learning_rate, momentum = self._snapshot()
+        layers, iterations, learning_rate, momentum, optimizer_state = self._snapshot()
+        optimizer = self.optimizer
         return serialization.make_dict(
             self.sizes, self.activations, learning_rate, momentum, iterations,
             [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
             self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
-            dtype=self.dtype.name,
+            dtype=self.dtype.name, loss=self.loss, optimizer=optimizer,
+            rule_parameters={name: self._rule_parameter(name) for name in serialization.RULE_PARAMETERS[optimizer]},
+            optimizer_state=(
+                [tuple(convert(values) for values in layer) for layer in optimizer_state[0]], *optimizer_state[1:]),
         )
 
     @classmethod
@@ -416,9 +589,11 @@ class Network(NetworkCore):
         """
         state = serialization.read_dict(data)
         net = cls.__new__(cls)
-        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype)
+        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.loss, state.optimizer)
         net._input_names, net._output_names = state.input_names, state.output_names
-        net._restore(state.layers, state.iterations, state.learning_rate, state.momentum)
+        for name, value in state.rule_parameters.items():
+            net._set_rule_parameter(name, value)
+        net._restore(state.layers, state.iterations, state.learning_rate, state.momentum, state.optimizer_state)
         return net
 
     def to_json(self, **kwargs: Any) -> str:
@@ -501,7 +676,8 @@ class Network(NetworkCore):
         ------
         ValueError
             If brain.js cannot express the network: different activations per
-            layer, or a learning rate, momentum or ``leaky_relu`` slope outside
+            layer, ``identity`` or ``softmax`` (brain.js's ``NeuralNetwork`` has
+            neither), a loss other than ``"mse"``, or a learning rate, momentum or ``leaky_relu`` slope outside
             the open interval (0, 1), which brain.js refuses to load.
         """
         return brainjs.brainjs_from_dict(self.to_dict())
@@ -562,7 +738,8 @@ class Network(NetworkCore):
         Raises
         ------
         ValueError
-            If a layer is not sigmoid: the tutorial's network is sigmoid only.
+            If a layer is not sigmoid, or the loss is not ``"mse"``: the tutorial's
+            network is sigmoid only and trains on the squared error.
         """
         return brainjs.tutorial_json_from_dict(self.to_dict())
 
@@ -587,7 +764,8 @@ class Network(NetworkCore):
         ------
         ValueError
             If a layer's activation has no FANN equivalent (``relu`` and
-            ``leaky_relu``: FANN 2.2 has no rectifier).
+            ``leaky_relu``: FANN 2.2 has no rectifier; ``softmax``), or the
+            loss is ``"cross_entropy"``, which FANN does not have.
         """
         return fann.fann_from_dict(self.to_dict())
 
@@ -599,8 +777,9 @@ class Network(NetworkCore):
         first starts with ``FANN_``) or a file's path (any other ``str``, or
         ``os.PathLike``).
         Read are the layers, weights, biases, learning rate and momentum;
-        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid`` and
-        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh``.
+        ``FANN_SIGMOID`` at steepness 0.5 is ``sigmoid``,
+        ``FANN_SIGMOID_SYMMETRIC`` at steepness 1 is ``tanh`` and
+        ``FANN_LINEAR`` at steepness 1 is ``identity``.
 
         Raises
         ------

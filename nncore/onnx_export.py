@@ -85,6 +85,9 @@ ACTIVATION_NODES: dict[str, Callable[[GraphBuilder, str, float], str]] = {
     "tanh": lambda graph, z, alpha: graph.node("Tanh", z),
     "relu": lambda graph, z, alpha: graph.node("Relu", z),
     "leaky_relu": _leaky_relu,
+    "identity": lambda graph, z, alpha: graph.node("Identity", z),
+    # Softmax (opset 13 and later) normalises along the last axis, each sample's outputs.
+    "softmax": lambda graph, z, alpha: graph.node("Softmax", z),
 }
 """Activation name -> a function adding the activation's nodes to a graph: it takes the graph,
 the name of the weighted sums and the ``leaky_relu`` slope, and returns the name of the result."""

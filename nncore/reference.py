@@ -3,24 +3,40 @@
 ``Neuron``, ``Connection``, ``Layer`` and ``Network`` follow "Writing a neural
 network in JavaScript" (and brain.js's ``NeuralNetwork``) line by line, with no
 numpy in the hot path.  It implements the same algorithm as the compiled core,
-summing in the same order and computing sigmoid and tanh with the same
-functions (:mod:`nncore.elementary`, the Python twin of the core's own), so
-the two agree to the last bit; it is the oracle of the tests.  (The
+summing in the same order and computing sigmoid, tanh and softmax with the
+same exponential (:mod:`nncore.elementary`, the Python twin of the core's
+own), so the two agree to the last bit; it is the oracle of the tests.
+
+The losses are written here from their definitions, independently of the
+core: ``mse`` is ``0.5 * sum((t - o)**2)`` from the outputs; ``cross_entropy``
+is computed from the output layer's sums ``z`` so that it stays exact when the
+outputs saturate (with softmax, ``-sum(t * log(o))`` is ``logsumexp(z) -
+sum(t * z)`` for targets summing to 1; with sigmoid, the binary cross-entropy
+of each output is ``max(z, 0) - t * z + log1p(exp(-|z|))``). Its output deltas
+are ``t - o``: the cross-entropy's derivative with respect to ``z`` cancels
+the activation's.  (The
 benchmark's pure-Python baseline is a subclass that calls ``math.exp`` and
 ``math.tanh``, as a user of the tutorial would write it.)
+
+Besides the tutorial's per-sample update, the learning rules of the core are
+here, each operation in the core's order: mini-batches, sample weights and
+L2 weight decay sum the samples' deltas over a batch, then :class:`SGD`,
+:class:`Adam` (``torch.optim.Adam``'s update) or :class:`RPROP` (iRprop-)
+moves every parameter.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Iterator, Sequence
 
 from nncore import serialization
 from nncore._checks import (
-    check_activations, check_alpha, check_count, check_finite, check_rate, check_sizes, describe,
+    check_activations, check_alpha, check_batch_size, check_loss, check_optimizer, check_output_rules, check_rate,
+    check_rule_parameter, check_sample_weight, check_sizes, check_step_limits,
 )
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, OPTIMIZERS
-from nncore.elementary import sigmoid64, tanh64
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
+from nncore.elementary import exp64, sigmoid64, tanh64
 from nncore.sampling import SplitMix64, plan_steps
 
 
@@ -31,6 +47,54 @@ def _sigmoid(z: float) -> float:
 
 def _relu(z: float) -> float:
     return z if z > 0.0 else 0.0
+
+
+def _largest(values: Sequence[float]) -> float:
+    """The largest of ``values``, scanned in order (the first of equal ones)."""
+    largest = values[0]
+    for value in values[1:]:
+        if value > largest:
+            largest = value
+    return largest
+
+
+def softmax(sums: Sequence[float]) -> list[float]:
+    """exp(z_j - max z) / sum_k exp(z_k - max z), the sum taken in index order."""
+    largest = _largest(sums)
+    exps = [exp64(z - largest) for z in sums]
+    total = 0.0
+    for value in exps:
+        total += value
+    return [value / total for value in exps]
+
+
+def squared_error(outputs: Sequence[float], targets: Sequence[float]) -> float:
+    """``mse``: 0.5 * sum((t - o)**2)."""
+    sum_squares = 0.0
+    for output, target in zip(outputs, targets):
+        error = target - output
+        sum_squares += error * error
+    return 0.5 * sum_squares
+
+
+def softmax_cross_entropy(sums: Sequence[float], targets: Sequence[float]) -> float:
+    """-sum(t * log(softmax(z))) for targets summing to 1: max z + log(sum exp(z - max z)) - sum(t * z)."""
+    largest = _largest(sums)
+    total = 0.0
+    for z in sums:
+        total += exp64(z - largest)
+    dot = 0.0
+    for z, target in zip(sums, targets):
+        dot += target * z
+    return (largest + math.log(total)) - dot
+
+
+def sigmoid_cross_entropy(sums: Sequence[float], targets: Sequence[float]) -> float:
+    """The binary cross-entropy of every sigmoid output, summed: max(z, 0) - t * z + log1p(exp(-|z|))."""
+    total = 0.0
+    for z, target in zip(sums, targets):
+        total += (_relu(z) - target * z) + math.log1p(exp64(-abs(z)))
+    return total
 
 
 class Connection:
@@ -80,7 +144,15 @@ class Layer:
             return _relu(z)
         if activation == "leaky_relu":
             return z if z > 0.0 else self.leaky_relu_alpha * z
-        raise ValueError(f"the reference has no activation {activation!r}")
+        if activation == "identity":
+            return z
+        raise ValueError(f"the reference has no element-wise activation {activation!r}")
+
+    def activate_all(self, sums: list[float]) -> list[float]:
+        """The outputs of the layer's neurons from their sums (softmax needs all of them at once)."""
+        if self.activation == "softmax":
+            return softmax(sums)
+        return [self.activate(z) for z in sums]
 
     def delta(self, error: float, output: float) -> float:
         """error * f'(z), written in terms of the output o = f(z) as brain.js does."""
@@ -93,7 +165,10 @@ class Layer:
             return error if output > 0.0 else 0.0
         if activation == "leaky_relu":
             return error if output > 0.0 else self.leaky_relu_alpha * error
-        raise ValueError(f"the reference has no activation {activation!r}")
+        if activation == "identity":
+            return error
+        # softmax is an output layer's, with cross-entropy, whose deltas are t - o: never scaled.
+        raise ValueError(f"the reference has no derivative for activation {activation!r}")
 
 
 # ---------------------------------------------------------------- learning rules
@@ -256,65 +331,16 @@ class RPROP:
         neuron.bias = self.update(neuron.bias, a, neuron.rule_state)  # type: ignore[arg-type]
 
 
-# Checks of the learning rules' options.  They belong in nncore._checks; they
-# live here until the compiled core's own checks of the same options exist.
-
-
-def _check_optimizer(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"optimizer must be one of {list(OPTIMIZERS)}, got {describe(value)}")
-    if value not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {value!r}")
-    return value
-
-
-def _check_in_range(name: str, value: object, low: float, high: float, *, low_open: bool,
-                    high_open: bool) -> float:
-    """A finite real number between ``low`` and ``high`` (each bound included unless open)."""
-    number = check_finite(name, value)
-    below = number <= low if low_open else number < low
-    above = number >= high if high_open else number > high
-    if below or above:
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {number!r}")
-    return number
-
-
 def _make_optimizer(name: str, learning_rate: float, momentum: float, options: dict) -> SGD | Adam | RPROP:
     """The optimizer ``name`` with its options checked."""
+    checked = {key: check_rule_parameter(key, value) for key, value in options.items()}
     if name == "sgd":
         return SGD(learning_rate, momentum)
     if name == "adam":
-        return Adam(
-            learning_rate,
-            _check_in_range("beta1", options["beta1"], 0.0, 1.0, low_open=False, high_open=True),
-            _check_in_range("beta2", options["beta2"], 0.0, 1.0, low_open=False, high_open=True),
-            _check_in_range("epsilon", options["epsilon"], 0.0, math.inf, low_open=True, high_open=True),
-        )
-    step_min = check_rate("rprop_step_min", options["rprop_step_min"])
-    step_max = _check_in_range("rprop_step_max", options["rprop_step_max"], step_min, math.inf,
-                               low_open=False, high_open=True)
-    return RPROP(
-        _check_in_range("rprop_increase", options["rprop_increase"], 1.0, math.inf, low_open=True, high_open=True),
-        _check_in_range("rprop_decrease", options["rprop_decrease"], 0.0, 1.0, low_open=True, high_open=True),
-        step_min,
-        step_max,
-        _check_in_range("rprop_step_initial", options["rprop_step_initial"], 0.0, math.inf,
-                        low_open=True, high_open=True),
-    )
-
-
-def _check_sample_weight(sample_weight: object, n_rows: int) -> list[float]:
-    """One finite weight >= 0 per row, not all 0, as floats."""
-    is_sequence = isinstance(sample_weight, Sized) and isinstance(sample_weight, Iterable)
-    if isinstance(sample_weight, (str, bytes)) or not is_sequence:
-        raise TypeError(f"sample_weight must be a sequence of {n_rows} numbers, got {describe(sample_weight)}")
-    if len(sample_weight) != n_rows:
-        raise ValueError(f"sample_weight must have one weight per row ({n_rows}), got {len(sample_weight)}")
-    weights = [check_rate(f"sample_weight[{row}]", value) for row, value in enumerate(sample_weight)]
-    if not any(weights):
-        raise ValueError("sample_weight must not be all 0 (no row would be trained on)")
-    return weights
+        return Adam(learning_rate, checked["beta1"], checked["beta2"], checked["epsilon"])
+    check_step_limits(checked["rprop_step_min"], checked["rprop_step_max"])
+    return RPROP(checked["rprop_increase"], checked["rprop_decrease"], checked["rprop_step_min"],
+                 checked["rprop_step_max"], checked["rprop_step_initial"])
 
 
 def weighted_rows(inputs: Sequence, targets: Sequence,
@@ -326,7 +352,7 @@ def weighted_rows(inputs: Sequence, targets: Sequence,
     """
     if sample_weight is None:
         return inputs, targets, None
-    weights = _check_sample_weight(sample_weight, len(inputs))
+    weights = check_sample_weight(sample_weight, len(inputs)).tolist()
     kept = [row for row, weight in enumerate(weights) if weight > 0.0]
     kept_weights = [weights[row] for row in kept]
     rows = [inputs[row] for row in kept], [targets[row] for row in kept]
@@ -370,6 +396,8 @@ class Network:
         One name for every non-input layer, or one per non-input layer.
     leaky_relu_alpha : float
         Slope of ``leaky_relu`` for negative inputs.
+    loss : str
+        ``"mse"`` or ``"cross_entropy"`` (with softmax or sigmoid outputs).
 
     Weights and biases start at zero; load real ones with :meth:`from_dict`
     (the reference exists to replay what the compiled core does).
@@ -406,6 +434,7 @@ class Network:
         momentum: float = 0.1,
         activation: str | Sequence[str] = "sigmoid",
         leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
+        loss: str = DEFAULT_LOSS,
         *,
         optimizer: str = "sgd",
         weight_decay: float = 0.0,
@@ -420,6 +449,9 @@ class Network:
     ) -> None:
         self.sizes = check_sizes(sizes)
         self.activations = check_activations(activation, len(self.sizes) - 1)
+        self.loss = check_loss(loss)
+        check_output_rules(self.activations, self.loss)
+        self.output_sums: list[float] = [0.0] * self.sizes[-1]  # the output layer's z, for the loss
         self.learning_rate = check_rate("learning_rate", learning_rate)
         self.momentum = check_rate("momentum", momentum)
         self.leaky_relu_alpha = check_alpha(leaky_relu_alpha)
@@ -457,28 +489,39 @@ class Network:
     def run(self) -> list[float]:
         """Forward pass; returns the outputs of the last layer."""
         for layer in self.layers[1:]:
+            sums = []
             for neuron in layer.neurons:
                 total = 0.0
                 for connection in neuron.input_connections:
                     total += connection.weight * connection.source.output
-                neuron.output = layer.activate(neuron.bias + total)
+                sums.append(neuron.bias + total)
+            for neuron, output in zip(layer.neurons, layer.activate_all(sums)):
+                neuron.output = output
+        self.output_sums = sums
         return [neuron.output for neuron in self.layers[-1].neurons]
 
+    def sample_loss(self, target: Sequence[float]) -> float:
+        """The network's loss for ``target`` and the outputs of the last :meth:`run`."""
+        if self.loss == "mse":
+            return squared_error([neuron.output for neuron in self.layers[-1].neurons], target)
+        if self.activations[-1] == "softmax":
+            return softmax_cross_entropy(self.output_sums, target)
+        return sigmoid_cross_entropy(self.output_sums, target)
+
     def calculate_deltas(self, target: Sequence[float]) -> float:
-        """Deltas from the output layer backwards; returns 0.5 * sum of squared errors."""
+        """Deltas from the output layer backwards; returns the sample's loss (:meth:`sample_loss`)."""
         output_layer = self.layers[-1]
-        sum_squares = 0.0
         for neuron, wanted in zip(output_layer.neurons, target):
             error = wanted - neuron.output
-            sum_squares += error * error
-            neuron.delta = output_layer.delta(error, neuron.output)
+            # With cross-entropy, dLoss/dz is o - t whatever the activation: no derivative to apply.
+            neuron.delta = error if self.loss == "cross_entropy" else output_layer.delta(error, neuron.output)
         for layer in reversed(self.layers[1:-1]):
             for neuron in layer.neurons:
                 error = 0.0
                 for connection in neuron.output_connections:
                     error += connection.target.delta * connection.weight
                 neuron.delta = layer.delta(error, neuron.output)
-        return 0.5 * sum_squares
+        return self.sample_loss(target)
 
     def adjust_weights(self) -> None:
         """change = lr * delta * input + momentum * change; weight += change; bias += lr * delta."""
@@ -533,7 +576,7 @@ class Network:
         Returns the mean error of every completed epoch (weighted: the sum of
         ``s * error`` over the epoch's samples, divided by their number).
         """
-        batch_size = self._check_batch_size(batch_size)
+        batch_size = self._check_batch_size(batch_size, len(inputs))
         inputs, targets, factors = weighted_rows(inputs, targets, sample_weight)
         max_steps, _ = plan_steps(len(inputs), epochs, steps)
         visits = visit_order(len(inputs), max_steps, order, seed)
@@ -581,8 +624,8 @@ class Network:
 
     def _set_learning_rule(self, optimizer: object, weight_decay: object, options: dict) -> None:
         """Check the rule's options, build the optimizer and give every parameter its fresh state."""
-        self.optimizer = _check_optimizer(optimizer)
-        self.weight_decay = check_rate("weight_decay", weight_decay)
+        self.optimizer = check_optimizer(optimizer)
+        self.weight_decay = check_rule_parameter("weight_decay", weight_decay)
         self.rule = _make_optimizer(self.optimizer, self.learning_rate, self.momentum, options)
         # train() is the tutorial's update only for sgd without weight decay
         self.plain = self.optimizer == "sgd" and self.weight_decay == 0.0
@@ -594,17 +637,17 @@ class Network:
                 for connection in neuron.input_connections:
                     connection.rule_state = self.rule.new_state()
 
-    def _check_batch_size(self, batch_size: object) -> int | None:
-        """None (the whole data set) or an integer >= 1; rprop takes whole batches only."""
-        if batch_size is not None:
-            batch_size = check_count("batch_size", batch_size)
-        if self.optimizer == "rprop" and batch_size is not None:
-            raise ValueError(f"rprop trains on whole batches only: batch_size must be None, got {batch_size}")
-        return batch_size
+    def _check_batch_size(self, batch_size: object, n_rows: int) -> int:
+        """From 1 to ``n_rows``, or 0 for the whole data set (None); rprop takes whole batches only."""
+        batch = check_batch_size(batch_size, n_rows)
+        if self.optimizer == "rprop" and batch not in (0, n_rows):
+            raise ValueError(f"rprop trains on whole batches only: batch_size must be None, got {batch}")
+        return batch
 
     def _train_general(self, input: Sequence[float], target: Sequence[float]) -> float:
         """:meth:`train` on the general path: a batch of one sample."""
-        self._check_batch_size(1)
+        if self.optimizer == "rprop":
+            raise ValueError("rprop trains on whole batches only: use fit(..., batch_size=None), not train")
         error = self.accumulate(input, target)
         if math.isfinite(error):
             self.apply_batch(1)
@@ -699,7 +742,7 @@ class Network:
             })
         return serialization.make_dict(
             self.sizes, self.activations, self.learning_rate, self.momentum,
-            self.iterations, layers, self.leaky_relu_alpha,
+            self.iterations, layers, self.leaky_relu_alpha, loss=self.loss,
         )
 
     @classmethod
@@ -712,7 +755,7 @@ class Network:
         """
         state = serialization.read_dict(data)
         net = cls(state.sizes, state.learning_rate, state.momentum, state.activations, state.leaky_relu_alpha,
-                  **rule_options)
+                  state.loss, **rule_options)
         net.iterations = state.iterations
         for layer, (weights, biases, changes) in zip(net.layers[1:], state.layers):
             for j, neuron in enumerate(layer.neurons):

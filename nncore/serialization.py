@@ -1,36 +1,63 @@
-"""nncore's dictionary format (version 1) and the checks on every field of it.
+"""nncore's dictionary format (version 2; version 1 still reads) and the checks on every field of it.
 
 A network becomes a JSON-compatible dictionary::
 
     {"format": "nncore", "version": 1, "sizes": [2, 10, 10, 1], "activation": "sigmoid",
-     "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
+     "loss": "mse", "learning_rate": 0.3, "momentum": 0.1, "iterations": 0,
      "layers": [{"weights": [[...], ...], "biases": [...], "changes": [[...], ...]}, ...]}
 
 ``layers`` has one entry per non-input layer, ``weights`` and ``changes``
 (the momentum buffer, optional on input) of shape ``(n_l, n_(l-1))``.
 ``activation`` is one name, or a list with one name per non-input layer.
+``loss`` is ``"mse"`` or ``"cross_entropy"``; data without it (written before
+networks had a choice of loss) is read as ``"mse"``.
 ``leaky_relu_alpha`` is written when a layer uses ``leaky_relu``.
 ``input_names`` and ``output_names`` (optional: the lookup tables of a network
 trained on named data, one name per input or output) are written when set.
 ``dtype`` is ``"float64"`` or ``"float32"`` (optional on input: float64); the
 numbers of a float32 network are its float32 values, exactly.
+
+Version 2 adds the learning rule: ``optimizer`` (``"sgd"``, ``"adam"`` or
+``"rprop"``), ``weight_decay``, the optimizer's parameters (``beta1``,
+``beta2``, ``epsilon`` for Adam; ``rprop_increase``, ``rprop_decrease``,
+``rprop_step_min``, ``rprop_step_max``, ``rprop_step_initial`` for RPROP) and
+its state, so that training continues exactly::
+
+    "optimizer_state": {"updates": 12, "beta1_power": 0.28..., "beta2_power": 0.98...,
+                        "layers": [{"m_weights": [[...]], "m_biases": [...],
+                                    "v_weights": [[...]], "v_biases": [...]}, ...]}
+
+(RPROP: ``"layers"`` of ``last_gradient_weights``, ``last_gradient_biases``,
+``step_weights``, ``step_biases``; SGD keeps its state in ``changes``.) Every
+version-2 field is optional on input: a version-1 dictionary reads as an SGD
+network, and a missing ``optimizer_state`` starts the optimizer afresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nncore._checks import (
-    MAX_ITERATIONS, as_float_array, as_network_dtype, check_activations, check_alpha, check_count, check_dtype,
-    check_names, check_rate, check_sizes, describe, length_of,
+    MAX_ITERATIONS, RULE_PARAMETER_CHECKS, as_float_array, check_activations, check_alpha, check_count,
+    check_dtype, check_loss, check_names, check_optimizer, check_output_rules, check_rate, check_sizes,
+    check_step_limits, describe, length_of,
 )
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER_PARAMETERS, RULE_DEFAULTS
 
 FORMAT = "nncore"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)
+"""The versions read."""
+
+RULE_PARAMETERS = {optimizer: ("weight_decay",) + tuple(name for name in names if name in RULE_DEFAULTS)
+                   for optimizer, names in OPTIMIZER_PARAMETERS.items()}
+"""The parameters a dictionary holds for each optimizer, besides learning_rate and momentum."""
+
+STATE_NAMES = {"adam": ("m", "v"), "rprop": ("last_gradient", "step")}
+"""The names of the two values an optimizer keeps per weight and bias (SGD keeps its in ``changes``)."""
 
 
 def make_dict(
@@ -44,20 +71,33 @@ def make_dict(
     input_names: Sequence[str] | None = None,
     output_names: Sequence[str] | None = None,
     dtype: str = "float64",
+    optimizer: str = "sgd",
+    rule_parameters: dict | None = None,
+    optimizer_state: tuple | None = None,
+    loss: str = DEFAULT_LOSS,
 ) -> dict:
-    """Assemble a version-1 dictionary from plain Python values."""
+    """Assemble a version-2 dictionary from plain Python values.
+
+    ``rule_parameters`` maps every name of ``RULE_PARAMETERS[optimizer]`` to its
+    value; ``optimizer_state`` is ``nncore._core``'s snapshot of it (lists or arrays).
+    """
     names = set(activations)
     data = {
         "format": FORMAT,
         "version": VERSION,
         "sizes": list(sizes),
         "activation": activations[0] if len(names) == 1 else list(activations),
+        "loss": loss,
         "learning_rate": learning_rate,
         "momentum": momentum,
         "iterations": iterations,
         "dtype": dtype,
+        "optimizer": optimizer,
+        **{name: (rule_parameters or {}).get(name, RULE_DEFAULTS[name]) for name in RULE_PARAMETERS[optimizer]},
         "layers": layers,
     }
+    if optimizer in STATE_NAMES and optimizer_state is not None:
+        data["optimizer_state"] = _state_dict(optimizer, optimizer_state)
     if "leaky_relu" in names:
         data["leaky_relu_alpha"] = leaky_relu_alpha
     if input_names is not None:
@@ -65,6 +105,16 @@ def make_dict(
     if output_names is not None:
         data["output_names"] = list(output_names)
     return data
+
+
+def _state_dict(optimizer: str, state: tuple) -> dict:
+    first, second = STATE_NAMES[optimizer]
+    moments, updates, beta1_power, beta2_power = state
+    layers = [{f"{first}_weights": fw, f"{first}_biases": fb, f"{second}_weights": sw, f"{second}_biases": sb}
+              for fw, fb, sw, sb in moments]
+    if optimizer == "adam":
+        return {"updates": updates, "beta1_power": beta1_power, "beta2_power": beta2_power, "layers": layers}
+    return {"layers": layers}
 
 
 @dataclass
@@ -81,6 +131,11 @@ class State:
     input_names: tuple[str, ...] | None = None
     output_names: tuple[str, ...] | None = None
     dtype: str = "float64"
+    loss: str = DEFAULT_LOSS
+    optimizer: str = "sgd"
+    rule_parameters: dict = field(default_factory=dict)
+    optimizer_state: tuple | None = None
+    """As nncore._core's snapshot has it: (moments per layer, updates, beta1_power, beta2_power); None: fresh."""
 
 
 def _field(data: dict, key: str, where: str = "") -> object:
@@ -92,7 +147,7 @@ def _field(data: dict, key: str, where: str = "") -> object:
 def _matrix(value: object, field: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """``value`` as a finite array of ``dtype`` and ``shape``, or a ValueError naming ``field``."""
     try:
-        array = as_network_dtype(as_float_array(value, field, len(shape)), dtype, field)
+        array = as_float_array(value, field, len(shape), dtype)
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     if array.shape != shape:
@@ -107,12 +162,14 @@ def read_dict(data: object) -> State:
     if _field(data, "format") != FORMAT:
         raise ValueError(f"network data: field 'format' must be {FORMAT!r}, got {describe(data['format'])}")
     version = _field(data, "version")
-    if type(version) is not int or version != VERSION:
-        raise ValueError(f"network data: field 'version' must be {VERSION}, got {describe(version)}")
+    if type(version) is not int or version not in VERSIONS:
+        raise ValueError(f"network data: field 'version' must be 1 or 2, got {describe(version)}")
     fields = {key: _field(data, key) for key in ("sizes", "activation", "learning_rate", "momentum", "iterations")}
     try:
         sizes = check_sizes(fields["sizes"])
         activations = check_activations(fields["activation"], len(sizes) - 1)
+        loss = check_loss(data.get("loss", DEFAULT_LOSS))
+        check_output_rules(activations, loss)
         learning_rate = check_rate("learning_rate", fields["learning_rate"])
         momentum = check_rate("momentum", fields["momentum"])
         iterations = check_count("iterations", fields["iterations"], minimum=0, maximum=MAX_ITERATIONS)
@@ -120,6 +177,11 @@ def read_dict(data: object) -> State:
         input_names = check_names(data.get("input_names"), sizes[0], "input")
         output_names = check_names(data.get("output_names"), sizes[-1], "output")
         dtype = check_dtype(data.get("dtype", "float64"))
+        optimizer = check_optimizer(data.get("optimizer", "sgd"))
+        rule_parameters = {name: RULE_PARAMETER_CHECKS[name](data.get(name, RULE_DEFAULTS[name]))
+                           for name in RULE_PARAMETERS[optimizer]}
+        if optimizer == "rprop":
+            check_step_limits(rule_parameters["rprop_step_min"], rule_parameters["rprop_step_max"])
     except (TypeError, ValueError) as error:
         raise ValueError(f"network data: {error}") from None
     layers_data = _field(data, "layers")
@@ -139,5 +201,43 @@ def read_dict(data: object) -> State:
         else:
             changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in), dtype)
         layers.append((weights, biases, changes))
+    optimizer_state = _read_optimizer_state(data.get("optimizer_state"), optimizer, sizes, dtype)
     return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
-                 input_names, output_names, dtype)
+                 input_names, output_names, dtype, loss, optimizer, rule_parameters, optimizer_state)
+
+
+def _read_optimizer_state(state: object, optimizer: str, sizes: tuple[int, ...], dtype: str) -> tuple | None:
+    """The optimizer's state of a version-2 dictionary, checked; None when there is none (a fresh start)."""
+    if state is None or optimizer not in STATE_NAMES:
+        return None
+    where = "optimizer_state"
+    if not isinstance(state, dict):
+        raise ValueError(f"network data: {where} must be a dict, got {describe(state)}")
+    first, second = STATE_NAMES[optimizer]
+    updates, beta1_power, beta2_power = 0, 1.0, 1.0
+    if optimizer == "adam":
+        try:
+            updates = check_count(f"{where}.updates", _field(state, "updates", f"{where}."), minimum=0,
+                                  maximum=MAX_ITERATIONS)
+            beta1_power = check_rate(f"{where}.beta1_power", _field(state, "beta1_power", f"{where}."))
+            beta2_power = check_rate(f"{where}.beta2_power", _field(state, "beta2_power", f"{where}."))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"network data: {error}") from None
+        if beta1_power > 1.0 or beta2_power > 1.0:
+            raise ValueError(f"network data: {where}.beta1_power and beta2_power must be in [0, 1]")
+    layers = _field(state, "layers", f"{where}.")
+    if not isinstance(layers, list) or length_of(layers) != len(sizes) - 1:
+        raise ValueError(f"network data: {where}.layers must be a list of {len(sizes) - 1} layers, "
+                         f"got {describe(layers)}")
+    moments = []
+    for index, (layer, n_out, n_in) in enumerate(zip(layers, sizes[1:], sizes[:-1])):
+        at = f"{where}.layers[{index}]"
+        if not isinstance(layer, dict):
+            raise ValueError(f"network data: {at} must be a dict, got {describe(layer)}")
+        moments.append(tuple(
+            _matrix(_field(layer, f"{name}_{kind}", f"{at}."), f"{at}.{name}_{kind}",
+                    (n_out, n_in) if kind == "weights" else (n_out,), dtype)
+            for name in (first, second) for kind in ("weights", "biases")))
+    if optimizer == "rprop" and any((np.asarray(m[2]) < 0).any() or (np.asarray(m[3]) < 0).any() for m in moments):
+        raise ValueError(f"network data: {where}: RPROP's step sizes must be >= 0")
+    return moments, updates, beta1_power, beta2_power

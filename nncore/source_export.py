@@ -14,6 +14,9 @@ the JavaScript one agrees to within the last bits of ``Math.exp`` and
 
 The activations are tables keyed by name (:data:`C_ACTIVATIONS`,
 :data:`JAVASCRIPT_ACTIVATIONS`): supporting a new one is one entry in each.
+An activation of the whole layer (``softmax``) also has an entry in
+:data:`C_LAYER_PASSES` and :data:`JAVASCRIPT_LAYER_PASSES`, a pass over the
+layer's values after the per-neuron loop.
 """
 
 from __future__ import annotations
@@ -71,9 +74,37 @@ C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
     "tanh": _c_tanh,
     "relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : 0.0{t.suffix}",
     "leaky_relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : {alpha} * z",
+    "identity": lambda t, alpha: "z",
+    "softmax": lambda t, alpha: "z",  # normalised by the layer's pass (C_LAYER_PASSES)
 }
 """Activation name -> the C expression of the activation of ``z``, given the C type and the
 ``leaky_relu`` slope as a literal; the same formulas as the compiled core (``src/_kernels.pxd``)."""
+
+
+def _c_softmax(t: CType, values: str, n: int) -> list[str]:
+    exp = "nncore_exp64" if t.name == "double" else "nncore_exp32"
+    zero = f"0.0{t.suffix}"
+    return [
+        "    /* softmax: exp(z - max z) / sum exp(z - max z), the sum taken in index order */",
+        "    {",
+        f"        {t.name} largest = {values}[0], total = {zero};",
+        f"        for (int j = 1; j < {n}; j++) {{",
+        f"            if ({values}[j] > largest) largest = {values}[j];",
+        "        }",
+        f"        for (int j = 0; j < {n}; j++) {{",
+        f"            {values}[j] = {exp}({values}[j] - largest);",
+        f"            total = total + {values}[j];",
+        "        }",
+        f"        for (int j = 0; j < {n}; j++) {{",
+        f"            {values}[j] = {values}[j] / total;",
+        "        }",
+        "    }",
+    ]
+
+
+C_LAYER_PASSES: dict[str, Callable[[CType, str, int], list[str]]] = {"softmax": _c_softmax}
+"""Activation name -> the C lines that finish a whole-layer activation, given the C type, the
+array holding the layer's values and its size; the compiled core's order of operations."""
 
 # nncore's own exp and tanh (src/_elementary.pxd, nncore/elementary.py), in C: IEEE-754 basic
 # operations only, so that the exported function gives the core's bits whatever the C library.
@@ -398,6 +429,8 @@ def _c_function(state: State, name: str, ctype: CType) -> str:
             f"        {target}[j] = {C_ACTIVATIONS[activation](ctype, alpha)};",
             "    }",
         ]
+        if activation in C_LAYER_PASSES:
+            lines += C_LAYER_PASSES[activation](ctype, target, n_out)
     return "\n".join(lines + ["}", ""])
 
 
@@ -409,9 +442,35 @@ JAVASCRIPT_ACTIVATIONS: dict[str, Callable[[str], str]] = {
     "tanh": lambda alpha: "Math.tanh(z)",
     "relu": lambda alpha: "z > 0 ? z : 0",
     "leaky_relu": lambda alpha: f"z > 0 ? z : {alpha} * z",
+    "identity": lambda alpha: "z",
+    "softmax": lambda alpha: "z",  # normalised by the layer's pass (JAVASCRIPT_LAYER_PASSES)
 }
 """Activation name -> the JavaScript expression of the activation of ``z``, given the
 ``leaky_relu`` slope as a literal; the same formulas as the compiled core."""
+
+
+def _javascript_softmax(values: str, n: int) -> list[str]:
+    return [
+        "  // softmax: exp(z - max z) / sum exp(z - max z), the sum taken in index order",
+        "  {",
+        f"    let largest = {values}[0], total = 0;",
+        f"    for (let j = 1; j < {n}; j++) {{",
+        f"      if ({values}[j] > largest) largest = {values}[j];",
+        "    }",
+        f"    for (let j = 0; j < {n}; j++) {{",
+        f"      {values}[j] = Math.exp({values}[j] - largest);",
+        f"      total += {values}[j];",
+        "    }",
+        f"    for (let j = 0; j < {n}; j++) {{",
+        f"      {values}[j] /= total;",
+        "    }",
+        "  }",
+    ]
+
+
+JAVASCRIPT_LAYER_PASSES: dict[str, Callable[[str, int], list[str]]] = {"softmax": _javascript_softmax}
+"""Activation name -> the JavaScript lines that finish a whole-layer activation, given the
+array holding the layer's values and its size."""
 
 
 def javascript_source(data: dict, name: str = "nncorePredict") -> str:
@@ -497,6 +556,8 @@ def _javascript_parameters(weights: np.ndarray, biases: np.ndarray) -> str:
 
 def _javascript_layer(index: int, n_in: int, n_out: int, name: str, alpha: str) -> list[str]:
     """The loops of layer ``index`` (0 for the first after the inputs): ``x{index+1}`` from ``x{index}``."""
+    values = f"x{index + 1}"
+    finish = JAVASCRIPT_LAYER_PASSES[name](values, n_out) if name in JAVASCRIPT_LAYER_PASSES else []
     return [
         "",
         f"  // layer {index + 1}: {n_in} -> {n_out}, {name}",
@@ -510,6 +571,7 @@ def _javascript_layer(index: int, n_in: int, n_out: int, name: str, alpha: str) 
         f"    const z = layers[{index}].biases[j] + sum;",
         f"    x{index + 1}[j] = {JAVASCRIPT_ACTIVATIONS[name](alpha)};",
         "  }",
+        *finish,
     ]
 
 

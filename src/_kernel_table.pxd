@@ -14,13 +14,17 @@ from _kernels cimport Net, Schedule, N_DTYPES
 
 # Raised whenever the table's layout changes, so that a stale build is refused.
 cdef enum:
-    KERNEL_TABLE_VERSION = 2
+    KERNEL_TABLE_VERSION = 3
 
 # The kernels of one dtype: buffers and samples are double for FLOAT64, float for FLOAT32.
 cdef struct KernelSet:
     void (*set_inputs)(Net* net, const void* x) noexcept nogil
     void (*forward)(Net* net) noexcept nogil
     double (*checked_train_step)(Net* net, const void* x, const void* target, bint* updated) noexcept nogil
+    double (*checked_general_step)(Net* net, const void* x, const void* target, void* backup,
+                                   bint* updated) noexcept nogil
+    bint (*state_is_finite)(const Net* net) noexcept nogil
+    void (*clear_batch)(Net* net) noexcept nogil
     int (*run_schedule)(Net* net, Schedule* s, long long budget) noexcept nogil
     bint (*all_finite)(const void* values, Py_ssize_t n) noexcept nogil
 

@@ -11,7 +11,9 @@ from _elementary cimport exp64, tanh64, sigmoid64, exp32, tanh32, sigmoid32
 from _kernels cimport (
     Net, Schedule, FLOAT64, FLOAT32,
     set_inputs64, forward64, checked_train_step64, run_schedule64, all_finite64,
+    checked_general_step64, state_is_finite64, clear_batch64,
     set_inputs32, forward32, checked_train_step32, run_schedule32, all_finite32,
+    checked_general_step32, state_is_finite32, clear_batch32,
 )
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 
@@ -24,11 +26,17 @@ _table.by_dtype[FLOAT64].forward = forward64
 _table.by_dtype[FLOAT64].checked_train_step = checked_train_step64
 _table.by_dtype[FLOAT64].run_schedule = run_schedule64
 _table.by_dtype[FLOAT64].all_finite = all_finite64
+_table.by_dtype[FLOAT64].checked_general_step = checked_general_step64
+_table.by_dtype[FLOAT64].state_is_finite = state_is_finite64
+_table.by_dtype[FLOAT64].clear_batch = clear_batch64
 _table.by_dtype[FLOAT32].set_inputs = set_inputs32
 _table.by_dtype[FLOAT32].forward = forward32
 _table.by_dtype[FLOAT32].checked_train_step = checked_train_step32
 _table.by_dtype[FLOAT32].run_schedule = run_schedule32
 _table.by_dtype[FLOAT32].all_finite = all_finite32
+_table.by_dtype[FLOAT32].checked_general_step = checked_general_step32
+_table.by_dtype[FLOAT32].state_is_finite = state_is_finite32
+_table.by_dtype[FLOAT32].clear_batch = clear_batch32
 
 #: The kernels of this level, for nncore._core.
 table = PyCapsule_New(<void*>&_table, b"nncore.kernel_table", NULL)

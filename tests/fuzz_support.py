@@ -367,7 +367,8 @@ def networks(draw, trained=True):
     net = nncore.Network(sizes, activation=activation, seed=draw(st.integers(0, 2**32)),
                          learning_rate=draw(st.sampled_from([0.0, 0.1, 0.3, 0.9, 2.5])),
                          momentum=draw(st.sampled_from([0.0, 0.1, 0.5])),
-                         leaky_relu_alpha=draw(st.sampled_from([0.01, 0.2, -1.0])))
+                         leaky_relu_alpha=draw(st.sampled_from([0.01, 0.2, -1.0])),
+                         dtype=draw(st.sampled_from(["float64", "float32"])))
     if draw(st.booleans()):
         net.input_names = [f"in{i}" for i in range(sizes[0])]
         net.output_names = [f"out{i}" for i in range(sizes[-1])]

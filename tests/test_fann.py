@@ -92,7 +92,7 @@ def test_the_text_has_fanns_layout():
     assert connections[-1].rstrip(")") == f"6, {net.biases[1][0]:.20e}"
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", ["tanh", "sigmoid", "tanh"]])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", ["tanh", "sigmoid", "tanh"], ["identity", "tanh", "identity"]])
 def test_a_round_trip_keeps_weights_biases_and_rates_exactly(activation):
     net = trained([3, 5, 4, 2], activation)
     back = nncore.Network.from_fann(net.to_fann())
@@ -144,7 +144,7 @@ def _set_activation(text, code, steepness):
 
 @pytest.mark.parametrize("code, steepness, message", [
     (4, 0.5, r"FANN_SIGMOID_STEPWISE at steepness 0.5.*fann_set_activation_function_hidden\(ann, FANN_SIGMOID\)"),
-    (0, 1.0, r"FANN_LINEAR at steepness 1 \(identity\), which nncore does not support"),
+    (0, 0.5, r"FANN_LINEAR at steepness 0.5;.*FANN_LINEAR at steepness 1 \(its identity\)"),
     (3, 1.0, r"FANN_SIGMOID at steepness 1;.*fann_set_activation_steepness_hidden\(ann, 0.5\)"),
     (5, 0.5, r"FANN_SIGMOID_SYMMETRIC at steepness 0.5"),
     (17, 0.5, r"FANN_COS at steepness 0.5"),
@@ -221,6 +221,8 @@ def test_a_sparse_network_reads_missing_connections_as_zero():
     ([3, 6, 5, 2], "tanh"),
     ([4, 7, 3, 3], ["tanh", "sigmoid", "tanh"]),
     ([5, 2], "sigmoid"),
+    ([3, 6, 2], ["tanh", "identity"]),
+    ([4, 5, 3], ["identity", "sigmoid"]),
 ])
 def test_a_network_exported_by_nncore_runs_in_libfann_with_the_same_outputs(bridge, tmp_path, sizes, activation):
     net = trained(sizes, activation, seed=len(sizes))
@@ -232,7 +234,7 @@ def test_a_network_exported_by_nncore_runs_in_libfann_with_the_same_outputs(brid
     np.testing.assert_allclose(outputs, net.predict(X), rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", ["tanh", "sigmoid"]])
+@pytest.mark.parametrize("activation", ["sigmoid", ["tanh", "sigmoid"], ["tanh", "identity"]])
 def test_libfann_saves_the_same_text_nncore_writes(bridge, tmp_path, activation):
     text = trained([3, 4, 2], activation).to_fann()
     (tmp_path / "net.net").write_text(text)

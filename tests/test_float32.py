@@ -30,7 +30,23 @@ def activate(z, activation, alpha):
         return elementary.tanh32(z)
     if activation == "relu":
         return z if z > ZERO else ZERO
+    if activation == "identity":
+        return z
     return z if z > ZERO else alpha * z
+
+
+def activate_layer(sums, activation, alpha):
+    """A layer's outputs from its sums; softmax normalises the whole layer, the sum in index order."""
+    if activation != "softmax":
+        return [activate(z, activation, alpha) for z in sums]
+    largest = sums[0]
+    for z in sums[1:]:
+        largest = z if z > largest else largest
+    exps = [elementary.exp32(z - largest) for z in sums]
+    total = ZERO
+    for value in exps:
+        total = total + value
+    return [value / total for value in exps]
 
 
 def derivative_times(error, output, activation, alpha):
@@ -40,6 +56,8 @@ def derivative_times(error, output, activation, alpha):
         return (ONE - output * output) * error
     if activation == "relu":
         return error if output > ZERO else ZERO
+    if activation == "identity":
+        return error
     return error if output > ZERO else alpha * error
 
 
@@ -48,6 +66,7 @@ class Emulation:
 
     def __init__(self, net):
         self.activations = net.activations
+        self.loss = net.loss
         self.alpha = f32(net.leaky_relu_alpha)
         self.lr, self.momentum = f32(net.learning_rate), f32(net.momentum)
         self.weights = [[list(row) for row in w] for w in net.weights]
@@ -57,13 +76,13 @@ class Emulation:
     def forward(self, x):
         outputs = [[f32(v) for v in x]]
         for w, b, activation in zip(self.weights, self.biases, self.activations):
-            layer = []
+            sums = []
             for row, bias in zip(w, b):
                 total = ZERO
                 for weight, value in zip(row, outputs[-1]):
                     total = total + weight * value
-                layer.append(activate(bias + total, activation, self.alpha))
-            outputs.append(layer)
+                sums.append(bias + total)
+            outputs.append(activate_layer(sums, activation, self.alpha))
         return outputs
 
     def train(self, x, target):
@@ -71,8 +90,11 @@ class Emulation:
         last = len(self.weights) - 1
         errors = [f32(t) - o for t, o in zip(target, outputs[-1])]
         deltas = [None] * len(self.weights)
-        deltas[last] = [derivative_times(e, o, self.activations[last], self.alpha)
-                        for e, o in zip(errors, outputs[-1])]
+        if self.loss == "cross_entropy":  # the loss's derivative cancels the activation's
+            deltas[last] = errors
+        else:
+            deltas[last] = [derivative_times(e, o, self.activations[last], self.alpha)
+                            for e, o in zip(errors, outputs[-1])]
         for l in range(last - 1, -1, -1):
             sums = []
             for j in range(len(outputs[l + 1])):
@@ -97,13 +119,18 @@ def samples(sizes, n, seed):
     return rng.uniform(-1.5, 1.5, (n, sizes[0])), rng.uniform(0.0, 1.0, (n, sizes[-1]))
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_train_gives_the_float32_emulation_bit_for_bit(activation):
+@pytest.mark.parametrize("activation, loss", [(name, "mse") for name in ACTIVATIONS if name != "softmax"]
+                         + [(["tanh", "relu", "softmax"], "cross_entropy"),
+                            (["identity", "tanh", "sigmoid"], "cross_entropy")])
+def test_train_gives_the_float32_emulation_bit_for_bit(activation, loss):
     sizes = [3, 5, 4, 2]
-    net = nncore.Network(sizes, activation=activation, seed=3, dtype="float32", learning_rate=0.2,
-                         momentum=0.3, leaky_relu_alpha=0.05)
+    rate = 0.02 if activation == "identity" else 0.2  # a linear network diverges at 0.2 on these samples
+    net = nncore.Network(sizes, activation=activation, seed=3, dtype="float32", learning_rate=rate,
+                         momentum=0.3, leaky_relu_alpha=0.05, loss=loss)
     emulation = Emulation(net)
     X, Y = samples(sizes, 12, seed=4)
+    if net.activations[-1] == "softmax":
+        Y = Y / Y.sum(axis=1, keepdims=True)
     X, Y = X.astype(np.float32), Y.astype(np.float32)
     for step in range(120):
         net.train(X[step % 12], Y[step % 12])

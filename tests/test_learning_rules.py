@@ -107,3 +107,23 @@ def test_core_adam_matches_torch(weight_decay):
         np.testing.assert_allclose(core_w, w.detach().numpy(), rtol=0, atol=1e-9)
         np.testing.assert_allclose(core_b, b.detach().numpy(), rtol=0, atol=1e-9)
     assert max(np.abs(a - b).max() for a, b in zip(net.weights, start)) > 0.1
+
+
+@pytest.mark.parametrize("activation", [["tanh", "softmax"], ["relu", "sigmoid"]])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("optimizer, batch_size", RULES)
+def test_core_matches_reference_with_cross_entropy(optimizer, batch_size, weighted, activation):
+    X, _, weights = rows(4, weighted)
+    rng = np.random.default_rng(6)
+    Y = rng.random((11, 2))
+    if activation[-1] == "softmax":
+        Y /= Y.sum(axis=1, keepdims=True)  # categorical targets: rows summing to 1
+    net = nncore.Network([4, 6, 2], activation=activation, loss="cross_entropy", optimizer=optimizer,
+                         weight_decay=0.01, seed=7, **LEARNING_RATES[optimizer])
+    ref = reference.Network.from_dict(net.to_dict(), optimizer=optimizer, weight_decay=0.01)
+    assert ref.loss == "cross_entropy"
+    result = net.fit(X, Y, steps=1000, order="random", seed=8, batch_size=batch_size, sample_weight=weights)
+    errors = ref.fit(X.tolist(), Y.tolist(), steps=1000, order="random", seed=8, batch_size=batch_size,
+                     sample_weight=None if weights is None else weights.tolist())
+    assert_same_parameters(net, ref)
+    np.testing.assert_allclose(result.errors, errors, rtol=1e-12, atol=0)

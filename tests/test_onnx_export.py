@@ -35,6 +35,10 @@ def run_model(onnxruntime, model: bytes, rows: np.ndarray) -> np.ndarray:
 
 
 def network(sizes, activation, seed=1, **options):
+    """A network of ``activation``; softmax, an output layer's only, on top of sigmoid layers, with cross-entropy."""
+    if activation == "softmax":
+        activation = ["sigmoid"] * (len(sizes) - 2) + ["softmax"]
+        options.setdefault("loss", "cross_entropy")
     return nncore.Network(sizes, activation=activation, seed=seed, **options)
 
 
@@ -109,6 +113,19 @@ def test_a_float32_network_exports_float32(onnx, onnxruntime):
     outputs = run_model(onnxruntime, model, rows)
     assert outputs.dtype == np.float32
     np.testing.assert_allclose(outputs, net.predict(rows.astype(np.float64)), rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_a_float32_network_exports_its_own_dtype(onnx, onnxruntime, activation):
+    net = network([5, 7, 3], activation, dtype="float32", leaky_relu_alpha=0.2)
+    loaded = onnx.load_from_string(net.to_onnx())
+    assert loaded.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    rows = np.random.default_rng(3).uniform(-2.0, 2.0, (1000, 5)).astype(np.float32)
+    outputs = run_model(onnxruntime, net.to_onnx(), rows)
+    expected = net.predict(rows)
+    assert outputs.dtype == expected.dtype == np.float32
+    # float32 rounding of the sums' order and of onnxruntime's own exp and tanh
+    np.testing.assert_allclose(outputs, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_a_dtype_without_an_onnx_type_is_refused():

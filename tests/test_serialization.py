@@ -20,8 +20,9 @@ def trained_network():
 def test_dict_format_fields():
     net = trained_network()
     data = net.to_dict()
-    assert data["format"] == "nncore" and data["version"] == 1
+    assert data["format"] == "nncore" and data["version"] == 2
     assert data["sizes"] == [3, 4, 2]
+    assert (data["optimizer"], data["weight_decay"]) == ("sgd", 0.0) and "optimizer_state" not in data
     assert data["activation"] == "sigmoid"
     assert (data["learning_rate"], data["momentum"], data["iterations"]) == (0.2, 0.3, 40)
     assert len(data["layers"]) == 2
@@ -79,7 +80,7 @@ def broken(change):
 
 BAD_DICTS = {
     "format": lambda d: d.update(format="brain.js"),
-    "version": lambda d: d.update(version=2),
+    "version": lambda d: d.update(version=3),
     "sizes": lambda d: d.update(sizes=[3]),
     "sizes[1]": lambda d: d.update(sizes=[3, 0, 2]),
     "activation": lambda d: d.update(activation="softmax"),

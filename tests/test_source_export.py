@@ -109,6 +109,10 @@ def run_js(node, tmp_path, net, inputs, name="nncorePredict"):
 
 
 def network(sizes, activation, seed=1, **options):
+    """A network of ``activation``; softmax, an output layer's only, on top of sigmoid layers, with cross-entropy."""
+    if activation == "softmax":
+        activation = ["sigmoid"] * (len(sizes) - 2) + ["softmax"]
+        options.setdefault("loss", "cross_entropy")
     return nncore.Network(sizes, activation=activation, seed=seed, **options)
 
 

@@ -4,7 +4,8 @@ An implementation that sums in the reference's order must end with the same
 weights, biases and momentum as ``Network.fit`` after the same steps (up to
 ``EXACT_TOLERANCE``: in practice they are equal, or a last-bit difference of
 ``exp`` between libraries); one that sums with BLAS must agree up to the
-rounding accumulated over the run (``CLOSE_TOLERANCE``).  A fast but wrong
+rounding accumulated over the run (``CLOSE_TOLERANCE``); a float32 network up to
+float32's rounding accumulated over the run (``FLOAT32_TOLERANCE``).  A fast but wrong
 kernel therefore never reaches the timing table.
 """
 
@@ -12,13 +13,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from nncore_bench.implementations import CLOSE, EXACT, Fit, Implementation
+from nncore_bench.implementations import CLOSE, EXACT, FLOAT32, Fit, Implementation
 from nncore_bench.parameters import max_difference
 from nncore_bench.workloads import Case
 
 EXACT_TOLERANCE = 1e-12
 CLOSE_TOLERANCE = 1e-8
-TOLERANCES = {EXACT: EXACT_TOLERANCE, CLOSE: CLOSE_TOLERANCE}
+# float32's rounding (6e-8 per operation) compounds over a run: about 1e-6 after a few thousand
+# steps, 1e-3 after 150,000 XOR steps whose weights grow past 10. A wrong kernel is off by far more.
+FLOAT32_TOLERANCE = 1e-2
+TOLERANCES = {EXACT: EXACT_TOLERANCE, CLOSE: CLOSE_TOLERANCE, FLOAT32: FLOAT32_TOLERANCE}
 
 
 @dataclass

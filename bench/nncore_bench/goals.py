@@ -65,6 +65,11 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
         if workload in per_step:
             goals.append(Goal(f"fit {how} the plain C loop on {workload}", "fit time / C time", "<=", bound,
                               _ratio(us(workload, "fit"), us(workload, "c")), workload, "c"))
+    for workload, bound in [("W4", 0.20), ("W5", 0.25)]:
+        if workload in per_step:
+            goals.append(Goal(f"fit of a float32 network faster than the plain C loop (float64) on {workload}",
+                              "fit float32 time / C time", "<=", bound,
+                              _ratio(us(workload, "fit_float32"), us(workload, "c")), workload, "c"))
     for workload in per_step:
         for key, kind in [("train_list", "lists"), ("train_numpy", "numpy rows")]:
             if us(workload, key) is not None:

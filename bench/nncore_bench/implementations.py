@@ -28,6 +28,7 @@ from nncore.network import Network
 # How an implementation's final weights compare with nncore's:
 EXACT = "exact"   # same algorithm, same summation order: equal up to ~1e-12 at most
 CLOSE = "close"   # same algorithm, other summation order (BLAS): equal up to accumulated rounding
+FLOAT32 = "float32"  # the same algorithm in float32: equal up to float32's rounding
 NONE = "none"     # a different model (not compared)
 
 
@@ -63,12 +64,18 @@ def _network_layers(net: Network) -> Callable[[], Layers]:
 
 
 class Fit(Implementation):
-    key = "fit"
-    label = "nncore Network.fit"
-    note = "the compiled data-set loop"
+    """``Network.fit`` of a float64 network (the basis of every ratio) or of a float32 one."""
+
+    def __init__(self, dtype: str = "float64") -> None:
+        self.dtype = dtype
+        if dtype == "float64":
+            self.key, self.label, self.note = "fit", "nncore Network.fit", "the compiled data-set loop"
+        else:
+            self.key, self.label, self.agreement = f"fit_{dtype}", f"nncore Network.fit, {dtype}", FLOAT32
+            self.note = f"the compiled data-set loop, a {dtype} network"
 
     def prepare(self, case: Case, steps: int) -> Trial:
-        net = case.new_network()
+        net = case.new_network(self.dtype)
         return Trial(lambda: case.fit(net, steps), _network_layers(net))
 
 
@@ -152,11 +159,15 @@ class Numpy(Implementation):
 class FitAtLevel(Implementation):
     """``Network.fit`` with the kernels of one instruction-set level (``nncore.show_runtime()``)."""
 
-    def __init__(self, level: str) -> None:
-        self.level = level
-        self.key = f"fit_{level}"
-        self.label = f"nncore Network.fit, {level} kernels"
-        self.note = f"the compiled data-set loop, kernels compiled for {level}"
+    def __init__(self, level: str, dtype: str = "float64") -> None:
+        self.level, self.dtype = level, dtype
+        suffix = "" if dtype == "float64" else f"_{dtype}"
+        self.key = f"fit_{level}{suffix}"
+        self.label = f"nncore Network.fit, {level} kernels" + ("" if dtype == "float64" else f", {dtype}")
+        self.note = f"the compiled data-set loop, kernels compiled for {level}" + (
+            "" if dtype == "float64" else f", a {dtype} network")
+        if dtype != "float64":
+            self.agreement = FLOAT32
 
     def unavailable(self) -> str | None:
         available = _core.SIMD_AVAILABLE
@@ -165,7 +176,7 @@ class FitAtLevel(Implementation):
         return None
 
     def prepare(self, case: Case, steps: int) -> Trial:
-        net = case.new_network()
+        net = case.new_network(self.dtype)
         chosen = _core.SIMD
 
         def run() -> None:
@@ -330,10 +341,10 @@ def load_reference(net: reference.Network, data: dict) -> None:
 
 def all_implementations() -> list[Implementation]:
     """Every implementation, nncore's fit first (the basis of every ratio)."""
-    levels = [FitAtLevel(level) for level in _core.SIMD_LEVELS]
+    levels = [FitAtLevel(level, dtype) for dtype in ("float64", "float32") for level in _core.SIMD_LEVELS]
     anchors = [PlainC(NATIVE_FLAGS, "c_native", "C, -O3 -march=native, sums in order"),
                PlainC(FAST_MATH_FLAGS, "c_fast_math", "C, -O3 -march=native -ffast-math", CLOSE)]
-    return [Fit(), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), *anchors, *levels,
+    return [Fit(), Fit("float32"), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), *anchors, *levels,
             Numpy("reference"), Numpy("blas"), Torch(), ScikitLearn(), Reference()]
 
 

@@ -61,6 +61,8 @@ class Case:
     data_note: str
     indices: np.ndarray = field(repr=False)
     """Row visited at each step, ``workload.steps`` of them (int64)."""
+    converted: dict = field(default_factory=dict, repr=False)
+    """``data_as``'s arrays by dtype, made once (outside the timed runs)."""
 
     @property
     def name(self) -> str:
@@ -74,7 +76,7 @@ class Case:
     def steps(self) -> int:
         return self.workload.steps
 
-    def new_network(self) -> Network:
+    def new_network(self, dtype: str = "float64") -> Network:
         """A fresh ``Network`` in the state ``start`` describes.
 
         Built from the sizes and seed (``start`` was made that way) rather than
@@ -82,7 +84,7 @@ class Case:
         on the larger workloads.
         """
         return Network(list(self.sizes), learning_rate=self.start["learning_rate"],
-                       momentum=self.start["momentum"], seed=self.seed)
+                       momentum=self.start["momentum"], seed=self.seed, dtype=dtype)
 
     @cached_property
     def index_list(self) -> list[int]:
@@ -99,9 +101,19 @@ class Case:
         """Inputs and targets as lists of 1-D float64 arrays (views of the rows)."""
         return list(self.inputs), list(self.targets)
 
+    def data_as(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs and targets in ``dtype`` (the data a user of a network of that dtype would hold)."""
+        if dtype == np.float64:
+            return self.inputs, self.targets
+        key = np.dtype(dtype).name
+        if key not in self.converted:
+            self.converted[key] = (self.inputs.astype(dtype), self.targets.astype(dtype))
+        return self.converted[key]
+
     def fit(self, net: Network, steps: int):
         """Train ``net`` the way this case prescribes for ``steps`` steps, with ``Network.fit``."""
-        return net.fit(self.inputs, self.targets, steps=steps, order=self.workload.order, seed=self.seed)
+        inputs, targets = self.data_as(net.dtype)
+        return net.fit(inputs, targets, steps=steps, order=self.workload.order, seed=self.seed)
 
 
 def sample_order(n_rows: int, steps: int, order: str, seed: int) -> np.ndarray:
