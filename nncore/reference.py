@@ -243,7 +243,7 @@ class Adam:
         self.beta1_power = 1.0
         self.beta2_power = 1.0
         self.step_size = 0.0
-        self.correction2 = 0.0
+        self.scaled_epsilon = 0.0
 
     def new_state(self) -> list[float]:
         """``[m, v]``, both 0.0."""
@@ -254,8 +254,11 @@ class Adam:
         self.t += 1
         self.beta1_power = self.beta1_power * self.beta1
         self.beta2_power = self.beta2_power * self.beta2
-        self.step_size = self.learning_rate / (1.0 - self.beta1_power)
-        self.correction2 = math.sqrt(1.0 - self.beta2_power)
+        # torch's lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps), with the second
+        # correction moved into the step size and epsilon (as the compiled core does it)
+        correction2 = math.sqrt(1.0 - self.beta2_power)
+        self.step_size = self.learning_rate * correction2 / (1.0 - self.beta1_power)
+        self.scaled_epsilon = self.epsilon * correction2
 
     def update(self, param: float, a: float, state: list[float]) -> float:
         """The new value of ``param``; updates its ``state`` ``[m, v]``."""
@@ -264,8 +267,7 @@ class Adam:
         v = self.beta2 * state[1] + (1.0 - self.beta2) * (g * g)
         state[0] = m
         state[1] = v
-        denom = math.sqrt(v) / self.correction2 + self.epsilon
-        return param - self.step_size * (m / denom)
+        return param - self.step_size * (m / (math.sqrt(v) + self.scaled_epsilon))
 
     def update_weight(self, connection: Connection, a: float) -> None:
         """Move one weight."""
