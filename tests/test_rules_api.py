@@ -302,3 +302,28 @@ def test_an_unknown_praxis_is_refused(praxis, message):
     exported["trainOpts"]["praxis"] = praxis
     with pytest.raises(ValueError, match=message):
         nncore.Network.from_brainjs(exported)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rprop"])
+def test_a_weight_of_two_is_the_row_twice_in_whole_batch_training(optimizer):
+    inputs, targets = data(n=12)
+    weights = np.ones(12)
+    weights[[2, 7]] = 2.0
+    doubled = np.r_[np.arange(12), [2, 7]]
+    weighted = nncore.Network([3, 4, 2], optimizer=optimizer, seed=4)
+    duplicated = nncore.Network([3, 4, 2], optimizer=optimizer, seed=4)
+    weighted.fit(inputs, targets, epochs=20, batch_size=None, sample_weight=weights)
+    duplicated.fit(inputs[doubled], targets[doubled], epochs=20, batch_size=None)
+    for a, b in zip(weighted.weights + weighted.biases, duplicated.weights + duplicated.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)  # the same sums, in another order
+    assert not np.array_equal(weighted.weights[0], nncore.Network([3, 4, 2], optimizer=optimizer, seed=4).weights[0])
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_mini_batch_of_every_sample_is_whole_batch_training(optimizer):
+    inputs, targets = data(n=10)
+    whole = nncore.Network([3, 4, 2], optimizer=optimizer, seed=4)
+    mini = nncore.Network([3, 4, 2], optimizer=optimizer, seed=4)
+    whole.fit(inputs, targets, epochs=5, batch_size=None, order="sequential")
+    mini.fit(inputs, targets, epochs=5, batch_size=10, order="sequential")
+    assert whole.to_dict() == mini.to_dict()
