@@ -270,46 +270,58 @@ def rprop_section(settings: Settings) -> dict:
 # ------------------------------------------------------------------ 3. speed on W4
 
 
+@dataclass(frozen=True)
+class SpeedRow:
+    """One rule timed on W4."""
+
+    key: str
+    label: str
+    optimizer: str
+    batch_size: int
+    decays: bool = False
+    """Whether the network has the settings' weight decay (else none)."""
+
+
 SPEED_ROWS = [
-    ("sgd", "SGD, per sample", {}, 1),
-    ("adam", "Adam, per sample", {"optimizer": "adam"}, 1),
-    ("sgd_batch10", "SGD, mini-batches of 10", {}, 10),
-    ("sgd_batch100", "SGD, mini-batches of 100", {}, 100),
-    ("adam_batch10", "Adam, mini-batches of 10", {"optimizer": "adam"}, 10),
-    ("sgd_decay", "SGD with weight decay, per sample", {"weight_decay": None}, 1),
+    SpeedRow("sgd", "SGD, per sample", "sgd", 1),
+    SpeedRow("adam", "Adam, per sample", "adam", 1),
+    SpeedRow("sgd_batch10", "SGD, mini-batches of 10", "sgd", 10),
+    SpeedRow("sgd_batch100", "SGD, mini-batches of 100", "sgd", 100),
+    SpeedRow("adam_batch10", "Adam, mini-batches of 10", "adam", 10),
+    SpeedRow("sgd_decay", "SGD with weight decay, per sample", "sgd", 1, decays=True),
 ]
 
 
-def speed_trial(case: workloads.Case, dtype: str, options: dict, batch_size: int, epochs: int,
-                weight_decay: float) -> Callable[[int], Trial]:
-    """Trials of ``epochs`` shuffled epochs of ``fit`` on a fresh network of the case's start."""
-    options = {key: (weight_decay if key == "weight_decay" else value) for key, value in options.items()}
+def speed_trial(case: workloads.Case, dtype: str, row: SpeedRow, settings: Settings) -> Callable[[int], Trial]:
+    """Trials of ``settings.speed_epochs`` shuffled epochs of ``fit`` on a fresh network of the case's start."""
     inputs, targets = case.data_as(np.dtype(dtype))
+    weight_decay = settings.weight_decay if row.decays else 0.0
 
     def make(_steps: int) -> Trial:
-        net = nncore.Network(list(case.sizes), seed=case.seed, dtype=dtype, **options)
-        return Trial(lambda: net.fit(inputs, targets, epochs=epochs, order="shuffle", seed=case.seed,
-                                     batch_size=batch_size), lambda: [])
+        net = nncore.Network(list(case.sizes), seed=case.seed, dtype=dtype, optimizer=row.optimizer,
+                             weight_decay=weight_decay)
+        return Trial(lambda: net.fit(inputs, targets, epochs=settings.speed_epochs, order="shuffle",
+                                     seed=case.seed, batch_size=row.batch_size), lambda: [])
     return make
+
+
+def speed_row(row: SpeedRow, measured: timing.Timing, base_us: float) -> dict:
+    return {"key": row.key, "label": row.label, "batch_size": row.batch_size,
+            "us_per_sample": measured.us_per_step, "best_us_per_sample": measured.best_us_per_step,
+            "ratio_to_sgd": measured.us_per_step / base_us, "seconds": measured.seconds}
 
 
 def speed_section(settings: Settings) -> dict:
     workload = workloads.WORKLOADS["W4"]
     case = workloads.make_case(workload)
     samples = settings.speed_epochs * len(case.inputs)
-    plans = [timing.Plan(f"{dtype}:{key}", speed_trial(case, dtype, options, batch, settings.speed_epochs,
-                                                      settings.weight_decay), samples)
-             for dtype in ("float64", "float32") for key, _, options, batch in SPEED_ROWS]
+    plans = [timing.Plan(f"{dtype}:{row.key}", speed_trial(case, dtype, row, settings), samples)
+             for dtype in ("float64", "float32") for row in SPEED_ROWS]
     timings = timing.measure_interleaved(plans, settings.speed_rounds)
     tables = {}
     for dtype in ("float64", "float32"):
         base = timings[f"{dtype}:sgd"].us_per_step
-        tables[dtype] = [{"key": key, "label": label, "batch_size": batch,
-                          "us_per_sample": timings[f"{dtype}:{key}"].us_per_step,
-                          "best_us_per_sample": timings[f"{dtype}:{key}"].best_us_per_step,
-                          "ratio_to_sgd": timings[f"{dtype}:{key}"].us_per_step / base,
-                          "seconds": timings[f"{dtype}:{key}"].seconds}
-                         for key, label, _, batch in SPEED_ROWS]
+        tables[dtype] = [speed_row(row, timings[f"{dtype}:{row.key}"], base) for row in SPEED_ROWS]
     return {"workload": "W4", "sizes": list(workload.sizes), "rows": len(case.inputs),
             "epochs": settings.speed_epochs, "samples_per_run": samples, "rounds": settings.speed_rounds,
             "weight_decay": settings.weight_decay, "tables": tables}

@@ -120,7 +120,7 @@ def test_epochs_to_is_the_first_epoch_at_the_target():
 
 
 def test_libfann_trains_from_the_same_start_on_the_same_data(fann, tmp_path):
-    """The data file holds every number exactly; after one epoch from the same start, libfann's MSE is close to nncore's but not equal.
+    """The data file holds every number exactly; one epoch from the same start moves both alike, not equally.
 
     Both compute the same first gradient; libfann's first step is 0.12 (it grows the
     step when the product of gradients is 0), nncore's 0.1.
