@@ -386,8 +386,9 @@ class _NetworkEstimator(BaseEstimator):
         def callback(info: Any) -> bool:
             return not after_epoch(info.error)
 
-        batch = 0 if settings["solver"] == "rprop" else _check_batch_size(self.batch_size, len(X))
-        network.weight_decay = settings["alpha"] / (len(X) if batch == 0 else batch)
+        n_rows = len(X) if weights is None else int(np.count_nonzero(weights))  # rows of weight 0 are left out
+        batch = 0 if settings["solver"] == "rprop" else _check_batch_size(self.batch_size, n_rows)
+        network.weight_decay = settings["alpha"] / (n_rows if batch == 0 else batch)
         result = network.fit(X, targets, epochs=epochs, order=settings["order"], seed=_seed(self._random_state),
                              batch_size=None if batch == 0 else batch, sample_weight=weights,
                              callback=None if stopping is None else callback, callback_period=1,
@@ -404,11 +405,6 @@ class _NetworkEstimator(BaseEstimator):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return self.network_.predict(X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags
 
 
 # ---------------------------------------------------------------- the classifier
