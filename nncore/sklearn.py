@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from nncore import initializers
 from nncore._checks import (
-    check_count, check_flag, check_init, check_learning_rule, check_optimizer, check_order, check_rate,
+    _named_choice, check_count, check_flag, check_init, check_learning_rule, check_order, check_rate,
     check_sample_weight, describe,
 )
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
@@ -67,16 +67,13 @@ def _check_hidden_layer_sizes(value: object) -> tuple[int, ...]:
     sizes = (value,) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
     if not isinstance(sizes, (tuple, list, np.ndarray)):
         raise TypeError(f"hidden_layer_sizes must be an int or a sequence of ints, got {describe(value)}")
-    return tuple(check_count("hidden_layer_sizes[i]", size) for size in sizes)
+    return tuple(check_count(f"hidden_layer_sizes[{i}]", size) for i, size in enumerate(sizes))
 
 
 def _check_activation(value: object) -> str:
     """``activation`` for the hidden layers, as nncore names it."""
-    if not isinstance(value, str):
-        raise TypeError(f"activation must be one of {list(HIDDEN_ACTIVATIONS)}, got {describe(value)}")
-    if value not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"activation must be one of {list(HIDDEN_ACTIVATIONS)}, got {value!r}")
-    return ACTIVATION_ALIASES.get(value, value)
+    name = _named_choice("activation", value, HIDDEN_ACTIVATIONS)
+    return ACTIVATION_ALIASES.get(name, name)
 
 
 def _check_validation_fraction(value: object) -> float:
@@ -271,9 +268,7 @@ class _NetworkEstimator(BaseEstimator):
 
     def _checked_settings(self) -> dict[str, Any]:
         """Every parameter checked, under the names nncore uses."""
-        solver = check_optimizer(self.solver) if self.solver in SOLVERS else None
-        if solver is None:
-            raise ValueError(f"solver must be one of {list(SOLVERS)}, got {describe(self.solver)}")
+        solver = _named_choice("solver", self.solver, SOLVERS)
         order = ("shuffle" if check_flag("shuffle", self.shuffle) else "sequential") if self.order is None \
             else check_order(self.order)
         learning_rate = DEFAULT_LEARNING_RATES.get(solver) if self.learning_rate_init is None \

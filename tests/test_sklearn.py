@@ -318,6 +318,26 @@ def test_parameters_reach_the_network(blobs):
     assert (sgd.optimizer, sgd.learning_rate, sgd.momentum, sgd.weight_decay) == ("sgd", 0.01, 0.5, 0.0001)
 
 
+def test_order_overrides_shuffle(blobs):
+    X, y = blobs
+    unshuffled = quietly(small(shuffle=False).fit, X, y)
+    sequential = quietly(small(order="sequential").fit, X, y)
+    shuffled = quietly(small().fit, X, y)
+    np.testing.assert_array_equal(unshuffled.predict_proba(X), sequential.predict_proba(X))
+    assert not np.array_equal(unshuffled.predict_proba(X), shuffled.predict_proba(X))
+
+
+def test_feature_names_are_kept():
+    pandas = pytest.importorskip("pandas")
+    X, y = make_classification(n_samples=60, n_features=3, n_informative=2, n_redundant=0, random_state=0)
+    frame = pandas.DataFrame(X, columns=["a", "b", "c"])
+    model = quietly(small().fit, frame, y)
+    np.testing.assert_array_equal(model.feature_names_in_, ["a", "b", "c"])
+    assert model.n_features_in_ == 3
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(frame[["c", "b", "a"]])
+
+
 def test_verbose_shows_a_progress_bar(blobs, capsys):
     pytest.importorskip("tqdm")
     X, y = blobs
@@ -330,6 +350,9 @@ def test_verbose_shows_a_progress_bar(blobs, capsys):
     ({"hidden_layer_sizes": "4"}, TypeError, "hidden_layer_sizes"),
     ({"activation": "softmax"}, ValueError, "activation"),
     ({"solver": "lbfgs"}, ValueError, "solver"),
+    ({"solver": ["sgd"]}, TypeError, "solver"),
+    ({"momentum": -0.5}, ValueError, "momentum"),
+    ({"solver": "adam", "beta_2": 1.0}, ValueError, "beta2"),
     ({"alpha": -1.0}, ValueError, "alpha"),
     ({"max_iter": 0}, ValueError, "max_iter"),
     ({"max_iter": 2.5}, TypeError, "max_iter"),
