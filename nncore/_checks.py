@@ -632,7 +632,7 @@ def check_sample_weight(weights: object, n_samples: int) -> np.ndarray:
         raise ValueError(f"sample_weight must have one weight per sample ({n_samples}), got {array.shape[0]}")
     if (array < 0).any():
         index = int(np.argmax(array < 0))
-        raise ValueError(f"sample_weight must be >= 0, got {array[index]!r} at index {index}")
+        raise ValueError(f"sample_weight must be >= 0, got {float(array[index])!r} at index {index}")
     if not (array > 0).any():
         raise ValueError("sample_weight must not be all 0: there would be nothing to train on")
     return array
