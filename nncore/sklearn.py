@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from nncore import initializers
 from nncore._checks import (
-    _named_choice, check_count, check_flag, check_init, check_learning_rule, check_order, check_rate,
+    check_choice, check_count, check_flag, check_init, check_learning_rule, check_order, check_rate,
     check_sample_weight, describe,
 )
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
@@ -72,7 +72,7 @@ def _check_hidden_layer_sizes(value: object) -> tuple[int, ...]:
 
 def _check_activation(value: object) -> str:
     """``activation`` for the hidden layers, as nncore names it."""
-    name = _named_choice("activation", value, HIDDEN_ACTIVATIONS)
+    name = check_choice("activation", value, HIDDEN_ACTIVATIONS)
     return ACTIVATION_ALIASES.get(name, name)
 
 
@@ -92,16 +92,6 @@ def _check_batch_size(value: object, n_samples: int) -> int:
         warnings.warn(f"batch_size {size} is larger than the {n_samples} training samples; "
                       f"it is clipped to {n_samples}", UserWarning, stacklevel=4)
     return min(size, n_samples)
-
-
-def _check_sample_weight(weights: object, n_samples: int) -> np.ndarray:
-    """nncore's check of ``sample_weight``, its all-zero case worded as scikit-learn's checks expect."""
-    try:
-        return check_sample_weight(weights, n_samples)
-    except ValueError:
-        if np.shape(weights) == (n_samples,) and not np.any(np.asarray(weights, dtype=object) != 0):
-            raise ValueError("sample_weight must not be all zero: there would be nothing to train on") from None
-        raise
 
 
 def _seed(rng: np.random.RandomState) -> int:
@@ -212,7 +202,7 @@ class _NetworkEstimator(BaseEstimator):
 
     def _sample_weight(self, y: np.ndarray, sample_weight: Any) -> np.ndarray | None:
         """Each sample's weight, or None for equal weights."""
-        return None if sample_weight is None else _check_sample_weight(sample_weight, len(y))
+        return None if sample_weight is None else check_sample_weight(sample_weight, len(y))
 
     def _stratify(self, y: np.ndarray) -> np.ndarray | None:
         """What the early-stopping split stratifies on (None: a plain random split)."""
@@ -268,7 +258,7 @@ class _NetworkEstimator(BaseEstimator):
 
     def _checked_settings(self) -> dict[str, Any]:
         """Every parameter checked, under the names nncore uses."""
-        solver = _named_choice("solver", self.solver, SOLVERS)
+        solver = check_choice("solver", self.solver, SOLVERS)
         order = ("shuffle" if check_flag("shuffle", self.shuffle) else "sequential") if self.order is None \
             else check_order(self.order)
         learning_rate = DEFAULT_LEARNING_RATES.get(solver) if self.learning_rate_init is None \
