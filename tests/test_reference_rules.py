@@ -439,7 +439,7 @@ def test_bad_rule_options(options, error, message):
     ("rprop", {"batch_size": 1}, ValueError, "rprop trains on whole batches only: batch_size must be None, got 1"),
     ("sgd", {"sample_weight": [1.0, -1.0, 1.0]}, ValueError, r"sample_weight must be >= 0, got .*-1.0.* at index 1"),
     ("sgd", {"sample_weight": [1.0, math.inf, 1.0]}, ValueError, "sample_weight must be finite, got inf at index 1"),
-    ("sgd", {"sample_weight": [0.0, 0.0, 0.0]}, ValueError, "sample_weight must not be all 0"),
+    ("sgd", {"sample_weight": [0.0, 0.0, 0.0]}, ValueError, "sample_weight must not be all zero"),
     ("adam", {"sample_weight": [1.0, 2.0]}, ValueError, r"one weight per sample \(3\), got 2"),
     ("adam", {"sample_weight": 2.0}, ValueError, "sample_weight must be 1-D, got 0-D"),
     ("sgd", {"sample_weight": [1.0, "2", 1.0]}, TypeError, "sample_weight must be an array of real numbers, got list"),

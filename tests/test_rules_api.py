@@ -109,7 +109,7 @@ def test_a_bad_batch_size_is_refused(batch_size, message):
 
 
 @pytest.mark.parametrize("weights, message", [
-    ([1, 1, 1], "one weight per sample"), ([1, -1, 1, 1], "must be >= 0"), ([0, 0, 0, 0], "not be all 0"),
+    ([1, 1, 1], "one weight per sample"), ([1, -1, 1, 1], "must be >= 0"), ([0, 0, 0, 0], "not be all zero"),
     ([1, float("nan"), 1, 1], "must be finite"), ("heavy", "array of real numbers"),
 ])
 def test_bad_sample_weights_are_refused(weights, message):
