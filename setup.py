@@ -14,10 +14,10 @@ of the wheel, with a warning; the baseline is always built.
 import sys
 import sysconfig
 
+import runpy
 from pathlib import Path
 
 from Cython.Build import cythonize
-from Cython.Tempita import Template
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
@@ -44,19 +44,6 @@ COMMON = {
     "include_dirs": ["src"],
     "depends": ["src/_cpu_features.h", "src/_row_sums.h"],
 }
-
-
-TEMPLATES = ["src/_kernels.pxd.tp"]
-
-
-def render_templates(paths):
-    """Write each Tempita template ``X.tp`` to ``X``, leaving files whose text is unchanged untouched."""
-    for path in map(Path, paths):
-        text = Template(path.read_text(encoding="utf-8"), name=str(path)).substitute()
-        target = path.with_suffix("")
-        header = f"# Generated from {path.name} by setup.py: edit the template, not this file.\n"
-        if not target.exists() or target.read_text(encoding="utf-8") != header + text:
-            target.write_text(header + text, encoding="utf-8")
 
 
 def targets_x86_64(plat_name):
@@ -98,7 +85,8 @@ extensions = [
     Extension("nncore._kernels_avx512", sources=["src/_kernels_avx512.pyx"], optional=True, **COMMON),
 ]
 
-render_templates(TEMPLATES)
+# The kernels are written once in Tempita templates and rendered per dtype (src/render_templates.py).
+runpy.run_path(str(Path(__file__).with_name("src") / "render_templates.py"))["render"]()
 
 setup(
     ext_modules=cythonize(
