@@ -1,0 +1,294 @@
+"""``fit_many``: train a population of networks at once, on threads or on a Dask cluster.
+
+Every network runs its own :class:`nncore.fitting.Training`, exactly what
+``Network.fit`` builds for it, so each ends bit-identical to a ``fit`` of its
+own with the same arguments and its seed, whatever the number of threads.
+The compiled loop releases the GIL, so the networks of a population train
+side by side on a pool of threads; the clock, Ctrl+C, the progress bar and
+recovery from divergence are shared or handled per network between chunks.
+
+With a ``dask.distributed`` client, chunks of the population travel to the
+cluster's workers (pickled: the nncore dictionary format), run there with
+this same module, and their trained states come back into the caller's
+objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import os
+import secrets
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nncore._checks import (
+    FitOptions, check_data, check_fit_length, check_loss_targets, check_optimizer_batch_size,
+    check_sample_weight, check_seeds, check_threads, describe, sample_factors,
+)
+from nncore._core import NetworkCore
+from nncore.exceptions import DivergenceError
+from nncore.fitting import FitResult, Training, _progress_bar, _SigintFlag
+from nncore.sampling import plan_steps
+
+POLL_SECONDS = 0.05
+"""How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""
+
+
+class _PerSample:
+    """``fit_many``'s default batch size: 1, or the whole data set for RPROP networks (as ``fit``'s)."""
+
+    def __repr__(self) -> str:
+        return "1 (None for rprop)"
+
+
+PER_SAMPLE = _PerSample()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One network's share of the population: checked data, batch size, sample factors and options."""
+
+    network: NetworkCore
+    inputs: np.ndarray
+    targets: np.ndarray
+    batch_size: int
+    factors: np.ndarray | None
+    options: FitOptions
+
+
+def fit_many(networks: Any, X: Any, Y: Any, options: FitOptions, seeds: Any = None, threads: Any = None,
+             batch_size: Any = PER_SAMPLE, sample_weight: Any = None, client: Any = None) -> list[FitResult]:
+    """Train every network of ``networks`` in place; see :func:`nncore.fit_many`.
+
+    ``options`` are checked (``nncore._checks.check_fit_options``) with
+    ``options.seed`` None and no callback; everything else is checked here,
+    for every network, before any network changes.
+    """
+    population = check_population(networks)
+    seed_list = check_seeds(seeds, len(population))
+    thread_count = _default_threads() if threads is None else check_threads(threads)
+    jobs = prepare(population, X, Y, options, seed_list, batch_size, sample_weight)
+    if client is not None:
+        return _fit_on_cluster(client, population, X, Y, options, seed_list, batch_size, sample_weight)
+    return run(jobs, thread_count, options)
+
+
+def check_population(networks: Any) -> list[NetworkCore]:
+    """``networks`` as a list of distinct networks: a non-empty list or tuple of networks, none twice."""
+    if not isinstance(networks, (list, tuple)):
+        raise TypeError(f"networks must be a list of nncore.Network, got {describe(networks)}")
+    if not networks:
+        raise ValueError("networks must hold at least one network, got an empty list")
+    seen: dict[int, int] = {}
+    for index, network in enumerate(networks):
+        if not isinstance(network, NetworkCore):
+            raise TypeError(f"networks[{index}] must be an nncore.Network, got {describe(network)}")
+        if id(network) in seen:
+            raise ValueError(f"networks[{index}] is the same network as networks[{seen[id(network)]}]: "
+                             f"each network may appear once")
+        seen[id(network)] = index
+    return list(networks)
+
+
+def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int | None],
+            batch_size: Any, sample_weight: Any) -> list[Job]:
+    """Check the data against every network (once per kind of network) and build their jobs."""
+    if Y is None:
+        raise TypeError("fit_many takes the data as X and Y (arrays, one row per sample), got Y=None")
+    checked: dict[tuple, tuple] = {}
+    jobs = []
+    for index, (network, seed) in enumerate(zip(networks, seeds)):
+        try:
+            kind = (network.sizes[0], network.sizes[-1], network.dtype.name)
+            if kind not in checked:
+                checked[kind] = _checked_data(X, Y, *kind, sample_weight)
+            inputs, targets, n_given, keep, factors = checked[kind]
+            check_loss_targets(targets, network.activations[-1], network.loss, "Y")
+            batch = _batch_size(batch_size, network.optimizer, n_given)
+            if keep is not None:
+                batch = batch if batch <= len(inputs) else 0  # a batch larger than the rows left: all of them
+        except (TypeError, ValueError) as error:
+            if len(networks) == 1:
+                raise
+            raise type(error)(f"networks[{index}]: {error}") from None
+        jobs.append(Job(network, inputs, targets, batch, factors, dataclasses.replace(options, seed=seed)))
+    for n_rows in {len(job.inputs) for job in jobs}:
+        check_fit_length(n_rows, options)
+    return jobs
+
+
+def _checked_data(X: Any, Y: Any, n_inputs: int, n_outputs: int, dtype: str,
+                  sample_weight: Any) -> tuple[np.ndarray, np.ndarray, int, np.ndarray | None, np.ndarray | None]:
+    """Inputs and targets for networks of these widths and dtype, with the rows of weight 0 left out.
+
+    Also returns the number of rows given, the rows kept (None: all) and
+    each kept row's factor (None: unweighted), as ``Network.fit`` makes them.
+    """
+    inputs, targets = check_data(X, Y, n_inputs, n_outputs, dtype)
+    n_given = len(inputs)
+    if sample_weight is None:
+        return inputs, targets, n_given, None, None
+    keep, weights = sample_factors(check_sample_weight(sample_weight, n_given))
+    kept = None
+    if len(keep) < n_given:
+        inputs, targets, kept = inputs[keep], targets[keep], keep
+    factors = None if weights is None else weights.astype(dtype)
+    return inputs, targets, n_given, kept, factors
+
+
+def _batch_size(value: Any, optimizer: str, n_samples: int) -> int:
+    """The samples per update for a network of ``optimizer`` (0: all of them)."""
+    if isinstance(value, _PerSample):
+        return 0 if optimizer == "rprop" else 1
+    return check_optimizer_batch_size(value, optimizer, n_samples)
+
+
+def _default_threads() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- on threads
+
+
+class _Shared:
+    """What the workers share: the clock, Ctrl+C, the steps taken, and a stop after a worker's exception."""
+
+    def __init__(self, timeout: float | None, sigint: _SigintFlag) -> None:
+        self.started = time.perf_counter()
+        self.deadline = None if timeout is None else self.started + timeout
+        self.sigint = sigint
+        self.aborted = False
+        self.steps = 0
+        self._lock = threading.Lock()
+
+    def stop_reason(self) -> str | None:
+        """Why every training should stop now ("interrupt", "timeout"), or None."""
+        if self.sigint.raised or self.aborted:
+            return "interrupt"
+        if self.deadline is not None and time.perf_counter() >= self.deadline:
+            return "timeout"
+        return None
+
+    def count(self, steps: int) -> None:
+        if steps > 0:
+            with self._lock:
+                self.steps += steps
+
+
+def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
+    """Train every job on ``threads`` worker threads; each network's result, in order.
+
+    The calling thread holds every network (as ``fit`` does), turns Ctrl+C
+    into a flag the workers read between chunks, and draws the progress bar.
+    """
+    total_steps = sum(plan_steps(len(job.inputs), job.options.epochs, job.options.steps)[0] for job in jobs)
+    bar = _progress_bar(options.progress, total_steps, unit="step", desc="fit_many")
+    with contextlib.ExitStack() as holding:
+        for job in jobs:
+            holding.enter_context(job.network._fitting())
+        try:
+            with _SigintFlag() as sigint, ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
+                shared = _Shared(options.timeout, sigint)
+                futures = [pool.submit(_train, job, shared) for job in jobs]
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
+                    if any(future.exception() is not None for future in done):
+                        shared.aborted = True
+                    if bar is not None:
+                        bar.update(min(shared.steps, total_steps) - bar.n)
+        finally:
+            if bar is not None:
+                bar.close()
+    return [future.result() for future in futures]
+
+
+def _train(job: Job, shared: _Shared) -> FitResult:
+    """Train one network as ``fit`` would, stopping early when the population stops; never raises
+    for divergence: the network goes back to the failing epoch's start and the result says "diverged"."""
+    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
+    schedule = training.schedule
+    stop_reason = shared.stop_reason() or training.done_reason
+    if stop_reason == training.done_reason:
+        while True:
+            steps_before = schedule.steps
+            try:
+                status = training.advance()
+            except DivergenceError:
+                stop_reason = "diverged"
+                break
+            finally:
+                shared.count(schedule.steps - steps_before)
+            if status == "done":
+                break
+            if status == "error_threshold":
+                stop_reason = "error_threshold"
+                break
+            reason = shared.stop_reason()
+            if reason is not None:
+                stop_reason = reason
+                break
+    return training.result(stop_reason, time.perf_counter() - shared.started)
+
+
+# ---------------------------------------------------------------- on a Dask cluster
+
+
+def _fit_on_cluster(client: Any, networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions,
+                    seeds: list[int | None], batch_size: Any, sample_weight: Any) -> list[FitResult]:
+    """Train chunks of the population on the cluster's workers; write the trained states back.
+
+    The networks travel pickled (the nncore dictionary format, exact); each
+    chunk runs :func:`fit_chunk` on one worker thread, and its networks' states
+    replace the callers' as soon as the chunk is back.
+    """
+    try:
+        from distributed import as_completed
+    except ImportError:
+        raise ImportError('fit_many(client=...) needs dask.distributed: pip install "nncore-nn[dask]"') from None
+    seeds = [secrets.randbits(64) if seed is None else seed for seed in seeds]
+    slots = max(1, sum(client.nthreads().values()))
+    size = math.ceil(len(networks) / min(len(networks), slots))
+    starts = range(0, len(networks), size)
+    results: list[FitResult | None] = [None] * len(networks)
+    bar = _progress_bar(options.progress, len(networks), unit="network", desc="fit_many")
+    with contextlib.ExitStack() as holding:
+        for network in networks:
+            holding.enter_context(network._fitting())
+        futures = {client.submit(fit_chunk, networks[start:start + size], X, Y, options,
+                                 seeds[start:start + size], batch_size, sample_weight, pure=False): start
+                   for start in starts}
+        try:
+            for future in as_completed(futures):
+                start = futures[future]
+                for offset, (state, result) in enumerate(future.result()):
+                    networks[start + offset]._restore(*state)
+                    results[start + offset] = result
+                if bar is not None:
+                    bar.update(len(future.result()))
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    return results  # type: ignore[return-value]
+
+
+def fit_chunk(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int],
+              batch_size: Any, sample_weight: Any) -> list[tuple[tuple, FitResult]]:
+    """Run on a worker: train the networks on one thread; each one's trained state and result."""
+    local = dataclasses.replace(options, progress=False)
+    results = fit_many(networks, X, Y, local, seeds, 1, batch_size, sample_weight)
+    return [(network._snapshot(), result) for network, result in zip(networks, results)]
