@@ -46,7 +46,7 @@ COMMON = {
 }
 
 
-TEMPLATES = ["src/_kernels.pxd.tp"]
+TEMPLATES = ["src/_kernels.pxd.tp", "src/_lanes.pxd.tp"]
 
 
 def render_templates(paths):

@@ -32,13 +32,22 @@ from nncore._checks import (
     FitOptions, check_data, check_fit_length, check_loss_targets, check_optimizer_batch_size,
     check_sample_weight, check_seeds, check_threads, describe, sample_factors,
 )
-from nncore._core import NetworkCore
+from nncore._core import LaneGroup, NetworkCore
 from nncore.exceptions import DivergenceError
-from nncore.fitting import FitResult, Training, _progress_bar, _SigintFlag
+from nncore.fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
 from nncore.sampling import plan_steps
 
 POLL_SECONDS = 0.05
 """How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""
+
+USE_LANES = True
+"""Train networks of one shape on the plain path side by side in SIMD lanes (``nncore._core.LaneGroup``)."""
+
+MAX_LANES = 64
+"""Networks per lane group: enough to fill the SIMD registers, few enough for the group to stay in cache."""
+
+LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
+"""Multiply-adds of all lanes together in one call of the compiled lane loop (whole epochs, at least one)."""
 
 
 class _PerSample:
@@ -200,7 +209,9 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
         try:
             with _SigintFlag() as sigint, ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
                 shared = _Shared(options.timeout, sigint)
-                futures = [pool.submit(_train, job, shared) for job in jobs]
+                tasks = _tasks(jobs, threads)
+                futures = [pool.submit(_train_group if len(task) > 1 else _train_one, [jobs[i] for i in task], shared)
+                           for task in tasks]
                 pending = set(futures)
                 while pending:
                     done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
@@ -211,13 +222,50 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
         finally:
             if bar is not None:
                 bar.close()
-    return [future.result() for future in futures]
+    results: list[FitResult | None] = [None] * len(jobs)
+    for task, future in zip(tasks, futures):
+        for index, result in zip(task, future.result()):
+            results[index] = result
+    return results  # type: ignore[return-value]
 
 
-def _train(job: Job, shared: _Shared) -> FitResult:
+def _tasks(jobs: list[Job], threads: int) -> list[list[int]]:
+    """The jobs' indices cut into tasks for the threads: lane groups of networks that can share lanes, and
+    single networks; a group is split so that every thread gets a share."""
+    groups: dict[tuple, list[int]] = {}
+    tasks = []
+    for index, job in enumerate(jobs):
+        key = _lane_key(job)
+        if key is None:
+            tasks.append([index])
+        else:
+            groups.setdefault(key, []).append(index)
+    for members in groups.values():
+        size = min(MAX_LANES, max(1, math.ceil(len(members) / threads)))
+        tasks.extend(members[start:start + size] for start in range(0, len(members), size))
+    return tasks
+
+
+def _lane_key(job: Job) -> tuple | None:
+    """What networks must share to train side by side in lanes; None when this one cannot (not the plain path)."""
+    network = job.network
+    plain = (USE_LANES and network.optimizer == "sgd" and not network.general_update and network.loss == "mse"
+             and "softmax" not in network.activations and job.batch_size == 1 and job.factors is None)
+    if not plain:
+        return None
+    return (network.sizes, network.activations, network.dtype.name, network.leaky_relu_alpha, id(job.inputs))
+
+
+def _train_one(jobs: list[Job], shared: _Shared) -> list[FitResult]:
+    """Train one network as ``fit`` would (see :func:`_drive`)."""
+    (job,) = jobs
+    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
+    return [_drive(training, shared)]
+
+
+def _drive(training: Training, shared: _Shared) -> FitResult:
     """Train one network as ``fit`` would, stopping early when the population stops; never raises
     for divergence: the network goes back to the failing epoch's start and the result says "diverged"."""
-    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
     schedule = training.schedule
     stop_reason = shared.stop_reason() or training.done_reason
     if stop_reason == training.done_reason:
@@ -240,6 +288,57 @@ def _train(job: Job, shared: _Shared) -> FitResult:
                 stop_reason = reason
                 break
     return training.result(stop_reason, time.perf_counter() - shared.started)
+
+
+def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
+    """Train networks of one shape side by side in SIMD lanes, each ending as its own ``fit`` would.
+
+    The group is marked at epoch starts. A lane whose training diverged (or
+    whose parameters are no longer finite when the lane loop returns, as
+    ``fit`` checks after a chunk) goes back to the mark and finishes alone
+    (:func:`_drive`), which replays it exactly and rolls it back as ``fit``
+    does. A lane that stopped is copied out at once: the loop returns after
+    every step in which one stops.
+    """
+    trainings = [Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
+                 for job in jobs]
+    n_samples = len(jobs[0].inputs)
+    sizes = jobs[0].network.sizes
+    work_per_step = sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes)
+    chunk_epochs = max(1, int(LANE_CHUNK_WORK / (work_per_step * n_samples * len(jobs))))
+    stop_reasons: list[str | None] = [None] * len(jobs)
+    alone: list[int] = []
+    group = LaneGroup([training.schedule for training in trainings])
+    try:
+        while None in stop_reasons:
+            reason = shared.stop_reason()
+            if reason is not None:
+                break
+            if all(stopped is not None or training.schedule.position == 0
+                   for training, stopped in zip(trainings, stop_reasons)):
+                group.mark()
+            group.advance(chunk_epochs)
+            shared.count(group.last_steps)
+            for lane, (status, finite) in enumerate(zip(group.statuses(), group.finite_lanes())):
+                if stop_reasons[lane] is not None:
+                    continue
+                if status == "diverged" or not finite:
+                    group.rewind(lane)
+                    stop_reasons[lane] = "alone"
+                    alone.append(lane)
+                elif status is not None:
+                    stop_reasons[lane] = trainings[lane].done_reason if status == "done" else status
+                    group.write_back(lane)
+    finally:
+        for lane, stopped in enumerate(stop_reasons):
+            if stopped is None:
+                group.write_back(lane)
+                stop_reasons[lane] = shared.stop_reason() or "interrupt"  # only an exception leaves none
+    results = [trainings[lane].result(stopped, time.perf_counter() - shared.started)  # type: ignore[arg-type]
+               for lane, stopped in enumerate(stop_reasons)]
+    for lane in alone:
+        results[lane] = _drive(trainings[lane], shared)
+    return results
 
 
 # ---------------------------------------------------------------- on a Dask cluster
