@@ -199,6 +199,129 @@ def test_progress_bar_over_all_steps(capsys):
     assert "600/600" in capsys.readouterr().err
 
 
+# ---------------------------------------------------------------- SIMD lanes across networks
+
+
+@pytest.fixture
+def lane_groups(monkeypatch):
+    """The sizes of the lane groups fit_many makes, recorded as it makes them."""
+    from nncore import _core, many
+    made = []
+
+    def recording(schedules):
+        made.append(len(schedules))
+        return _core.LaneGroup(schedules)
+
+    monkeypatch.setattr(many, "LaneGroup", recording)
+    return made
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "identity"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("order", ["shuffle", "random", "sequential"])
+def test_networks_in_lanes_end_as_their_own_fit_alone(activation, dtype, order, lane_groups):
+    X, Y = regression_data(n_in=3, n_out=2, rows=9, seed=2)
+
+    def make(i):  # one shape, different rates and starts
+        return nncore.Network([3, 6, 5, 2], activation=activation, dtype=dtype, seed=i,
+                              learning_rate=[0.01, 0.02, 0.05][i % 3], momentum=[0.0, 0.1, 0.5][i % 3])
+
+    assert_like_fit_alone(make, X, Y, seeds=list(range(20, 27)), threads=2, epochs=25, order=order)
+    assert sorted(lane_groups) == [3, 4]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_lanes_stop_each_network_at_its_own_error_threshold(threads, lane_groups):
+    def make(i):
+        return nncore.Network([2, 6, 1], learning_rate=0.3 + 0.2 * i, seed=i % 3)
+
+    _, results = assert_like_fit_alone(make, XOR_X, XOR_Y, seeds=[i % 4 for i in range(9)], threads=threads,
+                                       epochs=3000, error_threshold=0.02)
+    assert len({result.epochs for result in results}) > 3
+    assert "error_threshold" in {result.stop_reason for result in results}
+    assert sum(lane_groups) == 9
+
+
+def test_lanes_with_a_steps_count_that_ends_inside_an_epoch(lane_groups):
+    X, Y = regression_data(rows=7)
+    assert_like_fit_alone(lambda i: nncore.Network([3, 4, 2], seed=i), X, Y, seeds=[1, 2, 3, 4], threads=1,
+                          steps=7 * 30 + 3, order="shuffle")
+    assert lane_groups == [4]
+
+
+def test_lanes_record_more_epoch_errors_than_one_call_holds(lane_groups):
+    # more epochs than the schedule's buffer of epoch errors: the lane loop returns for a flush
+    from nncore import _core
+    epochs = _core.EPOCH_ERRORS_CAPACITY + 50
+    _, results = assert_like_fit_alone(lambda i: nncore.Network([2, 2, 1], seed=i), XOR_X[:1], XOR_Y[:1],
+                                       seeds=[0, 1], threads=1, epochs=epochs, order="sequential")
+    assert [len(result.errors) for result in results] == [epochs, epochs]
+    assert lane_groups == [2]
+
+
+def test_a_diverging_lane_finishes_alone_and_the_other_lanes_go_on(lane_groups):
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((20, 3)) * 10, rng.random((20, 2)) * 10
+
+    def make(i):  # one shape; network 2 explodes, the others learn slowly
+        if i == 2:
+            return exploding_network()
+        return nncore.Network([3, 8, 8, 2], activation="leaky_relu", learning_rate=1e-5, init="he", seed=i)
+
+    population = [make(i) for i in range(5)]
+    results = nncore.fit_many(population, X, Y, epochs=300, seeds=[1] * 5, threads=1)
+    assert lane_groups == [5]
+    assert [result.stop_reason for result in results] == ["epochs", "epochs", "diverged", "epochs", "epochs"]
+    for i, net in enumerate(population):
+        alone = make(i)
+        if i == 2:
+            with pytest.raises(nncore.DivergenceError):
+                alone.fit(X, Y, epochs=300, seed=1)
+        else:
+            alone.fit(X, Y, epochs=300, seed=1)
+        assert net.to_dict() == alone.to_dict()
+    assert results[2].steps == population[2].iterations == results[2].epochs * 20
+
+
+def test_networks_off_the_plain_path_do_not_take_lanes(lane_groups):
+    def make(i):
+        return [nncore.Network([2, 3, 1], optimizer="adam", seed=i),
+                nncore.Network([2, 3, 1], weight_decay=0.01, seed=i),
+                nncore.Network([2, 3, 1], loss="cross_entropy", seed=i),
+                nncore.Network([2, 3, 1], seed=i)][i % 4]
+
+    assert_like_fit_alone(make, XOR_X, XOR_Y, seeds=list(range(8)), threads=1, epochs=20)
+    assert lane_groups == [2]  # the two plain networks
+
+
+LEVEL_SCRIPT = r"""
+import numpy as np
+import nncore
+X, Y = np.random.default_rng(3).random((11, 4)), np.random.default_rng(4).random((11, 3))
+for dtype in ("float64", "float32"):
+    for activation in ("sigmoid", "tanh", "relu"):
+        make = lambda i: nncore.Network([4, 7, 3], activation=activation, dtype=dtype, seed=i,
+                                        learning_rate=0.05 * (1 + i % 3))
+        population = [make(i) for i in range(9)]
+        nncore.fit_many(population, X, Y, epochs=30, seeds=range(9), threads=1)
+        for i, net in enumerate(population):
+            alone = make(i)
+            alone.fit(X, Y, epochs=30, seed=i)
+            assert net.to_dict() == alone.to_dict(), (dtype, activation, i)
+print(nncore.show_runtime()["simd"])
+"""
+
+
+@pytest.mark.parametrize("level", nncore._core.SIMD_AVAILABLE)
+def test_lanes_agree_with_fit_at_every_instruction_set_level(level, tmp_path):
+    import subprocess
+    import sys
+    completed = subprocess.run([sys.executable, "-c", LEVEL_SCRIPT], env={**os.environ, "NNCORE_SIMD": level},
+                               capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip().splitlines()[-1].endswith(level)
+
+
 # ---------------------------------------------------------------- bad input changes nothing
 
 
