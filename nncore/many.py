@@ -44,7 +44,15 @@ USE_LANES = True
 """Train networks of one shape on the plain path side by side in SIMD lanes (``nncore._core.LaneGroup``)."""
 
 MAX_LANES = 64
-"""Networks per lane group: enough to fill the SIMD registers, few enough for the group to stay in cache."""
+"""Most networks per lane group: enough to fill the SIMD registers many times over."""
+
+MAX_LANE_WEIGHTS = 1024
+"""Networks with more weights train one at a time: the per-network kernels already fill the SIMD
+units with the rows of their wider layers (``bench/fit_many.py`` measures both)."""
+
+LANE_CACHE_BYTES = 640 * 1024
+"""About what one lane group's weights may take: small networks share 64 lanes, larger ones fewer (at least 8),
+so that the weights of a group stay in the core's cache."""
 
 LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
 """Multiply-adds of all lanes together in one call of the compiled lane loop (whole epochs, at least one)."""
@@ -241,17 +249,27 @@ def _tasks(jobs: list[Job], threads: int) -> list[list[int]]:
         else:
             groups.setdefault(key, []).append(index)
     for members in groups.values():
-        size = min(MAX_LANES, max(1, math.ceil(len(members) / threads)))
+        size = min(_lanes_for(jobs[members[0]].network), max(1, math.ceil(len(members) / threads)))
         tasks.extend(members[start:start + size] for start in range(0, len(members), size))
     return tasks
 
 
+def _lanes_for(network: NetworkCore) -> int:
+    """How many networks like this one share a lane group: a multiple of 8 from 8 to MAX_LANES."""
+    sizes = network.sizes
+    n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    fitting = LANE_CACHE_BYTES // (n_weights * network.dtype.itemsize) // 8 * 8
+    return max(8, min(MAX_LANES, fitting))
+
+
 def _lane_key(job: Job) -> tuple | None:
-    """What networks must share to train side by side in lanes; None when this one cannot (not the plain path)."""
+    """What networks must share to train side by side in lanes; None when this one does not take lanes
+    (too large, or not on the plain path: SGD, one sample per update, unweighted, mse, no softmax)."""
     network = job.network
-    plain = (USE_LANES and network.optimizer == "sgd" and not network.general_update and network.loss == "mse"
+    n_weights = sum(a * b for a, b in zip(network.sizes, network.sizes[1:]))
+    plain = (network.optimizer == "sgd" and not network.general_update and network.loss == "mse"
              and "softmax" not in network.activations and job.batch_size == 1 and job.factors is None)
-    if not plain:
+    if not (USE_LANES and plain and n_weights <= MAX_LANE_WEIGHTS):
         return None
     return (network.sizes, network.activations, network.dtype.name, network.leaky_relu_alpha, id(job.inputs))
 
