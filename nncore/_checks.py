@@ -62,7 +62,7 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} {text}"
 
 
-def _named_choice(name: str, value: object, choices: Sequence[str]) -> str:
+def check_choice(name: str, value: object, choices: Sequence[str]) -> str:
     """``value`` if it is one of the strings ``choices``, else raise naming ``name``."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {list(choices)}, got {describe(value)}")
@@ -178,12 +178,12 @@ def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
         raise ValueError(
             f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}"
         )
-    return tuple(_named_choice("activation", name, ACTIVATIONS) for name in names)
+    return tuple(check_choice("activation", name, ACTIVATIONS) for name in names)
 
 
 def check_loss(value: object) -> str:
     """The name of a loss, one of :data:`nncore._vocabulary.LOSSES`."""
-    return _named_choice("loss", value, LOSSES)
+    return check_choice("loss", value, LOSSES)
 
 
 def check_output_rules(activations: Sequence[str], loss: str) -> None:
@@ -267,7 +267,7 @@ def check_alpha(value: object) -> float:
 
 def check_init(value: object, choices: Sequence[str]) -> str:
     """The name of an initialisation, one of ``choices``."""
-    return _named_choice("init", value, choices)
+    return check_choice("init", value, choices)
 
 
 def check_dtype(value: object) -> str:
@@ -277,7 +277,7 @@ def check_dtype(value: object) -> str:
     and Python's ``float`` (float64).
     """
     if isinstance(value, str):
-        return _named_choice("dtype", value, DTYPES)
+        return check_choice("dtype", value, DTYPES)
     try:
         name = np.dtype(value).name if value is not None else None  # type: ignore[call-overload]
     except (TypeError, ValueError):
@@ -306,7 +306,7 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
 
 def check_optimizer(value: object) -> str:
     """How the weights move: one of :data:`nncore._vocabulary.OPTIMIZERS`."""
-    return _named_choice("optimizer", value, OPTIMIZERS)
+    return check_choice("optimizer", value, OPTIMIZERS)
 
 
 def _check_in_range(name: str, value: object, low: float, high: float, closed_high: bool,
@@ -374,7 +374,7 @@ def check_step_limits(step_min: float, step_max: float) -> None:
 
 def check_order(value: object) -> str:
     """How ``fit`` orders the samples: one of :data:`nncore._vocabulary.ORDERS`."""
-    return _named_choice("order", value, ORDERS)
+    return check_choice("order", value, ORDERS)
 
 
 def check_names(names: object, size: int, side: str) -> tuple[str, ...] | None:
@@ -659,9 +659,9 @@ def check_sample_weight(weights: object, n_samples: int) -> np.ndarray:
         raise ValueError(f"sample_weight must have one weight per sample ({n_samples}), got {array.shape[0]}")
     if (array < 0).any():
         index = int(np.argmax(array < 0))
-        raise ValueError(f"sample_weight must be >= 0, got {array[index]!r} at index {index}")
+        raise ValueError(f"sample_weight must be >= 0, got {float(array[index])!r} at index {index}")
     if not (array > 0).any():
-        raise ValueError("sample_weight must not be all 0: there would be nothing to train on")
+        raise ValueError("sample_weight must not be all zero: there would be nothing to train on")
     return array
 
 

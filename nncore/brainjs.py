@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 
 from nncore import _json, files, serialization
-from nncore._checks import as_float_array, check_count, check_finite, describe, length_of
+from nncore._checks import as_float_array, check_count, check_finite, check_rule_parameter, describe, length_of
 
 TO_BRAINJS_ACTIVATION = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky-relu"}
 FROM_BRAINJS_ACTIVATION = {value: key for key, value in TO_BRAINJS_ACTIVATION.items()}
@@ -80,6 +80,9 @@ BRAINJS_TRAIN_DEFAULTS = {
     "beta2": 0.999,
     "epsilon": 1e-8,
 }
+# brain.js 2's trainOpts.praxis: how its NeuralNetwork moves the weights (absent or null: gradient descent
+# with momentum; brain.js writes no praxis then).
+TO_BRAINJS_PRAXIS = {"sgd": None, "adam": "adam"}
 TUTORIAL_LEARNING_RATE = 0.3
 TUTORIAL_MOMENTUM = 0.1
 
@@ -95,8 +98,12 @@ def brainjs_from_dict(data: dict) -> dict:
     state = serialization.read_dict(data)
     activation = _single_activation(state.activations)
     _check_mse("brain.js's NeuralNetwork", state.loss)
+    praxis = _brainjs_praxis(state.optimizer, state.rule_parameters)
     learning_rate = _open_unit("learning_rate", "learningRate", state.learning_rate)
-    momentum = _open_unit("momentum", "momentum", state.momentum)
+    if state.optimizer == "sgd":
+        momentum = _open_unit("momentum", "momentum", state.momentum)
+    else:  # unused by Adam; brain.js checks it all the same
+        momentum = BRAINJS_TRAIN_DEFAULTS["momentum"]
     if activation == "leaky_relu":
         alpha = _open_unit("leaky_relu_alpha", "leakyReluAlpha", state.leaky_relu_alpha)
     else:  # unused by the other activations; brain.js checks it all the same
@@ -108,7 +115,7 @@ def brainjs_from_dict(data: dict) -> dict:
         {"weights": weights.tolist(), "biases": biases.tolist()} for weights, biases, _ in state.layers
     ]
     train_opts = {"activation": TO_BRAINJS_ACTIVATION[activation], **BRAINJS_TRAIN_DEFAULTS}
-    train_opts.update(leakyReluAlpha=alpha, learningRate=learning_rate, momentum=momentum)
+    train_opts.update(leakyReluAlpha=alpha, learningRate=learning_rate, momentum=momentum, **praxis)
     return {
         "type": "NeuralNetwork",
         "sizes": sizes,
@@ -149,6 +156,20 @@ def _check_mse(format_name: str, loss: str) -> None:
             f"{format_name} trains on the squared error only (loss 'mse'); this network's loss is {loss!r}, "
             "which it cannot express"
         )
+
+
+def _brainjs_praxis(optimizer: str, parameters: dict) -> dict:
+    """trainOpts' ``praxis`` (and Adam's parameters) for a network's optimizer, or a ValueError."""
+    if optimizer not in TO_BRAINJS_PRAXIS:
+        raise ValueError(f"brain.js's NeuralNetwork has no optimizer {optimizer!r} (its praxis is gradient "
+                         "descent with momentum or 'adam')")
+    if parameters.get("weight_decay", 0.0) != 0.0:
+        raise ValueError(f"brain.js's NeuralNetwork has no weight decay; this network's weight_decay is "
+                         f"{parameters['weight_decay']!r} (set it to 0 before exporting)")
+    if optimizer == "adam":
+        return {"praxis": "adam", "beta1": parameters["beta1"], "beta2": parameters["beta2"],
+                "epsilon": parameters["epsilon"]}
+    return {}
 
 
 def _open_unit(name: str, brainjs_name: str, value: float) -> float:
@@ -252,14 +273,33 @@ def _from_brainjs_2(data: dict) -> dict:
     if not isinstance(options, dict):
         raise ValueError(f"{where}: field 'trainOpts' must be an object, got {describe(options)}")
     activation = _brainjs_activation(options.get("activation", "sigmoid"), "trainOpts.activation", where)
+    optimizer, parameters = _praxis_of(options, where)
     return _nncore_dict(
         sizes, activation, layers,
         learning_rate=_rate(options, "learningRate", BRAINJS_TRAIN_DEFAULTS["learningRate"], "trainOpts.", where),
-        momentum=_rate(options, "momentum", BRAINJS_TRAIN_DEFAULTS["momentum"], "trainOpts.", where),
+        momentum=_rate(options, "momentum", BRAINJS_TRAIN_DEFAULTS["momentum"], "trainOpts.", where)
+        if optimizer == "sgd" else 0.0,
         leaky_relu_alpha=_real(options.get("leakyReluAlpha", BRAINJS_TRAIN_DEFAULTS["leakyReluAlpha"]),
                                "trainOpts.leakyReluAlpha", where),
-        input_names=input_names, output_names=output_names,
+        input_names=input_names, output_names=output_names, optimizer=optimizer, rule_parameters=parameters,
     )
+
+
+def _praxis_of(options: dict, where: str) -> tuple[str, dict]:
+    """nncore's optimizer and its parameters from brain.js 2's trainOpts.praxis, beta1, beta2, epsilon."""
+    praxis = options.get("praxis")
+    if praxis is None or praxis == "":
+        return "sgd", {}
+    if praxis != "adam":
+        raise ValueError(f"{where}: field 'trainOpts.praxis' must be null or 'adam', got {describe(praxis)}")
+    parameters = {}
+    for name in ("beta1", "beta2", "epsilon"):
+        value = _real(options.get(name, BRAINJS_TRAIN_DEFAULTS[name]), f"trainOpts.{name}", where)
+        try:
+            parameters[name] = check_rule_parameter(name, value)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{where}: field 'trainOpts.{name}': {error}") from None
+    return "adam", parameters
 
 
 def _from_brainjs_1(data: dict) -> dict:
@@ -585,10 +625,11 @@ def _check_output_connections(layers_data: list, layers: list[dict], index: int,
 def _nncore_dict(sizes: list[int], activation: str, layers: list[dict], *, learning_rate: float,
                  momentum: float, leaky_relu_alpha: float = serialization.DEFAULT_LEAKY_RELU_ALPHA,
                  iterations: int = 0, input_names: list[str] | None = None,
-                 output_names: list[str] | None = None) -> dict:
+                 output_names: list[str] | None = None, optimizer: str = "sgd",
+                 rule_parameters: dict | None = None) -> dict:
     return serialization.make_dict(
         sizes, [activation] * (len(sizes) - 1), learning_rate, momentum, iterations, layers, leaky_relu_alpha,
-        input_names=input_names, output_names=output_names,
+        input_names=input_names, output_names=output_names, optimizer=optimizer, rule_parameters=rule_parameters,
     )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from nncore import __version__, csvdata, files, fit_many, initializers, reference
-from nncore._vocabulary import ACTIVATIONS, ORDERS
+from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
 from nncore.exceptions import DivergenceError
 from nncore.examples import XOR_INPUTS, XOR_TARGETS
 from nncore.network import Network
@@ -210,11 +210,15 @@ def train(args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else importlib.util.find_spec("tqdm") is not None
     if args.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise CommandError('--plot needs matplotlib: pip install "nncore-nn[plot]"')
-    net = Network([len(inputs), *args.hidden, len(targets)], activation=args.activation,
-                  learning_rate=args.learning_rate, momentum=args.momentum, init=args.init, seed=args.seed)
+    output_activation = args.output_activation or args.activation
+    net = Network([len(inputs), *args.hidden, len(targets)],
+                  activation=[args.activation] * len(args.hidden) + [output_activation], loss=args.loss,
+                  optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
+                  weight_decay=args.weight_decay, init=args.init, seed=args.seed)
     net.input_names, net.output_names = inputs, targets
+    batch = {} if args.batch_size is None else {"batch_size": None if args.batch_size == "all" else args.batch_size}
     result = net.fit(X, Y, epochs=args.epochs, order=args.order, seed=args.seed,
-                     error_threshold=args.error_threshold, progress=progress)
+                     error_threshold=args.error_threshold, progress=progress, **batch)
     plot = _loss_plot(result, args.plot) if args.plot is not None else None
     net.save(args.output)
     if plot is not None:
@@ -288,6 +292,8 @@ def info(args: argparse.Namespace) -> int:
     print(f"file:          {args.network}")
     print(f"sizes:         {list(net.sizes)}")
     print(f"activations:   {', '.join(net.activations)}")
+    print(f"loss:          {net.loss}")
+    print(f"optimizer:     {net.optimizer}")
     print(f"dtype:         {net.dtype}")
     print(f"learning rate: {net.learning_rate!r}")
     print(f"momentum:      {net.momentum!r}")
@@ -342,6 +348,19 @@ def non_negative_number(text: str) -> float:
     return value
 
 
+def batch_size(text: str) -> int | str:
+    """An argparse ``type=``: a whole number >= 1, or ``all`` (the whole data set)."""
+    if text == "all":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1 or 'all', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1 or 'all', got {text!r}")
+    return value
+
+
 def add_csv_commands(commands) -> None:
     """The subcommands on CSV and network files."""
     t = commands.add_parser("train", help="train a network on a CSV file with a header row",
@@ -352,12 +371,21 @@ def add_csv_commands(commands) -> None:
     t.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns (default: all the others)")
     t.add_argument("--hidden", type=integer_at_least(1), nargs="+", default=[10], metavar="N",
                    help="hidden layer sizes (default 10)")
-    t.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid", help="(default sigmoid)")
+    hidden_activations = tuple(name for name in ACTIVATIONS if name not in OUTPUT_ONLY_ACTIVATIONS)
+    t.add_argument("--activation", choices=hidden_activations, default="sigmoid",
+                   help="of every layer, or of the hidden layers with --output-activation (default sigmoid)")
+    t.add_argument("--output-activation", choices=ACTIVATIONS,
+                   help="of the output layer (default: --activation; softmax needs --loss cross_entropy)")
+    t.add_argument("--loss", choices=LOSSES, default="mse", help="(default mse)")
+    t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="(default sgd)")
+    t.add_argument("--batch-size", type=batch_size, metavar="N|all",
+                   help="samples per update, or 'all' (default 1; all for rprop)")
+    t.add_argument("--weight-decay", type=non_negative_number, default=0.0, help="L2 on the weights (default 0)")
     t.add_argument("--epochs", type=integer_at_least(1),
                    help="passes over the data (default: brain.js's rule, at most 20000 epochs or until the "
                         "error is below --error-threshold, 0.005 by default)")
-    t.add_argument("--learning-rate", type=non_negative_number, default=0.3, help="(default 0.3)")
-    t.add_argument("--momentum", type=non_negative_number, default=0.1, help="(default 0.1)")
+    t.add_argument("--learning-rate", type=non_negative_number, help="(default 0.3 for sgd, 0.001 for adam)")
+    t.add_argument("--momentum", type=non_negative_number, help="(sgd only; default 0.1)")
     t.add_argument("--order", choices=ORDERS, default="shuffle", help="sample order (default shuffle)")
     t.add_argument("--seed", type=integer_at_least(0), help="seed of the weights and sample order")
     t.add_argument("--error-threshold", type=non_negative_number, help="stop when an epoch's mean error is below it")

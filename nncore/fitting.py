@@ -42,7 +42,7 @@ class FitProgress:
     steps: int
     """Per-sample steps taken in this fit."""
     error: float
-    """Mean error of the last completed epoch."""
+    """Mean error (the network's loss) of the last completed epoch."""
     elapsed: float
     """Seconds since the fit started."""
 
@@ -56,7 +56,8 @@ class FitResult:
     epochs: int
     """Epochs completed."""
     error: float
-    """Mean error of the last completed epoch (of the steps taken, if no epoch completed)."""
+    """Mean error (the network's loss: ``Network.loss``) of the last completed epoch (of the steps taken, if
+    no epoch completed); weighted by ``sample_weight`` when given."""
     errors: np.ndarray = field(repr=False)
     """Mean error of every completed epoch: the loss curve (empty with ``keep_errors=False``)."""
     stop_reason: str
@@ -65,7 +66,7 @@ class FitResult:
     elapsed: float
     """Seconds spent in ``fit``."""
     validation_errors: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
-    """Mean error on ``validation_data`` after every epoch run (empty without validation data)."""
+    """Mean error (the network's loss) on ``validation_data`` after every epoch run (empty without validation data)."""
     best_epoch: int | None = None
     """With ``validation_data``: the epoch (1-based) of the lowest validation error, whose state the
     network holds when ``patience`` ended the fit; None without validation data."""
@@ -109,7 +110,7 @@ class FitResult:
         epochs = np.arange(1, len(self.errors) + 1)
         ax.plot(epochs, self.errors, **kwargs)
         ax.set_xlabel("epoch")
-        ax.set_ylabel("mean error")
+        ax.set_ylabel("mean error (loss)")
         if np.all(self.errors > 0):
             ax.set_yscale("log")
         ax.set_title(f"{self.epochs} epochs, {self.steps} steps, stopped by {self.stop_reason}")

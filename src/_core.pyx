@@ -1379,16 +1379,16 @@ cdef class LaneGroup:
         if not schedules:
             raise ValueError("a lane group needs at least one schedule")
         cdef FitSchedule first = schedules[0], schedule
-        cdef NetworkCore network, lead = first.network
+        cdef NetworkCore network, model = first.network
         cdef Py_ssize_t L = len(schedules), i
         for schedule in schedules:
             self._check_lane(schedule, first)
         self.schedules = list(schedules)
         self._networks = [(<FitSchedule>schedule).network for schedule in schedules]
-        self._dtype = lead._dtype
-        cdef Py_ssize_t n_weights = lead.net.weight_offset[lead.net.n_layers]
-        cdef Py_ssize_t n_neurons = lead.net.neuron_offset[lead.net.n_layers]
-        cdef Py_ssize_t n_out = lead.net.sizes[lead.net.n_layers - 1]
+        self._dtype = model._dtype
+        cdef Py_ssize_t n_weights = model.net.weight_offset[model.net.n_layers]
+        cdef Py_ssize_t n_neurons = model.net.neuron_offset[model.net.n_layers]
+        cdef Py_ssize_t n_out = model.net.sizes[model.net.n_layers - 1]
         self._weights = self._interleaved(WEIGHTS, n_weights)
         self._changes = self._interleaved(CHANGES, n_weights)
         self._biases = self._interleaved(BIASES, n_neurons)
@@ -1412,12 +1412,12 @@ cdef class LaneGroup:
         for i in range(L):
             self._pointers[i] = &(<FitSchedule>schedules[i]).state
         self.lanes.n_lanes = L
-        self.lanes.n_layers = lead.net.n_layers
-        self.lanes.sizes = lead.net.sizes
-        self.lanes.weight_offset = lead.net.weight_offset
-        self.lanes.neuron_offset = lead.net.neuron_offset
-        self.lanes.activation = lead.net.activation
-        self.lanes.leaky_relu_alpha = lead.net.leaky_relu_alpha
+        self.lanes.n_layers = model.net.n_layers
+        self.lanes.sizes = model.net.sizes
+        self.lanes.weight_offset = model.net.weight_offset
+        self.lanes.neuron_offset = model.net.neuron_offset
+        self.lanes.activation = model.net.activation
+        self.lanes.leaky_relu_alpha = model.net.leaky_relu_alpha
         self.lanes.weights = _data(self._weights)
         self.lanes.changes = _data(self._changes)
         self.lanes.biases = _data(self._biases)
@@ -1431,9 +1431,9 @@ cdef class LaneGroup:
 
     cdef int _check_lane(self, FitSchedule schedule, FitSchedule first) except -1:
         """Refuse a schedule whose network or data cannot share lanes with ``first``'s."""
-        cdef NetworkCore network = schedule.network, lead = first.network
-        same_shape = (network._layer_sizes == lead._layer_sizes and network._layer_activations == lead._layer_activations
-                      and network._dtype == lead._dtype and network.net.leaky_relu_alpha == lead.net.leaky_relu_alpha)
+        cdef NetworkCore network = schedule.network, model = first.network
+        same_shape = (network._layer_sizes == model._layer_sizes and network._layer_activations == model._layer_activations
+                      and network._dtype == model._dtype and network.net.leaky_relu_alpha == model.net.leaky_relu_alpha)
         plain = (network.net.optimizer == SGD and network.net.weight_decay == 0.0 and network.net.loss == MSE
                  and "softmax" not in network._layer_activations and schedule.state.batch_size == 1
                  and schedule.state.factors == NULL)

@@ -218,3 +218,20 @@ def test_a_float32_network_holds_brainjs_weights_exactly(brainjs2, activation):
     exported = net.to_brainjs()
     for ours, theirs in zip(exported["layers"][1:], written["layers"][1:]):
         assert ours["weights"] == theirs["weights"] and ours["biases"] == theirs["biases"]
+
+
+def test_praxis_adam_goes_both_ways(brainjs2):
+    """An Adam network runs and trains in brain.js as praxis 'adam', and comes back as Adam."""
+    X, Y = smooth_data(3, 2)
+    net = nncore.Network([3, 5, 2], optimizer="adam", learning_rate=0.02, beta1=0.85, seed=4)
+    net.fit(X, Y, epochs=5, seed=1)
+    exported = net.to_brainjs()
+    assert exported["trainOpts"]["praxis"] == "adam" and exported["trainOpts"]["beta1"] == 0.85
+    reply = brainjs2.call(action="continue", network=exported, data=brainjs_data(X, Y),
+                          trainOpts={"iterations": 20, "errorThresh": 1e-9}, inputs=X.tolist())
+    assert reply["json"]["trainOpts"]["praxis"] == "adam"
+    back = nncore.Network.from_brainjs(reply["json"])
+    assert (back.optimizer, back.learning_rate, back.beta1, back.beta2) == ("adam", 0.02, 0.85, 0.999)
+    np.testing.assert_allclose(back.predict(X), reply["outputs"], **FLOAT32_TOLERANCE)
+    # brain.js trained on with Adam: the weights moved away from the exported ones
+    assert max(np.max(np.abs(a - b)) for a, b in zip(back.weights, net.weights)) > 1e-3

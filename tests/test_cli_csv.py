@@ -138,6 +138,39 @@ def test_train_matches_the_python_api(tmp_path, capsys):
     assert nncore.load(tmp_path / "n.json").weights[0].tolist() == expected.weights[0].tolist()
 
 
+@pytest.mark.parametrize("options, network, fit", [
+    (["--optimizer", "adam", "--batch-size", "4"], {"optimizer": "adam"}, {"batch_size": 4}),
+    (["--optimizer", "rprop"], {"optimizer": "rprop"}, {}),
+    (["--optimizer", "sgd", "--batch-size", "all", "--weight-decay", "0.01", "--learning-rate", "0.5"],
+     {"weight_decay": 0.01, "learning_rate": 0.5}, {"batch_size": None}),
+    (["--activation", "tanh", "--output-activation", "sigmoid", "--loss", "cross_entropy"],
+     {"activation": ["tanh", "sigmoid"], "loss": "cross_entropy"}, {}),
+])
+def test_train_takes_the_learning_rule(tmp_path, capsys, options, network, fit):
+    code, _, err = run_main(["train", POINTS, "--target", "inside", "--epochs", "3", "--seed", "2", "--no-progress",
+                             *options, "-o", tmp_path / "n.json"], capsys)
+    assert code == 0, err
+    _, X, Y = points()
+    expected = nncore.Network([2, 10, 1], seed=2, **network)
+    expected.fit(X, Y, epochs=3, seed=2, **fit)
+    trained = nncore.load(tmp_path / "n.json")
+    assert trained.to_dict()["layers"] == expected.to_dict()["layers"]
+    assert (trained.optimizer, trained.loss) == (expected.optimizer, expected.loss)
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--batch-size", "0"], "must be a whole number >= 1 or 'all'"),
+    (["--optimizer", "rprop", "--batch-size", "2"], "whole batches"),
+    (["--output-activation", "softmax"], "softmax"),
+    (["--optimizer", "adam", "--momentum", "0.5"], "momentum does not apply"),
+])
+def test_train_refuses_a_rule_that_does_not_fit(tmp_path, capsys, options, message):
+    code, out, err = run_main(["train", POINTS, "--target", "inside", "--epochs", "1", "--no-progress", *options,
+                               "-o", tmp_path / "n.json"], capsys)
+    assert code == 2 and message in err
+    assert not (tmp_path / "n.json").exists()
+
+
 def test_train_with_chosen_inputs(tmp_path, capsys):
     code, _, _ = run_main(["train", POINTS, "--target", "x", "--inputs", "y", "--epochs", "2", "--no-progress",
                            "-o", tmp_path / "n.json"], capsys)
@@ -317,7 +350,8 @@ def test_info(points_net, capsys):
     code, out, _ = run_main(["info", points_net], capsys)
     assert code == 0
     assert out.splitlines()[1:] == [
-        "sizes:         [2, 6, 1]", "activations:   sigmoid, sigmoid", "dtype:         float64", "learning rate: 0.3",
+        "sizes:         [2, 6, 1]", "activations:   sigmoid, sigmoid", "loss:          mse", "optimizer:     sgd",
+        "dtype:         float64", "learning rate: 0.3",
         "momentum:      0.1", f"iterations:    {net.iterations}", "input names:   x, y", "output names:  inside",
     ]
 

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "nncore"
 CORE_SOURCE = ROOT / "src" / "_core.pyx"
 
-# Who may import nncore.network: the package, the command line, and modules that wrap Network.
-MAY_IMPORT_NETWORK = {"nncore", "nncore.cli", "nncore.__main__", "nncore.network"}
+# Who may import nncore.network: the package, the command line, and modules that wrap Network
+# (the scikit-learn estimators).
+MAY_IMPORT_NETWORK = {"nncore", "nncore.cli", "nncore.__main__", "nncore.network", "nncore.sklearn"}
 LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore.elementary", "nncore.examples", "nncore.exceptions",
           "nncore.initializers", "nncore.sampling"}
 

@@ -22,6 +22,12 @@ def all_sigmoid(data: dict) -> bool:
     return all(name == "sigmoid" for name in names)
 
 
+def largest_magnitude(layers: Sequence) -> float:
+    """The largest magnitude of any weight, bias or change."""
+    return max((float(np.max(np.abs(np.asarray(x)))) for layer in layers for x in layer
+                if x is not None and np.asarray(x).size), default=0.0)
+
+
 def max_difference(ours: Sequence, theirs: Sequence) -> float:
     """Largest absolute difference between weights, biases and (where both have them) changes."""
     if len(ours) != len(theirs):
