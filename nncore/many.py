@@ -1,11 +1,18 @@
-"""``fit_many``: train a population of networks at once, on threads or on a Dask cluster.
+"""``fit_many``: train a population of networks at once, in SIMD lanes, on threads or on a Dask cluster.
 
-Every network runs its own :class:`nncore.fitting.Training`, exactly what
-``Network.fit`` builds for it, so each ends bit-identical to a ``fit`` of its
-own with the same arguments and its seed, whatever the number of threads.
-The compiled loop releases the GIL, so the networks of a population train
-side by side on a pool of threads; the clock, Ctrl+C, the progress bar and
-recovery from divergence are shared or handled per network between chunks.
+Every network ends bit-identical to a ``fit`` of its own with the same
+arguments and its seed, whatever the number of threads:
+
+* small networks of one shape on the plain path (SGD, one sample per
+  update, unweighted, mse, no softmax) train side by side in the SIMD lanes
+  of one compiled loop (``nncore._core.LaneGroup``), each lane doing the
+  operations of its network's own ``fit`` in the same order;
+* every other network runs its own :class:`nncore.fitting.Training`, exactly
+  what ``Network.fit`` builds for it.
+
+These tasks run on a pool of threads (the compiled loops release the GIL);
+the clock, Ctrl+C, the progress bar and recovery from divergence are shared
+or handled per network between chunks.
 
 With a ``dask.distributed`` client, chunks of the population travel to the
 cluster's workers (pickled: the nncore dictionary format), run there with

@@ -161,9 +161,10 @@ def test_timeout_zero_takes_no_step():
     assert [net.to_dict() for net in population] == before
 
 
-def test_timeout_stops_every_network_where_a_fit_of_as_many_steps_would():
+@pytest.mark.parametrize("threads", [1, 2])  # one thread: the two networks share lanes
+def test_timeout_stops_every_network_where_a_fit_of_as_many_steps_would(threads):
     population = [nncore.Network([2, 8, 1], seed=i) for i in range(2)]
-    results = nncore.fit_many(population, XOR_X, XOR_Y, epochs=2**40, seeds=[4, 5], timeout=0.2, threads=2,
+    results = nncore.fit_many(population, XOR_X, XOR_Y, epochs=2**40, seeds=[4, 5], timeout=0.2, threads=threads,
                               keep_errors=False, order="random")
     for i, result in enumerate(results):
         assert result.stop_reason == "timeout"
