@@ -625,6 +625,33 @@ def check_batch_size(value: object, n_samples: int) -> int:
     return size
 
 
+def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int) -> int:
+    """``fit``'s batch size for a network of ``optimizer``: as :func:`check_batch_size`; RPROP takes whole
+    batches only (None, or all ``n_samples``)."""
+    batch = check_batch_size(value, n_samples)
+    if optimizer == "rprop" and batch not in (0, n_samples):
+        raise ValueError(f"optimizer='rprop' trains on whole batches: batch_size must be None, got {batch}")
+    return batch
+
+
+def check_seeds(seeds: object, n_networks: int) -> list[int | None]:
+    """One seed per network (each None or an integer from 0 to 2**64 - 1); None: a fresh seed for each."""
+    if seeds is None:
+        return [None] * n_networks
+    if isinstance(seeds, (str, bytes, Mapping)) or length_of(seeds) is None:
+        raise TypeError(f"seeds must be a sequence of one seed per network, got {describe(seeds)}")
+    values = list(seeds)  # type: ignore[call-overload]
+    if len(values) != n_networks:
+        raise ValueError(f"seeds must hold one seed per network ({n_networks}), got {len(values)}")
+    return [None if value is None else check_count(f"seeds[{i}]", value, minimum=0, maximum=MAX_SEED)
+            for i, value in enumerate(values)]
+
+
+def check_threads(value: object) -> int:
+    """A number of worker threads: an integer >= 1."""
+    return check_count("threads", value)
+
+
 def check_sample_weight(weights: object, n_samples: int) -> np.ndarray:
     """One finite weight >= 0 per sample, not all 0, as a float64 array."""
     array = as_float_array(weights, "sample_weight", 1)

@@ -51,8 +51,8 @@ DEFAULT_LEARNING_RATES = {"sgd": 0.3, "adam": 0.001, "rprop": 0.0}
 DEFAULT_MOMENTUM = 0.1
 """The tutorial's momentum (SGD only)."""
 
-STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience")
-"""Why ``fit`` stopped, as ``FitResult.stop_reason`` says it."""
+STOP_REASONS = ("epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience", "diverged")
+"""Why ``fit`` stopped, as ``FitResult.stop_reason`` says it ("diverged": ``fit_many`` only, where ``fit`` raises)."""
 
 DEFAULT_LEAKY_RELU_ALPHA = 0.01
 """Slope of ``leaky_relu`` for negative inputs, unless a network sets its own."""

@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import io
+import itertools
 import json
+import math
 import os
 import sys
 import time
@@ -21,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nncore import __version__, csvdata, files, initializers, reference
+from nncore import __version__, csvdata, files, fit_many, initializers, reference
 from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
 from nncore.exceptions import DivergenceError
 from nncore.examples import XOR_INPUTS, XOR_TARGETS
@@ -32,22 +34,41 @@ BENCH_MOVED = ("nncore bench: the benchmark suite is not installed with the pack
 
 
 def xor(args: argparse.Namespace) -> int:
+    """``nncore xor``: one network compiled vs pure Python, or with ``--seeds`` the success rate of many."""
+    if args.seeds is not None:
+        return xor_seeds(args)
+    several = [f"--{name}" for name in ("steps", "init", "learning-rate")
+               if len(_values(getattr(args, name.replace("-", "_")))) > 1]
+    if several:
+        print(f"nncore xor: error: several values of {', '.join(several)} need --seeds", file=sys.stderr)
+        return 2
+    return xor_one(args)
+
+
+def _values(option: object) -> list:
+    """An option that takes one value or several, as a list."""
+    return list(option) if isinstance(option, list) else [option]
+
+
+def xor_one(args: argparse.Namespace) -> int:
     """Train XOR with the compiled core and the pure-Python reference from the same start."""
     sizes = [2, *args.hidden, 1]
-    net = Network(sizes, seed=args.seed)
+    steps, init, learning_rate = _values(args.steps)[0], _values(args.init)[0], _values(args.learning_rate)[0]
+    net = Network(sizes, seed=args.seed, init=init, learning_rate=learning_rate)
     ref = reference.Network.from_dict(net.to_dict())
 
     started = time.perf_counter()
-    net.fit(XOR_INPUTS, XOR_TARGETS, steps=args.steps, order="random", seed=args.seed)
+    net.fit(XOR_INPUTS, XOR_TARGETS, steps=steps, order="random", seed=args.seed)
     compiled_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    ref.fit(XOR_INPUTS, XOR_TARGETS, steps=args.steps, order="random", seed=args.seed)
+    ref.fit(XOR_INPUTS, XOR_TARGETS, steps=steps, order="random", seed=args.seed)
     reference_seconds = time.perf_counter() - started
 
     compiled_out = net.predict(XOR_INPUTS)[:, 0]
     reference_out = [ref.predict(x)[0] for x in XOR_INPUTS]
-    print(f"XOR on {sizes}, {args.steps} random per-sample steps, learning rate 0.3, momentum 0.1, seed {args.seed}")
+    print(f"XOR on {sizes}, {steps} random per-sample steps, learning rate {learning_rate}, momentum 0.1, "
+          f"seed {args.seed}")
     print()
     print("  input   target   nncore (compiled)   reference (pure Python)")
     for x, (t,), c, r in zip(XOR_INPUTS, XOR_TARGETS, compiled_out, reference_out):
@@ -56,12 +77,52 @@ def xor(args: argparse.Namespace) -> int:
                      zip(net.weights, Network.from_dict(ref.to_dict()).weights))
     learned = bool((np.round(compiled_out) == np.asarray(XOR_TARGETS)[:, 0]).all())
     print()
-    print(f"  compiled core:  {compiled_seconds * 1e3:9.2f} ms  ({compiled_seconds / args.steps * 1e6:.3f} us/step)")
-    print(f"  pure Python:    {reference_seconds * 1e3:9.2f} ms  ({reference_seconds / args.steps * 1e6:.3f} us/step)")
+    print(f"  compiled core:  {compiled_seconds * 1e3:9.2f} ms  ({compiled_seconds / steps * 1e6:.3f} us/step)")
+    print(f"  pure Python:    {reference_seconds * 1e3:9.2f} ms  ({reference_seconds / steps * 1e6:.3f} us/step)")
     print(f"  speed-up:       {reference_seconds / max(compiled_seconds, 1e-9):9.1f}x")
     print(f"  largest weight difference between the two: {difference:.3g}")
     print(f"  XOR learned: {'yes' if learned else 'no'}")
     return 0 if learned else 1
+
+
+def xor_seeds(args: argparse.Namespace) -> int:
+    """Train XOR from seeds 0 to N - 1 for every setting asked for; print how many learned it, per setting."""
+    sizes = [2, *args.hidden, 1]
+    seeds = range(args.seeds)
+    threads = "all cores" if args.threads is None else f"{args.threads} thread{'s' if args.threads > 1 else ''}"
+    print(f"XOR on {sizes}, seeds 0 to {args.seeds - 1} (weights and sample order), random per-sample steps, "
+          f"momentum 0.1, fit_many on {threads}")
+    print()
+    print(f"  {'init':<9} {'learning rate':>13} {'steps':>9} {'learned':>13} {'share':>7} {'time':>9}")
+    for init, learning_rate, steps in itertools.product(_values(args.init), _values(args.learning_rate),
+                                                        _values(args.steps)):
+        started = time.perf_counter()
+        population = [Network(sizes, seed=seed, init=init, learning_rate=learning_rate) for seed in seeds]
+        fit_many(population, XOR_INPUTS, XOR_TARGETS, steps=steps, order="random", seeds=seeds,
+                 threads=args.threads)
+        seconds = time.perf_counter() - started
+        learned = sum(learned_xor(net) for net in population)
+        share = f"{100 * learned / len(population):.1f}%"
+        print(f"  {init:<9} {learning_rate:>13g} {steps:>9} {f'{learned}/{len(population)}':>13} {share:>7} "
+              f"{seconds:>7.2f} s")
+    return 0
+
+
+def learned_xor(net: Network) -> bool:
+    """True when every XOR output lies on the target's side of 0.5."""
+    outputs = net.predict(XOR_INPUTS)[:, 0]
+    return bool(((outputs > 0.5) == (np.asarray(XOR_TARGETS)[:, 0] > 0.5)).all())
+
+
+def positive_number(text: str) -> float:
+    """An argparse ``type=``: a finite number > 0, else argparse's one-line error."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
 
 
 def bench_moved(args: argparse.Namespace) -> int:
@@ -393,11 +454,21 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and train the tutorial's XOR network.")
     parser.add_argument("--version", action="version", version=f"nncore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    xor_parser = commands.add_parser("xor", help="train the tutorial's XOR network, compiled vs pure Python")
-    xor_parser.add_argument("--steps", type=integer_at_least(1), default=20000,
-                            help="per-sample steps (default 20000)")
+    xor_parser = commands.add_parser("xor", help="train the tutorial's XOR network, compiled vs pure Python; "
+                                                 "with --seeds, the share of seeds that learn it")
+    xor_parser.add_argument("--steps", type=integer_at_least(1), nargs="+", default=20000, metavar="N",
+                            help="per-sample steps (default 20000; several values with --seeds)")
     xor_parser.add_argument("--seed", type=integer_at_least(0), default=0,
                             help="seed of the weights and sample order, >= 0 (default 0)")
+    xor_parser.add_argument("--seeds", type=integer_at_least(1), default=None, metavar="N",
+                            help="train N networks, seeds 0 to N - 1, with fit_many, and print how many learn XOR")
+    xor_parser.add_argument("--init", choices=sorted(initializers.INITIALIZERS), nargs="+",
+                            default=initializers.DEFAULT,
+                            help=f"weight initialisation (default {initializers.DEFAULT}; several values with --seeds)")
+    xor_parser.add_argument("--learning-rate", type=positive_number, nargs="+", default=0.3, metavar="RATE",
+                            help="learning rate (default 0.3; several values with --seeds)")
+    xor_parser.add_argument("--threads", type=integer_at_least(1), default=None,
+                            help="threads of fit_many with --seeds (default: all cores)")
     xor_parser.add_argument("--hidden", type=integer_at_least(1), nargs="+", default=[10, 10], metavar="N",
                             help="hidden layer sizes (default 10 10)")
     xor_parser.set_defaults(handler=xor)

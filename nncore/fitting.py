@@ -49,7 +49,7 @@ class FitProgress:
 
 @dataclass(frozen=True)
 class FitResult:
-    """What ``Network.fit`` did, and why it stopped."""
+    """What ``Network.fit`` (or :func:`nncore.fit_many`, for one network) did, and why it stopped."""
 
     steps: int
     """Per-sample steps taken."""
@@ -61,7 +61,8 @@ class FitResult:
     errors: np.ndarray = field(repr=False)
     """Mean error of every completed epoch: the loss curve (empty with ``keep_errors=False``)."""
     stop_reason: str
-    """One of "epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience"."""
+    """One of "epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience";
+    from :func:`nncore.fit_many` also "diverged" (the network went back to the start of the failing epoch)."""
     elapsed: float
     """Seconds spent in ``fit``."""
     validation_errors: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
@@ -162,6 +163,69 @@ class _EarlyStopping:
             self.network._restore(*self.best_state)
 
 
+class Training:
+    """One network's fit under way: its schedule, the size of the next chunk, and the checkpoint
+    of the current epoch's start that recovery from divergence goes back to.
+
+    ``every_epoch`` makes :meth:`advance` return at every epoch end (early
+    stopping needs it); ``callback_period`` (0: none) at every so many epochs.
+    ``fit`` drives one training; ``nncore.many`` drives many side by side, and
+    each ends exactly as ``fit`` alone would leave it.
+    """
+
+    def __init__(self, network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions,
+                 batch_size: int = 1, factors: np.ndarray | None = None, every_epoch: bool = False,
+                 callback_period: int = 0) -> None:
+        n_samples = len(inputs)
+        self.max_steps, self.done_reason = plan_steps(n_samples, options.epochs, options.steps)
+        seed = secrets.randbits(64) if options.seed is None else options.seed
+        work_per_step = sum(a * b for a, b in zip(network.sizes, network.sizes[1:])) + sum(network.sizes)
+        self.budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
+        self.long_epochs = n_samples > self.budget
+        threshold = -1.0 if options.error_threshold is None else options.error_threshold
+        report_every = 1 if self.long_epochs or every_epoch else callback_period
+        self.schedule = FitSchedule(network, inputs, targets, options.order, seed, self.max_steps, threshold,
+                                    report_every, options.keep_errors, batch_size, factors)
+        self.checkpoint: tuple | None = None
+
+    @property
+    def total_epochs(self) -> int:
+        """The epochs this training runs unless something stops it first (the last may be partial)."""
+        return math.ceil(self.max_steps / self.schedule.n_samples)
+
+    def advance(self) -> str:
+        """Run one chunk of about CHUNK_SECONDS; return the schedule's status ("done", "epoch_end", ...).
+
+        Raises
+        ------
+        DivergenceError
+            When the chunk diverged; the network is back at the start of the failing epoch.
+        """
+        schedule = self.schedule
+        if schedule.position == 0:
+            self.checkpoint = schedule.checkpoint()
+        n_samples = schedule.n_samples
+        chunk = self.budget if self.long_epochs else max(1, self.budget // n_samples) * n_samples
+        started, steps_before = time.perf_counter(), schedule.steps
+        status = schedule.advance(chunk)
+        seconds = time.perf_counter() - started
+        if status == "diverged" or not schedule.network_is_finite():
+            _roll_back_divergence(schedule, self.checkpoint)
+        self.budget = _adapt_budget(self.budget, schedule.steps - steps_before, seconds)
+        if status == "errors_full":
+            schedule.flush_errors()
+        return status
+
+    def result(self, stop_reason: str, elapsed: float, validation_errors: np.ndarray | None = None,
+               best_epoch: int | None = None) -> FitResult:
+        """The :class:`FitResult` of the training as it stands."""
+        schedule = self.schedule
+        error = schedule.last_epoch_error if schedule.epochs else schedule.partial_epoch_error
+        validation = np.zeros(0) if validation_errors is None else validation_errors
+        return FitResult(schedule.steps, schedule.epochs, error, schedule.epoch_errors, stop_reason, elapsed,
+                         validation, best_epoch)
+
+
 def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions,
         batch_size: int = 1, factors: np.ndarray | None = None,
         validation_error: Callable[[], float] | None = None) -> FitResult:
@@ -173,35 +237,20 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
     ``options.patience``, early stopping). The caller holds the network for
     the whole call (``network._fitting()``).
     """
-    n_samples = len(inputs)
-    max_steps, done_reason = plan_steps(n_samples, options.epochs, options.steps)
-    seed = secrets.randbits(64) if options.seed is None else options.seed
-    work_per_step = sum(a * b for a, b in zip(network.sizes, network.sizes[1:])) + sum(network.sizes)
-    budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
-    long_epochs = n_samples > budget
-    threshold = -1.0 if options.error_threshold is None else options.error_threshold
     early = None if validation_error is None else _EarlyStopping(network, validation_error, options.patience)
-    every_epoch = long_epochs or early is not None
-    report_every = 1 if every_epoch else (options.callback_period if options.callback else 0)
-    schedule = FitSchedule(network, inputs, targets, options.order, seed, max_steps, threshold,
-                           report_every, options.keep_errors, batch_size, factors)
-    bar = _progress_bar(options.progress, math.ceil(max_steps / n_samples))
+    training = Training(network, inputs, targets, options, batch_size, factors, every_epoch=early is not None,
+                        callback_period=options.callback_period if options.callback else 0)
+    schedule = training.schedule
+    bar = _progress_bar(options.progress, training.total_epochs)
 
-    stop_reason = done_reason
+    stop_reason = training.done_reason
     started = time.perf_counter()
-    checkpoint = None
     try:
         with _SigintFlag() as sigint:
             while True:
-                if schedule.position == 0:
-                    checkpoint = schedule.checkpoint()
-                chunk = budget if long_epochs else max(1, budget // n_samples) * n_samples
-                chunk_started, steps_before, epochs_before = time.perf_counter(), schedule.steps, schedule.epochs
-                status = schedule.advance(chunk)
+                epochs_before = schedule.epochs
+                status = training.advance()
                 now = time.perf_counter()
-                if status == "diverged" or not schedule.network_is_finite():
-                    _roll_back_divergence(schedule, checkpoint)
-                budget = _adapt_budget(budget, schedule.steps - steps_before, now - chunk_started)
                 if early is not None and schedule.epochs > epochs_before and early.after_epoch(schedule.epochs):
                     early.restore_best()
                     stop_reason = "patience"
@@ -209,8 +258,6 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
                 if bar is not None:
                     bar.update(schedule.epochs - bar.n)
                     bar.set_postfix(error=f"{schedule.last_epoch_error:.6g}", refresh=False)
-                if status == "errors_full":
-                    schedule.flush_errors()
                 if status == "done":
                     break
                 if status == "error_threshold":
@@ -232,11 +279,9 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
         if bar is not None:
             bar.update(schedule.epochs - bar.n)
             bar.close()
-    errors = schedule.epoch_errors
-    error = schedule.last_epoch_error if schedule.epochs else schedule.partial_epoch_error
-    validation = np.zeros(0) if early is None else np.array(early.errors)
-    return FitResult(schedule.steps, schedule.epochs, error, errors, stop_reason, time.perf_counter() - started,
-                     validation, None if early is None else early.best_epoch)
+    validation = None if early is None else np.array(early.errors)
+    return training.result(stop_reason, time.perf_counter() - started, validation,
+                           None if early is None else early.best_epoch)
 
 
 def _adapt_budget(budget: int, steps: int, seconds: float) -> int:
@@ -275,12 +320,12 @@ def _roll_back_divergence(schedule: FitSchedule, checkpoint: tuple) -> None:
             raise RuntimeError("training diverged, but replaying it did not")
 
 
-def _progress_bar(progress: bool, total_epochs: int):
-    """A tqdm bar over the epochs, left on screen when it closes; None without ``progress``."""
+def _progress_bar(progress: bool, total: int, unit: str = "epoch", desc: str = "fit"):
+    """A tqdm bar over ``total`` units, left on screen when it closes; None without ``progress``."""
     if not progress:
         return None
     try:
         from tqdm.auto import tqdm
     except ImportError:
         raise ImportError('progress=True needs tqdm: pip install "nncore-nn[progress]"') from None
-    return tqdm(total=total_epochs, unit="epoch", desc="fit", leave=True)
+    return tqdm(total=total, unit=unit, desc=desc, leave=True, unit_scale=unit == "step")

@@ -22,9 +22,9 @@ from nncore import (
     source_export, views,
 )
 from nncore._checks import (
-    check_activations, check_alpha, check_batch_size, check_data, check_dtype, check_fit_length, check_fit_options,
+    check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options,
     check_init, check_learning_rule, check_loss, check_loss_targets, check_names, check_no_unknown_options,
-    check_optimizer, check_output_rules, check_rule_parameter, check_sample_weight, check_samples, check_seed,
+    check_optimizer, check_optimizer_batch_size, check_output_rules, check_rule_parameter, check_sample_weight, check_samples, check_seed,
     check_sizes, check_step_limits, check_threshold, describe, sample_factors,
 )
 from nncore._core import NetworkCore
@@ -531,10 +531,7 @@ class Network(NetworkCore):
         """``fit``'s batch size for this network's optimizer: 0 for the whole data set."""
         if isinstance(batch_size, _PerSample):
             return 0 if self.optimizer == "rprop" else 1
-        batch = check_batch_size(batch_size, n_samples)
-        if self.optimizer == "rprop" and batch not in (0, n_samples):
-            raise ValueError(f"optimizer='rprop' trains on whole batches: batch_size must be None, got {batch}")
-        return batch
+        return check_optimizer_batch_size(batch_size, self.optimizer, n_samples)
 
     def _validation_error(self, validation_data: Any, input_names: Any, output_names: Any) -> Callable[[], float]:
         """A function measuring the mean error on checked ``validation_data`` (see :meth:`fit`)."""

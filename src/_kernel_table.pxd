@@ -11,10 +11,11 @@ kernel through it.
 """
 
 from _kernels cimport Net, Schedule, N_DTYPES
+from _lanes cimport Lanes
 
 # Raised whenever the table's layout changes, so that a stale build is refused.
 cdef enum:
-    KERNEL_TABLE_VERSION = 3
+    KERNEL_TABLE_VERSION = 4
 
 # The kernels of one dtype: buffers and samples are double for FLOAT64, float for FLOAT32.
 cdef struct KernelSet:
@@ -27,9 +28,11 @@ cdef struct KernelSet:
     void (*clear_batch)(Net* net) noexcept nogil
     int (*run_schedule)(Net* net, Schedule* s, long long budget) noexcept nogil
     bint (*all_finite)(const void* values, Py_ssize_t n) noexcept nogil
+    int (*run_lanes)(Lanes* lanes, Py_ssize_t max_epochs, void* scratch) noexcept nogil  # see _lanes.pxd
 
 cdef struct KernelTable:
     int version
     size_t net_size                # sizeof(Net) and sizeof(Schedule) as the kernels were built:
     size_t schedule_size           # _core refuses kernels built from other struct definitions
+    size_t lanes_size
     KernelSet by_dtype[N_DTYPES]   # indexed by the DType code

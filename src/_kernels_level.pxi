@@ -15,12 +15,14 @@ from _kernels cimport (
     set_inputs32, forward32, checked_train_step32, run_schedule32, all_finite32,
     checked_general_step32, state_is_finite32, clear_batch32,
 )
+from _lanes cimport Lanes, run_lanes64, run_lanes32
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 
 cdef KernelTable _table
 _table.version = KERNEL_TABLE_VERSION
 _table.net_size = sizeof(Net)
 _table.schedule_size = sizeof(Schedule)
+_table.lanes_size = sizeof(Lanes)
 _table.by_dtype[FLOAT64].set_inputs = set_inputs64
 _table.by_dtype[FLOAT64].forward = forward64
 _table.by_dtype[FLOAT64].checked_train_step = checked_train_step64
@@ -29,6 +31,7 @@ _table.by_dtype[FLOAT64].all_finite = all_finite64
 _table.by_dtype[FLOAT64].checked_general_step = checked_general_step64
 _table.by_dtype[FLOAT64].state_is_finite = state_is_finite64
 _table.by_dtype[FLOAT64].clear_batch = clear_batch64
+_table.by_dtype[FLOAT64].run_lanes = run_lanes64
 _table.by_dtype[FLOAT32].set_inputs = set_inputs32
 _table.by_dtype[FLOAT32].forward = forward32
 _table.by_dtype[FLOAT32].checked_train_step = checked_train_step32
@@ -37,6 +40,7 @@ _table.by_dtype[FLOAT32].all_finite = all_finite32
 _table.by_dtype[FLOAT32].checked_general_step = checked_general_step32
 _table.by_dtype[FLOAT32].state_is_finite = state_is_finite32
 _table.by_dtype[FLOAT32].clear_batch = clear_batch32
+_table.by_dtype[FLOAT32].run_lanes = run_lanes32
 
 #: The kernels of this level, for nncore._core.
 table = PyCapsule_New(<void*>&_table, b"nncore.kernel_table", NULL)

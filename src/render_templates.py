@@ -10,7 +10,7 @@ from pathlib import Path
 
 from Cython.Tempita import Template
 
-TEMPLATES = [Path(__file__).with_name("_kernels.pxd.tp")]
+TEMPLATES = [Path(__file__).with_name("_kernels.pxd.tp"), Path(__file__).with_name("_lanes.pxd.tp")]
 """Every template, rendered next to itself."""
 
 

@@ -1,0 +1,418 @@
+"""``fit_many``: train a population of networks at once, in SIMD lanes, on threads or on a Dask cluster.
+
+Every network ends bit-identical to a ``fit`` of its own with the same
+arguments and its seed, whatever the number of threads:
+
+* small networks of one shape on the plain path (SGD, one sample per
+  update, unweighted, mse, no softmax) train side by side in the SIMD lanes
+  of one compiled loop (``nncore._core.LaneGroup``), each lane doing the
+  operations of its network's own ``fit`` in the same order;
+* every other network runs its own :class:`nncore.fitting.Training`, exactly
+  what ``Network.fit`` builds for it.
+
+These tasks run on a pool of threads (the compiled loops release the GIL);
+the clock, Ctrl+C, the progress bar and recovery from divergence are shared
+or handled per network between chunks.
+
+With a ``dask.distributed`` client, chunks of the population travel to the
+cluster's workers (pickled: the nncore dictionary format), run there with
+this same module, and their trained states come back into the caller's
+objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import os
+import secrets
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nncore._checks import (
+    FitOptions, check_data, check_fit_length, check_loss_targets, check_optimizer_batch_size,
+    check_sample_weight, check_seeds, check_threads, describe, sample_factors,
+)
+from nncore._core import LaneGroup, NetworkCore
+from nncore.exceptions import DivergenceError
+from nncore.fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
+from nncore.sampling import plan_steps
+
+POLL_SECONDS = 0.05
+"""How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""
+
+USE_LANES = True
+"""Train networks of one shape on the plain path side by side in SIMD lanes (``nncore._core.LaneGroup``)."""
+
+MAX_LANES = 64
+"""Most networks per lane group: enough to fill the SIMD registers many times over."""
+
+MAX_LANE_WEIGHTS = 1024
+"""Networks with more weights train one at a time: the per-network kernels already fill the SIMD
+units with the rows of their wider layers (``bench/fit_many.py`` measures both)."""
+
+LANE_CACHE_BYTES = 640 * 1024
+"""About what one lane group's weights may take: small networks share 64 lanes, larger ones fewer (at least 8),
+so that the weights of a group stay in the core's cache."""
+
+LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
+"""Multiply-adds of all lanes together in one call of the compiled lane loop (whole epochs, at least one)."""
+
+
+class _PerSample:
+    """``fit_many``'s default batch size: 1, or the whole data set for RPROP networks (as ``fit``'s)."""
+
+    def __repr__(self) -> str:
+        return "1 (None for rprop)"
+
+
+PER_SAMPLE = _PerSample()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One network's share of the population: checked data, batch size, sample factors and options."""
+
+    network: NetworkCore
+    inputs: np.ndarray
+    targets: np.ndarray
+    batch_size: int
+    factors: np.ndarray | None
+    options: FitOptions
+
+
+def fit_many(networks: Any, X: Any, Y: Any, options: FitOptions, seeds: Any = None, threads: Any = None,
+             batch_size: Any = PER_SAMPLE, sample_weight: Any = None, client: Any = None) -> list[FitResult]:
+    """Train every network of ``networks`` in place; see :func:`nncore.fit_many`.
+
+    ``options`` are checked (``nncore._checks.check_fit_options``) with
+    ``options.seed`` None and no callback; everything else is checked here,
+    for every network, before any network changes.
+    """
+    population = check_population(networks)
+    seed_list = check_seeds(seeds, len(population))
+    thread_count = _default_threads() if threads is None else check_threads(threads)
+    jobs = prepare(population, X, Y, options, seed_list, batch_size, sample_weight)
+    if client is not None:
+        return _fit_on_cluster(client, population, X, Y, options, seed_list, batch_size, sample_weight)
+    return run(jobs, thread_count, options)
+
+
+def check_population(networks: Any) -> list[NetworkCore]:
+    """``networks`` as a list of distinct networks: a non-empty list or tuple of networks, none twice."""
+    if not isinstance(networks, (list, tuple)):
+        raise TypeError(f"networks must be a list of nncore.Network, got {describe(networks)}")
+    if not networks:
+        raise ValueError("networks must hold at least one network, got an empty list")
+    seen: dict[int, int] = {}
+    for index, network in enumerate(networks):
+        if not isinstance(network, NetworkCore):
+            raise TypeError(f"networks[{index}] must be an nncore.Network, got {describe(network)}")
+        if id(network) in seen:
+            raise ValueError(f"networks[{index}] is the same network as networks[{seen[id(network)]}]: "
+                             f"each network may appear once")
+        seen[id(network)] = index
+    return list(networks)
+
+
+def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int | None],
+            batch_size: Any, sample_weight: Any) -> list[Job]:
+    """Check the data against every network (once per kind of network) and build their jobs."""
+    if Y is None:
+        raise TypeError("fit_many takes the data as X and Y (arrays, one row per sample), got Y=None")
+    checked: dict[tuple, tuple] = {}
+    jobs = []
+    for index, (network, seed) in enumerate(zip(networks, seeds)):
+        try:
+            kind = (network.sizes[0], network.sizes[-1], network.dtype.name)
+            if kind not in checked:
+                checked[kind] = _checked_data(X, Y, *kind, sample_weight)
+            inputs, targets, n_given, keep, factors = checked[kind]
+            check_loss_targets(targets, network.activations[-1], network.loss, "Y")
+            batch = _batch_size(batch_size, network.optimizer, n_given)
+            if keep is not None:
+                batch = batch if batch <= len(inputs) else 0  # a batch larger than the rows left: all of them
+        except (TypeError, ValueError) as error:
+            if len(networks) == 1:
+                raise
+            raise type(error)(f"networks[{index}]: {error}") from None
+        jobs.append(Job(network, inputs, targets, batch, factors, dataclasses.replace(options, seed=seed)))
+    for n_rows in {len(job.inputs) for job in jobs}:
+        check_fit_length(n_rows, options)
+    return jobs
+
+
+def _checked_data(X: Any, Y: Any, n_inputs: int, n_outputs: int, dtype: str,
+                  sample_weight: Any) -> tuple[np.ndarray, np.ndarray, int, np.ndarray | None, np.ndarray | None]:
+    """Inputs and targets for networks of these widths and dtype, with the rows of weight 0 left out.
+
+    Also returns the number of rows given, the rows kept (None: all) and
+    each kept row's factor (None: unweighted), as ``Network.fit`` makes them.
+    """
+    inputs, targets = check_data(X, Y, n_inputs, n_outputs, dtype)
+    n_given = len(inputs)
+    if sample_weight is None:
+        return inputs, targets, n_given, None, None
+    keep, weights = sample_factors(check_sample_weight(sample_weight, n_given))
+    kept = None
+    if len(keep) < n_given:
+        inputs, targets, kept = inputs[keep], targets[keep], keep
+    factors = None if weights is None else weights.astype(dtype)
+    return inputs, targets, n_given, kept, factors
+
+
+def _batch_size(value: Any, optimizer: str, n_samples: int) -> int:
+    """The samples per update for a network of ``optimizer`` (0: all of them)."""
+    if isinstance(value, _PerSample):
+        return 0 if optimizer == "rprop" else 1
+    return check_optimizer_batch_size(value, optimizer, n_samples)
+
+
+def _default_threads() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- on threads
+
+
+class _Shared:
+    """What the workers share: the clock, Ctrl+C, the steps taken, and a stop after a worker's exception."""
+
+    def __init__(self, timeout: float | None, sigint: _SigintFlag) -> None:
+        self.started = time.perf_counter()
+        self.deadline = None if timeout is None else self.started + timeout
+        self.sigint = sigint
+        self.aborted = False
+        self.steps = 0
+        self._lock = threading.Lock()
+
+    def stop_reason(self) -> str | None:
+        """Why every training should stop now ("interrupt", "timeout"), or None."""
+        if self.sigint.raised or self.aborted:
+            return "interrupt"
+        if self.deadline is not None and time.perf_counter() >= self.deadline:
+            return "timeout"
+        return None
+
+    def count(self, steps: int) -> None:
+        if steps > 0:
+            with self._lock:
+                self.steps += steps
+
+
+def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
+    """Train every job on ``threads`` worker threads; each network's result, in order.
+
+    The calling thread holds every network (as ``fit`` does), turns Ctrl+C
+    into a flag the workers read between chunks, and draws the progress bar.
+    """
+    total_steps = sum(plan_steps(len(job.inputs), job.options.epochs, job.options.steps)[0] for job in jobs)
+    bar = _progress_bar(options.progress, total_steps, unit="step", desc="fit_many")
+    with contextlib.ExitStack() as holding:
+        for job in jobs:
+            holding.enter_context(job.network._fitting())
+        try:
+            with _SigintFlag() as sigint, ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
+                shared = _Shared(options.timeout, sigint)
+                tasks = _tasks(jobs, threads)
+                futures = [pool.submit(_train_group if len(task) > 1 else _train_one, [jobs[i] for i in task], shared)
+                           for task in tasks]
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
+                    if any(future.exception() is not None for future in done):
+                        shared.aborted = True
+                    if bar is not None:
+                        bar.update(min(shared.steps, total_steps) - bar.n)
+        finally:
+            if bar is not None:
+                bar.close()
+    results: list[FitResult | None] = [None] * len(jobs)
+    for task, future in zip(tasks, futures):
+        for index, result in zip(task, future.result()):
+            results[index] = result
+    return results  # type: ignore[return-value]
+
+
+def _tasks(jobs: list[Job], threads: int) -> list[list[int]]:
+    """The jobs' indices cut into tasks for the threads: lane groups of networks that can share lanes, and
+    single networks; a group is split so that every thread gets a share."""
+    groups: dict[tuple, list[int]] = {}
+    tasks = []
+    for index, job in enumerate(jobs):
+        key = _lane_key(job)
+        if key is None:
+            tasks.append([index])
+        else:
+            groups.setdefault(key, []).append(index)
+    for members in groups.values():
+        size = min(_lanes_for(jobs[members[0]].network), max(1, math.ceil(len(members) / threads)))
+        tasks.extend(members[start:start + size] for start in range(0, len(members), size))
+    return tasks
+
+
+def _lanes_for(network: NetworkCore) -> int:
+    """How many networks like this one share a lane group: a multiple of 8 from 8 to MAX_LANES."""
+    sizes = network.sizes
+    n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    fitting = LANE_CACHE_BYTES // (n_weights * network.dtype.itemsize) // 8 * 8
+    return max(8, min(MAX_LANES, fitting))
+
+
+def _lane_key(job: Job) -> tuple | None:
+    """What networks must share to train side by side in lanes; None when this one does not take lanes
+    (too large, or not on the plain path: SGD, one sample per update, unweighted, mse, no softmax)."""
+    network = job.network
+    n_weights = sum(a * b for a, b in zip(network.sizes, network.sizes[1:]))
+    plain = (network.optimizer == "sgd" and not network.general_update and network.loss == "mse"
+             and "softmax" not in network.activations and job.batch_size == 1 and job.factors is None)
+    if not (USE_LANES and plain and n_weights <= MAX_LANE_WEIGHTS):
+        return None
+    return (network.sizes, network.activations, network.dtype.name, network.leaky_relu_alpha, id(job.inputs))
+
+
+def _train_one(jobs: list[Job], shared: _Shared) -> list[FitResult]:
+    """Train one network as ``fit`` would (see :func:`_drive`)."""
+    (job,) = jobs
+    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
+    return [_drive(training, shared)]
+
+
+def _drive(training: Training, shared: _Shared) -> FitResult:
+    """Train one network as ``fit`` would, stopping early when the population stops; never raises
+    for divergence: the network goes back to the failing epoch's start and the result says "diverged"."""
+    schedule = training.schedule
+    stop_reason = shared.stop_reason() or training.done_reason
+    if stop_reason == training.done_reason:
+        while True:
+            steps_before = schedule.steps
+            try:
+                status = training.advance()
+            except DivergenceError:
+                stop_reason = "diverged"
+                break
+            finally:
+                shared.count(schedule.steps - steps_before)
+            if status == "done":
+                break
+            if status == "error_threshold":
+                stop_reason = "error_threshold"
+                break
+            reason = shared.stop_reason()
+            if reason is not None:
+                stop_reason = reason
+                break
+    return training.result(stop_reason, time.perf_counter() - shared.started)
+
+
+def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
+    """Train networks of one shape side by side in SIMD lanes, each ending as its own ``fit`` would.
+
+    The group is marked at epoch starts. A lane whose training diverged (or
+    whose parameters are no longer finite when the lane loop returns, as
+    ``fit`` checks after a chunk) goes back to the mark and finishes alone
+    (:func:`_drive`), which replays it exactly and rolls it back as ``fit``
+    does. A lane that stopped is copied out at once: the loop returns after
+    every step in which one stops.
+    """
+    trainings = [Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
+                 for job in jobs]
+    n_samples = len(jobs[0].inputs)
+    sizes = jobs[0].network.sizes
+    work_per_step = sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes)
+    chunk_epochs = max(1, int(LANE_CHUNK_WORK / (work_per_step * n_samples * len(jobs))))
+    stop_reasons: list[str | None] = [None] * len(jobs)
+    alone: list[int] = []
+    group = LaneGroup([training.schedule for training in trainings])
+    try:
+        while None in stop_reasons:
+            reason = shared.stop_reason()
+            if reason is not None:
+                break
+            if all(stopped is not None or training.schedule.position == 0
+                   for training, stopped in zip(trainings, stop_reasons)):
+                group.mark()
+            group.advance(chunk_epochs)
+            shared.count(group.last_steps)
+            for lane, (status, finite) in enumerate(zip(group.statuses(), group.finite_lanes())):
+                if stop_reasons[lane] is not None:
+                    continue
+                if status == "diverged" or not finite:
+                    group.rewind(lane)
+                    stop_reasons[lane] = "alone"
+                    alone.append(lane)
+                elif status is not None:
+                    stop_reasons[lane] = trainings[lane].done_reason if status == "done" else status
+                    group.write_back(lane)
+    finally:
+        for lane, stopped in enumerate(stop_reasons):
+            if stopped is None:
+                group.write_back(lane)
+                stop_reasons[lane] = shared.stop_reason() or "interrupt"  # only an exception leaves none
+    results = [trainings[lane].result(stopped, time.perf_counter() - shared.started)  # type: ignore[arg-type]
+               for lane, stopped in enumerate(stop_reasons)]
+    for lane in alone:
+        results[lane] = _drive(trainings[lane], shared)
+    return results
+
+
+# ---------------------------------------------------------------- on a Dask cluster
+
+
+def _fit_on_cluster(client: Any, networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions,
+                    seeds: list[int | None], batch_size: Any, sample_weight: Any) -> list[FitResult]:
+    """Train chunks of the population on the cluster's workers; write the trained states back.
+
+    The networks travel pickled (the nncore dictionary format, exact); each
+    chunk runs :func:`fit_chunk` on one worker thread, and its networks' states
+    replace the callers' as soon as the chunk is back.
+    """
+    try:
+        from distributed import as_completed
+    except ImportError:
+        raise ImportError('fit_many(client=...) needs dask.distributed: pip install "nncore-nn[dask]"') from None
+    seeds = [secrets.randbits(64) if seed is None else seed for seed in seeds]
+    slots = max(1, sum(client.nthreads().values()))
+    size = math.ceil(len(networks) / min(len(networks), slots))
+    starts = range(0, len(networks), size)
+    results: list[FitResult | None] = [None] * len(networks)
+    bar = _progress_bar(options.progress, len(networks), unit="network", desc="fit_many")
+    with contextlib.ExitStack() as holding:
+        for network in networks:
+            holding.enter_context(network._fitting())
+        futures = {client.submit(fit_chunk, networks[start:start + size], X, Y, options,
+                                 seeds[start:start + size], batch_size, sample_weight, pure=False): start
+                   for start in starts}
+        try:
+            for future in as_completed(futures):
+                start = futures[future]
+                for offset, (state, result) in enumerate(future.result()):
+                    networks[start + offset]._restore(*state)
+                    results[start + offset] = result
+                if bar is not None:
+                    bar.update(len(future.result()))
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    return results  # type: ignore[return-value]
+
+
+def fit_chunk(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int],
+              batch_size: Any, sample_weight: Any) -> list[tuple[tuple, FitResult]]:
+    """Run on a worker: train the networks on one thread; each one's trained state and result."""
+    local = dataclasses.replace(options, progress=False)
+    results = fit_many(networks, X, Y, local, seeds, 1, batch_size, sample_weight)
+    return [(network._snapshot(), result) for network, result in zip(networks, results)]
