@@ -118,26 +118,36 @@ class FitResult:
 
 
 class _SigintFlag:
-    """Turns SIGINT into a flag while the compiled loop runs (main thread only)."""
+    """Turns SIGINT into a flag while the compiled loop runs (main thread only).
+
+    The handler in place before is put back on exit. A handler that was not
+    installed from Python (``signal.getsignal`` gives None) could not be put
+    back, so it is left alone: Ctrl+C then does what it did before.
+    """
 
     def __init__(self) -> None:
         self.raised = False
         self._previous: Any = None
+        self._installed = False
 
     def __enter__(self) -> _SigintFlag:
         if threading.current_thread() is threading.main_thread():
             try:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
+                previous = signal.getsignal(signal.SIGINT)
+                if previous is not None:
+                    self._previous = signal.signal(signal.SIGINT, self._handle)
+                    self._installed = True
             except ValueError:  # not the main interpreter
-                self._previous = None
+                pass
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
         self.raised = True
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
+        if self._installed:
             signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
 
 
 class _EarlyStopping:
