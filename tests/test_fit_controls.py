@@ -103,13 +103,17 @@ def test_ctrl_c_stops_fit_after_a_completed_step():
 
 
 def test_ctrl_c_outside_fit_still_raises_keyboard_interrupt():
-    before = signal.getsignal(signal.SIGINT)
-    xor_net().fit(XOR_X, XOR_Y, epochs=2)
-    assert signal.getsignal(signal.SIGINT) is before  # fit put its handler back
-    with pytest.raises(KeyboardInterrupt):
-        signal.raise_signal(signal.SIGINT)  # to this thread, the main one: handled before the next bytecode
-        for _ in range(10**8):
-            pass
+    # Python's own handler, as in a terminal (a shell's background job starts with SIGINT ignored)
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        xor_net().fit(XOR_X, XOR_Y, epochs=2)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # fit put it back
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)  # to this thread, the main one: handled before the next bytecode
+            for _ in range(10**8):
+                pass
+    finally:
+        signal.signal(signal.SIGINT, outer)
 
 
 def test_progress_bar_on_stderr(capsys):
