@@ -20,9 +20,8 @@ from nncore.evaluation import Evaluation, Misclass
 from nncore.exceptions import DivergenceError
 from nncore.fann import read_data as read_fann_data
 from nncore.fann import write_data as write_fann_data
-from nncore._checks import check_fit_options, describe
+from nncore._checks import PER_SAMPLE, check_fit_options, describe
 from nncore.fitting import FitProgress, FitResult
-from nncore.many import PER_SAMPLE
 from nncore.many import fit_many as _fit_many
 from nncore.network import Network
 

@@ -625,9 +625,22 @@ def check_batch_size(value: object, n_samples: int) -> int:
     return size
 
 
+class _PerSample:
+    """The default batch size of ``fit`` and ``fit_many``: 1, or the whole data set for RPROP."""
+
+    def __repr__(self) -> str:
+        return "1 (None for rprop)"
+
+
+PER_SAMPLE = _PerSample()
+"""``batch_size``'s default: one sample per update, whole batches for RPROP (its only way)."""
+
+
 def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int) -> int:
     """``fit``'s batch size for a network of ``optimizer``: as :func:`check_batch_size`; RPROP takes whole
-    batches only (None, or all ``n_samples``)."""
+    batches only (None, or all ``n_samples``). :data:`PER_SAMPLE` gives 1, or 0 (all) for RPROP."""
+    if isinstance(value, _PerSample):
+        return 0 if optimizer == "rprop" else 1
     batch = check_batch_size(value, n_samples)
     if optimizer == "rprop" and batch not in (0, n_samples):
         raise ValueError(f"optimizer='rprop' trains on whole batches: batch_size must be None, got {batch}")

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from nncore._checks import (
-    FitOptions, check_data, check_fit_length, check_loss_targets, check_optimizer_batch_size,
+    PER_SAMPLE, FitOptions, check_data, check_fit_length, check_loss_targets, check_optimizer_batch_size,
     check_sample_weight, check_seeds, check_threads, describe, sample_factors,
 )
 from nncore._core import LaneGroup, NetworkCore
@@ -63,16 +63,6 @@ so that the weights of a group stay in the core's cache."""
 
 LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
 """Multiply-adds of all lanes together in one call of the compiled lane loop (whole epochs, at least one)."""
-
-
-class _PerSample:
-    """``fit_many``'s default batch size: 1, or the whole data set for RPROP networks (as ``fit``'s)."""
-
-    def __repr__(self) -> str:
-        return "1 (None for rprop)"
-
-
-PER_SAMPLE = _PerSample()
 
 
 @dataclass(frozen=True)
@@ -135,7 +125,7 @@ def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, se
                 checked[kind] = _checked_data(X, Y, *kind, sample_weight)
             inputs, targets, n_given, keep, factors = checked[kind]
             check_loss_targets(targets, network.activations[-1], network.loss, "Y")
-            batch = _batch_size(batch_size, network.optimizer, n_given)
+            batch = check_optimizer_batch_size(batch_size, network.optimizer, n_given)
             if keep is not None:
                 batch = batch if batch <= len(inputs) else 0  # a batch larger than the rows left: all of them
         except (TypeError, ValueError) as error:
@@ -165,13 +155,6 @@ def _checked_data(X: Any, Y: Any, n_inputs: int, n_outputs: int, dtype: str,
         inputs, targets, kept = inputs[keep], targets[keep], keep
     factors = None if weights is None else weights.astype(dtype)
     return inputs, targets, n_given, kept, factors
-
-
-def _batch_size(value: Any, optimizer: str, n_samples: int) -> int:
-    """The samples per update for a network of ``optimizer`` (0: all of them)."""
-    if isinstance(value, _PerSample):
-        return 0 if optimizer == "rprop" else 1
-    return check_optimizer_batch_size(value, optimizer, n_samples)
 
 
 def _default_threads() -> int:

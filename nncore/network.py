@@ -25,21 +25,11 @@ from nncore._checks import (
     check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options,
     check_init, check_learning_rule, check_loss, check_loss_targets, check_names, check_no_unknown_options,
     check_optimizer, check_optimizer_batch_size, check_output_rules, check_rule_parameter, check_sample_weight, check_samples, check_seed,
-    check_sizes, check_step_limits, check_threshold, describe, sample_factors,
+    check_sizes, check_step_limits, check_threshold, describe, sample_factors, PER_SAMPLE,
 )
 from nncore._core import NetworkCore
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore.evaluation import DEFAULT_THRESHOLD
-
-class _PerSample:
-    """``fit``'s default batch size: 1, or the whole data set for RPROP."""
-
-    def __repr__(self) -> str:
-        return "1 (None for rprop)"
-
-
-PER_SAMPLE = _PerSample()
-
 
 class _RuleParameter:
     """A parameter of the learning rule, read from and written to the compiled core after a check."""
@@ -402,7 +392,7 @@ class Network(NetworkCore):
         progress: bool = False,
         timeout: float | None = None,
         keep_errors: bool = True,
-        batch_size: int | None | _PerSample = PER_SAMPLE,
+        batch_size: Any = PER_SAMPLE,
         sample_weight: Any = None,
         validation_data: Any = None,
         patience: int = 10,
@@ -504,7 +494,7 @@ class Network(NetworkCore):
         with self._fitting():
             data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
             inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
-            batch = self._checked_batch_size(batch_size, len(inputs))
+            batch = check_optimizer_batch_size(batch_size, self.optimizer, len(inputs))
             factors = None
             if sample_weight is not None:
                 keep, weights = sample_factors(check_sample_weight(sample_weight, len(inputs)))
@@ -526,12 +516,6 @@ class Network(NetworkCore):
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before
                 raise
-
-    def _checked_batch_size(self, batch_size: object, n_samples: int) -> int:
-        """``fit``'s batch size for this network's optimizer: 0 for the whole data set."""
-        if isinstance(batch_size, _PerSample):
-            return 0 if self.optimizer == "rprop" else 1
-        return check_optimizer_batch_size(batch_size, self.optimizer, n_samples)
 
     def _validation_error(self, validation_data: Any, input_names: Any, output_names: Any) -> Callable[[], float]:
         """A function measuring the mean error on checked ``validation_data`` (see :meth:`fit`)."""
