@@ -16,14 +16,14 @@ except ImportError:  # pragma: no cover - depends on how nncore was imported
         "place (pip install -e .)."
     ) from None
 from nncore._runtime import format_runtime, runtime_info
-from nncore.evaluation import Evaluation, Misclass
-from nncore.exceptions import DivergenceError
-from nncore.fann import read_data as read_fann_data
-from nncore.fann import write_data as write_fann_data
+from nncore._evaluation import Evaluation, Misclass
+from nncore._exceptions import DivergenceError
+from nncore._fann import read_data as read_fann_data
+from nncore._fann import write_data as write_fann_data
 from nncore._checks import PER_SAMPLE, check_fit_options, describe
-from nncore.fitting import FitProgress, FitResult
-from nncore.many import fit_many as _fit_many
-from nncore.network import Network
+from nncore._fitting import FitProgress, FitResult
+from nncore._many import fit_many as _fit_many
+from nncore._network import Network
 
 
 def load(path):

@@ -1,5 +1,5 @@
 import sys
 
-from nncore.cli import main
+from nncore._cli import main
 
 sys.exit(main())

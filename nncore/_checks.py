@@ -23,7 +23,7 @@ from nncore._vocabulary import (
     ACTIVATIONS, CROSS_ENTROPY_OUTPUTS, DEFAULT_LEARNING_RATES, DEFAULT_MOMENTUM, DTYPES, LOSSES, OPTIMIZER_PARAMETERS,
     OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS, RULE_DEFAULTS,
 )
-from nncore.sampling import plan_steps
+from nncore._sampling import plan_steps
 
 MAX_COUNT = 2**62
 """Largest count of steps or epochs a call may ask for (the compiled core counts in 64 bits)."""

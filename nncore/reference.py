@@ -4,7 +4,7 @@
 network in JavaScript" (and brain.js's ``NeuralNetwork``) line by line, with no
 numpy in the hot path.  It implements the same algorithm as the compiled core,
 summing in the same order and computing sigmoid, tanh and softmax with the
-same exponential (:mod:`nncore.elementary`, the Python twin of the core's
+same exponential (:mod:`nncore._elementary`, the Python twin of the core's
 own), so the two agree to the last bit; it is the oracle of the tests.
 
 The losses are written here from their definitions, independently of the
@@ -30,18 +30,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 
-from nncore import serialization
+from nncore import _serialization
 from nncore._checks import (
     check_activations, check_alpha, check_batch_size, check_loss, check_optimizer, check_output_rules, check_rate,
     check_rule_parameter, check_sample_weight, check_sizes, check_step_limits,
 )
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
-from nncore.elementary import exp64, sigmoid64, tanh64
-from nncore.sampling import SplitMix64, plan_steps
+from nncore._elementary import exp64, sigmoid64, tanh64
+from nncore._sampling import SplitMix64, plan_steps
 
 
 def _sigmoid(z: float) -> float:
-    # The compiled core's sigmoid, bit for bit (nncore.elementary).
+    # The compiled core's sigmoid, bit for bit (nncore._elementary).
     return sigmoid64(z)
 
 
@@ -742,7 +742,7 @@ class Network:
                 "biases": [n.bias for n in layer.neurons],
                 "changes": [[c.change for c in n.input_connections] for n in layer.neurons],
             })
-        return serialization.make_dict(
+        return _serialization.make_dict(
             self.sizes, self.activations, self.learning_rate, self.momentum,
             self.iterations, layers, self.leaky_relu_alpha, loss=self.loss,
         )
@@ -755,7 +755,7 @@ class Network:
         constructor (``optimizer=``, ``weight_decay=``, ...); the optimizer's
         state starts fresh.
         """
-        state = serialization.read_dict(data)
+        state = _serialization.read_dict(data)
         net = cls(state.sizes, state.learning_rate, state.momentum, state.activations, state.leaky_relu_alpha,
                   state.loss, **rule_options)
         net.iterations = state.iterations

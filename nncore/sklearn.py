@@ -35,13 +35,13 @@ from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nncore import initializers
+from nncore import _initializers
 from nncore._checks import (
     check_choice, check_count, check_flag, check_init, check_learning_rule, check_order, check_rate,
     check_sample_weight, describe,
 )
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
-from nncore.network import Network
+from nncore._network import Network
 
 SOLVERS = ("sgd", "adam", "rprop")
 """``solver`` names: nncore's optimizers (scikit-learn's ``"lbfgs"`` has no equivalent)."""
@@ -270,7 +270,7 @@ class _NetworkEstimator(BaseEstimator):
         return {
             "hidden": _check_hidden_layer_sizes(self.hidden_layer_sizes),
             "rule": rule,
-            "init": check_init(self.init, tuple(initializers.INITIALIZERS)),
+            "init": check_init(self.init, tuple(_initializers.INITIALIZERS)),
             "activation": _check_activation(self.activation),
             "solver": solver,
             "alpha": alpha,

@@ -10,11 +10,11 @@ reach into it, they get objects it hands out:
 
 - :class:`LayerBuffers`: live, read-only numpy views of one layer's
   weights, biases, changes, outputs and deltas, and checked writes of single
-  values (``nncore.views`` builds the tutorial's object model on them);
+  values (``nncore._views`` builds the tutorial's object model on them);
 - :class:`FitSchedule`: one ``fit`` call's data, sample order and counters,
   bound to its network: ``advance`` runs the compiled loop for a budget of
   steps, ``checkpoint``/``restore`` make a stretch of training repeatable
-  (``nncore.fitting`` drives it).
+  (``nncore._fitting`` drives it).
 
 Every entry point validates what it receives before a kernel from
 ``_kernels.pxd`` runs; the kernels trust their input. The buffers' own
@@ -54,7 +54,7 @@ from nncore._checks import (
     as_float_array, check_finite, check_loss_targets, check_rate, describe, loss_target_rule, train_call_hint,
 )
 from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, ORDERS, RULE_DEFAULTS
-from nncore.exceptions import DivergenceError
+from nncore._exceptions import DivergenceError
 
 
 def _kernel_codes_agree():

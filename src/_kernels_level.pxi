@@ -52,7 +52,7 @@ level = LEVEL
 def elementary64(str name, double[::1] values not None):
     """Apply ``name`` (``"exp64"``, ``"tanh64"`` or ``"sigmoid64"``) of ``_elementary.pxd`` in place, as compiled here.
 
-    A test hook: the tests compare these results with ``nncore.elementary``, bit for bit.
+    A test hook: the tests compare these results with ``nncore._elementary``, bit for bit.
     """
     cdef Py_ssize_t i, n = values.shape[0]
     if name == "exp64":

@@ -6,7 +6,7 @@ import pytest
 
 import nncore
 import nncore._core
-from nncore.examples import XOR_INPUTS, XOR_TARGETS
+from nncore._examples import XOR_INPUTS, XOR_TARGETS
 
 
 def pytest_report_header(config):

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import reference, sampling
+from nncore import reference, _sampling
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 if str(BENCH) not in sys.path:
@@ -70,7 +70,7 @@ def moved(case, layers):
 @pytest.mark.parametrize("seed", [0, 7, 2**64 - 1])
 @pytest.mark.parametrize("n_rows", [1, 4, 1797])
 def test_random_order_is_the_generator_of_fit(seed, n_rows):
-    rng = sampling.SplitMix64(seed)
+    rng = _sampling.SplitMix64(seed)
     expected = [rng.index(n_rows) for _ in range(3000)]
     assert sample_order(n_rows, 3000, "random", seed).tolist() == expected
 

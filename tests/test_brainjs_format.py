@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import brainjs, reference
+from nncore import _brainjs, reference
 
 
 def forward(weights, biases, x, activation="sigmoid", alpha=0.01):
@@ -64,7 +64,7 @@ def test_export_has_brainjs_2_layout():
     opts = obj["trainOpts"]
     assert (opts["activation"], opts["leakyReluAlpha"], opts["learningRate"], opts["momentum"]) == (
         "leaky-relu", 0.02, 0.1, 0.5)
-    assert set(opts) == {"activation", *brainjs.BRAINJS_TRAIN_DEFAULTS}
+    assert set(opts) == {"activation", *_brainjs.BRAINJS_TRAIN_DEFAULTS}
     assert json.loads(json.dumps(obj)) == obj
 
 
@@ -106,8 +106,8 @@ def test_missing_train_opts_mean_brainjs_defaults():
 
 def test_module_functions_match_the_methods():
     net = nncore.Network([2, 2, 1], seed=2)
-    assert brainjs.brainjs_from_dict(net.to_dict()) == net.to_brainjs()
-    assert nncore.Network.from_dict(brainjs.dict_from_brainjs(net.to_brainjs())).to_dict() == \
+    assert _brainjs.brainjs_from_dict(net.to_dict()) == net.to_brainjs()
+    assert nncore.Network.from_dict(_brainjs.dict_from_brainjs(net.to_brainjs())).to_dict() == \
         nncore.Network.from_brainjs(net.to_brainjs()).to_dict()
 
 

@@ -6,13 +6,13 @@ import sys
 
 import pytest
 
-from nncore import cli
+from nncore import _cli
 
 
 def run_main(argv, capsys):
-    """``cli.main(argv)``'s exit code, stdout and stderr, whether it returns or exits."""
+    """``_cli.main(argv)``'s exit code, stdout and stderr, whether it returns or exits."""
     try:
-        code = cli.main(argv)
+        code = _cli.main(argv)
     except SystemExit as exit_info:
         code = exit_info.code
     captured = capsys.readouterr()
@@ -31,7 +31,7 @@ def test_xor_compares_compiled_and_pure_python(capsys):
 
 
 def test_xor_defaults():
-    args = cli.build_parser().parse_args(["xor"])
+    args = _cli.build_parser().parse_args(["xor"])
     assert (args.hidden, args.steps, args.seed) == ([10, 10], 20000, 0)
 
 
@@ -49,7 +49,7 @@ def test_xor_defaults():
 ])
 def test_bad_xor_options_give_one_usage_error(argv, option, bound, given, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["xor", *argv])
+        _cli.main(["xor", *argv])
     assert exit_info.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -69,7 +69,7 @@ def test_smallest_accepted_values(capsys):
 def test_bench_says_where_the_suite_is(argv, capsys):
     code, out, err = run_main(argv, capsys)
     assert code == 2 and out == ""
-    assert err.strip() == cli.BENCH_MOVED
+    assert err.strip() == _cli.BENCH_MOVED
     assert "python bench/run.py" in err and "not installed" in err
 
 
@@ -94,7 +94,7 @@ def python(code, cwd):
 
 @needs_processes
 def test_import_nncore_imports_no_benchmark_code(tmp_path):
-    code, lines, err = python(f"import nncore, nncore.cli, nncore.reference; {REPORT_BENCH_MODULES}", tmp_path)
+    code, lines, err = python(f"import nncore, nncore._cli, nncore.reference; {REPORT_BENCH_MODULES}", tmp_path)
     assert code == 0, err
     assert json.loads(lines[-1]) == []
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import cli
+from nncore import _cli
 
 POINTS = pathlib.Path(__file__).with_name("data") / "points.csv"
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
@@ -30,9 +30,9 @@ WALKTHROUGH = [
 
 
 def run_main(argv, capsys):
-    """``cli.main(argv)``'s exit code, stdout and stderr, whether it returns or exits."""
+    """``_cli.main(argv)``'s exit code, stdout and stderr, whether it returns or exits."""
     try:
-        code = cli.main([str(arg) for arg in argv])
+        code = _cli.main([str(arg) for arg in argv])
     except SystemExit as exit_info:
         code = exit_info.code
     captured = capsys.readouterr()
@@ -59,7 +59,7 @@ def points():
 def points_net(tmp_path_factory):
     """A network trained on the points by the command line, and its file."""
     path = tmp_path_factory.mktemp("net") / "points.json"
-    assert cli.main(["train", str(POINTS), "--target", "inside", "--hidden", "6", "--seed", "0",
+    assert _cli.main(["train", str(POINTS), "--target", "inside", "--hidden", "6", "--seed", "0",
                      "--no-progress", "-o", str(path)]) == 0
     return path
 
@@ -179,7 +179,7 @@ def test_train_with_chosen_inputs(tmp_path, capsys):
 
 
 def test_train_stops_by_default_as_fit_does(tmp_path, capsys):
-    args = cli.build_parser().parse_args(["train", "d.csv", "--target", "t", "-o", "n.json"])
+    args = _cli.build_parser().parse_args(["train", "d.csv", "--target", "t", "-o", "n.json"])
     assert (args.hidden, args.epochs, args.error_threshold, args.order) == ([10], None, None, "shuffle")
     code, out, _ = run_main(["train", POINTS, "--target", "inside", "--seed", "0", "--error-threshold", "0.05",
                              "--no-progress", "-o", tmp_path / "n.json"], capsys)
@@ -384,7 +384,7 @@ def test_export_to_onnx_c_and_javascript(points_net, tmp_path, capsys, to, metho
     argv = ["export", points_net, "--to", to, "-o", tmp_path / "out"] + (["--name", "points"] if named else [])
     code, _, err = run_main(argv, capsys)
     assert code == 0, err
-    expected = cli.exported(net, to, "points" if named else None)
+    expected = _cli.exported(net, to, "points" if named else None)
     assert expected and (tmp_path / "out").read_bytes() == expected
     if named:
         assert b"points" in expected

@@ -54,8 +54,8 @@ def test_divergence_error_is_a_floating_point_error():
 
 def test_fit_with_long_epochs_restores_the_start_of_the_failing_epoch(monkeypatch):
     # Make every epoch longer than a compiled chunk, as with large data sets.
-    from nncore import fitting
-    monkeypatch.setattr(fitting, "FIRST_CHUNK_WORK", 500.0)
+    from nncore import _fitting
+    monkeypatch.setattr(_fitting, "FIRST_CHUNK_WORK", 500.0)
     rng = np.random.default_rng(0)
     X, Y = rng.random((20, 3)) * 10, rng.random((20, 2)) * 10
     net = exploding_network()

@@ -1,4 +1,4 @@
-"""The platform-independent exp, tanh and sigmoid of ``nncore.elementary``.
+"""The platform-independent exp, tanh and sigmoid of ``nncore._elementary``.
 
 The reference values come from :mod:`decimal` at 50 significant digits:
 ``Decimal.exp`` is correctly rounded at the context precision, far beyond
@@ -12,7 +12,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pytest
 
-from nncore import elementary as el
+from nncore import _elementary as el
 
 # Documented bounds, in ulps of the correctly rounded result.
 EXP_BOUND = 1.0

@@ -1,7 +1,7 @@
-"""The compiled exp, tanh and sigmoid give the same bits as their Python twin in ``nncore.elementary``.
+"""The compiled exp, tanh and sigmoid give the same bits as their Python twin in ``nncore._elementary``.
 
 The kernels compute sigmoid and tanh with ``src/_elementary.pxd``; the
-pure-Python reference with ``nncore.elementary``.  Both must round every
+pure-Python reference with ``nncore._elementary``.  Both must round every
 operation the same way, over the whole range of arguments, in the kernels
 of every instruction-set level this machine can run.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nncore import _core
-from nncore import elementary as el
+from nncore import _elementary as el
 
 TWINS = {
     "exp64": el.exp64_array, "tanh64": el.tanh64_array, "sigmoid64": el.sigmoid64_array,

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import fann
+from nncore import _fann
 from nncore._vocabulary import ACTIVATIONS
 
 BRIDGE_SOURCE = pathlib.Path(__file__).with_name("fann_bridge.c")
@@ -59,10 +59,10 @@ def trained(sizes, activation, seed=0):
 
 def test_every_nncore_activation_is_mapped_or_refused_with_a_reason():
     for name in ACTIVATIONS:
-        assert (name in fann.ACTIVATIONS) != (name in fann.NOT_IN_FANN), name
-    for fann_name, steepness in fann.ACTIVATIONS.values():
-        assert fann_name in fann.FANN_ACTIVATION_NAMES and steepness > 0
-    assert all(reason for reason in fann.NOT_IN_FANN.values())
+        assert (name in _fann.ACTIVATIONS) != (name in _fann.NOT_IN_FANN), name
+    for fann_name, steepness in _fann.ACTIVATIONS.values():
+        assert fann_name in _fann.FANN_ACTIVATION_NAMES and steepness > 0
+    assert all(reason for reason in _fann.NOT_IN_FANN.values())
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
@@ -82,10 +82,10 @@ def test_the_text_has_fanns_layout():
     assert lines[0] == "FANN_FLO_2.1"
     assert fields["num_layers"] == "3" and fields["layer_sizes"] == "4 3 2 "
     assert fields["learning_rate"] == "0.300000" and fields["learning_momentum"] == "0.100000"
-    neurons = fields[fann.NEURONS_KEY].split(") (")
+    neurons = fields[_fann.NEURONS_KEY].split(") (")
     assert len(neurons) == 4 + 3 + 2
     assert neurons[4] == "4, 5, 1.00000000000000000000e+00" and neurons[7] == "3, 3, 5.00000000000000000000e-01"
-    connections = fields[fann.CONNECTIONS_KEY].strip().split(") (")
+    connections = fields[_fann.CONNECTIONS_KEY].strip().split(") (")
     assert len(connections) == 2 * 4 + 1 * 3
     # neuron 4's bias comes from the input layer's bias neuron (3); the output's from the hidden one's (6)
     assert connections[3] == f"3, {net.biases[0][0]:.20e}"
@@ -117,7 +117,7 @@ def test_from_fann_takes_text_bytes_a_path_and_a_pathlike(tmp_path, monkeypatch)
     path.write_text(net.to_fann())
     for source in (net.to_fann(), net.to_fann().encode(), str(path), path):
         np.testing.assert_array_equal(nncore.Network.from_fann(source).predict(XOR_X), net.predict(XOR_X))
-    assert fann.is_fann_file(path) and not fann.is_fann_file(tmp_path) and not fann.is_fann_file(tmp_path / "x")
+    assert _fann.is_fann_file(path) and not _fann.is_fann_file(tmp_path) and not _fann.is_fann_file(tmp_path / "x")
     named_like_text = tmp_path / "FANN_xor.net"  # a str naming this file is a path, not text
     named_like_text.write_text(net.to_fann())
     monkeypatch.chdir(tmp_path)
@@ -139,7 +139,7 @@ def _set_activation(text, code, steepness):
     """Every non-input neuron of a [2, 2, 1] network's text set to activation ``code`` at ``steepness``."""
     neurons = "(0, 0, 0.0) " * 3 + f"(3, {code}, {steepness}) " * 2 + f"(0, {code}, {steepness}) " * 1
     neurons += f"(3, {code}, {steepness}) (0, {code}, {steepness}) "
-    return _edit(text, fann.NEURONS_KEY, neurons)
+    return _edit(text, _fann.NEURONS_KEY, neurons)
 
 
 @pytest.mark.parametrize("code, steepness, message", [
@@ -160,7 +160,7 @@ def test_a_layer_mixing_activations_is_refused():
     text = nncore.Network([2, 2, 1], seed=0).to_fann()
     neurons = "(0, 0, 0.0) " * 3 + "(3, 3, 0.5) (3, 5, 1.0) (0, 3, 0.5) (3, 3, 0.5) (0, 3, 0.5) "
     with pytest.raises(ValueError, match="layer 1 mixes activations"):
-        nncore.Network.from_fann(_edit(text, fann.NEURONS_KEY, neurons))
+        nncore.Network.from_fann(_edit(text, _fann.NEURONS_KEY, neurons))
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -202,10 +202,10 @@ def test_a_bad_file_is_named_in_the_error(tmp_path):
 
 def test_a_sparse_network_reads_missing_connections_as_zero():
     text = nncore.Network([2, 2, 1], seed=0).to_fann()
-    neurons_line = next(line for line in text.splitlines() if line.startswith(fann.NEURONS_KEY))
+    neurons_line = next(line for line in text.splitlines() if line.startswith(_fann.NEURONS_KEY))
     neurons = neurons_line.replace("(3, 3,", "(2, 3,", 1)  # neuron 3 loses its connection from input 1
     connections = "(0, 1.5) (2, 0.25) (0, 1.0) (1, 2.0) (2, 3.0) (3, 4.0) (4, 5.0) (5, 6.0) "
-    text = _edit(text.replace(neurons_line, neurons), fann.CONNECTIONS_KEY, connections)
+    text = _edit(text.replace(neurons_line, neurons), _fann.CONNECTIONS_KEY, connections)
     net = nncore.Network.from_fann(text)
     np.testing.assert_array_equal(net.weights[0], [[1.5, 0.0], [1.0, 2.0]])
     np.testing.assert_array_equal(net.biases[0], [0.25, 3.0])

@@ -226,20 +226,20 @@ def test_a_directory_is_not_read(tmp_path):
 
 
 def test_a_file_larger_than_the_cap_is_refused(tmp_path, monkeypatch):
-    from nncore import files
+    from nncore import _files
 
     path = tmp_path / "net.json"
     trained().save(path)
     size = path.stat().st_size
-    monkeypatch.setattr(files, "MAX_FILE_SIZE", size)
+    monkeypatch.setattr(_files, "MAX_FILE_SIZE", size)
     assert nncore.load(path).sizes == (3, 4, 2)  # exactly the cap is fine
-    monkeypatch.setattr(files, "MAX_FILE_SIZE", size - 1)
+    monkeypatch.setattr(_files, "MAX_FILE_SIZE", size - 1)
     with pytest.raises(ValueError, match=f"net.json: the file holds {size} bytes, more than the {size - 1}"):
         nncore.load(path)
 
 
 def test_a_file_that_grows_past_the_cap_while_read_is_refused(tmp_path, monkeypatch):
-    from nncore import files
+    from nncore import _files
 
     path = tmp_path / "net.json"
     trained().save(path)
@@ -251,24 +251,24 @@ def test_a_file_that_grows_past_the_cap_while_read_is_refused(tmp_path, monkeypa
         status[6] = 10
         return os.stat_result(status)
 
-    monkeypatch.setattr(files, "MAX_FILE_SIZE", 100)
+    monkeypatch.setattr(_files, "MAX_FILE_SIZE", 100)
     monkeypatch.setattr(os, "fstat", stale_fstat)
     with pytest.raises(ValueError, match="net.json: the file holds 101 bytes, more than the 100"):
         nncore.load(path)
-    monkeypatch.setattr(files, "MAX_FILE_SIZE", size)
+    monkeypatch.setattr(_files, "MAX_FILE_SIZE", size)
     assert nncore.load(path).sizes == (3, 4, 2)  # a stale size below the real one still reads it all
 
 
 def test_write_atomically_and_read_file_work_on_bytes(tmp_path):
-    from nncore import files
+    from nncore import _files
 
     path = tmp_path / "data.bin"
-    files.write_atomically(path, b"\x00\x01 bytes")
-    assert files.read_file(path) == b"\x00\x01 bytes"
+    _files.write_atomically(path, b"\x00\x01 bytes")
+    assert _files.read_file(path) == b"\x00\x01 bytes"
     with pytest.raises(TypeError, match="bytes"):
-        files.write_atomically(path, "text")
+        _files.write_atomically(path, "text")
     with pytest.raises(ValueError, match="must name a file"):
-        files.write_atomically(str(tmp_path) + os.sep, b"")
+        _files.write_atomically(str(tmp_path) + os.sep, b"")
 
 
 def test_load_of_json_that_is_not_a_network_names_the_file(tmp_path):

@@ -140,8 +140,8 @@ def test_fit_from_another_thread_releases_the_gil():
 
 
 def test_controls_work_when_epochs_span_several_chunks(monkeypatch):
-    from nncore import fitting
-    monkeypatch.setattr(fitting, "FIRST_CHUNK_WORK", 50.0)  # a chunk of a few steps
+    from nncore import _fitting
+    monkeypatch.setattr(_fitting, "FIRST_CHUNK_WORK", 50.0)  # a chunk of a few steps
     calls = []
     net = xor_net()
     result = net.fit(XOR_X * 10, XOR_Y * 10, epochs=30, callback=calls.append, callback_period=4, seed=1)

@@ -206,14 +206,14 @@ def test_progress_bar_over_all_steps(capsys):
 @pytest.fixture
 def lane_groups(monkeypatch):
     """The sizes of the lane groups fit_many makes, recorded as it makes them."""
-    from nncore import _core, many
+    from nncore import _core, _many
     made = []
 
     def recording(schedules):
         made.append(len(schedules))
         return _core.LaneGroup(schedules)
 
-    monkeypatch.setattr(many, "LaneGroup", recording)
+    monkeypatch.setattr(_many, "LaneGroup", recording)
     return made
 
 
@@ -394,8 +394,8 @@ def test_an_unknown_option_is_refused():
 
 
 def test_xor_seeds_counts_the_seeds_whose_own_fit_learns_xor(capsys):
-    from nncore import cli
-    code = cli.main(["xor", "--seeds", "12", "--steps", "1500", "--hidden", "4", "--init", "scaled", "tutorial",
+    from nncore import _cli
+    code = _cli.main(["xor", "--seeds", "12", "--steps", "1500", "--hidden", "4", "--init", "scaled", "tutorial",
                      "--learning-rate", "0.3", "2", "--threads", "2"])
     out = capsys.readouterr().out
     assert code == 0
@@ -414,8 +414,8 @@ def test_xor_seeds_counts_the_seeds_whose_own_fit_learns_xor(capsys):
 
 
 def test_xor_takes_several_values_only_with_seeds(capsys):
-    from nncore import cli
-    assert cli.main(["xor", "--steps", "10", "20"]) == 2
+    from nncore import _cli
+    assert _cli.main(["xor", "--steps", "10", "20"]) == 2
     assert "several values of --steps need --seeds" in capsys.readouterr().err
 
 

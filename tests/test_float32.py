@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import elementary
+from nncore import _elementary
 from nncore._vocabulary import ACTIVATIONS
 
 f32 = np.float32
@@ -25,9 +25,9 @@ ONE, ZERO = f32(1.0), f32(0.0)
 
 def activate(z, activation, alpha):
     if activation == "sigmoid":
-        return elementary.sigmoid32(z)
+        return _elementary.sigmoid32(z)
     if activation == "tanh":
-        return elementary.tanh32(z)
+        return _elementary.tanh32(z)
     if activation == "relu":
         return z if z > ZERO else ZERO
     if activation == "identity":
@@ -42,7 +42,7 @@ def activate_layer(sums, activation, alpha):
     largest = sums[0]
     for z in sums[1:]:
         largest = z if z > largest else largest
-    exps = [elementary.exp32(z - largest) for z in sums]
+    exps = [_elementary.exp32(z - largest) for z in sums]
     total = ZERO
     for value in exps:
         total = total + value
@@ -183,7 +183,7 @@ def numpy_float32_steps(net, X, Y, order):
 
 def test_300_steps_agree_with_plain_numpy_float32_within_1e_5():
     net = nncore.Network([2, 10, 10, 1], seed=0, dtype="float32")
-    X, Y = nncore.examples.XOR_INPUTS, nncore.examples.XOR_TARGETS
+    X, Y = nncore._examples.XOR_INPUTS, nncore._examples.XOR_TARGETS
     X32, Y32 = np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.float32).reshape(-1, 1)
     order = np.random.default_rng(7).integers(0, 4, 300)
     weights, biases = numpy_float32_steps(net, X32, Y32, order)
@@ -196,7 +196,7 @@ def test_300_steps_agree_with_plain_numpy_float32_within_1e_5():
 
 
 def test_float32_and_float64_networks_learn_the_same_thing():
-    X, Y = nncore.examples.XOR_INPUTS, nncore.examples.XOR_TARGETS
+    X, Y = nncore._examples.XOR_INPUTS, nncore._examples.XOR_TARGETS
     results = {}
     for dtype in ("float64", "float32"):
         net = nncore.Network([2, 10, 10, 1], seed=0, dtype=dtype)

@@ -208,10 +208,10 @@ def test_a_network_at_the_largest_step_count_still_trains_copies_and_saves(tmp_p
 
 
 def test_from_dict_does_not_run_an_initializer(monkeypatch):
-    from nncore import initializers
+    from nncore import _initializers
 
     net = nncore.Network([3, 4, 2], seed=0)
-    monkeypatch.setattr(initializers, "INITIALIZERS", {})  # any use would fail
+    monkeypatch.setattr(_initializers, "INITIALIZERS", {})  # any use would fail
     assert state_of(nncore.Network.from_dict(net.to_dict())) == state_of(net)
     assert state_of(copy.copy(net)) == state_of(net)
 

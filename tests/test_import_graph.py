@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "nncore"
 CORE_SOURCE = ROOT / "src" / "_core.pyx"
 
-# Who may import nncore.network: the package, the command line, and modules that wrap Network
+# Who may import nncore._network: the package, the command line, and modules that wrap Network
 # (the scikit-learn estimators).
-MAY_IMPORT_NETWORK = {"nncore", "nncore.cli", "nncore.__main__", "nncore.network", "nncore.sklearn"}
-LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore.elementary", "nncore.examples", "nncore.exceptions",
-          "nncore.initializers", "nncore.sampling"}
+MAY_IMPORT_NETWORK = {"nncore", "nncore._cli", "nncore.__main__", "nncore._network", "nncore.sklearn"}
+LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore._elementary", "nncore._examples", "nncore._exceptions",
+          "nncore._initializers", "nncore._sampling"}
 
 needs_sources = pytest.mark.skipif(not PACKAGE.is_dir() or not CORE_SOURCE.is_file(),
                                    reason="the tests run from a copy without the package sources")
@@ -108,7 +108,7 @@ def test_the_import_graph_has_no_cycle():
 
 @needs_sources
 def test_only_the_package_and_the_command_line_import_network():
-    importers = {module for module, targets in import_graph().items() if "nncore.network" in targets}
+    importers = {module for module, targets in import_graph().items() if "nncore._network" in targets}
     assert importers <= MAY_IMPORT_NETWORK, sorted(importers - MAY_IMPORT_NETWORK)
 
 
@@ -125,7 +125,7 @@ def test_services_do_not_import_the_package_or_the_command_line():
     graph = import_graph()
     services = set(graph) - MAY_IMPORT_NETWORK - LEAVES - {"nncore._core"}
     for service in services:
-        assert not graph[service] & {"nncore", "nncore.cli", "nncore.network"}, service
+        assert not graph[service] & {"nncore", "nncore._cli", "nncore._network"}, service
 
 
 def test_the_cycle_finder_finds_a_cycle():

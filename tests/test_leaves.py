@@ -1,4 +1,4 @@
-"""The leaf modules ``nncore.sampling`` and ``nncore.examples``: defined once, importing nothing from nncore."""
+"""The leaf modules ``nncore._sampling`` and ``nncore._examples``: defined once, importing nothing from nncore."""
 
 import ast
 import inspect
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import examples, reference, sampling
-from nncore.sampling import SplitMix64, plan_steps
+from nncore import _examples, reference, _sampling
+from nncore._sampling import SplitMix64, plan_steps
 
 # ------------------------------------------------------------------ SplitMix64
 
@@ -107,7 +107,7 @@ def test_plan_steps_is_what_fit_and_the_reference_do(epochs, steps, xor_data):
 
 
 def test_xor_examples():
-    inputs, targets = np.array(examples.XOR_INPUTS), np.array(examples.XOR_TARGETS)
+    inputs, targets = np.array(_examples.XOR_INPUTS), np.array(_examples.XOR_TARGETS)
     assert inputs.shape == (4, 2) and targets.shape == (4, 1)
     assert np.array_equal(targets[:, 0], np.logical_xor(inputs[:, 0], inputs[:, 1]).astype(float))
 
@@ -115,7 +115,7 @@ def test_xor_examples():
 # ------------------------------------------------------------------ leaves
 
 
-@pytest.mark.parametrize("module", [sampling, examples])
+@pytest.mark.parametrize("module", [_sampling, _examples])
 def test_leaves_import_nothing_from_nncore(module):
     tree = ast.parse(inspect.getsource(module))
     imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import onnx_export
+from nncore import _onnx_export
 from nncore._vocabulary import ACTIVATIONS
 
 
@@ -43,8 +43,8 @@ def network(sizes, activation, seed=1, **options):
 
 
 def test_every_activation_has_an_entry_in_the_table():
-    assert set(ACTIVATIONS) <= set(onnx_export.ACTIVATION_NODES), sorted(
-        set(ACTIVATIONS) - set(onnx_export.ACTIVATION_NODES))
+    assert set(ACTIVATIONS) <= set(_onnx_export.ACTIVATION_NODES), sorted(
+        set(ACTIVATIONS) - set(_onnx_export.ACTIVATION_NODES))
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -67,8 +67,8 @@ def test_onnxruntime_agrees_with_predict_for_mixed_layers(onnxruntime):
 def test_the_model_passes_the_full_onnx_check(onnx):
     model = onnx.load_from_string(network([4, 6, 2], ["relu", "leaky_relu"]).to_onnx())
     onnx.checker.check_model(model, full_check=True)
-    assert model.opset_import[0].version == onnx_export.OPSET
-    assert model.ir_version == onnx_export.IR_VERSION
+    assert model.opset_import[0].version == _onnx_export.OPSET
+    assert model.ir_version == _onnx_export.IR_VERSION
 
 
 def test_the_model_declares_its_input_and_output(onnx):
@@ -105,7 +105,7 @@ def test_names_are_in_the_metadata(onnx):
 
 def test_a_float32_network_exports_float32(onnx, onnxruntime):
     net = network([4, 8, 3], ["tanh", "sigmoid"])
-    model = onnx_export.onnx_model(net.to_dict(), np.float32)
+    model = _onnx_export.onnx_model(net.to_dict(), np.float32)
     loaded = onnx.load_from_string(model)
     assert loaded.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
     assert {item.data_type for item in loaded.graph.initializer} == {onnx.TensorProto.FLOAT}
@@ -130,7 +130,7 @@ def test_a_float32_network_exports_its_own_dtype(onnx, onnxruntime, activation):
 
 def test_a_dtype_without_an_onnx_type_is_refused():
     with pytest.raises(ValueError, match="dtype must be float64 or float32, got"):
-        onnx_export.onnx_model(network([2, 2], "relu").to_dict(), np.int64)
+        _onnx_export.onnx_model(network([2, 2], "relu").to_dict(), np.int64)
 
 
 def test_export_leaves_the_network_unchanged(onnx):

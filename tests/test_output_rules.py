@@ -1,7 +1,7 @@
 """The output-side learning rules: identity and softmax, mse and cross-entropy.
 
 The pure-Python reference (``nncore.reference``) is the oracle: it uses the
-same exponential (``nncore.elementary.exp64``) and the same libm ``log`` and
+same exponential (``nncore._elementary.exp64``) and the same libm ``log`` and
 ``log1p`` for the loss, and sums in the same order, so the compiled core must
 agree with it to the last bit, over 1,000 steps, for every pair of output
 activation and loss. The gradients are checked against central finite
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import batched, reference
+from nncore import _batched, reference
 from nncore._vocabulary import ACTIVATIONS, CROSS_ENTROPY_OUTPUTS, LOSSES, OUTPUT_ONLY_ACTIVATIONS
 
 ELEMENT_WISE = [name for name in ACTIVATIONS if name not in OUTPUT_ONLY_ACTIVATIONS]
@@ -331,8 +331,8 @@ def test_the_vocabulary_lists_what_the_rules_use():
 @pytest.mark.parametrize("hidden, output, loss", PAIRS[-3:], ids=PAIR_IDS[-3:])
 def test_a_large_batch_through_matrix_products_agrees_with_the_per_row_pass(hidden, output, loss):
     net = make([20, 64, 10], hidden, output, loss, seed=4)
-    rows = np.random.default_rng(11).normal(size=(400, 20))  # above batched.MIN_WORK
-    assert rows.shape[0] * (20 * 64 + 64 * 10) >= batched.MIN_WORK
+    rows = np.random.default_rng(11).normal(size=(400, 20))  # above _batched.MIN_WORK
+    assert rows.shape[0] * (20 * 64 + 64 * 10) >= _batched.MIN_WORK
     one_by_one = np.array([net.predict(row) for row in rows])
     np.testing.assert_allclose(net.predict(rows), one_by_one, rtol=1e-13, atol=1e-14)
 

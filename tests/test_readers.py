@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import _json, brainjs
+from nncore import _json, _brainjs
 
 READERS = [nncore.Network.from_brainjs, nncore.Network.from_tutorial_json]
 
@@ -39,7 +39,7 @@ def same_parameters(a, b, changes=True):
 # ---------------------------------------------------------------- the modules stay leaves
 
 
-@pytest.mark.parametrize("module", ["files", "brainjs", "_json"])
+@pytest.mark.parametrize("module", ["_files", "_brainjs", "_json"])
 def test_readers_do_not_import_the_network_module(module):
     source = (pathlib.Path(nncore.__file__).parent / f"{module}.py").read_text()
     imported = set()
@@ -49,7 +49,7 @@ def test_readers_do_not_import_the_network_module(module):
         elif isinstance(node, ast.ImportFrom):
             imported.add(node.module or "")
             imported.update(f"{node.module}.{alias.name}" for alias in node.names)
-    assert "nncore.network" not in imported
+    assert "nncore._network" not in imported
 
 
 # ---------------------------------------------------------------- a path, text or an object
@@ -121,11 +121,11 @@ BRAINJS_1 = {
 def test_detect_format():
     _, forms = samples()
     for kind, obj in forms.items():
-        assert brainjs.detect_format(obj) == kind
-        assert brainjs.detect_format(json.loads(json.dumps(obj))) == kind
+        assert _brainjs.detect_format(obj) == kind
+        assert _brainjs.detect_format(json.loads(json.dumps(obj))) == kind
     one_x = copy.deepcopy(BRAINJS_1)
     del one_x["trainOpts"]
-    assert brainjs.detect_format(one_x) == "brainjs"
+    assert _brainjs.detect_format(one_x) == "brainjs"
 
 
 @pytest.mark.parametrize("value, what", [
@@ -134,7 +134,7 @@ def test_detect_format():
 ])
 def test_detect_format_says_what_it_got_and_what_was_expected(value, what):
     with pytest.raises(ValueError) as error:
-        brainjs.detect_format(value)
+        _brainjs.detect_format(value)
     message = str(error.value)
     assert what in message
     assert "nncore's format" in message and "brain.js" in message and "tutorial" in message

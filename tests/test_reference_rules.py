@@ -13,7 +13,7 @@ import pytest
 
 import nncore
 from nncore import reference
-from nncore.examples import XOR_INPUTS, XOR_TARGETS
+from nncore._examples import XOR_INPUTS, XOR_TARGETS
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", ["tanh", "sigmoid"]]
 

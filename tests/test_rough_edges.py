@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import fitting
+from nncore import _fitting
 
 XOR = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]
 
@@ -88,7 +88,7 @@ def test_the_bar_is_left_at_its_end_in_a_log(monkeypatch):
 
     def bar_into_log(progress, total_epochs):
         return tqdm.tqdm(total=total_epochs, unit="epoch", desc="fit", leave=True, file=log)
-    monkeypatch.setattr(fitting, "_progress_bar", bar_into_log)
+    monkeypatch.setattr(_fitting, "_progress_bar", bar_into_log)
     nncore.Network([2, 3, 1], seed=0).fit(*XOR, epochs=3, progress=True)
     assert "3/3" in log.getvalue().splitlines()[-1].split("\r")[-1]
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore.examples import XOR_INPUTS, XOR_TARGETS
+from nncore._examples import XOR_INPUTS, XOR_TARGETS
 
 X, Y = np.array(XOR_INPUTS), np.array(XOR_TARGETS)
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import source_export
+from nncore import _source_export
 from nncore._vocabulary import ACTIVATIONS
 
 STRICT_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror"]
@@ -121,8 +121,8 @@ def network(sizes, activation, seed=1, **options):
 
 @pytest.mark.parametrize("table", ["C_ACTIVATIONS", "JAVASCRIPT_ACTIVATIONS"])
 def test_every_activation_has_an_entry_in_each_table(table):
-    assert set(ACTIVATIONS) <= set(getattr(source_export, table)), sorted(
-        set(ACTIVATIONS) - set(getattr(source_export, table)))
+    assert set(ACTIVATIONS) <= set(getattr(_source_export, table)), sorted(
+        set(ACTIVATIONS) - set(getattr(_source_export, table)))
 
 
 # ---------------------------------------------------------------- C
@@ -215,7 +215,7 @@ def test_c_export_of_a_named_network_compiles_and_matches(cc, tmp_path):
 
 def test_c_float32_source_uses_float_and_compiles(cc, tmp_path):
     net = network([3, 4, 2], ["sigmoid", "leaky_relu"])
-    source = source_export.c_source(net.to_dict(), "small", np.float32)
+    source = _source_export.c_source(net.to_dict(), "small", np.float32)
     assert "void small(const float *input, float *output)" in source
     assert "nncore_exp32(" in source and "double" not in source.split("*/", 1)[1]
     path = tmp_path / "small.c"
@@ -246,7 +246,7 @@ def test_c_and_javascript_refuse_a_name_that_is_not_a_string(name):
 
 def test_c_refuses_a_dtype_it_has_no_type_for():
     with pytest.raises(ValueError, match="dtype must be float64 or float32, got"):
-        source_export.c_source(network([2, 2], "sigmoid").to_dict(), "f", np.int32)
+        _source_export.c_source(network([2, 2], "sigmoid").to_dict(), "f", np.int32)
 
 
 # ---------------------------------------------------------------- JavaScript

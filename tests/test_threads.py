@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import fitting
+from nncore import _fitting
 
 pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="WebAssembly builds have no threads")
 
@@ -145,7 +145,7 @@ def test_snapshots_taken_while_another_thread_trains_are_never_torn():
 def test_fits_on_a_shared_network_run_one_after_the_other(monkeypatch):
     # Tiny chunks: each fit returns to Python many times, where the other could
     # slip in if whole fits were not serialised.
-    monkeypatch.setattr(fitting, "CHUNK_SECONDS", 1e-5)
+    monkeypatch.setattr(_fitting, "CHUNK_SECONDS", 1e-5)
     net = nncore.Network([2, 32, 32, 1], seed=4)
     seeds, epochs = (11, 12), 2000
 

@@ -23,7 +23,7 @@ from nncore_bench.numpy_loop import NumpyNetwork
 from nncore_bench.parameters import Layers, layers_of_dict
 from nncore_bench.tutorial import TutorialNetwork
 from nncore_bench.workloads import Case
-from nncore.network import Network
+from nncore._network import Network
 
 # How an implementation's final weights compare with nncore's:
 EXACT = "exact"   # same algorithm, same summation order: equal up to ~1e-12 at most

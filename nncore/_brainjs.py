@@ -42,7 +42,7 @@ What each format keeps:
   step, which the next one recomputes), and ``bias`` 0 for the input layer.
 
 Every conversion goes through nncore's dictionary format
-(:mod:`nncore.serialization`): this module reads and writes plain data, and
+(:mod:`nncore._serialization`): this module reads and writes plain data, and
 :class:`nncore.Network` turns the dictionaries into networks and back.
 
 Numbers must be JSON numbers: ints and floats (numpy's too), finite and
@@ -58,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import _json, files, serialization
+from nncore import _json, _files, _serialization
 from nncore._checks import as_float_array, check_count, check_finite, check_rule_parameter, describe, length_of
 
 TO_BRAINJS_ACTIVATION = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky-relu"}
@@ -95,7 +95,7 @@ def brainjs_from_dict(data: dict) -> dict:
 
     See :meth:`nncore.Network.to_brainjs` for the layout and the errors.
     """
-    state = serialization.read_dict(data)
+    state = _serialization.read_dict(data)
     activation = _single_activation(state.activations)
     _check_mse("brain.js's NeuralNetwork", state.loss)
     praxis = _brainjs_praxis(state.optimizer, state.rule_parameters)
@@ -200,7 +200,7 @@ def dict_from_brainjs(obj: Any) -> dict:
     Returns
     -------
     dict
-        nncore's dictionary format (:mod:`nncore.serialization`): the same
+        nncore's dictionary format (:mod:`nncore._serialization`): the same
         sizes, weights, biases, activation, learning rate, momentum and
         ``leaky_relu`` slope; no momentum buffer and ``iterations == 0``.
         brain.js 2's lookups become ``input_names``/``output_names``.
@@ -449,7 +449,7 @@ def tutorial_json_from_dict(data: dict) -> dict:
         If a layer is not sigmoid (the tutorial's network is sigmoid only), or
         ``data`` is not a valid network dictionary.
     """
-    state = serialization.read_dict(data)
+    state = _serialization.read_dict(data)
     if set(state.activations) != {"sigmoid"}:
         raise ValueError(
             "the tutorial's network is sigmoid only; this network's layers use "
@@ -623,11 +623,11 @@ def _check_output_connections(layers_data: list, layers: list[dict], index: int,
 
 
 def _nncore_dict(sizes: list[int], activation: str, layers: list[dict], *, learning_rate: float,
-                 momentum: float, leaky_relu_alpha: float = serialization.DEFAULT_LEAKY_RELU_ALPHA,
+                 momentum: float, leaky_relu_alpha: float = _serialization.DEFAULT_LEAKY_RELU_ALPHA,
                  iterations: int = 0, input_names: list[str] | None = None,
                  output_names: list[str] | None = None, optimizer: str = "sgd",
                  rule_parameters: dict | None = None) -> dict:
-    return serialization.make_dict(
+    return _serialization.make_dict(
         sizes, [activation] * (len(sizes) - 1), learning_rate, momentum, iterations, layers, leaky_relu_alpha,
         input_names=input_names, output_names=output_names, optimizer=optimizer, rule_parameters=rule_parameters,
     )
@@ -713,13 +713,13 @@ def _read_object(obj: Any, source: str) -> tuple[object, str | None]:
     if isinstance(obj, (bytes, bytearray)) or (isinstance(obj, str) and _JSON_TEXT.match(obj)):
         return _json.parse(obj, source), None
     if isinstance(obj, (str, os.PathLike)):
-        path = files.check_path(obj)
+        path = _files.check_path(obj)
         if isinstance(obj, str) and _BROKEN_TEXT.search(obj) and not os.path.exists(path):
             raise ValueError(
                 f"{source} is neither JSON text (a str whose first non-blank character is {{ or [) nor the "
                 f"path of an existing file, got {describe(obj)}"
             )
-        return files.read_json(path), path
+        return _files.read_json(path), path
     raise TypeError(
         f"{source} must be a dict (a parsed JSON object), JSON text or a file's path, got {describe(obj)}"
     )
@@ -746,7 +746,7 @@ def _field(data: dict, key: str, source: str, prefix: str = "") -> Any:
 
 def _sizes(sizes: object, where: str) -> list[int]:
     try:
-        return list(serialization.check_sizes(sizes))
+        return list(_serialization.check_sizes(sizes))
     except (TypeError, ValueError) as error:
         raise ValueError(f"{where}: field 'sizes': {error}") from None
 

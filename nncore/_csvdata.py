@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nncore import files
+from nncore import _files
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -116,8 +116,8 @@ def read_table(path: str | os.PathLike) -> Table:
     OSError
         As raised by the system (no such file, no permission).
     """
-    target = files.check_path(path)
-    data = files.read_file(target)
+    target = _files.check_path(path)
+    data = _files.read_file(target)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -25,7 +25,7 @@ import numpy as np
 
 from nncore._checks import describe
 from nncore._version import __version__
-from nncore.serialization import State, read_dict
+from nncore._serialization import State, read_dict
 
 OPSET = 17
 """The ONNX operator set of the model (onnxruntime 1.14 and newer run it)."""

@@ -30,7 +30,7 @@ import numpy as np
 
 from nncore._checks import check_identifier, describe
 from nncore._version import __version__
-from nncore.serialization import State, read_dict
+from nncore._serialization import State, read_dict
 
 # ---------------------------------------------------------------- C
 

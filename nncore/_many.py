@@ -7,7 +7,7 @@ arguments and its seed, whatever the number of threads:
   update, unweighted, mse, no softmax) train side by side in the SIMD lanes
   of one compiled loop (``nncore._core.LaneGroup``), each lane doing the
   operations of its network's own ``fit`` in the same order;
-* every other network runs its own :class:`nncore.fitting.Training`, exactly
+* every other network runs its own :class:`nncore._fitting.Training`, exactly
   what ``Network.fit`` builds for it.
 
 These tasks run on a pool of threads (the compiled loops release the GIL);
@@ -40,9 +40,9 @@ from nncore._checks import (
     check_sample_weight, check_seeds, check_threads, describe, sample_factors,
 )
 from nncore._core import LaneGroup, NetworkCore
-from nncore.exceptions import DivergenceError
-from nncore.fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
-from nncore.sampling import plan_steps
+from nncore._exceptions import DivergenceError
+from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
+from nncore._sampling import plan_steps
 
 POLL_SECONDS = 0.05
 """How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""

@@ -2,7 +2,7 @@
 
 ``nncore xor`` trains the tutorial's XOR network, compiled and in pure Python.
 ``train``, ``predict``, ``evaluate``, ``info``, ``export`` and ``import`` work
-on CSV files with a header row (read by :mod:`nncore.csvdata`) and on network
+on CSV files with a header row (read by :mod:`nncore._csvdata`) and on network
 files. A bad file or option ends the command with one line on stderr,
 ``nncore COMMAND: error: ...``, exit code 2, and no file written; every output
 file is written atomically.
@@ -23,11 +23,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nncore import __version__, csvdata, files, fit_many, initializers, reference
+from nncore import __version__, _csvdata, _files, fit_many, _initializers, reference
 from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
-from nncore.exceptions import DivergenceError
-from nncore.examples import XOR_INPUTS, XOR_TARGETS
-from nncore.network import Network
+from nncore._exceptions import DivergenceError
+from nncore._examples import XOR_INPUTS, XOR_TARGETS
+from nncore._network import Network
 
 BENCH_MOVED = ("nncore bench: the benchmark suite is not installed with the package; it is run from a "
                "clone of the repository, as `python bench/run.py` (`python bench/run.py --help` lists its options)")
@@ -164,7 +164,7 @@ def load_network(path: str) -> Network:
 def write_output(path: str | None, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, or to stdout when ``path`` is None."""
     if path is not None:
-        files.write_atomically(path, data)
+        _files.write_atomically(path, data)
     elif hasattr(sys.stdout, "buffer"):
         sys.stdout.buffer.write(data)  # the bytes as they are: no newline translation
         sys.stdout.flush()
@@ -172,7 +172,7 @@ def write_output(path: str | None, data: bytes) -> None:
         sys.stdout.write(data.decode("utf-8"))
 
 
-def input_columns(net: Network, table: csvdata.Table, chosen: Sequence[str] | None) -> list[str]:
+def input_columns(net: Network, table: _csvdata.Table, chosen: Sequence[str] | None) -> list[str]:
     """The columns of ``table`` that feed the network's inputs, in input order.
 
     ``--inputs`` when given; else the network's ``input_names`` (extra columns
@@ -197,7 +197,7 @@ def input_columns(net: Network, table: csvdata.Table, chosen: Sequence[str] | No
 
 def train(args: argparse.Namespace) -> int:
     """Train a new network on a CSV file and save it."""
-    table = csvdata.read_table(args.data)
+    table = _csvdata.read_table(args.data)
     targets = list(args.target)
     table.check_has(targets)
     inputs = list(args.inputs) if args.inputs else [name for name in table.names if name not in targets]
@@ -222,7 +222,7 @@ def train(args: argparse.Namespace) -> int:
     plot = _loss_plot(result, args.plot) if args.plot is not None else None
     net.save(args.output)
     if plot is not None:
-        files.write_atomically(args.plot, plot)
+        _files.write_atomically(args.plot, plot)
     print(f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
           f"{result.error:.6g}, stopped by {result.stop_reason}; saved to {args.output}"
           + (f", loss curve in {args.plot}" if args.plot is not None else ""))
@@ -252,18 +252,18 @@ def _loss_plot(result, path: str) -> bytes:
 def predict(args: argparse.Namespace) -> int:
     """Write the network's outputs for every row of a CSV file."""
     net = load_network(args.network)
-    table = csvdata.read_table(args.data)
+    table = _csvdata.read_table(args.data)
     X = table.columns(input_columns(net, table, args.inputs))
     outputs = net.predict(X)
     names = net.output_names or [f"output_{index}" for index in range(net.sizes[-1])]
-    write_output(args.output, csvdata.format_csv(names, outputs).encode("utf-8"))
+    write_output(args.output, _csvdata.format_csv(names, outputs).encode("utf-8"))
     return 0
 
 
 def evaluate(args: argparse.Namespace) -> int:
     """Print the network's error and accuracy on a CSV file, and the confusion counts with one output."""
     net = load_network(args.network)
-    table = csvdata.read_table(args.data)
+    table = _csvdata.read_table(args.data)
     if args.target:
         targets = list(args.target)
     elif net.output_names is not None:
@@ -342,7 +342,7 @@ def import_network(args: argparse.Namespace) -> int:
 
 def non_negative_number(text: str) -> float:
     """An argparse ``type=``: a finite number >= 0."""
-    value = csvdata.parse_number(text)
+    value = _csvdata.parse_number(text)
     if value is None or value < 0:
         raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}")
     return value
@@ -389,7 +389,7 @@ def add_csv_commands(commands) -> None:
     t.add_argument("--order", choices=ORDERS, default="shuffle", help="sample order (default shuffle)")
     t.add_argument("--seed", type=integer_at_least(0), help="seed of the weights and sample order")
     t.add_argument("--error-threshold", type=non_negative_number, help="stop when an epoch's mean error is below it")
-    t.add_argument("--init", choices=tuple(initializers.INITIALIZERS), default=initializers.DEFAULT,
+    t.add_argument("--init", choices=tuple(_initializers.INITIALIZERS), default=_initializers.DEFAULT,
                    help="initial weights (default scaled)")
     t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: when tqdm is installed)")
@@ -462,9 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
                             help="seed of the weights and sample order, >= 0 (default 0)")
     xor_parser.add_argument("--seeds", type=integer_at_least(1), default=None, metavar="N",
                             help="train N networks, seeds 0 to N - 1, with fit_many, and print how many learn XOR")
-    xor_parser.add_argument("--init", choices=sorted(initializers.INITIALIZERS), nargs="+",
-                            default=initializers.DEFAULT,
-                            help=f"weight initialisation (default {initializers.DEFAULT}; several values with --seeds)")
+    xor_parser.add_argument("--init", choices=sorted(_initializers.INITIALIZERS), nargs="+",
+                            default=_initializers.DEFAULT,
+                            help=f"weight initialisation (default {_initializers.DEFAULT}; several values with --seeds)")
     xor_parser.add_argument("--learning-rate", type=positive_number, nargs="+", default=0.3, metavar="RATE",
                             help="learning rate (default 0.3; several values with --seeds)")
     xor_parser.add_argument("--threads", type=integer_at_least(1), default=None,

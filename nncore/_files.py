@@ -171,7 +171,7 @@ def _real_location(target: str) -> tuple[str, str]:
 
 def _too_large(target: str, size: int) -> str:
     return (f"{target}: the file holds {size} bytes, more than the {MAX_FILE_SIZE} read "
-            "(nncore.files.MAX_FILE_SIZE)")
+            "(nncore._files.MAX_FILE_SIZE)")
 
 
 def _kind(mode: int) -> str:

@@ -26,8 +26,8 @@ import numpy as np
 
 from nncore._checks import FitOptions
 from nncore._core import FitSchedule, NetworkCore
-from nncore.exceptions import DivergenceError
-from nncore.sampling import plan_steps
+from nncore._exceptions import DivergenceError
+from nncore._sampling import plan_steps
 
 CHUNK_SECONDS = 0.02
 FIRST_CHUNK_WORK = 3e6  # multiply-adds in the first chunk, before its pace is known
@@ -179,7 +179,7 @@ class Training:
 
     ``every_epoch`` makes :meth:`advance` return at every epoch end (early
     stopping needs it); ``callback_period`` (0: none) at every so many epochs.
-    ``fit`` drives one training; ``nncore.many`` drives many side by side, and
+    ``fit`` drives one training; ``nncore._many`` drives many side by side, and
     each ends exactly as ``fit`` alone would leave it.
     """
 

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from nncore import (
-    _json, batched, brainjs, datasets, evaluation, fann, files, fitting, initializers, onnx_export, serialization,
-    source_export, views,
+    _json, _batched, _brainjs, _datasets, _evaluation, _fann, _files, _fitting, _initializers, _onnx_export, _serialization,
+    _source_export, _views,
 )
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options,
@@ -29,7 +29,7 @@ from nncore._checks import (
 )
 from nncore._core import NetworkCore
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
-from nncore.evaluation import DEFAULT_THRESHOLD
+from nncore._evaluation import DEFAULT_THRESHOLD
 
 class _RuleParameter:
     """A parameter of the learning rule, read from and written to the compiled core after a check."""
@@ -136,7 +136,7 @@ class Network(NetworkCore):
         learning_rate: float | None = None,
         momentum: float | None = None,
         activation: str | Sequence[str] = "sigmoid",
-        init: str = initializers.DEFAULT,
+        init: str = _initializers.DEFAULT,
         seed: int | None = None,
         leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
         loss: str = DEFAULT_LOSS,
@@ -162,7 +162,7 @@ class Network(NetworkCore):
         loss = check_loss(loss)
         check_output_rules(activations, loss)
         alpha = check_alpha(leaky_relu_alpha)
-        init = check_init(init, tuple(initializers.INITIALIZERS))
+        init = check_init(init, tuple(_initializers.INITIALIZERS))
         seed = check_seed(seed)
         dtype_name = check_dtype(dtype)
         self._setup(checked_sizes, activations, alpha, dtype_name, loss, optimizer)
@@ -170,7 +170,7 @@ class Network(NetworkCore):
             self._set_rule_parameter(name, value)
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
-        initial = initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
+        initial = _initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
         self._restore([(w, b, np.zeros_like(w)) for w, b in initial], 0, *rates)
 
     # ------------------------------------------------------------ the learning rule
@@ -225,7 +225,7 @@ class Network(NetworkCore):
         self._output_names = check_names(names, self.sizes[-1], "output")
 
     @property
-    def layers(self) -> views.Layers:
+    def layers(self) -> _views.Layers:
         """The tutorial's object model as live views: ``net.layers[l].neurons[j]``.
 
         Layer 0 is the input layer (its neurons have an ``output`` and
@@ -233,9 +233,9 @@ class Network(NetworkCore):
         ``output``, ``delta``, ``input_connections`` and ``output_connections``
         (each connection with ``weight``, ``change``, ``source`` and
         ``target``). Reads are live and writes (``bias``, ``weight``,
-        ``change``, input ``output``) change the network; see :mod:`nncore.views`.
+        ``change``, input ``output``) change the network; see :mod:`nncore._views`.
         """
-        return views.Layers(self._layer_buffers(), self.activations)
+        return _views.Layers(self._layer_buffers(), self.activations)
 
     def __repr__(self) -> str:
         activations = self.activations
@@ -268,18 +268,18 @@ class Network(NetworkCore):
 
         Notes
         -----
-        Large batches go through numpy matrix products (see :mod:`nncore.batched`),
+        Large batches go through numpy matrix products (see :mod:`nncore._batched`),
         which agree with the per-sample forward pass to rounding.
         """
         if isinstance(inputs, Mapping):
-            inputs = datasets.named_input(inputs, self._input_names)
+            inputs = _datasets.named_input(inputs, self._input_names)
         rows, one_sample = check_samples(inputs, self.sizes[0], self.dtype.name)
         if one_sample:
             return self._forward_rows(rows)[0]
         sizes = self.sizes
-        if rows.shape[0] * sum(a * b for a, b in zip(sizes, sizes[1:])) >= batched.MIN_WORK:
+        if rows.shape[0] * sum(a * b for a, b in zip(sizes, sizes[1:])) >= _batched.MIN_WORK:
             layers = [(w, b) for w, b, _ in self._snapshot()[0]]
-            return batched.forward_matrix(layers, self.activations, self.leaky_relu_alpha, rows)
+            return _batched.forward_matrix(layers, self.activations, self.leaky_relu_alpha, rows)
         return self._forward_rows(rows)
 
     def run(self, input: Any = None) -> np.ndarray | dict[str, float]:
@@ -329,7 +329,7 @@ class Network(NetworkCore):
         names = self._output_names
         return strongest if names is None else names[strongest]
 
-    def evaluate(self, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> evaluation.Evaluation:
+    def evaluate(self, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> _evaluation.Evaluation:
         """Error, accuracy, misclassified samples and, with one output, confusion counts.
 
         Parameters
@@ -367,11 +367,11 @@ class Network(NetworkCore):
         """
         threshold = check_threshold(threshold)
         sizes = self.sizes
-        data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
+        data = _datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=False)
         inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
         check_loss_targets(targets, self.activations[-1], self.loss, "Y")
         outputs, losses = self._forward_and_losses(inputs, targets)
-        return evaluation.evaluate(inputs, targets, outputs, threshold, losses, self.loss)
+        return _evaluation.evaluate(inputs, targets, outputs, threshold, losses, self.loss)
 
     test = evaluate  # brain.js's name
 
@@ -387,7 +387,7 @@ class Network(NetworkCore):
         order: str = "shuffle",
         seed: int | None = None,
         error_threshold: float | None = None,
-        callback: Callable[[fitting.FitProgress], object] | None = None,
+        callback: Callable[[_fitting.FitProgress], object] | None = None,
         callback_period: int = 10,
         progress: bool = False,
         timeout: float | None = None,
@@ -397,7 +397,7 @@ class Network(NetworkCore):
         validation_data: Any = None,
         patience: int = 10,
         **unknown: Any,
-    ) -> fitting.FitResult:
+    ) -> _fitting.FitResult:
         """Train on a data set with the compiled loop, one sample at a time.
 
         Parameters
@@ -492,7 +492,7 @@ class Network(NetworkCore):
             keep_errors=keep_errors, patience=patience)
         sizes = self.sizes
         with self._fitting():
-            data = datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
+            data = _datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
             inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
             batch = check_optimizer_batch_size(batch_size, self.optimizer, len(inputs))
             factors = None
@@ -511,7 +511,7 @@ class Network(NetworkCore):
             self._input_names = data.input_names or self._input_names
             self._output_names = data.output_names or self._output_names
             try:
-                return fitting.fit(self, inputs, targets, options, batch, factors, validation_error)
+                return _fitting.fit(self, inputs, targets, options, batch, factors, validation_error)
             except BaseException:
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before
@@ -527,7 +527,7 @@ class Network(NetworkCore):
             raise TypeError(f"validation_data must be a tuple (X_val, Y_val) or a list of brain.js samples, "
                             f"got {describe(validation_data)}")
         sizes = self.sizes
-        held_out = datasets.resolve(X_val, Y_val, sizes, self._input_names or input_names,
+        held_out = _datasets.resolve(X_val, Y_val, sizes, self._input_names or input_names,
                                     self._output_names or output_names, learn_names=False)
         rows, targets = check_data(held_out.inputs, held_out.targets, sizes[0], sizes[-1], self.dtype.name)
         check_loss_targets(targets, self.activations[-1], self.loss, "validation targets")
@@ -549,12 +549,12 @@ class Network(NetworkCore):
         convert = (lambda array: array.tolist()) if as_lists else (lambda array: array)
         layers, iterations, learning_rate, momentum, optimizer_state = self._snapshot()
         optimizer = self.optimizer
-        return serialization.make_dict(
+        return _serialization.make_dict(
             self.sizes, self.activations, learning_rate, momentum, iterations,
             [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
             self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
             dtype=self.dtype.name, loss=self.loss, optimizer=optimizer,
-            rule_parameters={name: self._rule_parameter(name) for name in serialization.RULE_PARAMETERS[optimizer]},
+            rule_parameters={name: self._rule_parameter(name) for name in _serialization.RULE_PARAMETERS[optimizer]},
             optimizer_state=(
                 [tuple(convert(values) for values in layer) for layer in optimizer_state[0]], *optimizer_state[1:]),
         )
@@ -568,7 +568,7 @@ class Network(NetworkCore):
         ValueError
             Naming the first missing or malformed field.
         """
-        state = serialization.read_dict(data)
+        state = _serialization.read_dict(data)
         net = cls.__new__(cls)
         net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.loss, state.optimizer)
         net._input_names, net._output_names = state.input_names, state.output_names
@@ -607,14 +607,14 @@ class Network(NetworkCore):
         ----------
         path : str or os.PathLike
         """
-        files.write_atomically(path, (self.to_json() + "\n").encode("utf-8"))
+        _files.write_atomically(path, (self.to_json() + "\n").encode("utf-8"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
         """Read a network from a file: written by :meth:`save`, by brain.js, by the tutorial or by FANN.
 
         The format is told by the content: a FANN ``.net`` file by its first
-        line (as :meth:`from_fann`), else (:func:`nncore.brainjs.detect_format`)
+        line (as :meth:`from_fann`), else (:func:`nncore._brainjs.detect_format`)
         nncore's own, brain.js's ``toJSON()`` (2 or 1.x, as :meth:`from_brainjs`)
         or the tutorial's (as :meth:`from_tutorial_json`). Same as :func:`nncore.load`.
 
@@ -622,16 +622,16 @@ class Network(NetworkCore):
         ------
         ValueError
             Naming the file: not a regular file, larger than
-            :data:`nncore.files.MAX_FILE_SIZE`, not JSON, not a network, or a
+            :data:`nncore._files.MAX_FILE_SIZE`, not JSON, not a network, or a
             bad field.
         """
-        target = files.check_path(path)
-        if fann.is_fann_file(target):
+        target = _files.check_path(path)
+        if _fann.is_fann_file(target):
             return cls.from_fann(target)
-        data = files.read_json(target)
+        data = _files.read_json(target)
         readers = {"nncore": cls.from_dict, "brainjs": cls.from_brainjs, "tutorial": cls.from_tutorial_json}
         try:
-            return readers[brainjs.detect_format(data)](data)
+            return readers[_brainjs.detect_format(data)](data)
         except ValueError as error:
             raise ValueError(f"{target}: {error}") from None
 
@@ -661,7 +661,7 @@ class Network(NetworkCore):
             neither), a loss other than ``"mse"``, or a learning rate, momentum or ``leaky_relu`` slope outside
             the open interval (0, 1), which brain.js refuses to load.
         """
-        return brainjs.brainjs_from_dict(self.to_dict())
+        return _brainjs.brainjs_from_dict(self.to_dict())
 
     @classmethod
     def from_brainjs(cls, obj: dict | str | bytes | os.PathLike, *,
@@ -671,12 +671,12 @@ class Network(NetworkCore):
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
         file's path (``str`` or ``os.PathLike``): a ``str`` whose first
         non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
-        a path. See :func:`nncore.brainjs.dict_from_brainjs` for what is read
+        a path. See :func:`nncore._brainjs.dict_from_brainjs` for what is read
         and checked; errors are ``ValueError`` naming the field (and the file).
         With ``dtype="float32"`` the network holds brain.js's own float32
         weights exactly and computes in float32, as brain.js does.
         """
-        data = brainjs.dict_from_brainjs(obj)
+        data = _brainjs.dict_from_brainjs(obj)
         data["dtype"] = check_dtype(dtype)
         return cls.from_dict(data)
 
@@ -687,10 +687,10 @@ class Network(NetworkCore):
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
         file's path (``str`` or ``os.PathLike``): a ``str`` whose first
         non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
-        a path. See :func:`nncore.brainjs.dict_from_tutorial_json` for what is
+        a path. See :func:`nncore._brainjs.dict_from_tutorial_json` for what is
         read and checked; errors are ``ValueError`` naming the field (and the file).
         """
-        return cls.from_dict(brainjs.dict_from_tutorial_json(obj))
+        return cls.from_dict(_brainjs.dict_from_tutorial_json(obj))
 
     def to_tutorial_json(self) -> dict:
         """The network as the tutorial's ``Network.toJSON()`` object (sigmoid networks only).
@@ -722,7 +722,7 @@ class Network(NetworkCore):
             If a layer is not sigmoid, or the loss is not ``"mse"``: the tutorial's
             network is sigmoid only and trains on the squared error.
         """
-        return brainjs.tutorial_json_from_dict(self.to_dict())
+        return _brainjs.tutorial_json_from_dict(self.to_dict())
 
     def __reduce__(self):
         return (type(self).from_dict, (self._state(as_lists=False),))
@@ -739,7 +739,7 @@ class Network(NetworkCore):
         """The network as the text of a FANN 2.x ``.net`` file (what ``fann_save`` writes).
 
         ``fann_create_from_file`` reads it, and ``fann_run`` gives the same
-        outputs as :meth:`predict`. See :mod:`nncore.fann` for what is kept.
+        outputs as :meth:`predict`. See :mod:`nncore._fann` for what is kept.
 
         Raises
         ------
@@ -748,7 +748,7 @@ class Network(NetworkCore):
             ``leaky_relu``: FANN 2.2 has no rectifier; ``softmax``), or the
             loss is ``"cross_entropy"``, which FANN does not have.
         """
-        return fann.fann_from_dict(self.to_dict())
+        return _fann.fann_from_dict(self.to_dict())
 
     @classmethod
     def from_fann(cls, source: str | bytes | os.PathLike) -> Network:
@@ -768,7 +768,7 @@ class Network(NetworkCore):
             Naming the file, line and field: not a FANN float network, a
             malformed field, or another activation (saying what to set in FANN).
         """
-        return cls.from_dict(fann.dict_from_fann(source))
+        return cls.from_dict(_fann.dict_from_fann(source))
 
     # ---- deployment
 
@@ -790,7 +790,7 @@ class Network(NetworkCore):
         ImportError
             If the ``onnx`` package is not installed.
         """
-        return onnx_export.onnx_model(self.to_dict(), self.dtype)
+        return _onnx_export.onnx_model(self.to_dict(), self.dtype)
 
     def to_c(self, name: str = "nncore_predict") -> str:
         """The network as standalone C99 source of ``void name(const double *input, double *output)``.
@@ -814,7 +814,7 @@ class Network(NetworkCore):
         ValueError
             If ``name`` is not a C identifier.
         """
-        return source_export.c_source(self.to_dict(), name, self.dtype)
+        return _source_export.c_source(self.to_dict(), name, self.dtype)
 
     def to_javascript(self, name: str = "nncorePredict") -> str:
         """The network as the source of a standalone JavaScript function ``function name(input)``.
@@ -838,4 +838,4 @@ class Network(NetworkCore):
         ValueError
             If ``name`` is not a JavaScript identifier.
         """
-        return source_export.javascript_source(self.to_dict(), name)
+        return _source_export.javascript_source(self.to_dict(), name)

@@ -60,9 +60,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import files, serialization
+from nncore import _files, _serialization
 from nncore._checks import as_float_array, check_rate, describe
-from nncore.csvdata import parse_number
+from nncore._csvdata import parse_number
 
 HEADER = "FANN_FLO_2.1"
 """First line of the float and double builds' ``.net`` files (what nncore writes and reads)."""
@@ -144,7 +144,7 @@ def fann_from_dict(data: dict) -> str:
     Parameters
     ----------
     data : dict
-        nncore's dictionary format (checked by :func:`nncore.serialization.read_dict`).
+        nncore's dictionary format (checked by :func:`nncore._serialization.read_dict`).
 
     Returns
     -------
@@ -159,7 +159,7 @@ def fann_from_dict(data: dict) -> str:
         activation and what FANN supports), or the network's loss is
         ``cross_entropy``, which FANN does not have.
     """
-    state = serialization.read_dict(data)
+    state = _serialization.read_dict(data)
     fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
     if state.loss != "mse":
         raise ValueError(f"the network's loss is {state.loss!r}, which FANN cannot express: its error functions "
@@ -233,7 +233,7 @@ def is_fann_file(path: str | os.PathLike) -> bool:
     Reads only the first bytes, and never blocks on a FIFO or device (which are not regular files).
     """
     try:
-        target = files.check_path(path)
+        target = _files.check_path(path)
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except (OSError, TypeError, ValueError):
         return False
@@ -282,8 +282,8 @@ def _fann_source(source: object) -> tuple[str, str]:
         return source, "FANN network"
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"a FANN network must be given as text, bytes or a path, got {describe(source)}")
-    path = files.check_path(source)
-    return _decode(files.read_file(path), path), path
+    path = _files.check_path(source)
+    return _decode(_files.read_file(path), path), path
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -312,7 +312,7 @@ def _parse_network(text: str) -> dict:
     sizes = [size - 1 for size in sizes_with_bias]
     activations, layers = _layers(fields, sizes, neurons, connections)
     learning_rate, momentum = (_rate(fields, key) for key in ("learning_rate", "learning_momentum"))
-    return serialization.make_dict(sizes, activations, learning_rate, momentum, 0, layers, 0.01)
+    return _serialization.make_dict(sizes, activations, learning_rate, momentum, 0, layers, 0.01)
 
 
 def _header_error(header: str) -> str:
@@ -484,8 +484,8 @@ def read_data(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
         Naming the file and the line: a bad first line, a line with the wrong
         count of numbers, a word that is not a finite number, or missing pairs.
     """
-    target = files.check_path(path)
-    lines = _decode(files.read_file(target), target).splitlines()
+    target = _files.check_path(path)
+    lines = _decode(_files.read_file(target), target).splitlines()
     try:
         return _parse_data(lines)
     except ValueError as error:
@@ -535,7 +535,7 @@ def write_data(path: str | os.PathLike, X: Any, Y: Any) -> None:
         If ``X`` and ``Y`` are not finite 2-D arrays (``Y`` may be 1-D) with the
         same number of rows.
     """
-    target = files.check_path(path)
+    target = _files.check_path(path)
     inputs = as_float_array(X, "X", 2)
     targets = as_float_array(Y, "Y", 1 if np.ndim(Y) == 1 else 2)
     targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
@@ -547,4 +547,4 @@ def write_data(path: str | os.PathLike, X: Any, Y: Any) -> None:
     for x, y in zip(inputs.tolist(), targets.tolist()):
         lines.append(" ".join(map(repr, x)))  # repr: the shortest text that reads back as the same double
         lines.append(" ".join(map(repr, y)))
-    files.write_atomically(target, ("\n".join(lines) + "\n").encode("ascii"))
+    _files.write_atomically(target, ("\n".join(lines) + "\n").encode("ascii"))
