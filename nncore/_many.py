@@ -81,34 +81,18 @@ def fit_many(networks: Any, X: Any, Y: Any, options: FitOptions, seeds: Any = No
              batch_size: Any = PER_SAMPLE, sample_weight: Any = None, client: Any = None) -> list[FitResult]:
     """Train every network of ``networks`` in place; see :func:`nncore.fit_many`.
 
-    ``options`` are checked (``nncore._checks.check_fit_options``) with
-    ``options.seed`` None and no callback; everything else is checked here,
-    for every network, before any network changes.
+    ``networks`` and ``options`` are checked (``nncore._population.check_population``,
+    ``nncore._checks.check_fit_options`` with ``options.seed`` None and no
+    callback); everything else is checked here, for every network, before
+    any network changes.
     """
-    population = check_population(networks)
+    population = list(networks)
     seed_list = check_seeds(seeds, len(population))
     thread_count = _default_threads() if threads is None else check_threads(threads)
     jobs = prepare(population, X, Y, options, seed_list, batch_size, sample_weight)
     if client is not None:
         return _fit_on_cluster(client, population, X, Y, options, seed_list, batch_size, sample_weight)
     return run(jobs, thread_count, options)
-
-
-def check_population(networks: Any) -> list[NetworkCore]:
-    """``networks`` as a list of distinct networks: a non-empty list or tuple of networks, none twice."""
-    if not isinstance(networks, (list, tuple)):
-        raise TypeError(f"networks must be a list of nncore.Network, got {describe(networks)}")
-    if not networks:
-        raise ValueError("networks must hold at least one network, got an empty list")
-    seen: dict[int, int] = {}
-    for index, network in enumerate(networks):
-        if not isinstance(network, NetworkCore):
-            raise TypeError(f"networks[{index}] must be an nncore.Network, got {describe(network)}")
-        if id(network) in seen:
-            raise ValueError(f"networks[{index}] is the same network as networks[{seen[id(network)]}]: "
-                             f"each network may appear once")
-        seen[id(network)] = index
-    return list(networks)
 
 
 def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int | None],

@@ -15,8 +15,9 @@ PACKAGE = ROOT / "nncore"
 CORE_SOURCE = ROOT / "src" / "_core.pyx"
 
 # Who may import nncore._network: the package, the command line, and modules that wrap Network
-# (the scikit-learn estimators).
-MAY_IMPORT_NETWORK = {"nncore", "nncore._cli", "nncore.__main__", "nncore._network", "nncore.sklearn"}
+# (the scikit-learn estimators, and fit_many's entry point, which checks its population of networks).
+MAY_IMPORT_NETWORK = {"nncore", "nncore._cli", "nncore.__main__", "nncore._network", "nncore._population",
+                      "nncore.sklearn"}
 LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore._elementary", "nncore._examples", "nncore._exceptions",
           "nncore._initializers", "nncore._sampling"}
 
