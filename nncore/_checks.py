@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 import reprlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -397,46 +396,6 @@ def check_names(names: object, size: int, side: str) -> tuple[str, ...] | None:
         repeated = sorted({name for name in checked if checked.count(name) > 1})
         raise ValueError(f"{label} must be distinct, got {describe(repeated)} more than once")
     return checked
-
-
-# ---------------------------------------------------------------- names in generated source
-
-C_RESERVED = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto if inline int "
-    "long register restrict return short signed sizeof static struct switch typedef union unsigned void "
-    "volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert "
-    "_Thread_local main exp expf tanh tanhf".split()
-)
-"""C keywords (C99 and C11), ``main``, and the math functions the generated C source calls."""
-
-JAVASCRIPT_RESERVED = frozenset(
-    "await break case catch class const continue debugger default delete do else enum export extends false "
-    "finally for function if implements import in instanceof interface let new null package private "
-    "protected public return static super switch this throw true try typeof var void while with yield "
-    "arguments eval undefined NaN Infinity".split()
-)
-"""JavaScript's reserved words (strict mode included) and the names a function may not take in strict mode."""
-
-_IDENTIFIER_RULES = {
-    # language: (pattern, what the pattern allows, reserved words)
-    # C reserves the names that begin with '_' at file scope, for the compiler and its library.
-    "C": (re.compile(r"[A-Za-z][A-Za-z0-9_]*"), "ASCII letters, digits and '_', starting with a letter",
-          C_RESERVED),
-    "JavaScript": (re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*"),
-                   "ASCII letters, digits, '_' and '$', not starting with a digit", JAVASCRIPT_RESERVED),
-}
-
-
-def check_identifier(name: str, value: object, language: str) -> str:
-    """``value`` if it can name a function in ``language`` (``"C"`` or ``"JavaScript"``), else raise."""
-    pattern, allowed, reserved = _IDENTIFIER_RULES[language]
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string (a {language} identifier), got {describe(value)}")
-    if not pattern.fullmatch(value):
-        raise ValueError(f"{name} must be a {language} identifier ({allowed}), got {value!r}")
-    if value in reserved:
-        raise ValueError(f"{name} must not be a reserved word or library name of {language}, got {value!r}")
-    return value
 
 
 # ---------------------------------------------------------------- fit's controls
