@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 import nncore
-from nncore._examples import XOR_INPUTS, XOR_TARGETS
+from nncore_bench.workloads import XOR_INPUTS, XOR_TARGETS
 
 
 def xor_population(n: int) -> tuple[list, np.ndarray, np.ndarray, dict]:

@@ -38,7 +38,7 @@ if str(_HERE) not in sys.path:
     sys.path.insert(0, str(_HERE))
 
 import nncore  # noqa: E402
-from nncore._examples import XOR_INPUTS, XOR_TARGETS  # noqa: E402
+from nncore_bench.workloads import XOR_INPUTS, XOR_TARGETS  # noqa: E402
 from nncore_bench import timing, workloads  # noqa: E402
 from nncore_bench.fann_rprop import FannRprop, FannUnavailable  # noqa: E402
 from nncore_bench.goals import Goal  # noqa: E402

@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover - depends on how nncore was imported
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "
         "place (pip install -e .)."
     ) from None
-from nncore._runtime import format_runtime, runtime_info
+from nncore import _runtime
 from nncore._evaluation import Evaluation, Misclass
 from nncore._exceptions import DivergenceError
 from nncore._fann import read_data as read_fann_data
@@ -67,10 +67,58 @@ def show_runtime():
         ``"nncore_simd_variable"``: ``NNCORE_SIMD`` as set at import (or None);
         ``"nncore"``, ``"python"``, ``"machine"``: versions and CPU architecture.
     """
-    info = runtime_info()
-    print(format_runtime(info))
+    info = _runtime.runtime_info()
+    print(_runtime.format_runtime(info))
     return info
 
 
+def use_simd(level):
+    """Switch the compiled kernels to another instruction-set level; returns the level in use before.
+
+    Every level gives the same results to the last bit, so this changes only
+    the speed: it lets a benchmark time the levels side by side in one
+    process, and a bug report rule one out. ``NNCORE_SIMD`` chooses the level
+    at import instead.
+
+    Parameters
+    ----------
+    level : str
+        One of ``show_runtime()["simd_available"]`` (on x86-64 with AVX-512:
+        ``"baseline"``, ``"avx2"``, ``"avx512"``).
+
+    Returns
+    -------
+    str
+        The level that was in use.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` was not built or this CPU does not support it.
+
+    Notes
+    -----
+    Call it while no network is training or predicting on another thread.
+
+    Examples
+    --------
+    >>> import nncore
+    >>> previous = nncore.use_simd("baseline")
+    >>> nncore.show_runtime()["simd"]  # doctest: +SKIP
+    'baseline'
+    >>> _ = nncore.use_simd(previous)
+    """
+    previous = _core.SIMD
+    _core._use_simd(level)
+    return previous
+
+
+# The public classes are defined in private modules; they say they are nncore's, so that
+# pickles, reprs, tracebacks and the documentation name the path users import them from.
+for _public_class in (DivergenceError, Evaluation, FitProgress, FitResult, Misclass, Network):
+    _public_class.__module__ = __name__
+del _public_class
+
 __all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",
-           "__version__", "fit_many", "load", "read_fann_data", "show_runtime", "write_fann_data"]
+           "__version__", "fit_many", "load", "read_fann_data", "show_runtime", "use_simd",
+           "write_fann_data"]

@@ -233,7 +233,7 @@ class Network(NetworkCore):
         ``output``, ``delta``, ``input_connections`` and ``output_connections``
         (each connection with ``weight``, ``change``, ``source`` and
         ``target``). Reads are live and writes (``bias``, ``weight``,
-        ``change``, input ``output``) change the network; see :mod:`nncore._views`.
+        ``change``, input ``output``) change the network.
         """
         return _views.Layers(self._layer_buffers(), self.activations)
 
@@ -268,8 +268,8 @@ class Network(NetworkCore):
 
         Notes
         -----
-        Large batches go through numpy matrix products (see :mod:`nncore._batched`),
-        which agree with the per-sample forward pass to rounding.
+        Large batches (rows x weights of at least 200,000) go through numpy matrix
+        products, which agree with the per-sample forward pass to rounding.
         """
         if isinstance(inputs, Mapping):
             inputs = _datasets.named_input(inputs, self._input_names)
@@ -589,7 +589,7 @@ class Network(NetworkCore):
         ------
         ValueError
             If the text is not valid JSON (``NaN`` and ``Infinity`` are not),
-            nests deeper than :data:`nncore._json.MAX_DEPTH`, or does not hold
+            nests deeper than 100 levels, or does not hold
             a valid network dictionary.
         """
         if not isinstance(text, (str, bytes, bytearray)):
@@ -614,7 +614,7 @@ class Network(NetworkCore):
         """Read a network from a file: written by :meth:`save`, by brain.js, by the tutorial or by FANN.
 
         The format is told by the content: a FANN ``.net`` file by its first
-        line (as :meth:`from_fann`), else (:func:`nncore._brainjs.detect_format`)
+        line (as :meth:`from_fann`), else by the keys of its JSON object:
         nncore's own, brain.js's ``toJSON()`` (2 or 1.x, as :meth:`from_brainjs`)
         or the tutorial's (as :meth:`from_tutorial_json`). Same as :func:`nncore.load`.
 
@@ -622,7 +622,7 @@ class Network(NetworkCore):
         ------
         ValueError
             Naming the file: not a regular file, larger than
-            :data:`nncore._files.MAX_FILE_SIZE`, not JSON, not a network, or a
+            the size limit (1 GiB), not JSON, not a network, or a
             bad field.
         """
         target = _files.check_path(path)
@@ -671,8 +671,8 @@ class Network(NetworkCore):
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
         file's path (``str`` or ``os.PathLike``): a ``str`` whose first
         non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
-        a path. See :func:`nncore._brainjs.dict_from_brainjs` for what is read
-        and checked; errors are ``ValueError`` naming the field (and the file).
+        a path. Every field is read and checked (sizes, activation, weights,
+        training options); errors are ``ValueError`` naming the field (and the file).
         With ``dtype="float32"`` the network holds brain.js's own float32
         weights exactly and computes in float32, as brain.js does.
         """
@@ -687,8 +687,8 @@ class Network(NetworkCore):
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
         file's path (``str`` or ``os.PathLike``): a ``str`` whose first
         non-blank character is ``{`` or ``[`` is JSON text, any other ``str``
-        a path. See :func:`nncore._brainjs.dict_from_tutorial_json` for what is
-        read and checked; errors are ``ValueError`` naming the field (and the file).
+        a path. Every field is read and checked (layers, neurons, connections,
+        rates); errors are ``ValueError`` naming the field (and the file).
         """
         return cls.from_dict(_brainjs.dict_from_tutorial_json(obj))
 
@@ -739,7 +739,7 @@ class Network(NetworkCore):
         """The network as the text of a FANN 2.x ``.net`` file (what ``fann_save`` writes).
 
         ``fann_create_from_file`` reads it, and ``fann_run`` gives the same
-        outputs as :meth:`predict`. See :mod:`nncore._fann` for what is kept.
+        outputs as :meth:`predict`.
 
         Raises
         ------

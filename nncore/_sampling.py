@@ -48,6 +48,13 @@ class SplitMix64:
     [1, 3, 0, 0, 0, 1]
     """
 
+    # The constants, as attributes too, for those who reproduce the stream elsewhere (numpy, C).
+    MASK64 = MASK64
+    INCREMENT = INCREMENT
+    MULTIPLIER_1 = MULTIPLIER_1
+    MULTIPLIER_2 = MULTIPLIER_2
+    UNIT = UNIT
+
     def __init__(self, seed: int) -> None:
         if isinstance(seed, bool):
             raise TypeError(f"seed must be an integer, got a bool ({seed!r})")

@@ -4,8 +4,8 @@
 network in JavaScript" (and brain.js's ``NeuralNetwork``) line by line, with no
 numpy in the hot path.  It implements the same algorithm as the compiled core,
 summing in the same order and computing sigmoid, tanh and softmax with the
-same exponential (:mod:`nncore._elementary`, the Python twin of the core's
-own), so the two agree to the last bit; it is the oracle of the tests.
+same exponential (a Python twin of the core's own, made of IEEE basic
+operations), so the two agree to the last bit; it is the oracle of the tests.
 
 The losses are written here from their definitions, independently of the
 core: ``mse`` is ``0.5 * sum((t - o)**2)`` from the outputs; ``cross_entropy``
@@ -38,6 +38,9 @@ from nncore._checks import (
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore._elementary import exp64, sigmoid64, tanh64
 from nncore._sampling import SplitMix64, plan_steps
+
+__all__ = ["Adam", "Connection", "Layer", "Network", "Neuron", "RPROP", "SGD", "SplitMix64", "sigmoid_cross_entropy",
+           "softmax", "softmax_cross_entropy", "squared_error", "visit_order", "weighted_rows"]
 
 
 def _sigmoid(z: float) -> float:

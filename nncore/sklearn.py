@@ -43,6 +43,8 @@ from nncore._checks import (
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 from nncore._network import Network
 
+__all__ = ["NetworkClassifier", "NetworkRegressor"]
+
 SOLVERS = ("sgd", "adam", "rprop")
 """``solver`` names: nncore's optimizers (scikit-learn's ``"lbfgs"`` has no equivalent)."""
 

@@ -129,6 +129,27 @@ def test_services_do_not_import_the_package_or_the_command_line():
         assert not graph[service] & {"nncore", "nncore._cli", "nncore._network"}, service
 
 
+def _private_modules_imported_by(path: Path) -> set[str]:
+    imported = _imports_of_python(path, path.stem)
+    return {name for name in imported
+            if name.startswith("nncore.") and any(part.startswith("_") for part in name.split(".")[1:2])}
+
+
+@needs_sources
+def test_nothing_outside_the_package_imports_a_private_module():
+    # The benchmark, the build and the CI scripts use nncore as users do; only the tests look inside.
+    outside = [ROOT / "setup.py", *ROOT.glob("bench/**/*.py"), *ROOT.glob(".ci/*.py"), *ROOT.glob("docs/**/*.py")]
+    found = {str(path.relative_to(ROOT)): sorted(names) for path in outside
+             if (names := _private_modules_imported_by(path) - {"nncore.__version__"})}
+    assert not found, found
+
+
+def test_the_private_import_finder_finds_one(tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text("import nncore\nfrom nncore import _files, reference\nfrom nncore._checks import describe\n")
+    assert _private_modules_imported_by(script) == {"nncore._files", "nncore._checks.describe"}
+
+
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None

@@ -136,3 +136,26 @@ def test_show_runtime_prints_and_returns_the_levels(capsys):
     assert set(info["simd_available"]) <= set(info["simd_built"]) & set(info["simd_cpu"])
     assert f"SIMD level in use: {info['simd']}" in printed
     assert ", ".join(LEVELS) in printed
+
+
+def test_use_simd_switches_levels_in_process_with_the_same_results(xor_data):
+    X, Y = xor_data
+    trained = {}
+    for level in LEVELS:
+        previous = nncore.use_simd(level)
+        try:
+            assert nncore.show_runtime()["simd"] == level
+            net = nncore.Network([2, 10, 10, 1], seed=3)
+            net.fit(X, Y, steps=2_000, order="random", seed=4)
+            trained[level] = net.to_json()
+        finally:
+            assert nncore.use_simd(previous) == level
+    assert len(set(trained.values())) == 1, sorted(trained)
+
+
+@pytest.mark.parametrize("level", ["avx9000", "", None, "AVX2"])
+def test_use_simd_refuses_a_level_that_is_not_available(level):
+    before = _core.SIMD
+    with pytest.raises((ValueError, TypeError), match="available"):
+        nncore.use_simd(level)
+    assert _core.SIMD == before

@@ -17,13 +17,13 @@ from collections.abc import Callable
 import numpy as np
 
 from nncore import reference
-from nncore import _core
+import nncore
 from nncore_bench.c_loop import C_FLAGS, FAST_MATH_FLAGS, NATIVE_FLAGS, CLoop, CNetwork, CompilerUnavailable
 from nncore_bench.numpy_loop import NumpyNetwork
 from nncore_bench.parameters import Layers, layers_of_dict
 from nncore_bench.tutorial import TutorialNetwork
 from nncore_bench.workloads import Case
-from nncore._network import Network
+from nncore import Network
 
 # How an implementation's final weights compare with nncore's:
 EXACT = "exact"   # same algorithm, same summation order: equal up to ~1e-12 at most
@@ -170,23 +170,39 @@ class FitAtLevel(Implementation):
             self.agreement = FLOAT32
 
     def unavailable(self) -> str | None:
-        available = _core.SIMD_AVAILABLE
+        available = available_levels()
         if self.level not in available:
             return f"{self.level} kernels not available here (available: {', '.join(available)})"
         return None
 
     def prepare(self, case: Case, steps: int) -> Trial:
         net = case.new_network(self.dtype)
-        chosen = _core.SIMD
 
         def run() -> None:
-            _core._use_simd(self.level)
+            chosen = nncore.use_simd(self.level)
             try:
                 case.fit(net, steps)
             finally:
-                _core._use_simd(chosen)
+                nncore.use_simd(chosen)
 
         return Trial(run, _network_layers(net))
+
+
+SIMD_LEVELS = ("baseline", "avx2", "avx512")
+"""The instruction-set levels nncore builds on x86-64 (elsewhere only the baseline)."""
+
+
+def available_levels() -> list[str]:
+    """The levels this installation built and this CPU runs: those ``nncore.use_simd`` accepts."""
+    available = []
+    for level in SIMD_LEVELS:
+        try:
+            previous = nncore.use_simd(level)
+        except ValueError:
+            continue
+        nncore.use_simd(previous)
+        available.append(level)
+    return available
 
 
 class PlainC(Implementation):
@@ -341,7 +357,7 @@ def load_reference(net: reference.Network, data: dict) -> None:
 
 def all_implementations() -> list[Implementation]:
     """Every implementation, nncore's fit first (the basis of every ratio)."""
-    levels = [FitAtLevel(level, dtype) for dtype in ("float64", "float32") for level in _core.SIMD_LEVELS]
+    levels = [FitAtLevel(level, dtype) for dtype in ("float64", "float32") for level in SIMD_LEVELS]
     anchors = [PlainC(NATIVE_FLAGS, "c_native", "C, -O3 -march=native, sums in order"),
                PlainC(FAST_MATH_FLAGS, "c_fast_math", "C, -O3 -march=native -ffast-math", CLOSE)]
     return [Fit(), Fit("float32"), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), *anchors, *levels,

@@ -1,6 +1,6 @@
 """The benchmark's pure-Python baseline: the tutorial's object model with ``math.exp``.
 
-``nncore.reference`` computes sigmoid and tanh with ``nncore._elementary``
+``nncore.reference`` computes sigmoid and tanh with its own exponential
 (the compiled core's own functions, written in Python) so that it agrees with
 the core to the last bit.  A user who writes the tutorial in Python calls
 ``math.exp`` and ``math.tanh``, which are faster in Python; the "versus pure

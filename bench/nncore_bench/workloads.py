@@ -3,7 +3,7 @@
 Every implementation starts from the same weights (``Case.start``, a
 ``Network.to_dict()``) and visits the same rows in the same order
 (``Case.indices``), the order ``Network.fit(..., order=..., seed=...)`` draws,
-reproduced here with :class:`nncore._sampling.SplitMix64`, its generator in Python.
+reproduced here with :class:`nncore.SplitMix64.SplitMix64`, its generator in Python.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from functools import cached_property
 
 import numpy as np
 
-from nncore import _sampling
-from nncore._examples import XOR_INPUTS, XOR_TARGETS
-from nncore._network import Network
+from nncore import Network
+from nncore.reference import SplitMix64
+
+XOR_INPUTS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
+XOR_TARGETS = ((0.0,), (1.0,), (1.0,), (0.0,))
+"""The tutorial's data set: XOR of two inputs, one row per sample."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def sample_order(n_rows: int, steps: int, order: str, seed: int) -> np.ndarray:
         return np.arange(steps, dtype=np.int64) % n_rows
     if order != "shuffle":
         raise ValueError(f"order must be 'random', 'shuffle' or 'sequential', got {order!r}")
-    rng = _sampling.SplitMix64(seed)
+    rng = SplitMix64(seed)
     permutation = list(range(n_rows))
     chunks = []
     for _ in range(-(-steps // n_rows)):
@@ -139,16 +142,16 @@ def _random_rows(n_rows: int, steps: int, seed: int, block: int = 1 << 16) -> np
     The generator's k-th state is ``seed + k * INCREMENT`` (mod 2**64), so every
     draw can be computed independently; numpy's uint64 arithmetic wraps like C's.
     """
-    increment = np.uint64(_sampling.INCREMENT)
+    increment = np.uint64(SplitMix64.INCREMENT)
     rows = np.empty(steps, dtype=np.int64)
     with np.errstate(over="ignore"):
         for begin in range(0, steps, block):
             k = np.arange(begin + 1, min(steps, begin + block) + 1, dtype=np.uint64)
-            z = np.uint64(seed & _sampling.MASK64) + k * increment
-            z = (z ^ (z >> np.uint64(30))) * np.uint64(_sampling.MULTIPLIER_1)
-            z = (z ^ (z >> np.uint64(27))) * np.uint64(_sampling.MULTIPLIER_2)
+            z = np.uint64(seed & SplitMix64.MASK64) + k * increment
+            z = (z ^ (z >> np.uint64(30))) * np.uint64(SplitMix64.MULTIPLIER_1)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(SplitMix64.MULTIPLIER_2)
             z = z ^ (z >> np.uint64(31))
-            u = (z >> np.uint64(11)).astype(np.float64) * _sampling.UNIT
+            u = (z >> np.uint64(11)).astype(np.float64) * SplitMix64.UNIT
             rows[begin:begin + len(k)] = (u * n_rows).astype(np.int64)
     return rows
 

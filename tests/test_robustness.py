@@ -1,4 +1,4 @@
-"""Defects found by attacking the package from outside, each pinned by a test."""
+"""Robustness under hostile use: threads that race, arguments that misbehave, states that could not be written back."""
 
 import copy
 import pickle

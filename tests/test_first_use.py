@@ -1,4 +1,4 @@
-"""What a new user ran into, and what nncore now does instead."""
+"""What a user meets first: brain.js habits, messages about data, the progress bar, the loss curve, an unbuilt tree."""
 
 import io
 import shutil

@@ -1,4 +1,4 @@
-"""The leaf modules ``nncore._sampling`` and ``nncore._examples``: defined once, importing nothing from nncore."""
+"""The sample order (``SplitMix64``, ``plan_steps``) and the XOR data: defined once, importing nothing from nncore."""
 
 import ast
 import inspect
