@@ -5,7 +5,7 @@ switches to it above :data:`MIN_WORK`.  The sums are not accumulated in the
 per-sample order, so results match the compiled forward pass to rounding
 (about 1e-15 relative), not to the last bit.  For the same reason sigmoid and
 tanh come from numpy (``np.exp``, ``np.tanh``), not from the core's own
-functions (``nncore._elementary``'s array versions): those would cost several
+functions (numpy forms of ``nncore._elementary``'s): those would cost several
 numpy passes per activation and could not restore bit-identity that the sums
 have already given up.
 """

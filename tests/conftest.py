@@ -1,5 +1,6 @@
 import platform
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -7,6 +8,11 @@ import pytest
 import nncore
 import nncore._core
 from nncore._examples import XOR_INPUTS, XOR_TARGETS
+
+# The tests' support modules (elementary_numpy.py) import by name under --import-mode=importlib
+# too, which does not put the tests' folder on sys.path.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def pytest_report_header(config):

@@ -12,7 +12,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pytest
 
-from nncore import _elementary as el
+import elementary_numpy as el
 
 # Documented bounds, in ulps of the correctly rounded result.
 EXP_BOUND = 1.0

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nncore import _core
-from nncore import _elementary as el
+import elementary_numpy as el
 
 TWINS = {
     "exp64": el.exp64_array, "tanh64": el.tanh64_array, "sigmoid64": el.sigmoid64_array,
