@@ -44,6 +44,9 @@ COMMON = {
     "include_dirs": ["src"],
     "depends": ["src/_cpu_features.h", "src/_row_sums.h"],
 }
+# The parts src/_core.pyx includes: one extension module, nncore._core.
+CORE_PARTS = ["src/_core_simd.pxi", "src/_core_inputs.pxi", "src/_core_network.pxi", "src/_core_layers.pxi",
+              "src/_core_schedule.pxi", "src/_core_lanes.pxi"]
 
 
 def targets_x86_64(plat_name):
@@ -78,7 +81,7 @@ class BuildExt(build_ext):
 
 
 extensions = [
-    Extension("nncore._core", sources=["src/_core.pyx"], **COMMON),
+    Extension("nncore._core", sources=["src/_core.pyx"], **{**COMMON, "depends": COMMON["depends"] + CORE_PARTS}),
     Extension("nncore._kernels_baseline", sources=["src/_kernels_baseline.pyx"], **COMMON),
     # optional: a compiler that cannot build a level leaves it out, not the wheel
     Extension("nncore._kernels_avx2", sources=["src/_kernels_avx2.pyx"], optional=True, **COMMON),

@@ -46,8 +46,16 @@ def _imports_of_python(path: Path, name: str) -> set[str]:
     return found
 
 
-def _imports_of_cython(path: Path) -> set[str]:
+def _cython_text(path: Path) -> str:
+    """The text of a Cython source followed by the text of every file it includes."""
     text = path.read_text(encoding="utf-8")
+    for name in re.findall(r'^include\s+"([^"]+)"', text, re.M):
+        text += "\n" + _cython_text(path.parent / name)
+    return text
+
+
+def _imports_of_cython(path: Path) -> set[str]:
+    text = _cython_text(path)
     found = set()
     statements = re.findall(r"^from\s+(nncore[\w.]*)\s+import\s+\(([^)]*)\)", text, re.M)
     statements += re.findall(r"^from\s+(nncore[\w.]*)\s+import\s+([^(\n]+)$", text, re.M)

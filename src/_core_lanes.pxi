@@ -1,0 +1,220 @@
+# Part of nncore._core, included by src/_core.pyx: LaneGroup, many networks' fits side by side in SIMD lanes.
+
+
+cdef class LaneGroup:
+    """Networks of one shape trained side by side in SIMD lanes, each on its own :class:`FitSchedule`.
+
+    The networks must share sizes, activations, dtype and ``leaky_relu_alpha``
+    and train on the plain path (SGD, one sample per update, no sample
+    weights, no weight decay, the ``mse`` loss, no softmax); their schedules
+    must have the same number of rows and of steps, and be at the start of an
+    epoch. Each lane's result is bit for bit what its schedule's
+    :meth:`FitSchedule.advance` would give (``_lanes.pxd``).
+
+    The group interleaves the networks' weights, changes and biases when it
+    is made; :meth:`write_back` copies a lane's back into its network. This is
+    the only code besides ``NetworkCore`` that touches a network's buffers. The
+    caller holds every network (``_fitting()``) for the group's life.
+    """
+    cdef Lanes lanes
+    cdef Schedule** _pointers
+    cdef Schedule* _saved_states
+    cdef readonly list schedules
+    cdef list _networks
+    cdef object _dtype
+    cdef object _weights, _changes, _biases, _outputs, _deltas, _rates, _momenta, _errors, _status, _scratch
+    cdef object _saved_weights, _saved_changes, _saved_biases, _saved_permutations, _saved_iterations
+    cdef object _steps_before
+    cdef readonly long long last_steps
+    """Steps taken by all lanes together in the last :meth:`advance`."""
+
+    def __cinit__(self):
+        self._pointers = NULL
+        self._saved_states = NULL
+
+    def __dealloc__(self):
+        PyMem_Free(self._pointers)
+        PyMem_Free(self._saved_states)
+
+    def __init__(self, list schedules not None):
+        if not schedules:
+            raise ValueError("a lane group needs at least one schedule")
+        cdef FitSchedule first = schedules[0], schedule
+        cdef NetworkCore network, model = first.network
+        cdef Py_ssize_t L = len(schedules), i
+        for schedule in schedules:
+            self._check_lane(schedule, first)
+        self.schedules = list(schedules)
+        self._networks = [(<FitSchedule>schedule).network for schedule in schedules]
+        self._dtype = model._dtype
+        cdef Py_ssize_t n_weights = model.net.weight_offset[model.net.n_layers]
+        cdef Py_ssize_t n_neurons = model.net.neuron_offset[model.net.n_layers]
+        cdef Py_ssize_t n_out = model.net.sizes[model.net.n_layers - 1]
+        self._weights = self._interleaved(WEIGHTS, n_weights)
+        self._changes = self._interleaved(CHANGES, n_weights)
+        self._biases = self._interleaved(BIASES, n_neurons)
+        self._outputs = np.zeros((n_neurons, L), dtype=self._dtype)
+        self._deltas = np.zeros((n_neurons, L), dtype=self._dtype)
+        self._rates = np.array([(<NetworkCore>net).net.learning_rate for net in self._networks], dtype=self._dtype)
+        self._momenta = np.array([(<NetworkCore>net).net.momentum for net in self._networks], dtype=self._dtype)
+        self._errors = np.zeros(L, dtype=np.float64)
+        self._status = np.full(L, LANE_RUNNING, dtype=np.intc)
+        self._scratch = np.zeros((3 + n_out) * L, dtype=self._dtype)
+        self._saved_weights = np.empty_like(self._weights)
+        self._saved_changes = np.empty_like(self._changes)
+        self._saved_biases = np.empty_like(self._biases)
+        self._saved_permutations = np.empty((L, first.state.n_samples), dtype=np.intp)
+        self._saved_iterations = np.zeros(L, dtype=np.int64)
+        self._steps_before = np.zeros(L, dtype=np.int64)
+        self._pointers = <Schedule**>PyMem_Malloc(L * sizeof(Schedule*))
+        self._saved_states = <Schedule*>PyMem_Malloc(L * sizeof(Schedule))
+        if self._pointers == NULL or self._saved_states == NULL:
+            raise MemoryError()
+        for i in range(L):
+            self._pointers[i] = &(<FitSchedule>schedules[i]).state
+        self.lanes.n_lanes = L
+        self.lanes.n_layers = model.net.n_layers
+        self.lanes.sizes = model.net.sizes
+        self.lanes.weight_offset = model.net.weight_offset
+        self.lanes.neuron_offset = model.net.neuron_offset
+        self.lanes.activation = model.net.activation
+        self.lanes.leaky_relu_alpha = model.net.leaky_relu_alpha
+        self.lanes.weights = _data(self._weights)
+        self.lanes.changes = _data(self._changes)
+        self.lanes.biases = _data(self._biases)
+        self.lanes.outputs = _data(self._outputs)
+        self.lanes.deltas = _data(self._deltas)
+        self.lanes.learning_rates = _data(self._rates)
+        self.lanes.momenta = _data(self._momenta)
+        self.lanes.errors = <double*>_data(self._errors)
+        self.lanes.status = <int*>_data(self._status)
+        self.lanes.schedules = self._pointers
+
+    cdef int _check_lane(self, FitSchedule schedule, FitSchedule first) except -1:
+        """Refuse a schedule whose network or data cannot share lanes with ``first``'s."""
+        cdef NetworkCore network = schedule.network, model = first.network
+        same_shape = (network._layer_sizes == model._layer_sizes and network._layer_activations == model._layer_activations
+                      and network._dtype == model._dtype and network.net.leaky_relu_alpha == model.net.leaky_relu_alpha)
+        plain = (network.net.optimizer == SGD and network.net.weight_decay == 0.0 and network.net.loss == MSE
+                 and "softmax" not in network._layer_activations and schedule.state.batch_size == 1
+                 and schedule.state.factors == NULL)
+        in_step = (schedule.state.n_samples == first.state.n_samples and schedule.state.max_steps == first.state.max_steps
+                   and schedule.state.steps == first.state.steps and schedule.state.position == 0
+                   and schedule.state.in_batch == 0)
+        if not (same_shape and plain and in_step):
+            raise ValueError("these schedules cannot share lanes: the networks must have one shape and train on the "
+                             "plain path, the schedules the same data length and steps, at an epoch's start")
+        return 0
+
+    cdef object _interleaved(self, int field, Py_ssize_t n):
+        """The networks' ``field`` buffers (WEIGHTS, CHANGES or BIASES) side by side: value ``v`` of lane ``i`` at ``[v, i]``."""
+        cdef NetworkCore network
+        result = np.empty((n, len(self._networks)), dtype=self._dtype)
+        for i, network in enumerate(self._networks):
+            with network._lock:
+                buffer = network._weights if field == WEIGHTS else network._changes if field == CHANGES else network._biases
+                result[:, i] = buffer
+        return result
+
+    def advance(self, Py_ssize_t max_epochs):
+        """Train every running lane for at most ``max_epochs`` whole epochs, without the GIL.
+
+        Returns
+        -------
+        str
+            "budget" (lanes still running), "done" (none running) or
+            "errors_full" (flush the schedules' errors first: :meth:`mark` does).
+        """
+        cdef Py_ssize_t i, L = self.lanes.n_lanes
+        cdef NetworkCore network
+        cdef long long[::1] before = self._steps_before
+        cdef void* scratch = _data(self._scratch)
+        cdef int status, dtype = (<NetworkCore>self._networks[0]).net.dtype
+        for i in range(L):
+            before[i] = self._pointers[i].steps
+        with nogil:
+            status = kernels.by_dtype[dtype].run_lanes(&self.lanes, max_epochs, scratch)
+        self.last_steps = 0
+        for i in range(L):
+            network = self._networks[i]
+            with network._lock:
+                network._count_steps(self._pointers[i].steps - before[i])
+            self.last_steps += self._pointers[i].steps - before[i]
+        return LOOP_STATUS[status]
+
+    def statuses(self):
+        """Per lane: None while it runs, else why it stopped ("done", "error_threshold", "diverged", "handed_off")."""
+        return [None if code == LANE_RUNNING else "handed_off" if code == LOOP_BUDGET else LOOP_STATUS[code]
+                for code in self._status]
+
+    def finite_lanes(self):
+        """Per lane: True when every weight, change and bias of the lane is finite."""
+        return (np.isfinite(self._weights).all(axis=0) & np.isfinite(self._changes).all(axis=0)
+                & np.isfinite(self._biases).all(axis=0)).tolist()
+
+    def mark(self):
+        """Remember every lane's state and its schedule's (flushing the epoch errors), for :meth:`rewind`."""
+        cdef Py_ssize_t i
+        cdef FitSchedule schedule
+        for i, schedule in enumerate(self.schedules):
+            schedule.flush_errors()
+            self._saved_states[i] = self._pointers[i][0]
+            self._saved_permutations[i] = schedule._pinned_permutation
+            self._saved_iterations[i] = (<NetworkCore>self._networks[i])._iterations
+        np.copyto(self._saved_weights, self._weights)
+        np.copyto(self._saved_changes, self._changes)
+        np.copyto(self._saved_biases, self._biases)
+
+    def rewind(self, Py_ssize_t lane):
+        """Put lane ``lane``'s network and schedule back to the last :meth:`mark` and take it out of the group.
+
+        The schedule then goes on alone (:meth:`FitSchedule.advance`) exactly
+        as it would have from that point.
+        """
+        cdef FitSchedule schedule = self.schedules[lane]
+        cdef NetworkCore network = self._networks[lane]
+        self._status[lane] = LOOP_BUDGET  # "handed_off"
+        self._copy_lane(lane, self._saved_weights, self._saved_changes, self._saved_biases)
+        self._clear(lane)
+        with schedule._lock:
+            schedule.state = self._saved_states[lane]
+        np.asarray(schedule._pinned_permutation)[:] = self._saved_permutations[lane]
+        with network._lock:
+            network._iterations = self._saved_iterations[lane]
+
+    def write_back(self, Py_ssize_t lane):
+        """Copy lane ``lane``'s weights, changes, biases, outputs and deltas into its network, and clear the lane.
+
+        Call it once a lane stopped, before the next :meth:`advance`: the lane
+        loop goes on computing in every lane (cleared, a lane stays at zero).
+        """
+        self._copy_lane(lane, self._weights, self._changes, self._biases)
+        cdef NetworkCore network = self._networks[lane]
+        outputs = np.ascontiguousarray(self._outputs[:, lane])
+        deltas = np.ascontiguousarray(self._deltas[:, lane])
+        with network._lock:
+            memcpy(network.net.outputs, _data(outputs), outputs.nbytes)
+            memcpy(network.net.deltas, _data(deltas), deltas.nbytes)
+        self._clear(lane)
+
+    cdef int _clear(self, Py_ssize_t lane) except -1:
+        """Zeros in a lane that left the group, so that the loop's work on it stays finite and normal."""
+        if self._status[lane] == LANE_RUNNING:
+            self._status[lane] = LOOP_BUDGET  # "handed_off": the lane takes no more samples
+        for buffer in (self._weights, self._changes, self._biases, self._outputs, self._deltas):
+            buffer[:, lane] = 0
+        self._rates[lane] = 0
+        self._momenta[lane] = 0
+        return 0
+
+    cdef int _copy_lane(self, Py_ssize_t lane, object weights, object changes, object biases) except -1:
+        cdef NetworkCore network = self._networks[lane]
+        w = np.ascontiguousarray(weights[:, lane])
+        c = np.ascontiguousarray(changes[:, lane])
+        b = np.ascontiguousarray(biases[:, lane])
+        with network._lock:
+            memcpy(network.net.weights, _data(w), w.nbytes)
+            memcpy(network.net.changes, _data(c), c.nbytes)
+            memcpy(network.net.biases, _data(b), b.nbytes)
+            network.net.magnitude_bound = -1.0
+        return 0
