@@ -41,8 +41,9 @@ X86_64_PLATFORMS = ("x86_64", "amd64")
 
 COMMON = {
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-    "include_dirs": ["src"],
-    "depends": ["src/_cpu_features.h", "src/_row_sums.h"],
+    # nncore/: the exp, tanh and sigmoid of _elementary.h, package data as well (Network.to_c copies it)
+    "include_dirs": ["src", "nncore"],
+    "depends": ["src/_cpu_features.h", "src/_row_sums.h", "nncore/_elementary.h"],
 }
 # The parts src/_core.pyx includes: one extension module, nncore._core.
 CORE_PARTS = ["src/_core_simd.pxi", "src/_core_inputs.pxi", "src/_core_network.pxi", "src/_core_layers.pxi",

@@ -3,8 +3,9 @@
 The sdist must carry the Cython sources, the package, its stubs, the tests and
 the benchmark suite, and no generated C or built module.  A wheel must carry
 the package, the compiled core, its baseline kernels (and, on x86-64, the
-AVX2 and AVX-512 kernels where the compiler built them), the stubs and
-``py.typed``, and nothing else (no sources, no tests, no benchmark code: the
+AVX2 and AVX-512 kernels where the compiler built them), the stubs,
+``py.typed`` and the C header of exp, tanh and sigmoid that ``Network.to_c``
+copies, and nothing else (no sources, no tests, no benchmark code: the
 suite runs from a clone).
 
 Usage: python .ci/check_dist_contents.py DIST_FILE...   (.tar.gz or .whl)
@@ -21,7 +22,7 @@ SDIST_REQUIRED = [
     "src/_core_schedule.pxi", "src/_core_lanes.pxi", "src/_kernels.pxd.tp", "src/_lanes.pxd.tp", "src/render_templates.py", "src/_elementary.pxd", "src/_kernel_table.pxd",
     "src/_kernels_level.pxi", "src/_cpu_features.h", "src/_kernels_baseline.pyx",
     "src/_kernels_avx2.pyx", "src/_kernels_avx512.pyx",
-    "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
+    "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed", "nncore/_elementary.h",
     "tests/conftest.py", "tests/test_threads.py",
     "bench/run.py", "bench/nncore_bench/__init__.py", "bench/nncore_bench/train_loop.c",
 ]
@@ -29,12 +30,13 @@ SDIST_FORBIDDEN = ["src/*.c", "*.so", "*.pyd", "*.dylib", "*.pyc", "*/__pycache_
 
 WHEEL_REQUIRED = [
     "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
+    "nncore/_elementary.h",  # exp, tanh and sigmoid in C, which Network.to_c copies
     "nncore/_core.*",  # the compiled modules (.so or .pyd), checked below
     "nncore/_kernels_baseline.*",
     "*.dist-info/METADATA", "*.dist-info/RECORD", "*.dist-info/WHEEL",
     "*.dist-info/licenses/LICENSE",
 ]
-WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_core.*.so",
+WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_elementary.h", "nncore/_core.*.so",
                  "nncore/_core.*.pyd", "*.dist-info/*"]
 WHEEL_ALLOWED += [f"nncore/_kernels_{level}.*.{suffix}" for level in ("baseline", "avx2", "avx512")
                   for suffix in ("so", "pyd")]

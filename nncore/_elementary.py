@@ -5,7 +5,7 @@ so a network that uses them does not train to the same weights everywhere.
 The functions here use only additions, subtractions, multiplications and
 divisions, each rounded to nearest, plus exact scaling by powers of two, so
 their results are defined by IEEE-754 alone.  The compiled core computes the
-same functions in ``src/_elementary.pxd`` with the same operations in the
+same functions in ``nncore/_elementary.h`` with the same operations in the
 same order; the two give identical bits.
 
 Algorithms

@@ -5,9 +5,9 @@ the weights as literals and the forward pass as loops, one block of loops
 per layer: the size of the source grows with the number of weights, no
 faster. Each neuron's input is summed in the compiled core's order,
 ``bias + (((0 + w_0*x_0) + w_1*x_1) + ...)``, with the core's activation
-formulas and its own exp and tanh (:data:`C_ELEMENTARY64` and, for float32
-networks, :data:`C_ELEMENTARY32`: C copies of ``src/_elementary.pxd``), so the
-C function gives ``Network.predict``'s
+formulas and its own exp, tanh and sigmoid (:func:`c_elementary`: the core's
+``_elementary.h``, read from the installed package), so the C function gives
+``Network.predict``'s
 outputs bit for bit (compiled without fused multiply-add), on any C library;
 the JavaScript one agrees to within the last bits of ``Math.exp`` and
 ``Math.tanh``.
@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 
@@ -83,6 +84,11 @@ class CType:
     suffix: str
     dtype: np.dtype
 
+    @property
+    def bits(self) -> int:
+        """The width in bits, the suffix of nncore's C functions of this type (``nncore_exp64``)."""
+        return self.dtype.itemsize * 8
+
     def literal(self, value: float) -> str:
         """``value``, rounded to this type, as an exact C99 hexadecimal literal (``-0x1.8p+3``)."""
         text = float.hex(float(self.dtype.type(value)))
@@ -99,19 +105,9 @@ C_TYPES = {
 }
 """The C type of each network dtype."""
 
-def _c_sigmoid(t: CType, alpha: str) -> str:
-    if t.name == "double":
-        return "1.0 / (1.0 + nncore_exp64(-z))"
-    return "1.0f / (1.0f + nncore_exp32(-z))"
-
-
-def _c_tanh(t: CType, alpha: str) -> str:
-    return "nncore_tanh64(z)" if t.name == "double" else "nncore_tanh32(z)"
-
-
 C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
-    "sigmoid": _c_sigmoid,
-    "tanh": _c_tanh,
+    "sigmoid": lambda t, alpha: f"nncore_sigmoid{t.bits}(z)",
+    "tanh": lambda t, alpha: f"nncore_tanh{t.bits}(z)",
     "relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : 0.0{t.suffix}",
     "leaky_relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : {alpha} * z",
     "identity": lambda t, alpha: "z",
@@ -122,7 +118,7 @@ C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
 
 
 def _c_softmax(t: CType, values: str, n: int) -> list[str]:
-    exp = "nncore_exp64" if t.name == "double" else "nncore_exp32"
+    exp = f"nncore_exp{t.bits}"
     zero = f"0.0{t.suffix}"
     return [
         "    /* softmax: exp(z - max z) / sum exp(z - max z), the sum taken in index order */",
@@ -146,200 +142,22 @@ C_LAYER_PASSES: dict[str, Callable[[CType, str, int], list[str]]] = {"softmax": 
 """Activation name -> the C lines that finish a whole-layer activation, given the C type, the
 array holding the layer's values and its size; the compiled core's order of operations."""
 
-# nncore's own exp and tanh (src/_elementary.pxd, nncore/elementary.py), in C: IEEE-754 basic
-# operations only, so that the exported function gives the core's bits whatever the C library.
-# Guarded, so that several exported networks can share one file.
-C_ELEMENTARY64 = """\
-#ifndef NNCORE_ELEMENTARY64
-#define NNCORE_ELEMENTARY64
-#include <stdint.h>
-#include <string.h>
-#if defined(__GNUC__) || defined(__clang__)
-#define NNCORE_MAYBE_UNUSED __attribute__((unused))  /* a network may use exp, tanh, both or neither */
-#else
-#define NNCORE_MAYBE_UNUSED
-#endif
+_ELEMENTARY_SECTION = re.compile(r"^/\* -+ (\w+) \*/\n(.*?)(?=^/\* -+ \w+ \*/\n|\Z)", re.M | re.S)
+"""A section of ``_elementary.h``: its name (``common``, ``float64``, ``float32``) and its text."""
 
-NNCORE_MAYBE_UNUSED static double nncore_power_of_two64(int64_t k) {  /* 2^k for -1022 <= k <= 1023 */
-    uint64_t bits = (uint64_t)(k + 1023) << 52;
-    double result;
-    memcpy(&result, &bits, sizeof result);
-    return result;
-}
 
-NNCORE_MAYBE_UNUSED static double nncore_reduced_exp64(double x, int64_t *k) {  /* exp(x) = (1 - w) * 2^k */
-    const double ln2_hi = 0x1.62e42feep-1, ln2_lo = 0x1.a39ef35793c76p-33;
-    const double inv_ln2 = 0x1.71547652b82fep+0, round_shift = 0x1.8p52;
-    const double p1 = 0x1.555555555553ep-3, p2 = -0x1.6c16c16bebd93p-9, p3 = 0x1.1566aaf25de2cp-14;
-    const double p4 = -0x1.bbd41c5d26bf1p-20, p5 = 0x1.6376972bea4d0p-25;
-    double shifted = x * inv_ln2 + round_shift;
-    double kd = shifted - round_shift;
-    double hi = x - kd * ln2_hi;
-    double lo = kd * ln2_lo;
-    double r = hi - lo;
-    double t = r * r;
-    double c = r - t * (p1 + t * (p2 + t * (p3 + t * (p4 + t * p5))));
-    uint64_t bits;
-    memcpy(&bits, &shifted, sizeof bits);
-    *k = (int64_t)(bits & (((uint64_t)1 << 52) - 1)) - ((int64_t)1 << 51);
-    return (lo - (r * c) / (2.0 - c)) - hi;
-}
+def c_elementary(ctype: CType) -> str:
+    """nncore's own exp, tanh and sigmoid for ``ctype``, in C: the core's ``_elementary.h``.
 
-NNCORE_MAYBE_UNUSED static double nncore_exp64(double x) {
-    double w;
-    int64_t k, k_half;
-    if (x > 710.0) x = 710.0;
-    if (x < -746.0) x = -746.0;
-    w = nncore_reduced_exp64(x, &k);
-    k_half = k >> 1;
-    return ((1.0 - w) * nncore_power_of_two64(k_half)) * nncore_power_of_two64(k - k_half);
-}
+    IEEE-754 basic operations only, so that the exported function gives the core's
+    bits whatever the C library. The text is read from the installed package: its
+    common section and the section of ``ctype``, each guarded so that several
+    exported networks can share one file.
+    """
+    text = resources.files("nncore").joinpath("_elementary.h").read_text(encoding="utf-8")
+    sections = dict(_ELEMENTARY_SECTION.findall(text))
+    return sections["common"] + sections[ctype.dtype.name]
 
-NNCORE_MAYBE_UNUSED static void nncore_two_product(double a, double b, double *p, double *p_err) {  /* Dekker, no FMA */
-    const double split_factor = 134217729.0;
-    double split = split_factor * a;
-    double a_hi = split - (split - a), a_lo = a - a_hi;
-    double b_hi, b_lo;
-    split = split_factor * b;
-    b_hi = split - (split - b);
-    b_lo = b - b_hi;
-    *p = a * b;
-    *p_err = ((a_hi * b_hi - *p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
-}
-
-NNCORE_MAYBE_UNUSED static double nncore_tanh_large64(double a) {  /* 1 - 2/(exp(2a) + 1) for 0.625 <= a <= 22 */
-    double w, scale, big, small, s, e, d, p, p_err, residual, delta, h, h_err;
-    int64_t k;
-    w = nncore_reduced_exp64(a + a, &k);
-    scale = nncore_power_of_two64(k);
-    big = scale + 1.0;
-    small = -(w * scale);
-    s = big + small;
-    e = small - (s - big);
-    d = 2.0 / s;
-    nncore_two_product(d, s, &p, &p_err);
-    residual = (2.0 - p) - p_err;
-    delta = (residual - d * e) / s;
-    h = 1.0 - d;
-    h_err = (1.0 - h) - d;
-    return h + (h_err - delta);
-}
-
-NNCORE_MAYBE_UNUSED static double nncore_tanh64(double x) {
-    const double tp0 = -0x1.edc5baafd6f4bp-1, tp1 = -0x1.8d26a0e26682dp+6, tp2 = -0x1.93ac030580563p+10;
-    const double tq0 = 0x1.c33f28a581b86p+6, tq1 = 0x1.176fa0e5535fap+11, tq2 = 0x1.2ec102442040cp+12;
-    double a = x < 0.0 ? -x : x;
-    double s, p, q, t;
-    if (a < 0x1p-27) return x;
-    if (a < 0.625) {
-        s = x * x;
-        p = (tp0 * s + tp1) * s + tp2;
-        q = ((s + tq0) * s + tq1) * s + tq2;
-        return x + x * s * (p / q);
-    }
-    if (a > 22.0) a = 22.0;
-    t = nncore_tanh_large64(a);
-    return x < 0.0 ? -t : t;
-}
-#endif
-"""
-
-# The float twins (src/_elementary.pxd's exp32 and tanh32): every intermediate result is a float,
-# each constant a float, so nothing is widened to double (C evaluates float expressions in float
-# on SSE2, AArch64 and WebAssembly: FLT_EVAL_METHOD == 0).
-C_ELEMENTARY32 = """\
-#ifndef NNCORE_ELEMENTARY32
-#define NNCORE_ELEMENTARY32
-#include <stdint.h>
-#include <string.h>
-#if defined(__GNUC__) || defined(__clang__)
-#define NNCORE_MAYBE_UNUSED32 __attribute__((unused))  /* a network may use exp, tanh, both or neither */
-#else
-#define NNCORE_MAYBE_UNUSED32
-#endif
-
-NNCORE_MAYBE_UNUSED32 static float nncore_power_of_two32(int32_t k) {  /* 2^k for -126 <= k <= 127 */
-    uint32_t bits = (uint32_t)(k + 127) << 23;
-    float result;
-    memcpy(&result, &bits, sizeof result);
-    return result;
-}
-
-NNCORE_MAYBE_UNUSED32 static float nncore_reduced_exp32(float x, int32_t *k) {  /* exp(x) = (1 - w) * 2^k */
-    const float ln2_hi = 0x1.62e4p-1f, ln2_lo = 0x1.7f7d1cp-20f;
-    const float inv_ln2 = 0x1.715476p+0f, round_shift = 0x1.8p+23f;
-    const float p1 = 0x1.55551ep-3f, p2 = -0x1.6aa42ap-9f, two = 2.0f;
-    float shifted = x * inv_ln2 + round_shift;
-    float kd = shifted - round_shift;
-    float hi = x - kd * ln2_hi;
-    float lo = kd * ln2_lo;
-    float r = hi - lo;
-    float t = r * r;
-    float c = r - t * (p1 + t * p2);
-    uint32_t bits;
-    memcpy(&bits, &shifted, sizeof bits);
-    *k = (int32_t)(bits & (((uint32_t)1 << 23) - 1)) - ((int32_t)1 << 22);
-    return (lo - (r * c) / (two - c)) - hi;
-}
-
-NNCORE_MAYBE_UNUSED32 static float nncore_exp32(float x) {
-    const float one = 1.0f;
-    float w;
-    int32_t k, k_half;
-    if (x > 89.0f) x = 89.0f;
-    if (x < -104.0f) x = -104.0f;
-    w = nncore_reduced_exp32(x, &k);
-    k_half = k >> 1;
-    return ((one - w) * nncore_power_of_two32(k_half)) * nncore_power_of_two32(k - k_half);
-}
-
-NNCORE_MAYBE_UNUSED32 static void nncore_two_product32(float a, float b, float *p, float *p_err) {  /* Dekker */
-    const float split_factor = 4097.0f;
-    float split = split_factor * a;
-    float a_hi = split - (split - a), a_lo = a - a_hi;
-    float b_hi, b_lo;
-    split = split_factor * b;
-    b_hi = split - (split - b);
-    b_lo = b - b_hi;
-    *p = a * b;
-    *p_err = ((a_hi * b_hi - *p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
-}
-
-NNCORE_MAYBE_UNUSED32 static float nncore_tanh_large32(float a) {  /* 1 - 2/(exp(2a) + 1) for 0.625 <= a <= 10 */
-    const float one = 1.0f, two = 2.0f;
-    float w, scale, big, small, s, e, d, p, p_err, residual, delta, h, h_err;
-    int32_t k;
-    w = nncore_reduced_exp32(a + a, &k);
-    scale = nncore_power_of_two32(k);
-    big = scale + one;
-    small = -(w * scale);
-    s = big + small;
-    e = small - (s - big);
-    d = two / s;
-    nncore_two_product32(d, s, &p, &p_err);
-    residual = (two - p) - p_err;
-    delta = (residual - d * e) / s;
-    h = one - d;
-    h_err = (one - h) - d;
-    return h + (h_err - delta);
-}
-
-NNCORE_MAYBE_UNUSED32 static float nncore_tanh32(float x) {
-    const float tc0 = -0x1.75e1d4p-8f, tc1 = 0x1.52269cp-6f, tc2 = -0x1.b83c5ap-5f;
-    const float tc3 = 0x1.110726p-3f, tc4 = -0x1.555532p-2f;
-    float a = x < 0.0f ? -x : x;
-    float s, t;
-    if (a < 0x1p-12f) return x;
-    if (a < 0.625f) {
-        s = x * x;
-        return ((((tc0 * s + tc1) * s + tc2) * s + tc3) * s + tc4) * s * x + x;
-    }
-    if (a > 10.0f) a = 10.0f;
-    t = nncore_tanh_large32(a);
-    return x < 0.0f ? -t : t;
-}
-#endif
-"""
 
 # GCC warns about (and ignores) the standard pragma, so it gets its own.
 _NO_CONTRACTION = """\
@@ -382,7 +200,7 @@ def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float6
     ctype = _c_type(dtype)
     state = read_dict(data)
     parts = [_c_header(state, name, ctype), "#include <math.h>\n", _NO_CONTRACTION,
-             C_ELEMENTARY64 if ctype.name == "double" else C_ELEMENTARY32,
+             c_elementary(ctype),
              f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n",
              # a prototype, for compilers asked to warn about functions without one
              f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n"]

@@ -50,7 +50,7 @@ level = LEVEL
 
 
 def elementary64(str name, double[::1] values not None):
-    """Apply ``name`` (``"exp64"``, ``"tanh64"`` or ``"sigmoid64"``) of ``_elementary.pxd`` in place, as compiled here.
+    """Apply ``name`` (``"exp64"``, ``"tanh64"`` or ``"sigmoid64"``) of ``_elementary.h`` in place, as compiled here.
 
     A test hook: the tests compare these results with ``nncore._elementary``, bit for bit.
     """
@@ -69,7 +69,7 @@ def elementary64(str name, double[::1] values not None):
 
 
 def elementary32(str name, float[::1] values not None):
-    """Apply ``name`` (``"exp32"``, ``"tanh32"`` or ``"sigmoid32"``) of ``_elementary.pxd`` in place, as compiled here."""
+    """Apply ``name`` (``"exp32"``, ``"tanh32"`` or ``"sigmoid32"``) of ``_elementary.h`` in place, as compiled here."""
     cdef Py_ssize_t i, n = values.shape[0]
     if name == "exp32":
         for i in range(n):

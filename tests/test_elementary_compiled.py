@@ -1,6 +1,6 @@
 """The compiled exp, tanh and sigmoid give the same bits as their Python twin in ``nncore._elementary``.
 
-The kernels compute sigmoid and tanh with ``src/_elementary.pxd``; the
+The kernels compute sigmoid and tanh with ``nncore/_elementary.h``; the
 pure-Python reference with ``nncore._elementary``.  Both must round every
 operation the same way, over the whole range of arguments, in the kernels
 of every instruction-set level this machine can run.

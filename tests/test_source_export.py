@@ -13,6 +13,7 @@ import platform
 import re
 import shutil
 import subprocess
+from importlib import resources
 
 import numpy as np
 import pytest
@@ -217,12 +218,23 @@ def test_c_float32_source_uses_float_and_compiles(cc, tmp_path):
     net = network([3, 4, 2], ["sigmoid", "leaky_relu"])
     source = _source_export.c_source(net.to_dict(), "small", np.float32)
     assert "void small(const float *input, float *output)" in source
-    assert "nncore_exp32(" in source and "double" not in source.split("*/", 1)[1]
+    assert "nncore_sigmoid32(" in source and "double" not in source.split("*/", 1)[1]
     path = tmp_path / "small.c"
     path.write_text(source)
     compiled = subprocess.run([cc, *STRICT_FLAGS, "-O2", "-c", "-o", str(tmp_path / "small.o"), str(path)],
                               capture_output=True, text=True, check=False)
     assert compiled.returncode == 0, compiled.stderr
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_c_copies_exp_tanh_and_sigmoid_from_the_installed_header(dtype):
+    # One C text for the core and the export: the header the kernels include, shipped with the package.
+    header = resources.files("nncore").joinpath("_elementary.h").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^/\* -+ (\w+) \*/\n(.*?)(?=^/\* -+ \w+ \*/\n|\Z)", header, re.M | re.S))
+    assert sorted(sections) == ["common", "float32", "float64"]
+    source = _source_export.c_source(network([2, 3, 1], "tanh").to_dict(), "f", dtype)
+    other = "float32" if dtype == "float64" else "float64"
+    assert sections["common"] + sections[dtype] in source and sections[other] not in source
 
 
 @pytest.mark.parametrize("name", ["", "1net", "net-1", "net 1", "int", "double", "main", "exp", "_net", "__net",
