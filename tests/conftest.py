@@ -1,4 +1,6 @@
+import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -32,3 +34,63 @@ def xor_data():
 def state_of(net):
     """Everything that defines a network's state, for exact comparisons."""
     return net.to_dict()
+
+
+# ---------------------------------------------------------------- skips must have an allowed reason
+# With NNCORE_ALLOWED_SKIPS=FILE (as .ci/run sets it), a test that skips for a reason that no
+# pattern of FILE matches fails the run: an optional dependency that went missing, or a tool that
+# is not found, cannot silently turn a check off. The allowed skips are listed at the end.
+
+
+def allowed_skip_patterns(path):
+    """The regular expressions of an allow-list file: one per line, ``#`` lines are comments."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [re.compile(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def skip_reason(report):
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def sort_skips(reports, patterns):
+    """(allowed, refused): lists of (test id, reason) of the skipped reports."""
+    allowed, refused = [], []
+    for report in reports:
+        entry = (report.nodeid, skip_reason(report))
+        (allowed if any(pattern.search(entry[1]) for pattern in patterns) else refused).append(entry)
+    return allowed, refused
+
+
+def _skips_of(session):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    path = os.environ.get("NNCORE_ALLOWED_SKIPS")
+    if not path or reporter is None:
+        return None
+    return sort_skips(reporter.stats.get("skipped", []), allowed_skip_patterns(path))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    skips = _skips_of(session)
+    session.config.stash[_SKIPS] = skips
+    if skips and skips[1] and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skips = config.stash.get(_SKIPS, None)
+    if skips is None:
+        return
+    allowed, refused = skips
+    terminalreporter.section(f"skips allowed by {os.environ['NNCORE_ALLOWED_SKIPS']}: {len(allowed)}")
+    for nodeid, reason in allowed:
+        terminalreporter.line(f"{nodeid}: {reason}")
+    if refused:
+        terminalreporter.section(f"skips NOT allowed (the run fails): {len(refused)}", red=True)
+        for nodeid, reason in refused:
+            terminalreporter.line(f"{nodeid}: {reason}", red=True)
+
+
+_SKIPS = pytest.StashKey()
