@@ -26,6 +26,16 @@ def pytest_report_header(config):
     ]
 
 
+# Tests that use these fixtures need a tool besides Python: marked, so a run can select them.
+FIXTURE_MARKERS = {"bridge": "needs_libfann", "node": "needs_node", "node_and_npm": "needs_node"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & set(FIXTURE_MARKERS):
+            item.add_marker(FIXTURE_MARKERS[fixture])
+
+
 @pytest.fixture
 def xor_data():
     return np.array(XOR_INPUTS), np.array(XOR_TARGETS)

@@ -24,6 +24,8 @@ import pytest
 
 import nncore
 
+pytestmark = pytest.mark.needs_network
+
 BRAINJS_2 = ["brain.js@2.0.0-beta.24", "gpu.js@2.24.1"]
 BRAINJS_1 = ["brain.js@1.6.1"]
 BRIDGE = Path(__file__).with_name("brainjs_bridge.js")
@@ -68,7 +70,10 @@ def install(tmp_path_factory, node_and_npm, packages) -> BrainJS:
                "--loglevel=error", *packages]
     completed = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900, check=False)
     if completed.returncode != 0:
-        pytest.fail(f"{' '.join(command[1:])} failed:\n{completed.stdout}\n{completed.stderr}", pytrace=False)
+        # A skip, not a failure: without the registry there is no brain.js to compare with. The
+        # full CI run fails on this skip all the same (it is not on tests/allowed_skips.txt).
+        pytest.skip(f"npm could not install {' '.join(packages)} (is the npm registry reachable?): "
+                    f"{completed.stderr.strip()[-300:]}")
     return BrainJS(node, folder)
 
 
