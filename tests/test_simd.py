@@ -107,27 +107,6 @@ def test_a_level_the_cpu_lacks_or_an_unknown_name_is_an_error_naming_the_availab
         assert "NNCORE_SIMD" in completed.stderr and "available here: baseline" in completed.stderr, completed.stderr
 
 
-@pytest.mark.parametrize(("requested", "cpu", "built", "expected"), [
-    (None, ("baseline", "avx2"), ("baseline", "avx2", "avx512"), "avx2"),
-    (None, ("baseline", "avx2", "avx512"), ("baseline", "avx2", "avx512"), "avx512"),
-    (None, ("baseline", "avx2", "avx512"), ("baseline",), "baseline"),
-    ("", ("baseline", "avx2"), ("baseline", "avx2"), "avx2"),
-    ("baseline", ("baseline", "avx2"), ("baseline", "avx2"), "baseline"),
-])
-def test_the_highest_usable_level_is_chosen_unless_one_is_requested(requested, cpu, built, expected):
-    assert _core._choose_simd_level(requested, cpu, built) == expected
-
-
-@pytest.mark.parametrize(("requested", "cpu", "built", "message"), [
-    ("avx512", ("baseline", "avx2"), ("baseline", "avx2", "avx512"), "this CPU does not support it"),
-    ("avx2", ("baseline", "avx2"), ("baseline",), "it was not built"),
-    ("AVX2", ("baseline", "avx2"), ("baseline", "avx2"), "must be one of baseline, avx2, avx512, got 'AVX2'"),
-])
-def test_a_request_that_cannot_be_met_is_refused(requested, cpu, built, message):
-    with pytest.raises(RuntimeError, match=message):
-        _core._choose_simd_level(requested, cpu, built)
-
-
 def test_show_runtime_prints_and_returns_the_levels(capsys):
     info = nncore.show_runtime()
     printed = capsys.readouterr().out
