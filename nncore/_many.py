@@ -241,9 +241,8 @@ def _lane_key(job: Job) -> tuple | None:
     (too large, or not on the plain path: SGD, one sample per update, unweighted, mse, no softmax)."""
     network = job.network
     n_weights = sum(a * b for a, b in zip(network.sizes, network.sizes[1:]))
-    plain = (network.optimizer == "sgd" and not network.general_update and network.loss == "mse"
-             and "softmax" not in network.activations and job.batch_size == 1 and job.factors is None)
-    if not (USE_LANES and plain and n_weights <= MAX_LANE_WEIGHTS):
+    if not (USE_LANES and network.takes_lanes(job.batch_size, job.factors is not None)
+            and n_weights <= MAX_LANE_WEIGHTS):
         return None
     return (network.sizes, network.activations, network.dtype.name, network.leaky_relu_alpha, id(job.inputs))
 

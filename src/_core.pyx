@@ -92,6 +92,12 @@ LOOP_STATUS = {
 }
 EPOCH_ERRORS_CAPACITY = 16384  # epochs recorded between two returns to Python
 
+
+cdef inline bint plain_path(const Net* net, Py_ssize_t batch_size, bint weighted) noexcept nogil:
+    """True when steps of ``net`` may take the plain path, the fast per-sample loop (SGD, no weight
+    decay, one sample per update, no sample weights); else they take the general update."""
+    return net.optimizer == SGD and net.weight_decay == 0.0 and batch_size == 1 and not weighted
+
 include "_core_inputs.pxi"
 include "_core_network.pxi"
 include "_core_layers.pxi"

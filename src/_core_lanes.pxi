@@ -95,9 +95,7 @@ cdef class LaneGroup:
         cdef NetworkCore network = schedule.network, model = first.network
         same_shape = (network._layer_sizes == model._layer_sizes and network._layer_activations == model._layer_activations
                       and network._dtype == model._dtype and network.net.leaky_relu_alpha == model.net.leaky_relu_alpha)
-        plain = (network.net.optimizer == SGD and network.net.weight_decay == 0.0 and network.net.loss == MSE
-                 and "softmax" not in network._layer_activations and schedule.state.batch_size == 1
-                 and schedule.state.factors == NULL)
+        plain = network.takes_lanes(schedule.state.batch_size, schedule.state.factors != NULL)
         in_step = (schedule.state.n_samples == first.state.n_samples and schedule.state.max_steps == first.state.max_steps
                    and schedule.state.steps == first.state.steps and schedule.state.position == 0
                    and schedule.state.in_batch == 0)

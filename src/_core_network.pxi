@@ -197,10 +197,12 @@ cdef class NetworkCore:
         self._check_ready()
         return OPTIMIZERS[self.net.optimizer]
 
-    @property
-    def general_update(self):
-        """True when ``train`` takes the general update (not plain SGD, or weight decay)."""
-        return self.net.optimizer != SGD or self.net.weight_decay != 0.0
+    def takes_lanes(self, Py_ssize_t batch_size, bint weighted):
+        """True when a fit of this network (``batch_size`` samples per update, with sample weights or not)
+        may train side by side with others in a :class:`LaneGroup`: the plain path, ``mse``, no softmax."""
+        self._check_ready()
+        return (plain_path(&self.net, batch_size, weighted) and self.net.loss == MSE
+                and "softmax" not in self._layer_activations)
 
     cdef int _check_ready(self) except -1:
         if not self._ready:
@@ -341,7 +343,7 @@ cdef class NetworkCore:
             if self.net.optimizer == RPROP:
                 raise ValueError("train() takes one sample, but optimizer='rprop' trains on whole batches: "
                                  "use fit(X, Y) (batch_size=None)")
-            if self._backup is None and (self.net.optimizer != SGD or self.net.weight_decay != 0.0):
+            if self._backup is None and not plain_path(&self.net, 1, False):
                 self._backup = np.empty(4 * self._weights.shape[0] + 3 * self._biases.shape[0], dtype=self._dtype)
                 self._backup_data = _data(self._backup)
             if not self._step_unless_fitting(data, data + n_in * self._itemsize, &error, &updated, False):
@@ -391,7 +393,7 @@ cdef class NetworkCore:
         with self._lock:
             if self._fit_depth > 0 and not holds_fit_lock:
                 return False
-            if self.net.optimizer != SGD or self.net.weight_decay != 0.0:
+            if not plain_path(&self.net, 1, False):
                 error[0] = kernels_for(&self.net).checked_general_step(&self.net, input, target,
                                                                       self._backup_data, updated)
             else:

@@ -89,8 +89,7 @@ cdef class FitSchedule:
         cdef int status
         with nogil, self._lock:
             with network._lock:
-                self.state.general = (self.state.batch_size != 1 or self.state.factors != NULL
-                                      or network.net.optimizer != SGD or network.net.weight_decay != 0.0)
+                self.state.general = not plain_path(&network.net, self.state.batch_size, self.state.factors != NULL)
                 steps_before = self.state.steps
                 status = kernels_for(&network.net).run_schedule(&network.net, &self.state, budget)
                 network.net.magnitude_bound = -1.0  # the loop's steps do not keep the bound

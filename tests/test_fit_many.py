@@ -295,6 +295,20 @@ def test_networks_off_the_plain_path_do_not_take_lanes(lane_groups):
     assert lane_groups == [2]  # the two plain networks
 
 
+@pytest.mark.parametrize("options, batch_size, weighted", [
+    ({"optimizer": "adam"}, 1, False),
+    ({"weight_decay": 0.01}, 1, False),
+    ({"loss": "cross_entropy"}, 1, False),
+    ({"activation": ["sigmoid", "softmax"], "loss": "cross_entropy"}, 1, False),
+    ({}, 2, False),
+    ({}, 1, True),
+])
+def test_one_rule_says_which_fits_take_lanes(options, batch_size, weighted):
+    # the plain path (SGD, no weight decay, one unweighted sample per update) with mse and no softmax
+    assert nncore.Network([2, 3, 2], seed=0).takes_lanes(1, False)
+    assert not nncore.Network([2, 3, 2], seed=0, **options).takes_lanes(batch_size, weighted)
+
+
 LEVEL_SCRIPT = r"""
 import numpy as np
 import nncore
