@@ -59,9 +59,11 @@ from typing import Any
 import numpy as np
 
 from nncore import _json, _files, _serialization
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import as_float_array, check_count, check_finite, check_rule_parameter, describe, length_of
 
-TO_BRAINJS_ACTIVATION = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky-relu"}
+TO_BRAINJS_ACTIVATION = {name: activation.brainjs for name, activation in ACTIVATION_TABLE.items()
+                         if activation.brainjs is not None}
 FROM_BRAINJS_ACTIVATION = {value: key for key, value in TO_BRAINJS_ACTIVATION.items()}
 BRAINJS_TYPES = ("NeuralNetwork", "NeuralNetworkGPU")
 
@@ -104,7 +106,7 @@ def brainjs_from_dict(data: dict) -> dict:
         momentum = _open_unit("momentum", "momentum", state.momentum)
     else:  # unused by Adam; brain.js checks it all the same
         momentum = BRAINJS_TRAIN_DEFAULTS["momentum"]
-    if activation == "leaky_relu":
+    if ACTIVATION_TABLE[activation].uses_alpha:
         alpha = _open_unit("leaky_relu_alpha", "leakyReluAlpha", state.leaky_relu_alpha)
     else:  # unused by the other activations; brain.js checks it all the same
         alpha = state.leaky_relu_alpha

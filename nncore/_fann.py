@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 
 from nncore import _files, _serialization
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import as_float_array, check_rate, describe
 from nncore._csvdata import parse_number
 
@@ -75,18 +76,11 @@ FANN_ACTIVATION_NAMES = (
 )
 """FANN 2.2's activation functions; a position is the code a ``.net`` file holds (``fann_data.h``)."""
 
-ACTIVATIONS = {
-    "sigmoid": ("FANN_SIGMOID", 0.5),
-    "tanh": ("FANN_SIGMOID_SYMMETRIC", 1.0),
-    "identity": ("FANN_LINEAR", 1.0),
-}
+ACTIVATIONS = {name: activation.fann for name, activation in ACTIVATION_TABLE.items()
+               if not isinstance(activation.fann, str)}
 """nncore's activation -> FANN's activation and steepness computing the same function."""
 
-NOT_IN_FANN = {
-    "relu": "FANN 2.2 has no rectifier (FANN_LINEAR_PIECE_RECT came with FANN 2.3)",
-    "leaky_relu": "FANN 2.2 has no leaky rectifier (FANN_LINEAR_PIECE_RECT_LEAKY came with FANN 2.3)",
-    "softmax": "FANN has no softmax (its activations work on one neuron at a time)",
-}
+NOT_IN_FANN = {name: activation.fann for name, activation in ACTIVATION_TABLE.items() if isinstance(activation.fann, str)}
 """nncore's activations FANN cannot express, and why."""
 
 # The fields fann_save writes between the header and the layer sizes, in its order. The values are

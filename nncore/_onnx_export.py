@@ -4,7 +4,8 @@ The model has one input, ``input`` of shape ``[N, n_inputs]``, and one
 output, ``output`` of shape ``[N, n_outputs]``, both in the network's
 floating-point type; each layer is ``MatMul`` (by the transposed weights,
 shape ``(n_in, n_out)``), ``Add`` (the biases) and the activation's nodes,
-taken from :data:`ACTIVATION_NODES`, a table keyed by activation name.
+taken from :data:`ACTIVATION_NODES` (each activation's entry in
+``nncore._activations.ACTIVATION_TABLE``).
 
 Every constant is stored in the network's type: ``leaky_relu`` is built from
 ``Greater``/``Where``/``Mul`` with its slope as a tensor, because the
@@ -23,6 +24,7 @@ from types import ModuleType
 
 import numpy as np
 
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import describe
 from nncore._version import __version__
 from nncore._serialization import State, read_dict
@@ -74,21 +76,8 @@ class GraphBuilder:
         return name
 
 
-def _leaky_relu(graph: GraphBuilder, z: str, alpha: float) -> str:
-    # z > 0 ? z : alpha * z, as the compiled core computes it, with alpha in full precision
-    positive = graph.node("Greater", z, graph.constant("zero", 0.0))
-    return graph.node("Where", positive, z, graph.node("Mul", z, graph.constant("alpha", alpha)))
-
-
 ACTIVATION_NODES: dict[str, Callable[[GraphBuilder, str, float], str]] = {
-    "sigmoid": lambda graph, z, alpha: graph.node("Sigmoid", z),
-    "tanh": lambda graph, z, alpha: graph.node("Tanh", z),
-    "relu": lambda graph, z, alpha: graph.node("Relu", z),
-    "leaky_relu": _leaky_relu,
-    "identity": lambda graph, z, alpha: graph.node("Identity", z),
-    # Softmax (opset 13 and later) normalises along the last axis, each sample's outputs.
-    "softmax": lambda graph, z, alpha: graph.node("Softmax", z),
-}
+    name: activation.onnx for name, activation in ACTIVATION_TABLE.items()}
 """Activation name -> a function adding the activation's nodes to a graph: it takes the graph,
 the name of the weighted sums and the ``leaky_relu`` slope, and returns the name of the result."""
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
     MAX_ITERATIONS, RULE_PARAMETER_CHECKS, as_float_array, check_activations, check_alpha, check_count,
     check_dtype, check_loss, check_names, check_optimizer, check_output_rules, check_rate, check_sizes,
@@ -98,7 +99,7 @@ def make_dict(
     }
     if optimizer in STATE_NAMES and optimizer_state is not None:
         data["optimizer_state"] = _state_dict(optimizer, optimizer_state)
-    if "leaky_relu" in names:
+    if any(ACTIVATION_TABLE[name].uses_alpha for name in names):
         data["leaky_relu_alpha"] = leaky_relu_alpha
     if input_names is not None:
         data["input_names"] = list(input_names)

@@ -12,8 +12,8 @@ outputs bit for bit (compiled without fused multiply-add), on any C library;
 the JavaScript one agrees to within the last bits of ``Math.exp`` and
 ``Math.tanh``.
 
-The activations are tables keyed by name (:data:`C_ACTIVATIONS`,
-:data:`JAVASCRIPT_ACTIVATIONS`): supporting a new one is one entry in each.
+Each activation's C and JavaScript expressions are part of its entry in
+``nncore._activations.ACTIVATION_TABLE`` (:func:`c_activation`, :func:`javascript_activation`).
 An activation of the whole layer (``softmax``) also has an entry in
 :data:`C_LAYER_PASSES` and :data:`JAVASCRIPT_LAYER_PASSES`, a pass over the
 layer's values after the per-neuron loop.
@@ -29,6 +29,7 @@ from importlib import resources
 
 import numpy as np
 
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import describe
 from nncore._version import __version__
 from nncore._serialization import State, read_dict
@@ -105,16 +106,10 @@ C_TYPES = {
 }
 """The C type of each network dtype."""
 
-C_ACTIVATIONS: dict[str, Callable[[CType, str], str]] = {
-    "sigmoid": lambda t, alpha: f"nncore_sigmoid{t.bits}(z)",
-    "tanh": lambda t, alpha: f"nncore_tanh{t.bits}(z)",
-    "relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : 0.0{t.suffix}",
-    "leaky_relu": lambda t, alpha: f"z > 0.0{t.suffix} ? z : {alpha} * z",
-    "identity": lambda t, alpha: "z",
-    "softmax": lambda t, alpha: "z",  # normalised by the layer's pass (C_LAYER_PASSES)
-}
-"""Activation name -> the C expression of the activation of ``z``, given the C type and the
-``leaky_relu`` slope as a literal; the same formulas as the compiled core (``src/_kernels.pxd``)."""
+def c_activation(name: str, ctype: CType, alpha: str) -> str:
+    """The C expression of activation ``name`` of ``z``, given the C type and the ``leaky_relu`` slope
+    as a literal; the compiled core's formulas (``nncore._activations``)."""
+    return ACTIVATION_TABLE[name].c.format(bits=ctype.bits, f=ctype.suffix, alpha=alpha)
 
 
 def _c_softmax(t: CType, values: str, n: int) -> list[str]:
@@ -284,7 +279,7 @@ def _c_function(state: State, name: str, ctype: CType) -> str:
             f"            sum = sum + {name}_weights_{number}[j][k] * {source}[k];",
             "        }",
             f"        {t} z = {name}_biases_{number}[j] + sum;",
-            f"        {target}[j] = {C_ACTIVATIONS[activation](ctype, alpha)};",
+            f"        {target}[j] = {c_activation(activation, ctype, alpha)};",
             "    }",
         ]
         if activation in C_LAYER_PASSES:
@@ -295,16 +290,10 @@ def _c_function(state: State, name: str, ctype: CType) -> str:
 # ---------------------------------------------------------------- JavaScript
 
 
-JAVASCRIPT_ACTIVATIONS: dict[str, Callable[[str], str]] = {
-    "sigmoid": lambda alpha: "1 / (1 + Math.exp(-z))",
-    "tanh": lambda alpha: "Math.tanh(z)",
-    "relu": lambda alpha: "z > 0 ? z : 0",
-    "leaky_relu": lambda alpha: f"z > 0 ? z : {alpha} * z",
-    "identity": lambda alpha: "z",
-    "softmax": lambda alpha: "z",  # normalised by the layer's pass (JAVASCRIPT_LAYER_PASSES)
-}
-"""Activation name -> the JavaScript expression of the activation of ``z``, given the
-``leaky_relu`` slope as a literal; the same formulas as the compiled core."""
+def javascript_activation(name: str, alpha: str) -> str:
+    """The JavaScript expression of activation ``name`` of ``z``, given the ``leaky_relu`` slope as a
+    literal; the compiled core's formulas (``nncore._activations``)."""
+    return ACTIVATION_TABLE[name].javascript.format(alpha=alpha)
 
 
 def _javascript_softmax(values: str, n: int) -> list[str]:
@@ -427,7 +416,7 @@ def _javascript_layer(index: int, n_in: int, n_out: int, name: str, alpha: str) 
         f"      sum += row[k] * x{index}[k];",
         "    }",
         f"    const z = layers[{index}].biases[j] + sum;",
-        f"    x{index + 1}[j] = {JAVASCRIPT_ACTIVATIONS[name](alpha)};",
+        f"    x{index + 1}[j] = {javascript_activation(name, alpha)};",
         "  }",
         *finish,
     ]

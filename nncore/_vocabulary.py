@@ -7,10 +7,13 @@ argument checks, the pure-Python reference, the dictionary format and the
 brain.js bridge, reads the names from here.
 """
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
-"""Activation functions of the non-input layers (``softmax``: the output layer only, with ``cross_entropy``)."""
+from nncore._activations import ACTIVATION_TABLE
 
-OUTPUT_ONLY_ACTIVATIONS = ("softmax",)
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
+"""Activation functions of the non-input layers (``softmax``: the output layer only, with ``cross_entropy``);
+each is an entry of ``nncore._activations.ACTIVATION_TABLE``."""
+
+OUTPUT_ONLY_ACTIVATIONS = tuple(name for name, activation in ACTIVATION_TABLE.items() if activation.whole_layer)
 """Activations that normalise a whole layer: allowed on the output layer only."""
 
 LOSSES = ("mse", "cross_entropy")

@@ -31,21 +31,17 @@ import math
 from collections.abc import Iterator, Sequence
 
 from nncore import _serialization
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
     check_activations, check_alpha, check_batch_size, check_loss, check_optimizer, check_output_rules, check_rate,
     check_rule_parameter, check_sample_weight, check_sizes, check_step_limits,
 )
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
-from nncore._elementary import exp64, sigmoid64, tanh64
+from nncore._elementary import exp64
 from nncore._sampling import SplitMix64, plan_steps
 
 __all__ = ["Adam", "Connection", "Layer", "Network", "Neuron", "RPROP", "SGD", "SplitMix64", "sigmoid_cross_entropy",
            "softmax", "softmax_cross_entropy", "squared_error", "visit_order", "weighted_rows"]
-
-
-def _sigmoid(z: float) -> float:
-    # The compiled core's sigmoid, bit for bit (nncore._elementary).
-    return sigmoid64(z)
 
 
 def _relu(z: float) -> float:
@@ -138,18 +134,10 @@ class Layer:
         self.leaky_relu_alpha = leaky_relu_alpha
 
     def activate(self, z: float) -> float:
-        activation = self.activation
-        if activation == "sigmoid":
-            return _sigmoid(z)
-        if activation == "tanh":
-            return tanh64(z)
-        if activation == "relu":
-            return _relu(z)
-        if activation == "leaky_relu":
-            return z if z > 0.0 else self.leaky_relu_alpha * z
-        if activation == "identity":
-            return z
-        raise ValueError(f"the reference has no element-wise activation {activation!r}")
+        function = ACTIVATION_TABLE[self.activation].function
+        if function is None:
+            raise ValueError(f"the reference has no element-wise activation {self.activation!r}")
+        return function(z, self.leaky_relu_alpha)
 
     def activate_all(self, sums: list[float]) -> list[float]:
         """The outputs of the layer's neurons from their sums (softmax needs all of them at once)."""
@@ -159,19 +147,11 @@ class Layer:
 
     def delta(self, error: float, output: float) -> float:
         """error * f'(z), written in terms of the output o = f(z) as brain.js does."""
-        activation = self.activation
-        if activation == "sigmoid":
-            return error * output * (1.0 - output)
-        if activation == "tanh":
-            return (1.0 - output * output) * error
-        if activation == "relu":
-            return error if output > 0.0 else 0.0
-        if activation == "leaky_relu":
-            return error if output > 0.0 else self.leaky_relu_alpha * error
-        if activation == "identity":
-            return error
-        # softmax is an output layer's, with cross-entropy, whose deltas are t - o: never scaled.
-        raise ValueError(f"the reference has no derivative for activation {activation!r}")
+        delta = ACTIVATION_TABLE[self.activation].delta
+        if delta is None:
+            # softmax is an output layer's, with cross-entropy, whose deltas are t - o: never scaled.
+            raise ValueError(f"the reference has no derivative for activation {self.activation!r}")
+        return delta(error, output, self.leaky_relu_alpha)
 
 
 # ---------------------------------------------------------------- learning rules

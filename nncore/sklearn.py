@@ -36,6 +36,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from nncore import _initializers
+from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
     check_choice, check_count, check_flag, check_init, check_learning_rule, check_order, check_rate,
     check_sample_weight, describe,
@@ -48,7 +49,8 @@ __all__ = ["NetworkClassifier", "NetworkRegressor"]
 SOLVERS = ("sgd", "adam", "rprop")
 """``solver`` names: nncore's optimizers (scikit-learn's ``"lbfgs"`` has no equivalent)."""
 
-ACTIVATION_ALIASES = {"logistic": "sigmoid"}
+ACTIVATION_ALIASES = {activation.sklearn: name for name, activation in ACTIVATION_TABLE.items()
+                      if activation.sklearn not in (None, name)}
 """scikit-learn's names for nncore's activations, where they differ."""
 
 HIDDEN_ACTIVATIONS = tuple(ACTIVATION_ALIASES) + tuple(name for name in ACTIVATIONS

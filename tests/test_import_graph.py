@@ -18,7 +18,7 @@ CORE_SOURCE = ROOT / "src" / "_core.pyx"
 # (the scikit-learn estimators, and fit_many's entry point, which checks its population of networks).
 MAY_IMPORT_NETWORK = {"nncore", "nncore._cli", "nncore.__main__", "nncore._network", "nncore._population",
                       "nncore.sklearn"}
-LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore._elementary", "nncore._examples", "nncore._exceptions",
+LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore._activations", "nncore._elementary", "nncore._examples", "nncore._exceptions",
           "nncore._initializers", "nncore._sampling", "nncore._simd"}
 
 needs_sources = pytest.mark.skipif(not PACKAGE.is_dir() or not CORE_SOURCE.is_file(),

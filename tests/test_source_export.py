@@ -117,15 +117,6 @@ def network(sizes, activation, seed=1, **options):
     return nncore.Network(sizes, activation=activation, seed=seed, **options)
 
 
-# ---------------------------------------------------------------- the tables
-
-
-@pytest.mark.parametrize("table", ["C_ACTIVATIONS", "JAVASCRIPT_ACTIVATIONS"])
-def test_every_activation_has_an_entry_in_each_table(table):
-    assert set(ACTIVATIONS) <= set(getattr(_source_export, table)), sorted(
-        set(ACTIVATIONS) - set(getattr(_source_export, table)))
-
-
 # ---------------------------------------------------------------- C
 
 
