@@ -19,7 +19,7 @@ import zipfile
 SDIST_REQUIRED = [
     "pyproject.toml", "setup.py", "README.md", "LICENSE", "MANIFEST.in", "PKG-INFO",
     "src/_core.pyx", "src/_core_simd.pxi", "src/_core_inputs.pxi", "src/_core_network.pxi", "src/_core_layers.pxi",
-    "src/_core_schedule.pxi", "src/_core_lanes.pxi", "src/_kernels.pxd.tp", "src/_lanes.pxd.tp", "src/render_templates.py", "src/_elementary.pxd", "src/_kernel_table.pxd",
+    "src/_core_schedule.pxi", "src/_core_lanes.pxi", "src/_kernels.pxd.tp", "src/_lanes.pxd.tp", "src/render_templates.py", "src/_elementary.pxd", "src/_kernel_table.pxd", "src/_kernel_abi.pxd",
     "src/_kernels_level.pxi", "src/_cpu_features.h", "src/_kernels_baseline.pyx",
     "src/_kernels_avx2.pyx", "src/_kernels_avx512.pyx",
     "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed", "nncore/_elementary.h",

@@ -1,7 +1,7 @@
 """The order in which ``fit`` visits the samples, in plain Python.
 
 :class:`SplitMix64` is the generator of the compiled core (``splitmix64``,
-``random_index`` and ``shuffle`` in ``src/_kernels.pxd``), so the pure-Python
+``random_index`` and ``shuffle`` in ``src/_kernel_abi.pxd``), so the pure-Python
 reference and the benchmark can replay the rows a fit visits, and
 :func:`plan_steps` is how many steps a fit takes.  This module imports nothing
 from nncore.

@@ -1,7 +1,7 @@
 """The name tables of nncore, each defined once.
 
 Every table is a tuple whose positions are the integer codes the compiled
-kernels use (``src/_kernels.pxd.tp`` declares its enums in the same order, and
+kernels use (``src/_kernel_abi.pxd`` declares its enums in the same order, and
 ``nncore._core`` checks the two agree when it loads). Everything else, the
 argument checks, the pure-Python reference, the dictionary format and the
 brain.js bridge, reads the names from here.

@@ -41,13 +41,13 @@ from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
 from _kernel_table cimport KernelTable, KernelSet, KERNEL_TABLE_VERSION
-from _lanes cimport Lanes, LANE_RUNNING
-from _kernels cimport (
-    Net, Schedule, FLOAT64, FLOAT32, N_DTYPES, SGD, ADAM, RPROP, N_OPTIMIZERS, output_loss64, output_loss32,
+from _kernel_abi cimport (
+    Net, Schedule, Lanes, LANE_RUNNING, FLOAT64, FLOAT32, N_DTYPES, SGD, ADAM, RPROP, N_OPTIMIZERS,
     SIGMOID, TANH, RELU, LEAKY_RELU, IDENTITY, SOFTMAX, N_ACTIVATIONS, MSE, CROSS_ENTROPY, N_LOSSES,
     SEQUENTIAL, SHUFFLE, RANDOM, N_ORDERS,
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
+from _kernels cimport output_loss64, output_loss32
 
 import threading
 

@@ -10,10 +10,9 @@ compiled with different instruction-set flags.  Each fills one
 kernel through it.
 """
 
-from _kernels cimport Net, Schedule, N_DTYPES
-from _lanes cimport Lanes
+from _kernel_abi cimport Net, Schedule, Lanes, N_DTYPES
 
-# Raised whenever the table's layout changes, so that a stale build is refused.
+# Raised whenever the table's layout or a declaration of _kernel_abi.pxd changes, so that a stale build is refused.
 cdef enum:
     KERNEL_TABLE_VERSION = 4
 

@@ -8,14 +8,14 @@
 from cpython.pycapsule cimport PyCapsule_New
 
 from _elementary cimport exp64, tanh64, sigmoid64, exp32, tanh32, sigmoid32
+from _kernel_abi cimport Net, Schedule, Lanes, FLOAT64, FLOAT32
 from _kernels cimport (
-    Net, Schedule, FLOAT64, FLOAT32,
     set_inputs64, forward64, checked_train_step64, run_schedule64, all_finite64,
     checked_general_step64, state_is_finite64, clear_batch64,
     set_inputs32, forward32, checked_train_step32, run_schedule32, all_finite32,
     checked_general_step32, state_is_finite32, clear_batch32,
 )
-from _lanes cimport Lanes, run_lanes64, run_lanes32
+from _lanes cimport run_lanes64, run_lanes32
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
 
 cdef KernelTable _table
