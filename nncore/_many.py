@@ -36,9 +36,10 @@ from typing import Any
 import numpy as np
 
 from nncore._checks import (
-    PER_SAMPLE, FitOptions, check_data, check_fit_length, check_loss_targets, check_optimizer_batch_size,
-    check_sample_weight, check_seeds, check_threads, describe, sample_factors,
+    PER_SAMPLE, FitOptions, check_data, check_fit_length, check_optimizer_batch_size, check_sample_weight,
+    check_seeds, check_threads, describe, sample_factors,
 )
+from nncore._loss_rules import check_loss_targets
 from nncore._core import LaneGroup, NetworkCore
 from nncore._exceptions import DivergenceError
 from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag

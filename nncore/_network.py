@@ -23,11 +23,12 @@ from nncore import (
 )
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options,
-    check_init, check_learning_rule, check_loss, check_loss_targets, check_names, check_no_unknown_options,
-    check_optimizer, check_optimizer_batch_size, check_output_rules, check_rule_parameter, check_sample_weight, check_samples, check_seed,
+    check_init, check_learning_rule, check_loss, check_names, check_no_unknown_options,
+    check_optimizer, check_optimizer_batch_size, check_rule_parameter, check_sample_weight, check_samples, check_seed,
     check_sizes, check_step_limits, check_threshold, describe, sample_factors, PER_SAMPLE,
 )
 from nncore._core import NetworkCore
+from nncore._loss_rules import check_loss_targets, check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore._evaluation import DEFAULT_THRESHOLD
 

@@ -43,9 +43,10 @@ import numpy as np
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
     MAX_ITERATIONS, RULE_PARAMETER_CHECKS, as_float_array, check_activations, check_alpha, check_count,
-    check_dtype, check_loss, check_names, check_optimizer, check_output_rules, check_rate, check_sizes,
-    check_step_limits, describe, length_of,
+    check_dtype, check_loss, check_names, check_optimizer, check_rate, check_sizes, check_step_limits,
+    describe, length_of,
 )
+from nncore._loss_rules import check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER_PARAMETERS, RULE_DEFAULTS
 
 FORMAT = "nncore"

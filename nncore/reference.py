@@ -33,9 +33,10 @@ from collections.abc import Iterator, Sequence
 from nncore import _serialization
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    check_activations, check_alpha, check_batch_size, check_loss, check_optimizer, check_output_rules, check_rate,
-    check_rule_parameter, check_sample_weight, check_sizes, check_step_limits,
+    check_activations, check_alpha, check_batch_size, check_loss, check_optimizer, check_rate, check_rule_parameter,
+    check_sample_weight, check_sizes, check_step_limits,
 )
+from nncore._loss_rules import check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore._elementary import exp64
 from nncore._sampling import SplitMix64, plan_steps

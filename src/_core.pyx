@@ -53,9 +53,8 @@ import threading
 
 import numpy as np
 
-from nncore._checks import (
-    as_float_array, check_finite, check_loss_targets, check_rate, describe, loss_target_rule, train_call_hint,
-)
+from nncore._checks import as_float_array, check_finite, check_rate, describe, train_call_hint
+from nncore._loss_rules import check_loss_targets, loss_target_rule
 from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, ORDERS, RULE_DEFAULTS
 from nncore._exceptions import DivergenceError
 

@@ -27,7 +27,7 @@ cdef class NetworkCore:
     cdef tuple _layer_sizes
     cdef tuple _layer_activations
     cdef str _loss
-    # nncore._checks.loss_target_rule of the network, which train applies to each target
+    # nncore._loss_rules.loss_target_rule of the network, which train applies to each target
     cdef bint _targets_ruled
     cdef double _target_lowest, _target_highest, _target_sum_tolerance
     cdef Py_ssize_t[::1] _sizes_c
@@ -57,7 +57,7 @@ cdef class NetworkCore:
         """Allocate zeroed buffers of ``dtype`` for checked layer ``sizes``, activation names, loss and optimizer.
 
         The pairing of activations and loss is checked by the caller
-        (``nncore._checks.check_output_rules``). The optimizer's parameters
+        (``nncore._loss_rules.check_output_rules``). The optimizer's parameters
         start at their defaults (Adam's betas and epsilon, RPROP's factors and
         limits, no weight decay); the caller sets others.
         """
@@ -378,7 +378,7 @@ cdef class NetworkCore:
         return not (fabs(total - 1.0) > self._target_sum_tolerance)
 
     cdef int _check_targets(self, const double* target, Py_ssize_t n) except -1:
-        """Refuse a read target that the network's loss is not defined for (nncore._checks.check_loss_targets)."""
+        """Refuse a read target that the network's loss is not defined for (nncore._loss_rules.check_loss_targets)."""
         values = np.empty(n, dtype=np.float64)
         cdef double[::1] copy = values
         memcpy(&copy[0], target, n * sizeof(double))

@@ -19,7 +19,7 @@ CORE_SOURCE = ROOT / "src" / "_core.pyx"
 MAY_IMPORT_NETWORK = {"nncore", "nncore._cli", "nncore.__main__", "nncore._network", "nncore._population",
                       "nncore.sklearn"}
 LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore._activations", "nncore._elementary", "nncore._examples", "nncore._exceptions",
-          "nncore._initializers", "nncore._sampling", "nncore._simd"}
+          "nncore._initializers", "nncore._loss_rules", "nncore._sampling", "nncore._simd"}
 
 needs_sources = pytest.mark.skipif(not PACKAGE.is_dir() or not CORE_SOURCE.is_file(),
                                    reason="the tests run from a copy without the package sources")
