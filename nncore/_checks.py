@@ -344,28 +344,6 @@ def check_threshold(value: object) -> float:
     return check_finite("threshold", value)
 
 
-# brain.js's option names that users pass to fit, and what nncore calls them.
-_BRAINJS_FIT_OPTIONS = {
-    "iterations": "epochs=",
-    "errorThresh": "error_threshold=",
-    "error_thresh": "error_threshold=",
-    "log": "progress=True",
-    "logPeriod": "callback_period=",
-    "callbackPeriod": "callback_period=",
-    "learningRate": "net.learning_rate = ... before fit",
-    "learning_rate": "net.learning_rate = ... before fit",
-    "momentum": "net.momentum = ... before fit",
-}
-
-
-def check_no_unknown_options(function: str, options: Mapping[str, object]) -> None:
-    """Refuse keyword arguments ``function`` does not take, saying what to use for brain.js's names."""
-    for name in options:
-        hint = _BRAINJS_FIT_OPTIONS.get(name)
-        instead = f": use {hint} instead" if hint else ""
-        raise TypeError(f"{function}() got an unexpected keyword argument {name!r}{instead}")
-
-
 def train_call_hint(input: object, target: object) -> str | None:
     """What to call instead, when ``train(input, target)`` looks like brain.js's ``train(data, options)``."""
     try:

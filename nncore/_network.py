@@ -4,8 +4,8 @@
 which owns the buffers and runs the per-sample API; this class checks
 arguments (with ``nncore._checks``), and hands plain, checked data to the
 services: ``fitting`` (the fit driver), ``evaluation``, ``datasets`` (named
-data), ``serialization`` (the dictionary format), ``brainjs``, ``fann``,
-``files``, ``views``, ``batched``, ``onnx_export`` and ``source_export``.
+data), ``serialization`` (the dictionary format), ``brainjs2``,
+``tutorial_format``, ``fann``, ``files``, ``views``, ``batched``, ``onnx_export`` and ``source_export``.
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ from typing import Any
 import numpy as np
 
 from nncore import (
-    _json, _batched, _brainjs, _datasets, _evaluation, _fann, _files, _fitting, _initializers, _onnx_export, _serialization,
-    _source_export, _views,
+    _json, _json_formats, _batched, _brainjs2, _datasets, _evaluation, _fann, _files, _fitting, _initializers,
+    _onnx_export, _serialization, _source_export, _tutorial_format, _views,
 )
 from nncore._checks import (
     check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options,
-    check_init, check_learning_rule, check_loss, check_names, check_no_unknown_options,
+    check_init, check_learning_rule, check_loss, check_names,
     check_optimizer, check_optimizer_batch_size, check_rule_parameter, check_sample_weight, check_samples, check_seed,
     check_sizes, check_step_limits, check_threshold, describe, sample_factors, PER_SAMPLE,
 )
+from nncore._brainjs import check_no_unknown_options
 from nncore._core import NetworkCore
 from nncore._loss_rules import check_loss_targets, check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
@@ -632,7 +633,7 @@ class Network(NetworkCore):
         data = _files.read_json(target)
         readers = {"nncore": cls.from_dict, "brainjs": cls.from_brainjs, "tutorial": cls.from_tutorial_json}
         try:
-            return readers[_brainjs.detect_format(data)](data)
+            return readers[_json_formats.detect_format(data)](data)
         except ValueError as error:
             raise ValueError(f"{target}: {error}") from None
 
@@ -662,7 +663,7 @@ class Network(NetworkCore):
             neither), a loss other than ``"mse"``, or a learning rate, momentum or ``leaky_relu`` slope outside
             the open interval (0, 1), which brain.js refuses to load.
         """
-        return _brainjs.brainjs_from_dict(self.to_dict())
+        return _brainjs2.brainjs_from_dict(self.to_dict())
 
     @classmethod
     def from_brainjs(cls, obj: dict | str | bytes | os.PathLike, *,
@@ -677,7 +678,7 @@ class Network(NetworkCore):
         With ``dtype="float32"`` the network holds brain.js's own float32
         weights exactly and computes in float32, as brain.js does.
         """
-        data = _brainjs.dict_from_brainjs(obj)
+        data = _brainjs2.dict_from_brainjs(obj)
         data["dtype"] = check_dtype(dtype)
         return cls.from_dict(data)
 
@@ -691,7 +692,7 @@ class Network(NetworkCore):
         a path. Every field is read and checked (layers, neurons, connections,
         rates); errors are ``ValueError`` naming the field (and the file).
         """
-        return cls.from_dict(_brainjs.dict_from_tutorial_json(obj))
+        return cls.from_dict(_tutorial_format.dict_from_tutorial_json(obj))
 
     def to_tutorial_json(self) -> dict:
         """The network as the tutorial's ``Network.toJSON()`` object (sigmoid networks only).
@@ -723,7 +724,7 @@ class Network(NetworkCore):
             If a layer is not sigmoid, or the loss is not ``"mse"``: the tutorial's
             network is sigmoid only and trains on the squared error.
         """
-        return _brainjs.tutorial_json_from_dict(self.to_dict())
+        return _tutorial_format.tutorial_json_from_dict(self.to_dict())
 
     def __reduce__(self):
         return (type(self).from_dict, (self._state(as_lists=False),))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import _json, _brainjs
+from nncore import _json, _json_formats
 
 READERS = [nncore.Network.from_brainjs, nncore.Network.from_tutorial_json]
 
@@ -39,7 +39,7 @@ def same_parameters(a, b, changes=True):
 # ---------------------------------------------------------------- the modules stay leaves
 
 
-@pytest.mark.parametrize("module", ["_files", "_brainjs", "_json"])
+@pytest.mark.parametrize("module", ["_files", "_json", "_json_formats", "_brainjs", "_brainjs1", "_brainjs2", "_tutorial_format"])
 def test_readers_do_not_import_the_network_module(module):
     source = (pathlib.Path(nncore.__file__).parent / f"{module}.py").read_text()
     imported = set()
@@ -121,11 +121,11 @@ BRAINJS_1 = {
 def test_detect_format():
     _, forms = samples()
     for kind, obj in forms.items():
-        assert _brainjs.detect_format(obj) == kind
-        assert _brainjs.detect_format(json.loads(json.dumps(obj))) == kind
+        assert _json_formats.detect_format(obj) == kind
+        assert _json_formats.detect_format(json.loads(json.dumps(obj))) == kind
     one_x = copy.deepcopy(BRAINJS_1)
     del one_x["trainOpts"]
-    assert _brainjs.detect_format(one_x) == "brainjs"
+    assert _json_formats.detect_format(one_x) == "brainjs"
 
 
 @pytest.mark.parametrize("value, what", [
@@ -134,7 +134,7 @@ def test_detect_format():
 ])
 def test_detect_format_says_what_it_got_and_what_was_expected(value, what):
     with pytest.raises(ValueError) as error:
-        _brainjs.detect_format(value)
+        _json_formats.detect_format(value)
     message = str(error.value)
     assert what in message
     assert "nncore's format" in message and "brain.js" in message and "tutorial" in message
@@ -425,3 +425,4 @@ def test_tutorial_export_refuses_other_activations(activation):
     net = nncore.Network([2, 2, 1], activation=activation, seed=0)
     with pytest.raises(ValueError, match=r"tutorial's network is sigmoid only.*\['"):
         net.to_tutorial_json()
+
