@@ -63,6 +63,7 @@ import numpy as np
 from nncore import _files, _serialization
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import as_float_array, check_rate, describe
+from nncore._fields import Fields
 from nncore._csvdata import parse_number
 
 HEADER = "FANN_FLO_2.1"
@@ -296,8 +297,8 @@ def _parse_network(text: str) -> dict:
     n_layers = _integer(fields, "num_layers", minimum=2)
     sizes_with_bias = _integers(fields, "layer_sizes")
     if len(sizes_with_bias) != n_layers or min(sizes_with_bias) < 2:
-        raise ValueError(f"{_at(fields, 'layer_sizes')}: expected {n_layers} layer sizes of at least 2 "
-                         f"(each with its bias neuron), got {fields['layer_sizes'][1].strip()!r}")
+        raise ValueError(f"{fields.label('layer_sizes')}: expected {n_layers} layer sizes of at least 2 "
+                         f"(each with its bias neuron), got {_value(fields, 'layer_sizes')!r}")
     _expect(fields, "network_type", "0", "only layered networks (FANN_NETTYPE_LAYER) are read, not shortcut ones")
     _expect(fields, "scale_included", "0", "nncore does not apply FANN's scaling parameters; save the network "
                                            "without them (fann_clear_scaling_params)")
@@ -316,97 +317,91 @@ def _header_error(header: str) -> str:
     return f"line 1: expected {HEADER!r} (a FANN network saved by fann_save), got {header[:40]!r}"
 
 
-def _fields(lines: list[str]) -> dict[str, tuple[int, str]]:
-    """``key=value`` lines as ``{key: (line number, value)}``."""
-    fields = {}
+def _fields(lines: list[str]) -> Fields:
+    """``key=value`` lines as fields, each named by its line in errors."""
+    values, numbers = {}, {}
     for number, line in enumerate(lines[1:], start=2):
         key, equals, value = line.partition("=")
         if not equals:
             if line.strip():
                 raise ValueError(f"line {number}: expected key=value, got {line[:40]!r}")
             continue
-        fields[key.strip()] = (number, value)
-    return fields
+        values[key.strip()], numbers[key.strip()] = value, number
+    return Fields(values, lines=numbers)
 
 
-def _at(fields: dict, key: str) -> str:
-    return f"line {fields[key][0]}, field {key!r}" if key in fields else f"field {key!r}"
+def _value(fields: Fields, key: str) -> str:
+    return fields.required(key).strip()
 
 
-def _value(fields: dict, key: str) -> str:
-    if key not in fields:
-        raise ValueError(f"missing field {key!r}")
-    return fields[key][1].strip()
-
-
-def _integer(fields: dict, key: str, minimum: int) -> int:
+def _integer(fields: Fields, key: str, minimum: int) -> int:
     text = _value(fields, key)
     if not re.fullmatch(r"\d+", text) or int(text) < minimum:
-        raise ValueError(f"{_at(fields, key)}: expected an integer >= {minimum}, got {text[:40]!r}")
+        raise ValueError(f"{fields.label(key)}: expected an integer >= {minimum}, got {text[:40]!r}")
     return int(text)
 
 
-def _integers(fields: dict, key: str) -> list[int]:
+def _integers(fields: Fields, key: str) -> list[int]:
     parts = _value(fields, key).split()
     if not all(re.fullmatch(r"\d+", part) for part in parts):
-        raise ValueError(f"{_at(fields, key)}: expected integers, got {_value(fields, key)[:40]!r}")
+        raise ValueError(f"{fields.label(key)}: expected integers, got {_value(fields, key)[:40]!r}")
     return [int(part) for part in parts]
 
 
-def _number(fields: dict, key: str) -> float:
+def _number(fields: Fields, key: str) -> float:
     text = _value(fields, key)
     number = parse_number(text)
     if number is None:
-        raise ValueError(f"{_at(fields, key)}: expected a number, got {text[:40]!r}")
+        raise ValueError(f"{fields.label(key)}: expected a number, got {text[:40]!r}")
     return number
 
 
-def _rate(fields: dict, key: str) -> float:
+def _rate(fields: Fields, key: str) -> float:
     value = _number(fields, key)
     try:
         return check_rate(key, value)
     except ValueError as error:
-        raise ValueError(f"{_at(fields, key)}: {error}") from None
+        raise ValueError(f"{fields.label(key)}: {error}") from None
 
 
-def _expect(fields: dict, key: str, expected: str, why: str) -> None:
+def _expect(fields: Fields, key: str, expected: str, why: str) -> None:
     if key in fields and _value(fields, key) != expected:
-        raise ValueError(f"{_at(fields, key)}: is {_value(fields, key)!r}: {why}")
+        raise ValueError(f"{fields.label(key)}: is {_value(fields, key)!r}: {why}")
 
 
-def _tuples(fields: dict, key: str, count: int, width: int) -> list[list[str]]:
+def _tuples(fields: Fields, key: str, count: int, width: int) -> list[list[str]]:
     """The ``(a, b, ...)`` tuples of a field, checked for ``count`` tuples of ``width`` items."""
     text = _value(fields, key)
     tuples = [[item.strip() for item in match.split(",")] for match in _TUPLE.findall(text)]
     if len(tuples) != count or any(len(items) != width for items in tuples):
-        raise ValueError(f"{_at(fields, key)}: expected {count} groups of {width} numbers, "
+        raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, "
                          f"got {len(tuples)} groups")
     return tuples
 
 
-def _neurons(fields: dict, count: int) -> list[tuple[int, int, float]]:
+def _neurons(fields: Fields, count: int) -> list[tuple[int, int, float]]:
     neurons = []
     for index, (inputs, code, steepness) in enumerate(_tuples(fields, NEURONS_KEY, count, 3)):
         value = parse_number(steepness)
         if not (inputs.isdigit() and code.isdigit() and value is not None):
-            raise ValueError(f"{_at(fields, NEURONS_KEY)}: neuron {index}: expected (integer, integer, number), "
+            raise ValueError(f"{fields.label(NEURONS_KEY)}: neuron {index}: expected (integer, integer, number), "
                              f"got ({inputs}, {code}, {steepness})")
         neurons.append((int(inputs), int(code), value))
     return neurons
 
 
-def _connections(fields: dict, count: int) -> list[tuple[int, float]]:
+def _connections(fields: Fields, count: int) -> list[tuple[int, float]]:
     connections = []
     for index, (source, weight) in enumerate(_tuples(fields, CONNECTIONS_KEY, count, 2)):
         value = parse_number(weight)
         if not source.isdigit() or value is None or not math.isfinite(value):
-            raise ValueError(f"{_at(fields, CONNECTIONS_KEY)}: connection {index}: expected "
+            raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: connection {index}: expected "
                              f"(neuron, finite number), got ({source}, {weight})")
         connections.append((int(source), value))
     return connections
 
 
-def _layers(fields: dict, sizes: list[int], neurons: list, connections: list) -> tuple[list[str], list[dict]]:
+def _layers(fields: Fields, sizes: list[int], neurons: list, connections: list) -> tuple[list[str], list[dict]]:
     """Each non-input layer's activation and ``{"weights", "biases"}`` from the flat neuron and connection lists."""
     activations, layers = [], []
     first_previous, first = 0, sizes[0] + 1
@@ -420,7 +415,7 @@ def _layers(fields: dict, sizes: list[int], neurons: list, connections: list) ->
             for source, weight in connections[position:position + count]:
                 column = source - first_previous
                 if not 0 <= column <= n_in:
-                    raise ValueError(f"{_at(fields, CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
+                    raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
                                      f"connected to neuron {source}, outside the previous layer; only layered "
                                      "networks are read")
                 if column == n_in:

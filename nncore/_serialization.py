@@ -42,10 +42,11 @@ import numpy as np
 
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    MAX_ITERATIONS, RULE_PARAMETER_CHECKS, as_float_array, check_activations, check_alpha, check_count,
+    MAX_ITERATIONS, RULE_PARAMETER_CHECKS, check_activations, check_alpha, check_count,
     check_dtype, check_loss, check_names, check_optimizer, check_rate, check_sizes, check_step_limits,
     describe, length_of,
 )
+from nncore._fields import Fields
 from nncore._loss_rules import check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER_PARAMETERS, RULE_DEFAULTS
 
@@ -140,41 +141,25 @@ class State:
     """As nncore._core's snapshot has it: (moments per layer, updates, beta1_power, beta2_power); None: fresh."""
 
 
-def _field(data: dict, key: str, where: str = "") -> object:
-    if key not in data:
-        raise ValueError(f"network data: missing field {where}{key!r}")
-    return data[key]
-
-
-def _matrix(value: object, field: str, shape: tuple[int, ...], dtype: str) -> np.ndarray:
-    """``value`` as a finite array of ``dtype`` and ``shape``, or a ValueError naming ``field``."""
-    try:
-        array = as_float_array(value, field, len(shape), dtype)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"network data: {error}") from None
-    if array.shape != shape:
-        raise ValueError(f"network data: {field} must have shape {shape}, got {array.shape}")
-    return array
-
-
 def read_dict(data: object) -> State:
     """Check every field of a version-1 dictionary; raise ``ValueError`` naming the first bad one."""
     if not isinstance(data, dict):
         raise TypeError(f"network data must be a dict, got {describe(data)}")
-    if _field(data, "format") != FORMAT:
-        raise ValueError(f"network data: field 'format' must be {FORMAT!r}, got {describe(data['format'])}")
-    version = _field(data, "version")
+    fields = Fields(data, "network data")
+    if fields.required("format") != FORMAT:
+        raise fields.error("format", f"must be {FORMAT!r}, got {describe(data['format'])}")
+    version = fields.required("version")
     if type(version) is not int or version not in VERSIONS:
-        raise ValueError(f"network data: field 'version' must be 1 or 2, got {describe(version)}")
-    fields = {key: _field(data, key) for key in ("sizes", "activation", "learning_rate", "momentum", "iterations")}
-    try:
-        sizes = check_sizes(fields["sizes"])
-        activations = check_activations(fields["activation"], len(sizes) - 1)
+        raise fields.error("version", f"must be 1 or 2, got {describe(version)}")
+    given = {key: fields.required(key) for key in ("sizes", "activation", "learning_rate", "momentum", "iterations")}
+    with fields.checks():
+        sizes = check_sizes(given["sizes"])
+        activations = check_activations(given["activation"], len(sizes) - 1)
         loss = check_loss(data.get("loss", DEFAULT_LOSS))
         check_output_rules(activations, loss)
-        learning_rate = check_rate("learning_rate", fields["learning_rate"])
-        momentum = check_rate("momentum", fields["momentum"])
-        iterations = check_count("iterations", fields["iterations"], minimum=0, maximum=MAX_ITERATIONS)
+        learning_rate = check_rate("learning_rate", given["learning_rate"])
+        momentum = check_rate("momentum", given["momentum"])
+        iterations = check_count("iterations", given["iterations"], minimum=0, maximum=MAX_ITERATIONS)
         alpha = check_alpha(data.get("leaky_relu_alpha", DEFAULT_LEAKY_RELU_ALPHA))
         input_names = check_names(data.get("input_names"), sizes[0], "input")
         output_names = check_names(data.get("output_names"), sizes[-1], "output")
@@ -184,62 +169,55 @@ def read_dict(data: object) -> State:
                            for name in RULE_PARAMETERS[optimizer]}
         if optimizer == "rprop":
             check_step_limits(rule_parameters["rprop_step_min"], rule_parameters["rprop_step_max"])
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"network data: {error}") from None
-    layers_data = _field(data, "layers")
-    if not isinstance(layers_data, list) or length_of(layers_data) != len(sizes) - 1:
-        raise ValueError(
-            f"network data: field 'layers' must be a list of {len(sizes) - 1} layers, got {describe(layers_data)}"
-        )
     layers = []
-    for index, (layer, n_out, n_in) in enumerate(zip(layers_data, sizes[1:], sizes[:-1])):
-        where = f"layers[{index}]"
-        if not isinstance(layer, dict):
-            raise ValueError(f"network data: {where} must be a dict, got {describe(layer)}")
-        weights = _matrix(_field(layer, "weights", f"{where}."), f"{where}.weights", (n_out, n_in), dtype)
-        biases = _matrix(_field(layer, "biases", f"{where}."), f"{where}.biases", (n_out,), dtype)
-        if layer.get("changes") is None:
+    for layer, n_out, n_in in _layers(fields, "layers", sizes):
+        weights = layer.reals("weights", (n_out, n_in), dtype)
+        biases = layer.reals("biases", (n_out,), dtype)
+        if layer.get("changes", None) is None:
             changes = np.zeros((n_out, n_in), dtype=dtype)
         else:
-            changes = _matrix(layer["changes"], f"{where}.changes", (n_out, n_in), dtype)
+            changes = layer.reals("changes", (n_out, n_in), dtype)
         layers.append((weights, biases, changes))
-    optimizer_state = _read_optimizer_state(data.get("optimizer_state"), optimizer, sizes, dtype)
+    optimizer_state = _read_optimizer_state(fields, optimizer, sizes, dtype)
     return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
                  input_names, output_names, dtype, loss, optimizer, rule_parameters, optimizer_state)
 
 
-def _read_optimizer_state(state: object, optimizer: str, sizes: tuple[int, ...], dtype: str) -> tuple | None:
+def _layers(fields: Fields, key: str, sizes: tuple[int, ...]) -> list[tuple[Fields, int, int]]:
+    """The field ``key``: one object per non-input layer, each with its numbers of outputs and inputs."""
+    layers = fields.required(key)
+    if not isinstance(layers, list) or length_of(layers) != len(sizes) - 1:
+        raise fields.error(key, f"must be a list of {len(sizes) - 1} layers, got {describe(layers)}")
+    checked = []
+    for index, (layer, n_out, n_in) in enumerate(zip(layers, sizes[1:], sizes[:-1])):
+        if not isinstance(layer, dict):
+            raise fields.error(f"{key}[{index}]", f"must be a dict, got {describe(layer)}")
+        checked.append((fields.child(layer, f"{key}[{index}]"), n_out, n_in))
+    return checked
+
+
+def _read_optimizer_state(fields: Fields, optimizer: str, sizes: tuple[int, ...], dtype: str) -> tuple | None:
     """The optimizer's state of a version-2 dictionary, checked; None when there is none (a fresh start)."""
+    state = fields.get("optimizer_state", None)
     if state is None or optimizer not in STATE_NAMES:
         return None
     where = "optimizer_state"
     if not isinstance(state, dict):
-        raise ValueError(f"network data: {where} must be a dict, got {describe(state)}")
+        raise fields.error(where, f"must be a dict, got {describe(state)}")
+    state_fields = fields.child(state, where)
     first, second = STATE_NAMES[optimizer]
     updates, beta1_power, beta2_power = 0, 1.0, 1.0
     if optimizer == "adam":
-        try:
-            updates = check_count(f"{where}.updates", _field(state, "updates", f"{where}."), minimum=0,
-                                  maximum=MAX_ITERATIONS)
-            beta1_power = check_rate(f"{where}.beta1_power", _field(state, "beta1_power", f"{where}."))
-            beta2_power = check_rate(f"{where}.beta2_power", _field(state, "beta2_power", f"{where}."))
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"network data: {error}") from None
+        given = {key: state_fields.required(key) for key in ("updates", "beta1_power", "beta2_power")}
+        with fields.checks():
+            updates = check_count(f"{where}.updates", given["updates"], minimum=0, maximum=MAX_ITERATIONS)
+            beta1_power = check_rate(f"{where}.beta1_power", given["beta1_power"])
+            beta2_power = check_rate(f"{where}.beta2_power", given["beta2_power"])
         if beta1_power > 1.0 or beta2_power > 1.0:
             raise ValueError(f"network data: {where}.beta1_power and beta2_power must be in [0, 1]")
-    layers = _field(state, "layers", f"{where}.")
-    if not isinstance(layers, list) or length_of(layers) != len(sizes) - 1:
-        raise ValueError(f"network data: {where}.layers must be a list of {len(sizes) - 1} layers, "
-                         f"got {describe(layers)}")
-    moments = []
-    for index, (layer, n_out, n_in) in enumerate(zip(layers, sizes[1:], sizes[:-1])):
-        at = f"{where}.layers[{index}]"
-        if not isinstance(layer, dict):
-            raise ValueError(f"network data: {at} must be a dict, got {describe(layer)}")
-        moments.append(tuple(
-            _matrix(_field(layer, f"{name}_{kind}", f"{at}."), f"{at}.{name}_{kind}",
-                    (n_out, n_in) if kind == "weights" else (n_out,), dtype)
-            for name in (first, second) for kind in ("weights", "biases")))
+    moments = [tuple(layer.reals(f"{name}_{kind}", (n_out, n_in) if kind == "weights" else (n_out,), dtype)
+                     for name in (first, second) for kind in ("weights", "biases"))
+               for layer, n_out, n_in in _layers(state_fields, "layers", sizes)]
     if optimizer == "rprop" and any((np.asarray(m[2]) < 0).any() or (np.asarray(m[3]) < 0).any() for m in moments):
         raise ValueError(f"network data: {where}: RPROP's step sizes must be >= 0")
     return moments, updates, beta1_power, beta2_power

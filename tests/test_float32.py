@@ -276,7 +276,7 @@ def test_a_dictionary_without_dtype_is_float64_and_a_bad_dtype_is_named():
 def test_a_float32_dictionary_refuses_values_beyond_float32_and_rounds_the_others():
     data = nncore.Network([2, 2, 1], seed=1, dtype="float32").to_dict()
     data["layers"][0]["weights"][1][0] = 1e39
-    with pytest.raises(ValueError, match=r"layers\[0\]\.weights must be finite in float32.*1e\+39"):
+    with pytest.raises(ValueError, match=r"field 'layers\[0\]\.weights' must be finite in float32.*1e\+39"):
         nncore.Network.from_dict(data)
     data["layers"][0]["weights"][1][0] = 0.1
     net = nncore.Network.from_dict(data)

@@ -426,3 +426,21 @@ def test_tutorial_export_refuses_other_activations(activation):
     with pytest.raises(ValueError, match=r"tutorial's network is sigmoid only.*\['"):
         net.to_tutorial_json()
 
+
+# ---------------------------------------------------------------- one field reader
+
+
+def test_every_dictionary_format_names_a_missing_field_by_its_path():
+    _, forms = samples()
+    broken = copy.deepcopy(forms)
+    del broken["nncore"]["layers"][0]["biases"]
+    del broken["brainjs"]["layers"][1]["biases"]
+    del broken["tutorial"]["layers"][1][0]["bias"]
+    cases = [(nncore.Network.from_dict, broken["nncore"], "network data: missing field 'layers[0].biases'"),
+             (nncore.Network.from_brainjs, broken["brainjs"], "brain.js data: missing field 'layers[1].biases'"),
+             (nncore.Network.from_tutorial_json, broken["tutorial"],
+              "tutorial data: missing field 'layers[1][0].bias'")]
+    for read, obj, message in cases:
+        with pytest.raises(ValueError) as error:
+            read(obj)
+        assert str(error.value) == message

@@ -205,8 +205,8 @@ def test_adam_state_is_in_the_dictionary():
 @pytest.mark.parametrize("change, message", [
     (lambda s: s["optimizer_state"].update(updates=-1), "updates must be >= 0"),
     (lambda s: s["optimizer_state"].update(beta1_power=2.0), "beta1_power and beta2_power must be in"),
-    (lambda s: s["optimizer_state"]["layers"][0].pop("m_weights"), "missing field optimizer_state.layers\\[0\\].'m_weights'"),
-    (lambda s: s["optimizer_state"]["layers"][0].update(v_biases=[1.0]), "v_biases must have shape"),
+    (lambda s: s["optimizer_state"]["layers"][0].pop("m_weights"), "missing field 'optimizer_state.layers\\[0\\].m_weights'"),
+    (lambda s: s["optimizer_state"]["layers"][0].update(v_biases=[1.0]), "v_biases' must have shape"),
     (lambda s: s.update(optimizer="lbfgs"), "optimizer must be one of"),
     (lambda s: s.update(beta2=1.5), "beta2 must be in"),
 ])

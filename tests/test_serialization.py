@@ -92,7 +92,7 @@ BAD_DICTS = {
     "layers[1].biases": lambda d: d["layers"][1].update(biases=[0.0, float("nan")]),
     "layers[1].changes": lambda d: d["layers"][1].update(changes=[[float("inf")] * 4] * 2),
     "layers[0].weights ": lambda d: d["layers"][0].update(weights="abc"),
-    "'biases'": lambda d: d["layers"][0].pop("biases"),
+    "'layers[0].biases'": lambda d: d["layers"][0].pop("biases"),
     "'format'": lambda d: d.pop("format"),
 }
 
