@@ -90,10 +90,24 @@ def fit_many(networks: Any, X: Any, Y: Any, options: FitOptions, seeds: Any = No
     population = list(networks)
     seed_list = check_seeds(seeds, len(population))
     thread_count = _default_threads() if threads is None else check_threads(threads)
+    if client is not None:
+        _check_client(client)
     jobs = prepare(population, X, Y, options, seed_list, batch_size, sample_weight)
     if client is not None:
-        return _fit_on_cluster(client, population, X, Y, options, seed_list, batch_size, sample_weight)
+        return _fit_on_cluster(client, jobs, X, Y, options, seed_list, batch_size, sample_weight)
     return run(jobs, thread_count, options)
+
+
+def hold_all(holding: contextlib.ExitStack, networks: list[NetworkCore]) -> None:
+    """Hold every network for the call, as ``fit`` does, released when ``holding`` closes.
+
+    The networks are taken in one order shared by every call (their ``id``,
+    unique and fixed while the call holds them): two calls on overlapping
+    populations then wait for each other in turn, where taking them in list
+    order could leave each call holding a network the other one waits for.
+    """
+    for network in sorted(networks, key=id):
+        holding.enter_context(network._fitting())
 
 
 def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int | None],
@@ -187,8 +201,7 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
     total_steps = sum(plan_steps(len(job.inputs), job.options.epochs, job.options.steps)[0] for job in jobs)
     bar = _progress_bar(options.progress, total_steps, unit="step", desc="fit_many")
     with contextlib.ExitStack() as holding:
-        for job in jobs:
-            holding.enter_context(job.network._fitting())
+        hold_all(holding, [job.network for job in jobs])
         try:
             with _SigintFlag() as sigint, ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
                 shared = _Shared(options.timeout, sigint)
@@ -336,18 +349,32 @@ def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
 # ---------------------------------------------------------------- on a Dask cluster
 
 
-def _fit_on_cluster(client: Any, networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions,
+def _check_client(client: Any) -> None:
+    """A TypeError unless ``client`` is a ``dask.distributed`` client (an ImportError without dask.distributed)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ImportError('fit_many(client=...) needs dask.distributed: pip install "nncore-nn[dask]"') from None
+    if not isinstance(client, Client):
+        hint = ": connect first, client=distributed.Client(address)" if isinstance(client, str) else ""
+        raise TypeError(f"client must be a dask.distributed.Client, got {describe(client)}{hint}")
+
+
+def _fit_on_cluster(client: Any, jobs: list[Job], X: Any, Y: Any, options: FitOptions,
                     seeds: list[int | None], batch_size: Any, sample_weight: Any) -> list[FitResult]:
     """Train chunks of the population on the cluster's workers; write the trained states back.
 
     The networks travel pickled (the nncore dictionary format, exact); each
     chunk runs :func:`fit_chunk` on one worker thread, and its networks' states
-    replace the callers' as soon as the chunk is back.
+    replace the callers' as soon as the chunk is back. The caller keeps the
+    clock: at ``options.timeout`` the chunks not back yet are cancelled, and
+    their networks stay as they were, with a result of no step and
+    ``stop_reason="timeout"``.
     """
-    try:
-        from distributed import as_completed
-    except ImportError:
-        raise ImportError('fit_many(client=...) needs dask.distributed: pip install "nncore-nn[dask]"') from None
+    from distributed import as_completed
+
+    started = time.perf_counter()
+    networks = [job.network for job in jobs]
     seeds = [secrets.randbits(64) if seed is None else seed for seed in seeds]
     slots = max(1, sum(client.nthreads().values()))
     size = math.ceil(len(networks) / min(len(networks), slots))
@@ -355,19 +382,27 @@ def _fit_on_cluster(client: Any, networks: list[NetworkCore], X: Any, Y: Any, op
     results: list[FitResult | None] = [None] * len(networks)
     bar = _progress_bar(options.progress, len(networks), unit="network", desc="fit_many")
     with contextlib.ExitStack() as holding:
-        for network in networks:
-            holding.enter_context(network._fitting())
-        futures = {client.submit(fit_chunk, networks[start:start + size], X, Y, options,
+        hold_all(holding, networks)
+        remaining = None if options.timeout is None else max(0.0, options.timeout - (time.perf_counter() - started))
+        remote = dataclasses.replace(options, timeout=remaining)  # a worker's clock starts when its chunk does
+        futures = {client.submit(fit_chunk, networks[start:start + size], X, Y, remote,
                                  seeds[start:start + size], batch_size, sample_weight, pure=False): start
                    for start in starts}
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, timeout=remaining):
                 start = futures[future]
                 for offset, (state, result) in enumerate(future.result()):
                     networks[start + offset]._restore(*state)
                     results[start + offset] = result
                 if bar is not None:
                     bar.update(len(future.result()))
+        except TimeoutError:
+            client.cancel(list(futures))
+            elapsed = time.perf_counter() - started
+            for index, job in enumerate(jobs):
+                if results[index] is None:
+                    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
+                    results[index] = training.result("timeout", elapsed)
         except BaseException:
             client.cancel(list(futures))
             raise

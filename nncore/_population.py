@@ -47,7 +47,9 @@ def fit_many(networks, X, Y, *, epochs=None, steps=None, order="shuffle", seeds=
     client : dask.distributed.Client, optional
         Train chunks of the population on the cluster's workers instead (needs
         ``nncore-nn[dask]``); the trained states come back into ``networks``,
-        identical to a local run.
+        identical to a local run. With ``timeout``, the chunks not back by the
+        deadline are cancelled: their networks stay unchanged, with results of
+        no step and ``stop_reason="timeout"``.
 
     Returns
     -------
@@ -60,11 +62,16 @@ def fit_many(networks, X, Y, *, epochs=None, steps=None, order="shuffle", seeds=
     ------
     TypeError, ValueError
         On bad input (an empty list, something not a Network, a network twice,
-        seeds of the wrong length, data that does not fit a network), before
-        any network changes.
+        seeds of the wrong length, data that does not fit a network, a
+        ``client`` that is not a ``dask.distributed.Client``), before any
+        network changes.
 
     Notes
     -----
+    The call holds every network until it returns, as ``fit`` does, taking
+    them in one order shared by all calls: calls from several threads on
+    overlapping populations wait for each other instead of deadlocking.
+
     Ctrl+C stops every network after its current chunk of steps
     (``stop_reason="interrupt"``); networks not started yet take no step.
 
