@@ -7,9 +7,36 @@
 
 from nncore._version import __version__
 
+
+def _in_a_subinterpreter():
+    """True when this is not the process's main interpreter (told by CPython's private module; False without it)."""
+    for name in ("_interpreters", "_xxsubinterpreters"):  # Python 3.13 and later; 3.8 to 3.12
+        try:
+            interpreters = __import__(name)
+        except ImportError:
+            continue
+        current, main = interpreters.get_current(), interpreters.get_main()
+        if isinstance(current, tuple):  # 3.13 and later: (id, how it was created)
+            current, main = current[0], main[0]
+        return int(current) != int(main)
+    return False
+
+
+if _in_a_subinterpreter():
+    # Cython lets the first interpreter that loads an extension module be the only one: loading the
+    # core here would leave the main interpreter unable to import nncore.
+    raise ImportError(
+        "nncore cannot be imported in a subinterpreter: its compiled core (a Cython extension module) can "
+        "only be loaded into one interpreter per process, and nncore keeps that one the main interpreter. "
+        "Import nncore in the main interpreter (under mod_wsgi: WSGIApplicationGroup %{GLOBAL})."
+    )
 try:
     from nncore import _core  # noqa: F401  (the compiled core)
-except ImportError:  # pragma: no cover - depends on how nncore was imported
+except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("nncore._core") is not None:
+        raise  # the core is there but cannot load: its own reason
     raise ImportError(
         f"nncore's compiled core is missing from {__path__[0]}: this is a source tree that was not "
         "built. Install nncore (pip install .) and run Python from another folder, or build it in "

@@ -50,6 +50,7 @@ from _kernel_abi cimport (
 from _kernels cimport output_loss64, output_loss32
 
 import threading
+import weakref
 
 import numpy as np
 

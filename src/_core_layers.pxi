@@ -1,4 +1,57 @@
-# Part of nncore._core, included by src/_core.pyx: the fit guard and LayerBuffers, handed out by NetworkCore.
+# Part of nncore._core, included by src/_core.pyx: the fit guard and LayerBuffers, handed out by NetworkCore,
+# and the hand-over of every network's locks across os.fork().
+
+
+_NETWORKS = weakref.WeakSet()
+"""Every network alive in this process, whose locks a fork must hand over to the child (see _before_fork)."""
+cdef list _forking = []  # (network, whether the forking thread took its fit lock), from _before_fork to the fork's end
+_FORK_LOCK = threading.Lock()  # one fork at a time hands the networks over
+
+
+def _before_fork():
+    """Take every network's locks before ``os.fork()``, so that the child finds no step half done.
+
+    The buffer locks are held only while C code runs: waiting for them lets
+    a step or a chunk of a fit in another thread end. A fit lock that another
+    thread holds (a fit under way) cannot be taken; the child, where that
+    thread does not exist, starts that network afresh with a new fit lock, as
+    if the fit had been interrupted after its last chunk.
+    """
+    cdef NetworkCore network
+    _FORK_LOCK.acquire()
+    networks = list(_NETWORKS)
+    _forking[:] = [(network, network._fit_lock.acquire(blocking=False)) for network in networks]
+    for network in networks:  # nothing allocated while a buffer lock is held (see _core.pyx)
+        network._lock.acquire()
+
+
+def _after_fork_in_parent():
+    cdef NetworkCore network
+    for network, took_fit_lock in _forking:
+        network._lock.release()
+        if took_fit_lock:
+            network._fit_lock.release()
+    _forking.clear()
+    _FORK_LOCK.release()
+
+
+def _after_fork_in_child():
+    cdef NetworkCore network
+    for network, took_fit_lock in _forking:
+        network._lock.release()
+    for network, took_fit_lock in _forking:
+        if took_fit_lock:
+            network._fit_lock.release()
+        else:  # held by a thread that the child does not have
+            network._fit_lock = threading.RLock()
+            network._fit_depth = 0
+    _forking.clear()
+    _FORK_LOCK.release()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                        after_in_child=_after_fork_in_child)
 
 
 cdef class _FitGuard:

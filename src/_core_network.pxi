@@ -51,6 +51,7 @@ cdef class NetworkCore:
     cdef int _fit_depth               # fits running (a callback may start one inside another)
     cdef object _fit_lock             # held by a running fit: other threads' writers wait on it
     cdef cython.pymutex _lock
+    cdef object __weakref__           # for _NETWORKS
 
     def _setup(self, tuple sizes, tuple activations, double leaky_relu_alpha, str dtype="float64",
                str loss="mse", str optimizer="sgd"):
@@ -110,6 +111,7 @@ cdef class NetworkCore:
             self._target_lowest, self._target_highest = rule.lowest, rule.highest
             self._target_sum_tolerance = rule.sum_tolerance
         self._fit_lock = threading.RLock()
+        _NETWORKS.add(self)
         self.net.n_layers = n_layers
         self.net.sizes = &self._sizes_c[0]
         self.net.weight_offset = &self._weight_offset[0]

@@ -32,6 +32,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
@@ -654,6 +655,48 @@ def _explicit_construct_calls() -> list:
     return [_explicit(lambda s=s: nncore.Network(s), ["sizes"], what=f"Network({s})") for s in sizes]
 
 
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+XOR_Y = np.array([0, 1, 1, 0], dtype=float)
+FIT_MANY_JOIN_SECONDS = 120
+"""How long the two fit_many calls may take before they count as deadlocked (a few milliseconds is usual)."""
+
+
+def _fit_many_overlapping(data):
+    """Two threads call fit_many on overlapping populations, in random orders: both calls end, and every
+    network took exactly the steps of the calls it was in."""
+    n = data.draw(st.integers(1, 10), label="networks")
+    shapes = st.sampled_from([[2, 2, 1], [2, 3, 1], [2, 1]])
+    nets = [nncore.Network(data.draw(shapes, label="sizes"), seed=i,
+                           dtype=data.draw(st.sampled_from(["float64", "float32"]), label="dtype"),
+                           optimizer=data.draw(st.sampled_from(["sgd", "sgd", "adam"]), label="optimizer"))
+            for i in range(n)]
+    calls = [(data.draw(st.permutations(range(n)), label="order")[:data.draw(st.integers(1, n), label="length")],
+              data.draw(st.integers(1, 9), label="steps"), data.draw(st.integers(1, 3), label="threads"))
+             for _ in range(2)]
+    barrier = threading.Barrier(len(calls))
+    failures = []
+
+    def call(members, steps, threads):
+        try:
+            barrier.wait()
+            nncore.fit_many([nets[i] for i in members], XOR_X, XOR_Y, steps=steps,
+                            seeds=range(len(members)), threads=threads)
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+
+    workers = [threading.Thread(target=call, args=arguments, daemon=True) for arguments in calls]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(FIT_MANY_JOIN_SECONDS)
+    if any(worker.is_alive() for worker in workers):
+        raise AssertionError(f"fit_many calls {calls} still running after {FIT_MANY_JOIN_SECONDS} s: a deadlock")
+    if failures:
+        raise failures[0]
+    for i, net in enumerate(nets):
+        assert net.iterations == sum(steps for members, steps, _ in calls if i in members), (i, calls)
+
+
 EXPLICIT_CALLS = {"construct": _explicit_construct_calls, "train_activate": _explicit_per_sample_calls,
                   "predict_likely": _explicit_batch_calls}
 """Properties whose child also runs fixed attacks first: name -> function giving their failures."""
@@ -664,6 +707,7 @@ CHILD_PROPERTIES = {
     "predict_likely": (_predict_likely, 100),
     "fit_evaluate": (_fit_evaluate, 60),
     "views": (_views, 80),
+    "fit_many_overlapping": (_fit_many_overlapping, 40),
 }
 """Properties run in a child process: name -> (function of hypothesis ``data``, examples by default)."""
 

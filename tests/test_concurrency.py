@@ -4,6 +4,7 @@ Every scenario that could hang runs in a child process with a timeout, so a
 deadlock fails its test instead of the whole run.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -110,3 +111,106 @@ def test_on_a_cluster_without_a_free_worker_the_timeout_holds(workers):
         cluster.close()  # stops the busy worker's process
     """)
     assert out.split("\n")[0] == "['timeout', 'timeout', 'timeout'] [0, 0, 0] True"
+
+
+# ---------------------------------------------------------------- fork
+
+
+FORK_DURING_FIT = """
+    import os, sys, threading, time
+    import numpy as np
+    import nncore
+    X = np.random.default_rng(0).random((200, 20))
+    Y = np.random.default_rng(1).random((200, 1))
+    net = nncore.Network([20, 32, 32, 1], seed=0)
+    inside_fit = threading.Event()
+
+    def fork_here(progress):
+        inside_fit.set()
+        if FROM_CALLBACK and progress.epoch == 2:
+            fork_and_use()
+
+    def fork_and_use():
+        pid = os.fork()
+        if pid == 0:  # the child: every network answers, and trains
+            try:
+                net.learning_rate = 0.25
+                net.train(X[0], Y[0])
+                steps = net.fit(X, Y, steps=7, seed=1).steps
+                other = nncore.Network([20, 2, 1], seed=1)
+                nncore.fit_many([net, other], X, Y, steps=5, seeds=[1, 2])
+                print("child", steps, net.learning_rate, np.isfinite(net.predict(X)).all(), flush=True)
+                os._exit(0)
+            except BaseException as error:
+                print("child failed:", repr(error), flush=True)
+                os._exit(3)
+        for _ in range(1200):  # the parent: waits at most a minute for the child
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                print("child ended", os.waitstatus_to_exitcode(status), flush=True)
+                return
+            time.sleep(0.05)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        print("child hung", flush=True)
+
+    fit = threading.Thread(target=net.fit, args=(X, Y), daemon=True,
+                           kwargs={"epochs": 4 if FROM_CALLBACK else 10**6, "callback": fork_here,
+                                   "callback_period": 1})
+    fit.start()
+    inside_fit.wait()
+    if not FROM_CALLBACK:
+        time.sleep(0.05)
+        fork_and_use()
+    fit.join(60 if FROM_CALLBACK else 0)
+    print("parent", net.learning_rate, flush=True)
+    os._exit(0)  # the fit thread may still run
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("from_callback", [False, True], ids=["another thread", "the fit's own callback"])
+def test_a_child_forked_during_a_fit_can_use_every_network(from_callback):
+    out = run_child(f"FROM_CALLBACK = {from_callback}\n" + textwrap.dedent(FORK_DURING_FIT))
+    lines = out.splitlines()
+    assert lines[0] == "child 7 0.25 True", out
+    assert lines[1:] == ["child ended 0", "parent 0.3"], out  # the parent's network is its own
+
+
+# ---------------------------------------------------------------- subinterpreters
+
+
+IMPORT_IN_A_SUBINTERPRETER = """
+try:
+    import nncore
+except ImportError as error:
+    print("subinterpreter:", error, flush=True)
+else:
+    print("subinterpreter: imported", flush=True)
+"""
+
+SUBINTERPRETER = """
+    try:
+        import _interpreters as interpreters  # Python 3.13 and later
+    except ImportError:
+        import _xxsubinterpreters as interpreters
+    if MAIN_FIRST:
+        import nncore
+    interpreter = interpreters.create()
+    run = getattr(interpreters, "run_string", None) or interpreters.exec
+    run(interpreter, CODE)
+    import nncore
+    print("main:", nncore.Network([2, 1], seed=0).sizes, flush=True)
+"""
+
+
+@pytest.mark.skipif(not any(importlib.util.find_spec(name) for name in ("_interpreters", "_xxsubinterpreters")),
+                    reason="this Python has no subinterpreters module (_interpreters or _xxsubinterpreters)")
+@pytest.mark.parametrize("main_first", [False, True], ids=["subinterpreter first", "main interpreter first"])
+def test_a_subinterpreter_gets_the_real_reason_and_the_main_interpreter_still_imports(main_first):
+    script = f"MAIN_FIRST, CODE = {main_first}, {IMPORT_IN_A_SUBINTERPRETER!r}\n" + textwrap.dedent(SUBINTERPRETER)
+    out = run_child(script)
+    sub, main = out.splitlines()
+    assert sub.startswith("subinterpreter: nncore cannot be imported in a subinterpreter"), out
+    assert "can only be loaded into one interpreter per process" in sub and "not built" not in sub, out
+    assert main == "main: (2, 1)", out
