@@ -168,9 +168,11 @@ def test_timeout_stops_every_network_where_a_fit_of_as_many_steps_would(threads)
                               keep_errors=False, order="random")
     for i, result in enumerate(results):
         assert result.stop_reason == "timeout"
-        assert 0 < result.steps < 2**42
+        # On a busy machine a network may not have started within 0.2 s: then it took no step.
+        assert 0 <= result.steps < 2**42
         alone = nncore.Network([2, 8, 1], seed=i)
-        alone.fit(XOR_X, XOR_Y, steps=result.steps, seed=4 + i, order="random")
+        if result.steps:
+            alone.fit(XOR_X, XOR_Y, steps=result.steps, seed=4 + i, order="random")
         assert population[i].to_dict() == alone.to_dict()
 
 
