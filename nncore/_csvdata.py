@@ -9,7 +9,12 @@ header is line 1) and the column by name, e.g.
 
 Only the columns asked for are converted, so a file may carry other columns
 (an id, a label as text) that are not used. Numbers are decimal, as Python
-writes them (``3``, ``-0.5``, ``1e-3``); infinities and NaN are refused.
+writes them (``3``, ``-0.5``, ``1e-3``), in ASCII digits only (``float``
+would also take ``١`` or ``１``); infinities and NaN are refused, and a
+number beyond the largest double (``1e999``, an integer of 400 digits) is
+said to be too large.
+
+Reading takes time and memory in proportion to the file's size.
 
 :func:`format_csv` writes named numeric columns with every value in its
 shortest exact form (``repr``), so reading them back gives the same doubles.
@@ -17,11 +22,14 @@ shortest exact form (``repr``), so reading them back gives the same doubles.
 
 from __future__ import annotations
 
+import array
 import csv
+import functools
 import io
 import math
 import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,19 +37,36 @@ import numpy as np
 
 from nncore import _files
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII only: \d, str.isdigit and float() also take other scripts' digits ("١", "１", "²").
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,30}")
+_BLANKS = " \t\r\n\f\v"
 
 
 def parse_number(text: str) -> float | None:
-    """``text`` (surrounding blanks allowed) as a finite float, or None if it is not a decimal number.
+    """``text`` (surrounding ASCII blanks allowed) as a finite float, or None if it is not a decimal number.
 
-    Stricter than ``float``: no ``nan``, ``inf``, underscores or hexadecimal.
+    Stricter than ``float``: ASCII digits only; no ``nan``, ``inf``, underscores or hexadecimal.
     """
-    text = text.strip()
+    text = text.strip(_BLANKS)
     if not _NUMBER.fullmatch(text):
         return None
     value = float(text)
     return value if math.isfinite(value) else None
+
+
+def number_error(text: str) -> str:
+    """Why :func:`parse_number` refused ``text``: ``"'abc' is not a number"`` or ``"'1e999' is too large ..."``."""
+    shown = repr(text[:40])
+    if _NUMBER.fullmatch(text.strip(_BLANKS)):  # decimal, but beyond the doubles
+        return f"{shown} is too large (more than {sys.float_info.max:.17g}, the largest double)"
+    return f"{shown} is not a number"
+
+
+def parse_whole_number(text: str) -> int | None:
+    """``text`` (surrounding ASCII blanks allowed) as an int >= 0 of at most 30 ASCII digits, or None."""
+    text = text.strip(_BLANKS)
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -54,44 +79,52 @@ class Table:
         The file, as errors name it.
     names : tuple of str
         The header row.
-    rows : tuple of tuple of str
-        The data rows, each as long as the header.
-    line_numbers : tuple of int
+    cells : list of str
+        The data rows' cells, row after row, each row as long as the header
+        (one flat list: a tuple per row would cost more memory than a short row's text).
+    line_numbers : array.array of int
         The line of the file each row starts on (the header is line 1).
     """
 
     path: str
     names: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    line_numbers: tuple[int, ...]
+    cells: list[str]
+    line_numbers: array.array
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        """Each column's position by name (a dict: looking names up stays linear in the file's size)."""
+        return {name: index for index, name in enumerate(self.names)}
 
     def check_has(self, names: Sequence[str]) -> None:
         """Raise a ``ValueError`` naming the first of ``names`` that is not a column."""
         for name in names:
-            if name not in self.names:
+            if name not in self._positions:
                 shown = ", ".join(repr(n) for n in self.names)
                 raise ValueError(f"{self.path}, line 1: no column {name!r} (the columns are {shown})")
 
     def columns(self, names: Sequence[str]) -> np.ndarray:
-        """The named columns as numbers, shape ``(len(rows), len(names))``.
+        """The named columns as numbers, shape ``(number of rows, len(names))``.
 
         Raises
         ------
         ValueError
             ``"FILE, line 1: no column 'x' ..."`` for a missing column, or
-            ``"FILE, line N, column 'x': 'abc' is not a number"``.
+            ``"FILE, line N, column 'x': 'abc' is not a number"`` (or ``is too large``).
         """
         self.check_has(names)
-        indices = [self.names.index(name) for name in names]
-        array = np.empty((len(self.rows), len(indices)))
-        for r, (row, line) in enumerate(zip(self.rows, self.line_numbers)):
+        indices = [self._positions[name] for name in names]
+        values = np.empty((len(self.line_numbers), len(indices)))
+        for r, line in enumerate(self.line_numbers):
+            start = r * len(self.names)
             for c, (index, name) in enumerate(zip(indices, names)):
-                value = parse_number(row[index])
+                cell = self.cells[start + index]
+                value = parse_number(cell)
                 if value is None:
-                    raise ValueError(f"{self.path}, line {line}, column {name!r}: {row[index][:40]!r} is not a "
-                                     "number" + ("" if row[index].strip() else " (the cell is empty)"))
-                array[r, c] = value
-        return array
+                    empty = "" if cell.strip() else " (the cell is empty)"
+                    raise ValueError(f"{self.path}, line {line}, column {name!r}: {number_error(cell)}{empty}")
+                values[r, c] = value
+        return values
 
 
 def read_table(path: str | os.PathLike) -> Table:
@@ -124,7 +157,7 @@ def read_table(path: str | os.PathLike) -> Table:
         raise ValueError(f"{target}: not a UTF-8 text file (byte {error.start})") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     names: tuple[str, ...] | None = None
-    rows, line_numbers = [], []
+    cells, line_numbers = [], array.array("q")
     start = 1
     try:
         for row in reader:
@@ -134,16 +167,16 @@ def read_table(path: str | os.PathLike) -> Table:
                 elif len(row) != len(names):
                     raise ValueError(_ragged(target, start, row, names))
                 else:
-                    rows.append(tuple(row))
+                    cells.extend(row)
                     line_numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as error:
         raise ValueError(f"{target}, line {reader.line_num}: not valid CSV ({error})") from None
     if names is None:
         raise ValueError(f"{target}, line 1: the file is empty; expected a header row of column names")
-    if not rows:
+    if not line_numbers:
         raise ValueError(f"{target}, line 2: no data rows after the header")
-    return Table(target, names, tuple(rows), tuple(line_numbers))
+    return Table(target, names, cells, line_numbers)
 
 
 def _ragged(path: str, line: int, row: list[str], names: tuple[str, ...]) -> str:
@@ -157,11 +190,13 @@ def _ragged(path: str, line: int, row: list[str], names: tuple[str, ...]) -> str
 
 def _header(path: str, line: int, row: list[str]) -> tuple[str, ...]:
     names = tuple(cell.strip() for cell in row)
+    seen = set()
     for index, name in enumerate(names):
         if not name:
             raise ValueError(f"{path}, line {line}: column {index + 1} of the header has no name")
-        if name in names[:index]:
+        if name in seen:
             raise ValueError(f"{path}, line {line}: the header names column {name!r} twice")
+        seen.add(name)
     return names
 
 

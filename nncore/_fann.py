@@ -39,20 +39,27 @@ with sigmoid (steepness 0.5) a neuron's sum is clipped to +-600, with tanh
 ``identity`` neuron, though, gives +-150 in FANN where its sum is beyond.
 
 Only fully connected layered networks (``network_type=0``) without scaling
-parameters (``scale_included=0``) are read; sparse networks
-(``connection_rate`` < 1) are read with their missing connections as zero
-weights. Fixed-point files (``FANN_FIX_2.0``) are refused.
+parameters (``scale_included=0``) are read: every neuron must list one
+connection from each neuron of the previous layer, its bias neuron included.
+Sparse networks (``connection_rate`` < 1) are refused, as are fixed-point
+files (``FANN_FIX_2.0``). Counts and numbers are written in ASCII digits.
+
+Reading checks every count against what the file holds before allocating
+anything, so time and memory stay in proportion to the file's size.
 
 Training data
 -------------
 :func:`read_data` and :func:`write_data` read and write FANN's ``.data``
 files: a first line ``num_pairs num_inputs num_outputs``, then for every pair
 a line of inputs and a line of outputs, numbers separated by spaces.
+Each line must hold as many numbers as the first line announces (checked
+before the arrays are allocated); with no pairs, the counts must still be
+ones a network can have (at most 2**36).
 """
 
 from __future__ import annotations
 
-import math
+import itertools
 import os
 import re
 import stat
@@ -62,9 +69,9 @@ import numpy as np
 
 from nncore import _files, _serialization
 from nncore._activations import ACTIVATION_TABLE
-from nncore._checks import as_float_array, check_rate, describe
+from nncore._checks import MAX_PARAMETERS, as_float_array, check_rate, describe
 from nncore._fields import Fields
-from nncore._csvdata import parse_number
+from nncore._csvdata import parse_number, parse_whole_number
 
 HEADER = "FANN_FLO_2.1"
 """First line of the float and double builds' ``.net`` files (what nncore writes and reads)."""
@@ -303,9 +310,10 @@ def _parse_network(text: str) -> dict:
     _expect(fields, "scale_included", "0", "nncore does not apply FANN's scaling parameters; save the network "
                                            "without them (fann_clear_scaling_params)")
     neurons = _neurons(fields, sum(sizes_with_bias))
-    connections = _connections(fields, sum(count for count, _, _ in neurons))
+    _check_fully_connected(fields, sizes_with_bias, neurons)
+    sources, weights = _connections(fields, sum(count for count, _, _ in neurons), len(neurons))
     sizes = [size - 1 for size in sizes_with_bias]
-    activations, layers = _layers(fields, sizes, neurons, connections)
+    activations, layers = _layers(fields, sizes, neurons, sources, weights)
     learning_rate, momentum = (_rate(fields, key) for key in ("learning_rate", "learning_momentum"))
     return _serialization.make_dict(sizes, activations, learning_rate, momentum, 0, layers, 0.01)
 
@@ -336,16 +344,17 @@ def _value(fields: Fields, key: str) -> str:
 
 def _integer(fields: Fields, key: str, minimum: int) -> int:
     text = _value(fields, key)
-    if not re.fullmatch(r"\d+", text) or int(text) < minimum:
+    value = parse_whole_number(text)
+    if value is None or value < minimum:
         raise ValueError(f"{fields.label(key)}: expected an integer >= {minimum}, got {text[:40]!r}")
-    return int(text)
+    return value
 
 
 def _integers(fields: Fields, key: str) -> list[int]:
-    parts = _value(fields, key).split()
-    if not all(re.fullmatch(r"\d+", part) for part in parts):
+    values = [parse_whole_number(part) for part in _value(fields, key).split()]
+    if None in values:
         raise ValueError(f"{fields.label(key)}: expected integers, got {_value(fields, key)[:40]!r}")
-    return [int(part) for part in parts]
+    return values
 
 
 def _number(fields: Fields, key: str) -> float:
@@ -369,64 +378,98 @@ def _expect(fields: Fields, key: str, expected: str, why: str) -> None:
         raise ValueError(f"{fields.label(key)}: is {_value(fields, key)!r}: {why}")
 
 
-def _tuples(fields: Fields, key: str, count: int, width: int) -> list[list[str]]:
-    """The ``(a, b, ...)`` tuples of a field, checked for ``count`` tuples of ``width`` items."""
-    text = _value(fields, key)
-    tuples = [[item.strip() for item in match.split(",")] for match in _TUPLE.findall(text)]
-    if len(tuples) != count or any(len(items) != width for items in tuples):
-        raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, "
-                         f"got {len(tuples)} groups")
-    return tuples
+def _tuples(fields: Fields, key: str, count: int, width: int):
+    """The ``(a, b, ...)`` tuples of a field, one at a time, checked for ``count`` tuples of ``width`` items.
+
+    One at a time, and never more than ``count``: only the numbers read are held.
+    """
+    found = 0
+    for match in _TUPLE.finditer(_value(fields, key)):
+        items = [item.strip() for item in match[1].split(",")]
+        if found == count:
+            raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, got more")
+        if len(items) != width:
+            raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, group {found} "
+                             f"has {len(items)}")
+        found += 1
+        yield items
+    if found != count:
+        raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, got {found} groups")
 
 
 def _neurons(fields: Fields, count: int) -> list[tuple[int, int, float]]:
     neurons = []
     for index, (inputs, code, steepness) in enumerate(_tuples(fields, NEURONS_KEY, count, 3)):
-        value = parse_number(steepness)
-        if not (inputs.isdigit() and code.isdigit() and value is not None):
+        values = (parse_whole_number(inputs), parse_whole_number(code), parse_number(steepness))
+        if None in values:
             raise ValueError(f"{fields.label(NEURONS_KEY)}: neuron {index}: expected (integer, integer, number), "
                              f"got ({inputs}, {code}, {steepness})")
-        neurons.append((int(inputs), int(code), value))
+        neurons.append(values)
     return neurons
 
 
-def _connections(fields: Fields, count: int) -> list[tuple[int, float]]:
-    connections = []
+def _check_fully_connected(fields: Fields, sizes_with_bias: list[int], neurons: list) -> None:
+    """Each neuron must have the inputs of a fully connected layer: the whole previous layer, or none (bias, input).
+
+    Checked before any weight is read: a neuron's count of inputs decides how many weights are expected.
+    """
+    index = 0
+    for layer, size in enumerate(sizes_with_bias):
+        for j in range(size):
+            if j == size - 1:
+                inputs, which = 0, f"the bias neuron of layer {layer}"
+            elif layer == 0:
+                inputs, which = 0, "an input neuron"
+            else:
+                inputs, which = sizes_with_bias[layer - 1], f"layer {layer}"
+            if neurons[index][0] != inputs:
+                one_each = f" (one from each neuron of layer {layer - 1}, its bias neuron included)" if inputs else ""
+                raise ValueError(f"{fields.label(NEURONS_KEY)}: neuron {index} ({which}) has {neurons[index][0]} "
+                                 f"inputs, expected {inputs}{one_each}; nncore reads fully connected layered "
+                                 "networks, not sparse ones (connection_rate < 1)")
+            index += 1
+
+
+def _connections(fields: Fields, count: int, n_neurons: int) -> tuple[np.ndarray, np.ndarray]:
+    """The source neuron and the weight of every connection, in the file's order."""
+    sources, weights = [], []
     for index, (source, weight) in enumerate(_tuples(fields, CONNECTIONS_KEY, count, 2)):
-        value = parse_number(weight)
-        if not source.isdigit() or value is None or not math.isfinite(value):
+        neuron, value = parse_whole_number(source), parse_number(weight)
+        if neuron is None or value is None:
             raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: connection {index}: expected "
                              f"(neuron, finite number), got ({source}, {weight})")
-        connections.append((int(source), value))
-    return connections
+        if neuron >= n_neurons:
+            raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: connection {index} comes from neuron {neuron}, "
+                             f"but the network has {n_neurons} neurons")
+        sources.append(neuron)
+        weights.append(value)
+    return np.array(sources, dtype=np.int64), np.array(weights, dtype=float)
 
 
-def _layers(fields: Fields, sizes: list[int], neurons: list, connections: list) -> tuple[list[str], list[dict]]:
-    """Each non-input layer's activation and ``{"weights", "biases"}`` from the flat neuron and connection lists."""
+def _layers(fields: Fields, sizes: list[int], neurons: list, sources: np.ndarray,
+            values: np.ndarray) -> tuple[list[str], list[dict]]:
+    """Each non-input layer's activation and ``{"weights", "biases"}`` from the flat neuron and connection lists.
+
+    Every neuron of a layer has ``n_in + 1`` connections (checked by :func:`_check_fully_connected`), from
+    the previous layer's neurons (in any order), the bias neuron last by position.
+    """
     activations, layers = [], []
-    first_previous, first = 0, sizes[0] + 1
-    position = sum(count for count, _, _ in neurons[:first])
+    first_previous, first, position = 0, sizes[0] + 1, 0
     for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
-        weights, biases = np.zeros((n_out, n_in)), np.zeros(n_out)
-        kinds = set()
-        for j in range(n_out):
-            count, code, steepness = neurons[first + j]
-            kinds.add((code, steepness))
-            for source, weight in connections[position:position + count]:
-                column = source - first_previous
-                if not 0 <= column <= n_in:
-                    raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
-                                     f"connected to neuron {source}, outside the previous layer; only layered "
-                                     "networks are read")
-                if column == n_in:
-                    biases[j] = weight
-                else:
-                    weights[j, column] = weight
-            position += count
-        position += neurons[first + n_out][0]  # the bias neuron has no inputs in a layered network
+        end = position + n_out * (n_in + 1)
+        columns = (sources[position:end] - first_previous).reshape(n_out, n_in + 1)
+        outside = (columns < 0) | (columns > n_in)
+        if outside.any():
+            j, k = np.argwhere(outside)[0]
+            raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
+                             f"connected to neuron {first_previous + columns[j, k]}, outside the previous "
+                             "layer; only layered networks are read")
+        full = np.zeros((n_out, n_in + 1))
+        full[np.arange(n_out)[:, None], columns] = values[position:end].reshape(n_out, n_in + 1)
+        kinds = {(code, steepness) for _, code, steepness in neurons[first:first + n_out]}
         activations.append(_nncore_activation(kinds, layer, last=layer == len(sizes) - 1))
-        layers.append({"weights": weights.tolist(), "biases": biases.tolist()})
-        first_previous, first = first, first + n_out + 1
+        layers.append({"weights": full[:, :n_in], "biases": full[:, n_in]})
+        first_previous, first, position = first, first + n_out + 1, end
     return activations, layers
 
 
@@ -482,29 +525,40 @@ def read_data(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse_data(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    header = lines[0].split() if lines else []
-    if len(header) != 3 or not all(part.isdigit() for part in header) or min(map(int, header[1:])) < 1:
-        raise ValueError(f"line 1: expected 'num_pairs num_inputs num_outputs' (integers, the last two >= 1), "
-                         f"got {(lines[0] if lines else '')[:60]!r}")
-    pairs, n_inputs, n_outputs = map(int, header)
-    rows = [(number, line) for number, line in enumerate(lines[1:], start=2) if line.strip()]
-    if len(rows) != 2 * pairs:
+    header = [parse_whole_number(part) for part in lines[0].split()] if lines else []
+    if len(header) != 3 or None in header or min(header[1:]) < 1:
+        raise ValueError(f"line 1: expected 'num_pairs num_inputs num_outputs' (integers in ASCII digits, the "
+                         f"last two >= 1), got {(lines[0] if lines else '')[:60]!r}")
+    pairs, n_inputs, n_outputs = header
+    if max(n_inputs, n_outputs) > MAX_PARAMETERS:
+        raise ValueError(f"line 1 announces {n_inputs} inputs and {n_outputs} outputs; a network has at most "
+                         "2**36 of each")
+    found = sum(1 for _ in _lines_of_numbers(lines))
+    if found != 2 * pairs:
         raise ValueError(f"line 1 announces {pairs} pairs ({2 * pairs} lines of numbers), "
-                         f"the file has {len(rows)} lines of numbers")
+                         f"the file has {found} lines of numbers")
+    # Every line's count first: the arrays are allocated only for numbers the file holds.
+    for index, (number, line) in enumerate(_lines_of_numbers(lines)):
+        count, side = (n_outputs, "outputs") if index % 2 else (n_inputs, "inputs")
+        if len(line.split()) != count:
+            raise ValueError(f"line {number}: expected {count} {side}, got {len(line.split())} numbers")
     X, Y = np.empty((pairs, n_inputs)), np.empty((pairs, n_outputs))
-    for index in range(pairs):
-        X[index] = _data_line(*rows[2 * index], n_inputs, "inputs")
-        Y[index] = _data_line(*rows[2 * index + 1], n_outputs, "outputs")
+    for index, (number, line) in enumerate(_lines_of_numbers(lines)):
+        (Y if index % 2 else X)[index // 2] = _data_line(number, line)
     return X, Y
 
 
-def _data_line(number: int, line: str, count: int, side: str) -> list[float]:
+def _lines_of_numbers(lines: list[str]):
+    """``(line number, line)`` of every line after the first that is not blank, one at a time."""
+    return ((number, line) for number, line in enumerate(itertools.islice(lines, 1, None), start=2)
+            if line.strip())
+
+
+def _data_line(number: int, line: str) -> list[float]:
     words = line.split()
-    if len(words) != count:
-        raise ValueError(f"line {number}: expected {count} {side}, got {len(words)} numbers")
     values = [parse_number(word) for word in words]
     for word, value in zip(words, values):
-        if value is None or not math.isfinite(value):
+        if value is None:
             raise ValueError(f"line {number}: {word[:40]!r} is not a finite number")
     return values
 

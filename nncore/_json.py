@@ -119,16 +119,33 @@ def check_plain(data: object, source: str) -> None:
     and is refused, with the path of the first one, as is nesting deeper
     than :data:`MAX_DEPTH`. The leaves are checked by the readers themselves.
     """
-    pending: list[tuple[object, str, int]] = [(data, "", 0)]
+    if not isinstance(data, (dict, list, tuple)):
+        return
+    _check_container(data, None, source, 0)
+    # Only containers are queued, each with its path as a chain (parent's chain, key), spelled out only
+    # in an error: a list of a million numbers costs no memory beyond itself.
+    pending: list[tuple[object, tuple | None, int]] = [(data, None, 0)]
     while pending:
-        value, where, depth = pending.pop()
-        if isinstance(value, (dict, list, tuple)) and type(value) not in _PLAIN_CONTAINERS:
-            raise ValueError(f"{source}{' at ' + where if where else ''} must be JSON data (a dict, list, string "
-                             f"or number), got a {type(value).__name__}")
-        if depth > MAX_DEPTH and isinstance(value, _PLAIN_CONTAINERS):
-            raise ValueError(f"{source} is nested more than {MAX_DEPTH} levels deep")
+        value, path, depth = pending.pop()
         if type(value) in (dict, collections.OrderedDict):
-            pending.extend((item, f"{where}[{key!r}]" if isinstance(key, str) else f"{where}[...]", depth + 1)
-                           for key, item in value.items())
-        elif type(value) in (list, tuple):
-            pending.extend((item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value))
+            items = ((key if isinstance(key, str) else ..., item) for key, item in value.items())
+        else:
+            items = enumerate(value)
+        for key, item in items:
+            if isinstance(item, (dict, list, tuple)):
+                _check_container(item, (path, key), source, depth + 1)
+                pending.append((item, (path, key), depth + 1))
+
+
+def _check_container(value: object, path: tuple | None, source: str, depth: int) -> None:
+    """Refuse a container that is a subclass, or nested beyond :data:`MAX_DEPTH`."""
+    if type(value) not in _PLAIN_CONTAINERS:
+        keys = []
+        while path is not None:
+            path, key = path
+            keys.append("[...]" if key is ... else f"[{key!r}]")
+        where = "".join(reversed(keys))
+        raise ValueError(f"{source}{' at ' + where if where else ''} must be JSON data (a dict, list, string "
+                         f"or number), got a {type(value).__name__}")
+    if depth > MAX_DEPTH:
+        raise ValueError(f"{source} is nested more than {MAX_DEPTH} levels deep")

@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import nncore
+from nncore import _csvdata
 
 DEEP = os.environ.get("NNCORE_FUZZ", "").lower() == "deep"
 DEEP_FACTOR = 50
@@ -697,8 +698,204 @@ def _fit_many_overlapping(data):
         assert net.iterations == sum(steps for members, steps, _ in calls if i in members), (i, calls)
 
 
+# ---------------------------------------------------------------- hostile files: the readers' memory
+
+def _read_csv(path):
+    table = _csvdata.read_table(path)
+    return table.columns(table.names)
+
+
+FILE_READERS = {
+    "fann_net": nncore.Network.from_fann,
+    "fann_data": nncore.read_fann_data,
+    "csv": _read_csv,
+    "nncore": nncore.load,
+    "brainjs": nncore.Network.from_brainjs,
+    "tutorial": nncore.Network.from_tutorial_json,
+}
+"""Every reader of files, by format: each takes a path."""
+
+MEMORY_PER_BYTE = 50
+MEMORY_CONSTANT = 24 * 2**20
+"""A reader's peak memory may grow by at most ``MEMORY_PER_BYTE`` times the file's size plus this (bytes)."""
+MEASURES_MEMORY = "asan" not in os.environ.get("LD_PRELOAD", "")
+"""False under AddressSanitizer, whose shadow memory and quarantine of freed blocks count in ``ru_maxrss``."""
+
+
+def peak_memory() -> int:
+    """This process's peak resident memory so far, in bytes (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def memory_bound(size: int) -> int:
+    """The most a reader's peak memory may grow reading a file of ``size`` bytes."""
+    return MEMORY_PER_BYTE * size + MEMORY_CONSTANT
+
+
+def warm_up(directory: str) -> None:
+    """Read a valid small file of every format once, so that lazy imports do not count as a read's cost."""
+    net = nncore.Network([2, 3, 1], seed=0)
+    texts = {"fann_net": net.to_fann(), "fann_data": "1 2 1\n0.5 1\n1\n", "csv": "a,b\n1,2\n",
+             "nncore": net.to_json(), "brainjs": json.dumps(net.to_brainjs()),
+             "tutorial": json.dumps(net.to_tutorial_json())}
+    for reader, text in texts.items():
+        path = os.path.join(directory, f"warm-up.{reader}")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+        FILE_READERS[reader](path)
+
+
+def read_hostile_file(reader: str, path: str) -> int:
+    """Read ``path`` with ``FILE_READERS[reader]`` under :func:`attempt`'s rule; return the peak memory's growth.
+
+    A refusal must be a ``ValueError`` naming the file (or an ``OSError``).
+    """
+    before = peak_memory()
+    attempt(lambda: FILE_READERS[reader](path), [path], what=f"reading a {reader} file")
+    return peak_memory() - before
+
+
+HOSTILE_COUNTS = ["0", "1", "2", "4001", "3000000000", "100000000000000", "9" * 40, "9" * 5000, "-1", "1.5",
+                  "\u0663", "\uff11", "1\u00b2", ""]
+"""Counts a hostile file may announce: absurdly large, negative, fractional, in other digits, or missing."""
+HOSTILE_NUMBERS = ["0", "-0.5", "1e-3", "1e999", "9" * 5000, "nan", "inf", "0x10", "1_0", "\u0663", "\uff11", "",
+                   "\x00"]
+
+
+def fann_net_text(sizes=(2, 1), activation="sigmoid", **fields) -> str:
+    """The ``.net`` text of a small network, with the values of ``fields`` (by key) replaced."""
+    lines = nncore.Network(list(sizes), activation=activation, seed=0).to_fann().splitlines()
+    for index, line in enumerate(lines):
+        key = line.partition("=")[0]
+        if key in fields:
+            lines[index] = f"{key}={fields[key]}"
+    return "\n".join(lines) + "\n"
+
+
+def unconnected_fann_net(width: int, inputs: object = 0) -> str:
+    """Two layers of ``width`` neurons (and a bias neuron each), each neuron of the second announcing
+    ``inputs`` connections, and no connections listed: FANN's layout of a network the file does not hold."""
+    from nncore._fann import CONNECTIONS_KEY, NEURONS_KEY
+    return fann_net_text(**{"layer_sizes": f"{width + 1} {width + 1} ",
+                            NEURONS_KEY: "(0, 0, 0) " * (width + 1) + f"({inputs}, 3, 0.5) " * width + "(0, 3, 0.5) ",
+                            CONNECTIONS_KEY: ""})
+
+
+@st.composite
+def hostile_fann_nets(draw) -> str:
+    """A FANN ``.net`` text: wide layers without their connections, or a small network with a field's value
+    replaced by a hostile one; then maybe edited."""
+    if draw(st.booleans()):
+        width, inputs = draw(st.sampled_from([2, 50, 3000])), draw(st.sampled_from(HOSTILE_COUNTS))
+        text = unconnected_fann_net(width, inputs)
+    else:
+        sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=3))
+        lines = fann_net_text(sizes, draw(st.sampled_from(["sigmoid", "tanh"]))).splitlines()
+        index = draw(st.integers(1, len(lines) - 1))
+        value = draw(st.one_of(
+            st.lists(st.sampled_from(HOSTILE_COUNTS), min_size=1, max_size=3).map(" ".join),
+            st.lists(st.tuples(*[st.sampled_from(HOSTILE_COUNTS + HOSTILE_NUMBERS)] * 3),
+                     max_size=10).map(lambda groups: "".join(f"({a}, {b}, {c}) " for a, b, c in groups)),
+            st.lists(st.tuples(st.sampled_from(HOSTILE_COUNTS), st.sampled_from(HOSTILE_NUMBERS)),
+                     max_size=10).map(lambda pairs: "".join(f"({a}, {b}) " for a, b in pairs)),
+        ))
+        lines[index] = f"{lines[index].partition('=')[0]}={value}"
+        text = "\n".join(lines) + "\n"
+    return draw(edited_text(text)) if draw(st.booleans()) else text
+
+
+@st.composite
+def hostile_fann_data(draw) -> str:
+    """A FANN ``.data`` text whose first line announces hostile counts, followed by lines of numbers (as many
+    as the pairs announced, when they are few); then maybe edited."""
+    pairs = draw(st.sampled_from(["0", "1", "2"] + HOSTILE_COUNTS))
+    header = " ".join([pairs] + draw(st.lists(st.sampled_from(HOSTILE_COUNTS), min_size=1, max_size=3)))
+    line = st.lists(st.sampled_from(HOSTILE_NUMBERS), min_size=1, max_size=4).map(" ".join)
+    count = 2 * int(pairs) if pairs in ("0", "1", "2") else draw(st.integers(0, 6))
+    rows = draw(st.lists(line, min_size=count, max_size=count))
+    text = "\n".join([header] + rows) + "\n"
+    return draw(edited_text(text)) if draw(st.booleans()) else text
+
+
+@st.composite
+def hostile_csv(draw) -> str:
+    """A CSV text: a header (wide, repeated or odd names) and rows of hostile cells; then maybe edited."""
+    width = draw(st.sampled_from([1, 2, 3, 20_000]))
+    names = [f"c{i}" for i in range(width)]
+    if draw(st.booleans()):
+        names[draw(st.integers(0, width - 1))] = draw(st.sampled_from(["c0", "", " ", '"', "\u0663"]))
+    rows = draw(st.lists(st.lists(st.sampled_from(HOSTILE_NUMBERS), min_size=width, max_size=width)
+                         if width < 100 else st.just(["1"] * width), max_size=5))
+    text = "\n".join(",".join(row) for row in [names] + rows) + "\n"
+    return draw(edited_text(text)) if draw(st.booleans()) else text
+
+
+def crafted_files() -> dict[str, tuple[str, str]]:
+    """Hand-made hostile files, one or more per reader: name -> (reader, text)."""
+    net = nncore.Network([2, 3, 1], seed=0)
+
+    def with_extra_numbers(document: dict) -> str:  # a field the readers ignore, holding many numbers
+        return json.dumps({**document, "extra": [0] * 1_000_000}, separators=(",", ":"))
+
+    return {
+        "fann_net, neurons without connections": ("fann_net", unconnected_fann_net(1500)),
+        "fann_data, a header announcing 3e9 inputs": ("fann_data", "1 3000000000 1\n1\n1\n"),
+        "fann_data, many short lines": ("fann_data", "200000 1 1\n" + "1\n" * 400_000),
+        "csv, many one-cell rows": ("csv", "a\n" + "1\n" * 500_000),
+        "csv, a wide header": ("csv", ",".join(f"c{i}" for i in range(20_000)) + "\n" + "1," * 19_999 + "1\n"),
+        "nncore, huge sizes and no weights": ("nncore", json.dumps({**net.to_dict(), "sizes": [4000, 4000]})),
+        "brainjs, huge sizes and no weights": (
+            "brainjs", json.dumps({**net.to_brainjs(), "sizes": [4000, 4000, 1]})),
+        "brainjs, a long list it does not read": ("brainjs", with_extra_numbers(net.to_brainjs())),
+        "tutorial, a long list it does not read": ("tutorial", with_extra_numbers(net.to_tutorial_json())),
+        "tutorial, neurons without connections": (
+            "tutorial", json.dumps({"layers": [[{"bias": 0, "inputConnections": []}] * 3000] * 2})),
+    }
+
+
+def read_within_bound(reader: str, path: str) -> None:
+    """:func:`read_hostile_file`, failing when the peak memory grew beyond :func:`memory_bound`."""
+    grew = read_hostile_file(reader, path)
+    bound = memory_bound(os.path.getsize(path))
+    assert grew <= bound or not MEASURES_MEMORY, \
+        f"reading the {reader} file grew the peak memory by {grew >> 20} MiB, more than {bound >> 20} MiB"
+
+
+HOSTILE_TEXTS = {"fann_net": hostile_fann_nets(), "fann_data": hostile_fann_data(), "csv": hostile_csv()}
+_WARMED_UP = []
+
+
+def _hostile_files(data):
+    with tempfile.TemporaryDirectory() as directory:
+        if not _WARMED_UP:
+            warm_up(directory)
+            _WARMED_UP.append(True)
+        reader = data.draw(st.sampled_from(sorted(HOSTILE_TEXTS)), label="reader")
+        text = data.draw(HOSTILE_TEXTS[reader], label="text")
+        path = os.path.join(directory, f"hostile.{reader}")
+        with open(path, "wb") as file:
+            file.write(text.encode("utf-8", "surrogatepass"))
+        read_within_bound(reader, path)
+
+
+def _explicit_hostile_files() -> list:
+    """Each crafted file, read within the memory bound (the largest last: the peak so far hides less)."""
+    failures = []
+    with tempfile.TemporaryDirectory() as directory:
+        warm_up(directory)
+        _WARMED_UP.append(True)
+        for name, (reader, text) in sorted(crafted_files().items(), key=lambda item: len(item[1][1])):
+            path = os.path.join(directory, f"crafted.{reader}")
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+            failures.append(_explicit(lambda: read_within_bound(reader, path), [], what=name))
+    return failures
+
+
 EXPLICIT_CALLS = {"construct": _explicit_construct_calls, "train_activate": _explicit_per_sample_calls,
-                  "predict_likely": _explicit_batch_calls}
+                  "predict_likely": _explicit_batch_calls, "hostile_files": _explicit_hostile_files}
 """Properties whose child also runs fixed attacks first: name -> function giving their failures."""
 
 CHILD_PROPERTIES = {
@@ -708,6 +905,7 @@ CHILD_PROPERTIES = {
     "fit_evaluate": (_fit_evaluate, 60),
     "views": (_views, 80),
     "fit_many_overlapping": (_fit_many_overlapping, 40),
+    "hostile_files": (_hostile_files, 60),
 }
 """Properties run in a child process: name -> (function of hypothesis ``data``, examples by default)."""
 
@@ -749,6 +947,16 @@ def _limit_memory() -> None:
             pass
 
 
+def measure_in_child(reader: str, path: str) -> None:
+    """Read one file after a warm-up; print ``grew BYTES of BOUND`` (the bound for the file's size).
+
+    For one file per process (the peak of an earlier read would hide part of a later one's).
+    """
+    warm_up(os.path.dirname(path))
+    grew = read_hostile_file(reader, path)
+    print(f"grew {grew} of {memory_bound(os.path.getsize(path))}")
+
+
 # ---------------------------------------------------------------- helpers for the in-process properties
 
 
@@ -773,4 +981,7 @@ def round_trips(net: nncore.Network) -> None:
 if __name__ == "__main__":
     _limit_memory()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
-    run_child_property(sys.argv[1])
+    if sys.argv[1] == "measure":
+        measure_in_child(*sys.argv[2:])
+    else:
+        run_child_property(sys.argv[1])
