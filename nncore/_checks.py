@@ -107,6 +107,23 @@ def check_rate(name: str, value: object) -> float:
     return number
 
 
+def check_in_dtype(name: str, value: float, dtype: object) -> float:
+    """``value``, a checked rate or parameter of the learning rule, if the network's ``dtype`` holds it.
+
+    The kernels round every rate and parameter to the network's dtype:
+    float32 may turn a large value into infinity, or a small one into 0.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        rounded = float(np.dtype(dtype).type(value))
+    if math.isinf(rounded):
+        raise ValueError(f"{name} must be finite in {np.dtype(dtype)} (magnitude below "
+                         f"{np.finfo(dtype).max:.2g}, the network's dtype), got {value!r}")
+    if rounded == 0.0 and value != 0.0:
+        raise ValueError(f"{name} must be 0 or at least {np.finfo(dtype).smallest_subnormal:.2g} in magnitude "
+                         f"in {np.dtype(dtype)} (the network's dtype), got {value!r}")
+    return value
+
+
 def check_count(name: str, value: object, minimum: int = 1, maximum: int = MAX_COUNT) -> int:
     """``value`` as an int if it is an integer from ``minimum`` to ``maximum``, else raise."""
     if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):

@@ -26,7 +26,7 @@ import numpy as np
 
 from nncore._checks import FitOptions
 from nncore._core import FitSchedule, NetworkCore
-from nncore._exceptions import DivergenceError
+from nncore._exceptions import DivergenceError, divergence_advice
 from nncore._sampling import plan_steps
 
 CHUNK_SECONDS = 0.02
@@ -324,7 +324,7 @@ def _roll_back_divergence(schedule: FitSchedule, checkpoint: tuple) -> None:
             raise DivergenceError(
                 f"training diverged in epoch {schedule.epochs + 1} (an error or weight became NaN or "
                 f"infinite); the network was restored to its state at the start of that epoch. "
-                f"Try a smaller learning_rate (now {schedule.network.learning_rate!r})."
+                f"Try {divergence_advice(schedule.network)}."
             )
         if status in ("done", "error_threshold"):  # cannot happen: the replay is exact
             raise RuntimeError("training diverged, but replaying it did not")

@@ -189,6 +189,7 @@ cdef class NetworkCore:
         self._check_ready()
         if name not in RULE_DEFAULTS:
             raise ValueError(f"no such parameter: {name!r}")
+        check_in_dtype(name, value, self._dtype)
         with self._fit_lock:
             with self._lock:
                 self._store_rule_parameter(name, value)
@@ -261,6 +262,7 @@ cdef class NetworkCore:
     def learning_rate(self, value):
         cdef double rate = check_rate("learning_rate", value)
         self._check_ready()
+        check_in_dtype("learning_rate", rate, self._dtype)
         with self._fit_lock:  # a fit in another thread replays with the rate it started with
             with self._lock:
                 self.net.learning_rate = rate
@@ -277,6 +279,7 @@ cdef class NetworkCore:
     def momentum(self, value):
         cdef double rate = check_rate("momentum", value)
         self._check_ready()
+        check_in_dtype("momentum", rate, self._dtype)
         with self._fit_lock:
             with self._lock:
                 self.net.momentum = rate
@@ -361,11 +364,11 @@ cdef class NetworkCore:
         if not isfinite(error):
             raise DivergenceError(
                 f"training diverged: the sample error is {error!r}; the weights were not updated "
-                f"(try a smaller learning_rate, now {self.net.learning_rate!r})")
+                f"(try {divergence_advice(self)})")
         if not updated:
             raise DivergenceError(
                 "training diverged: this step would make a weight, change or bias infinite; the weights "
-                f"were not updated (try a smaller learning_rate, now {self.net.learning_rate!r}, or smaller inputs)")
+                f"were not updated (try {divergence_advice(self)}, or smaller inputs)")
         return error
 
     cdef bint _target_obeys_rule(self, const double* target, Py_ssize_t n) noexcept:
@@ -595,6 +598,8 @@ cdef class NetworkCore:
             raise ValueError(f"expected {n_layers - 1} layers of (weights, biases, changes), got {describe(layers)}")
         if iterations < 0 or not (isfinite(learning_rate) and learning_rate >= 0.0 and isfinite(momentum) and momentum >= 0.0):
             raise ValueError("iterations must be >= 0 and the rates finite and >= 0")
+        check_in_dtype("learning_rate", learning_rate, self._dtype)
+        check_in_dtype("momentum", momentum, self._dtype)
         flat_w, flat_b, flat_c = [], [np.zeros(self.net.sizes[0], dtype=self._dtype)], []
         for l in range(1, n_layers):
             w, b, c = layers[l - 1]
