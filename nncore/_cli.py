@@ -5,7 +5,8 @@
 on CSV files with a header row (read by :mod:`nncore._csvdata`) and on network
 files. A bad file or option ends the command with one line on stderr,
 ``nncore COMMAND: error: ...``, exit code 2, and no file written; every output
-file is written atomically.
+file is written atomically (through a symbolic link to a file; never over a
+directory), and ``-o -`` writes to stdout.
 """
 
 from __future__ import annotations
@@ -162,14 +163,24 @@ def load_network(path: str) -> Network:
 
 
 def write_output(path: str | None, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, or to stdout when ``path`` is None."""
-    if path is not None:
+    """Write ``data`` to ``path`` atomically, or to stdout when ``path`` is None or ``-``."""
+    if path is not None and path != "-":
         _files.write_atomically(path, data)
     elif hasattr(sys.stdout, "buffer"):
         sys.stdout.buffer.write(data)  # the bytes as they are: no newline translation
         sys.stdout.flush()
     else:  # a replaced stdout that takes text only
         sys.stdout.write(data.decode("utf-8"))
+
+
+def save_network(net: Network, path: str) -> object:
+    """Save ``net`` to ``path``, or write it to stdout for ``-``; the stream for the summary line
+    (stderr when the network went to stdout)."""
+    if path != "-":
+        net.save(path)
+        return sys.stdout
+    write_output(None, (net.to_json() + "\n").encode("utf-8"))
+    return sys.stderr
 
 
 def input_columns(net: Network, table: _csvdata.Table, chosen: Sequence[str] | None) -> list[str]:
@@ -220,12 +231,12 @@ def train(args: argparse.Namespace) -> int:
     result = net.fit(X, Y, epochs=args.epochs, order=args.order, seed=args.seed,
                      error_threshold=args.error_threshold, progress=progress, **batch)
     plot = _loss_plot(result, args.plot) if args.plot is not None else None
-    net.save(args.output)
+    summary = save_network(net, args.output)
     if plot is not None:
         _files.write_atomically(args.plot, plot)
     print(f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
           f"{result.error:.6g}, stopped by {result.stop_reason}; saved to {args.output}"
-          + (f", loss curve in {args.plot}" if args.plot is not None else ""))
+          + (f", loss curve in {args.plot}" if args.plot is not None else ""), file=summary)
     return 0
 
 
@@ -335,8 +346,9 @@ def exported(net: Network, to: str, name: str | None) -> bytes:
 def import_network(args: argparse.Namespace) -> int:
     """Convert a brain.js, tutorial or FANN network file to nncore's format."""
     net = load_network(args.file)
-    net.save(args.output)
-    print(f"{args.file}: {list(net.sizes)} {', '.join(net.activations)} network saved to {args.output}")
+    summary = save_network(net, args.output)
+    print(f"{args.file}: {list(net.sizes)} {', '.join(net.activations)} network saved to {args.output}",
+          file=summary)
     return 0
 
 
@@ -394,7 +406,8 @@ def add_csv_commands(commands) -> None:
     t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: when tqdm is installed)")
     t.add_argument("--plot", metavar="FILE", help="save the loss curve as an image (needs matplotlib)")
-    t.add_argument("-o", "--output", required=True, metavar="NET", help="where to save the network (JSON)")
+    t.add_argument("-o", "--output", required=True, metavar="NET",
+                   help="where to save the network (JSON; - for stdout)")
     t.set_defaults(handler=train)
 
     p = commands.add_parser("predict", help="the network's outputs for every row of a CSV file",
@@ -405,7 +418,7 @@ def add_csv_commands(commands) -> None:
     p.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
     p.add_argument("data", help="CSV file with a header row")
     p.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns, in the network's input order")
-    p.add_argument("-o", "--output", metavar="FILE", help="CSV file to write (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE", help="CSV file to write (default or -: stdout)")
     p.set_defaults(handler=predict)
 
     e = commands.add_parser("evaluate", help="error, accuracy and confusion counts on a CSV file",
@@ -426,12 +439,13 @@ def add_csv_commands(commands) -> None:
     x.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
     x.add_argument("--to", choices=EXPORT_FORMATS, required=True, help="the format to write")
     x.add_argument("--name", help="function name in the C or JavaScript source")
-    x.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    x.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write (- for stdout)")
     x.set_defaults(handler=export)
 
     m = commands.add_parser("import", help="convert a brain.js, tutorial or FANN network to nncore's format")
     m.add_argument("file", help="brain.js or tutorial JSON, or a FANN .net file")
-    m.add_argument("-o", "--output", required=True, metavar="NET", help="where to save the network (JSON)")
+    m.add_argument("-o", "--output", required=True, metavar="NET",
+                   help="where to save the network (JSON; - for stdout)")
     m.set_defaults(handler=import_network)
 
 
@@ -487,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(arguments)
     if unknown and args.command != "bench":  # `nncore bench ANY OPTIONS` gets the message, not an error
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    if args.command in ("xor", "bench"):
+    if args.command == "bench":
         return args.handler(args)
     return run_command(args)
 

@@ -50,10 +50,11 @@ def write_atomically(path: PathLike, data: bytes) -> None:
 
     The temporary file (``.nncore-<12 hex digits>.tmp``, whatever the length
     of the target's name) is made in the directory the target really lives
-    in: a symbolic link in ``path`` is resolved once, and the same directory
-    takes the temporary file, the rename and the flush of the directory. An
-    existing file keeps its permissions; a new one gets the default ones
-    (the umask applies).
+    in: the symbolic links in ``path`` are resolved once (a link to a file is
+    written through, beside the file it names, and stays a link), and the
+    same directory takes the temporary file, the rename and the flush of the
+    directory. An existing file keeps its permissions; a new one gets the
+    default ones (the umask applies).
 
     Parameters
     ----------
@@ -62,6 +63,8 @@ def write_atomically(path: PathLike, data: bytes) -> None:
 
     Raises
     ------
+    ValueError
+        Naming ``path``: it is (or links to) a directory, a device or a FIFO.
     FileNotFoundError
         If the directory does not exist.
     OSError
@@ -155,18 +158,29 @@ def _read_at_most(fd: int, expected: int, limit: int) -> bytes:
 
 
 def _real_location(target: str) -> tuple[str, str]:
-    """The directory the OS will put ``target`` in (symbolic links resolved) and the file's name.
+    """The directory the OS will put ``target`` in and the file's name, every symbolic link resolved.
 
-    Not ``abspath``: it would fold ``link/..`` lexically, where the OS follows
-    the link first and goes to the parent of the directory it points to.
+    A link to a file is written through: the file it names is replaced and
+    the link stays. Anything but a regular file (a directory, or a link to
+    one, a device, a FIFO) is refused, naming ``target``. Not ``abspath``: it
+    would fold ``link/..`` lexically, where the OS follows the link first and
+    goes to the parent of the directory it points to.
     """
     directory, name = os.path.split(target)
     if not name:
         raise ValueError(f"path must name a file, got the directory {target!r}")
-    real_directory = os.path.realpath(directory or os.curdir)
+    real = os.path.realpath(target)
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        through = f", through the symbolic link to {real}" if os.path.islink(target) else ""
+        raise ValueError(f"{target}: not a regular file ({_kind(mode)}{through}); only regular files are written")
+    real_directory, real_name = os.path.split(real)
     if not os.path.isdir(real_directory):
-        raise FileNotFoundError(errno.ENOENT, "cannot write the file: no such directory", directory)
-    return real_directory, name
+        raise FileNotFoundError(errno.ENOENT, "cannot write the file: no such directory", directory or real_directory)
+    return real_directory, real_name
 
 
 def _too_large(target: str, size: int) -> str:
@@ -181,7 +195,8 @@ def _kind(mode: int) -> str:
 
 
 def _mode_of(target: str) -> int:
-    """Permissions for the new file: the old file's if there is one, else the default (umask applies)."""
+    """Permissions for the new file: the old file's if there is one (a regular file, checked by
+    :func:`_real_location`), else the default (umask applies)."""
     try:
         return os.stat(target).st_mode & 0o7777
     except FileNotFoundError:
