@@ -22,6 +22,7 @@ layer's values after the per-neuron loop.
 from __future__ import annotations
 
 import json
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,24 +34,13 @@ from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import describe
 from nncore._version import __version__
 from nncore._serialization import State, read_dict
+from nncore._source_names import C_RESERVED, JAVASCRIPT_RESERVED
 
 # ---------------------------------------------------------------- names in generated source
 
-C_RESERVED = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto if inline int "
-    "long register restrict return short signed sizeof static struct switch typedef union unsigned void "
-    "volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert "
-    "_Thread_local main exp expf tanh tanhf".split()
-)
-"""C keywords (C99 and C11), ``main``, and the math functions the generated C source calls."""
-
-JAVASCRIPT_RESERVED = frozenset(
-    "await break case catch class const continue debugger default delete do else enum export extends false "
-    "finally for function if implements import in instanceof interface let new null package private "
-    "protected public return static super switch this throw true try typeof var void while with yield "
-    "arguments eval undefined NaN Infinity".split()
-)
-"""JavaScript's reserved words (strict mode included) and the names a function may not take in strict mode."""
+JAVASCRIPT_OWN_PREFIX = "_nn"
+"""The start of the names of the generated JavaScript function's own variables (``_nnLayers``,
+``_nnX0``, ...): a function's name may not start with it, so that none hides the function."""
 
 _IDENTIFIER_RULES = {
     # language: (pattern, what the pattern allows, reserved words)
@@ -63,7 +53,13 @@ _IDENTIFIER_RULES = {
 
 
 def check_identifier(name: str, value: object, language: str) -> str:
-    """``value`` if it can name a function in ``language`` (``"C"`` or ``"JavaScript"``), else raise."""
+    """``value`` if it can name a function in ``language`` (``"C"`` or ``"JavaScript"``), else raise.
+
+    Refused besides what is not an identifier: the language's reserved words and the names its
+    library, headers and compilers give a meaning (:mod:`nncore._source_names`), and the generated
+    code's own names (:func:`c_own_names`, the JavaScript names starting with
+    :data:`JAVASCRIPT_OWN_PREFIX`).
+    """
     pattern, allowed, reserved = _IDENTIFIER_RULES[language]
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string (a {language} identifier), got {describe(value)}")
@@ -71,6 +67,12 @@ def check_identifier(name: str, value: object, language: str) -> str:
         raise ValueError(f"{name} must be a {language} identifier ({allowed}), got {value!r}")
     if value in reserved:
         raise ValueError(f"{name} must not be a reserved word or library name of {language}, got {value!r}")
+    if language == "C" and value in c_own_names():
+        raise ValueError(f"{name} must not be one of the names the generated C source defines itself "
+                         f"(nncore_exp64, NNCORE_FUNCTION, ...), got {value!r}")
+    if language == "JavaScript" and value.startswith(JAVASCRIPT_OWN_PREFIX):
+        raise ValueError(f"{name} must not start with {JAVASCRIPT_OWN_PREFIX!r} (the generated function's own "
+                         f"variables), got {value!r}")
     return value
 
 
@@ -149,9 +151,24 @@ def c_elementary(ctype: CType) -> str:
     common section and the section of ``ctype``, each guarded so that several
     exported networks can share one file.
     """
-    text = resources.files("nncore").joinpath("_elementary.h").read_text(encoding="utf-8")
-    sections = dict(_ELEMENTARY_SECTION.findall(text))
+    sections = dict(_ELEMENTARY_SECTION.findall(_elementary_header()))
     return sections["common"] + sections[ctype.dtype.name]
+
+
+@functools.cache
+def _elementary_header() -> str:
+    return resources.files("nncore").joinpath("_elementary.h").read_text(encoding="utf-8")
+
+
+@functools.cache
+def c_own_names() -> frozenset[str]:
+    """The names the generated C source defines besides the function and its arrays (``nncore_exp64``,
+    ``NNCORE_FUNCTION``, ...): a function may not take them. A name pasted with ``##B`` in
+    ``_elementary.h`` stands for one name per C type (``nncore_exp32``, ``nncore_exp64``)."""
+    names = set()
+    for word, pasted in re.findall(r"\b((?:nncore|NNCORE)_\w+)(##B)?", _elementary_header()):
+        names.update([f"{word}{ctype.bits}" for ctype in C_TYPES.values()] if pasted else [word])
+    return frozenset(names)
 
 
 # GCC warns about (and ignores) the standard pragma, so it gets its own.
@@ -189,7 +206,9 @@ def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float6
     Raises
     ------
     ValueError
-        If ``name`` is not a C identifier, or ``dtype`` is not float64 or float32.
+        If ``name`` is not a C identifier, or is a keyword, a name of C's library or the
+        platform's, or one of the generated code's own (see :func:`check_identifier`); or if
+        ``dtype`` is not float64 or float32.
     """
     check_identifier("name", name, "C")
     ctype = _c_type(dtype)
@@ -343,7 +362,8 @@ def javascript_source(data: dict, name: str = "nncorePredict") -> str:
     Raises
     ------
     ValueError
-        If ``name`` is not a JavaScript identifier (or is a reserved word).
+        If ``name`` is not a JavaScript identifier, is a reserved word or a global the function
+        uses, or starts with ``_nn`` (the function's own variables; see :func:`check_identifier`).
     """
     check_identifier("name", name, "JavaScript")
     state = read_dict(data)
@@ -354,23 +374,23 @@ def javascript_source(data: dict, name: str = "nncorePredict") -> str:
         f"nncore {__version__}.",
         f" * Takes {_javascript_input_text(state)}; returns {_javascript_output_text(state)}.",
         " */",
-        f"function {name}(input) {{",
+        f"function {name}(_nnInput) {{",
         '  "use strict";',
         # Array literals in the body would be built anew at every call, which costs more
         # than the arithmetic for a large network: they are built once and kept.
         "  // The weights and biases of each layer, built on the first call and kept on the function.",
-        f"  const layers = {name}.layers || ({name}.layers = [",
+        f"  const _nnLayers = {name}.layers || ({name}.layers = [",
         ",\n".join(_javascript_parameters(weights, biases) for weights, biases, _ in state.layers),
         "  ]);",
         *_javascript_input(state),
-        f"  if (x0.length !== {n_inputs}) {{",
-        f'    throw new RangeError("{name}: expected {n_inputs} inputs, got " + x0.length);',
+        f"  if (_nnX0.length !== {n_inputs}) {{",
+        f'    throw new RangeError("{name}: expected {n_inputs} inputs, got " + _nnX0.length);',
         "  }",
     ]
     alpha = repr(float(state.leaky_relu_alpha))
     for index, activation in enumerate(state.activations):
         lines += _javascript_layer(index, state.sizes[index], state.sizes[index + 1], activation, alpha)
-    lines += _javascript_output(state, f"x{len(state.layers)}")
+    lines += _javascript_output(state, f"_nnX{len(state.layers)}")
     return "\n".join(lines + ["}", ""])
 
 
@@ -385,11 +405,11 @@ def _javascript_output_text(state: State) -> str:
 
 def _javascript_input(state: State) -> list[str]:
     if state.input_names is None:
-        return ["  const x0 = input;"]
+        return ["  const _nnX0 = _nnInput;"]
     return [
-        f"  const inputNames = {json.dumps(list(state.input_names))};",
-        "  const x0 = Array.isArray(input) || ArrayBuffer.isView(input) ? input : inputNames.map(",
-        "    (key) => (Object.prototype.hasOwnProperty.call(input, key) ? input[key] : 0));",
+        f"  const _nnInputNames = {json.dumps(list(state.input_names))};",
+        "  const _nnX0 = Array.isArray(_nnInput) || ArrayBuffer.isView(_nnInput) ? _nnInput : _nnInputNames.map(",
+        "    (key) => (Object.prototype.hasOwnProperty.call(_nnInput, key) ? _nnInput[key] : 0));",
     ]
 
 
@@ -402,21 +422,21 @@ def _javascript_parameters(weights: np.ndarray, biases: np.ndarray) -> str:
 
 
 def _javascript_layer(index: int, n_in: int, n_out: int, name: str, alpha: str) -> list[str]:
-    """The loops of layer ``index`` (0 for the first after the inputs): ``x{index+1}`` from ``x{index}``."""
-    values = f"x{index + 1}"
+    """The loops of layer ``index`` (0 for the first after the inputs): ``_nnX{index+1}`` from ``_nnX{index}``."""
+    values = f"_nnX{index + 1}"
     finish = JAVASCRIPT_LAYER_PASSES[name](values, n_out) if name in JAVASCRIPT_LAYER_PASSES else []
     return [
         "",
         f"  // layer {index + 1}: {n_in} -> {n_out}, {name}",
-        f"  const x{index + 1} = new Array({n_out});",
+        f"  const {values} = new Array({n_out});",
         f"  for (let j = 0; j < {n_out}; j++) {{",
-        f"    const row = layers[{index}].weights[j];",
+        f"    const row = _nnLayers[{index}].weights[j];",
         "    let sum = 0;",
         f"    for (let k = 0; k < {n_in}; k++) {{",
-        f"      sum += row[k] * x{index}[k];",
+        f"      sum += row[k] * _nnX{index}[k];",
         "    }",
-        f"    const z = layers[{index}].biases[j] + sum;",
-        f"    x{index + 1}[j] = {javascript_activation(name, alpha)};",
+        f"    const z = _nnLayers[{index}].biases[j] + sum;",
+        f"    {values}[j] = {javascript_activation(name, alpha)};",
         "  }",
         *finish,
     ]
@@ -427,12 +447,12 @@ def _javascript_output(state: State, last: str) -> list[str]:
         return ["", f"  return {last};"]
     return [
         "",
-        f"  const outputNames = {json.dumps(list(state.output_names))};",
-        "  const result = {};",
-        "  for (let j = 0; j < outputNames.length; j++) {",
+        f"  const _nnOutputNames = {json.dumps(list(state.output_names))};",
+        "  const _nnResult = {};",
+        "  for (let j = 0; j < _nnOutputNames.length; j++) {",
         '    // defineProperty: a name such as "__proto__" becomes a key like any other',
-        f"    Object.defineProperty(result, outputNames[j], {{value: {last}[j], enumerable: true, "
+        f"    Object.defineProperty(_nnResult, _nnOutputNames[j], {{value: {last}[j], enumerable: true, "
         "writable: true, configurable: true});",
         "  }",
-        "  return result;",
+        "  return _nnResult;",
     ]

@@ -1,6 +1,7 @@
 import os
 import platform
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -34,6 +35,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture in set(getattr(item, "fixturenames", ())) & set(FIXTURE_MARKERS):
             item.add_marker(FIXTURE_MARKERS[fixture])
+
+
+def _tool(command, need):
+    path = shutil.which(command)
+    if path is None:
+        pytest.skip(f"{need}; no {command!r} on PATH")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cc():
+    """The C compiler that builds the exported C source."""
+    return _tool("cc", "the C export tests need a C compiler")
+
+
+@pytest.fixture(scope="session")
+def node():
+    """Node.js, which runs the exported JavaScript."""
+    return _tool("node", "the JavaScript export tests need Node.js")
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ import copy
 import json
 import os
 import pickle
+import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -977,6 +979,142 @@ def round_trips(net: nncore.Network) -> None:
     for made in copies:
         assert Unchanged(made).state == expected
 
+
+# ---------------------------------------------------------------- names of exported C and JavaScript functions
+
+C_DIALECTS = {"c99": ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror"],
+              "gnu": ["-Wall", "-Wextra", "-Werror"]}
+"""Strict C99, and the compiler's default dialect (GNU C: the headers' extensions, predefined ``linux``,
+the built-in ``alloca``)."""
+
+C_INCLUDES = "#include <math.h>\n#include <stdint.h>\n#include <string.h>\n"
+"""The headers the exported C source includes."""
+
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*\b")
+
+
+def c_header_names(cc: str, flags: list[str]) -> set[str]:
+    """Every identifier the exported source's headers declare, define or mention, in the dialect of ``flags``:
+    the words of their preprocessed text and the names of their macros (a superset of what they declare)."""
+    names = set()
+    for extra in (["-E"], ["-E", "-dM"]):
+        done = subprocess.run([cc, *flags, *extra, "-x", "c", "-"], input=C_INCLUDES, capture_output=True,
+                              text=True, check=True, timeout=120)
+        text = "\n".join(line for line in done.stdout.splitlines() if not line.startswith("# "))
+        names.update(_IDENTIFIER.findall(text))
+    return names
+
+
+def javascript_global_names(node: str) -> set[str]:
+    """The names of the global object's properties in ``node`` (``Math``, ``JSON``, ``process``, ...)."""
+    done = subprocess.run([node, "-e", "console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis)))"],
+                          capture_output=True, text=True, check=True, timeout=60)
+    return set(json.loads(done.stdout))
+
+
+def name_variants(name: str) -> list[str]:
+    """Names one edit away from ``name``: what a user could try after ``name`` itself was refused."""
+    return [name, name.upper(), name.capitalize(), name + "_", name + "2", "my_" + name, name + "_weights_1"]
+
+
+def accepted_names(export, names) -> list[str]:
+    """The names among ``names`` that ``export(name=...)`` takes; each refusal must be a ValueError naming
+    ``name`` that leaves the network unchanged."""
+    kept = []
+    for name in sorted(set(names)):
+        try:
+            export(name=name)
+        except ValueError as error:
+            assert str(error).startswith("name must"), f"{name!r}: {error}"
+        else:
+            kept.append(name)
+    return kept
+
+
+# Declares printf instead of including <stdio.h>: the names tried are checked against the exported
+# source's headers, not the driver's; its variables' names end in '_' to stay out of their way.
+def c_batches(names: list[str], n_layers: int) -> list[list[str]]:
+    """``names`` in groups whose exports can share one C file: no export's name, arrays or macros
+    (``name_weights_1``, ``NAME_INPUTS``) among another's."""
+    batches: list[tuple[list[str], set[str]]] = []
+    for name in names:
+        own = {name, f"{name.upper()}_INPUTS", f"{name.upper()}_OUTPUTS"}
+        own |= {f"{name}_{kind}_{number}" for kind in ("weights", "biases") for number in range(1, n_layers + 1)}
+        batch = next((batch for batch in batches if not own & batch[1]), None)
+        if batch is None:
+            batch = ([], set())
+            batches.append(batch)
+        batch[0].append(name)
+        batch[1].update(own)
+    return [batch for batch, _ in batches]
+
+
+_C_NAMES_DRIVER = """
+int printf(const char *format, ...);
+
+int main(void)
+{{
+    static const {t} input_values_[{n_in}] = {{{inputs}}};
+    {t} output_values_[{n_out}];
+{calls}
+    return 0;
+}}
+"""
+
+
+def run_c_functions(cc: str, flags: list[str], net: nncore.Network, names: list[str], inputs: np.ndarray,
+                    directory: str) -> dict[str, list[float]]:
+    """Export ``net`` once per name into one C file, compile it with ``flags`` and run each function on
+    ``inputs``: name -> its outputs (read back exactly)."""
+    t = "float" if net.dtype == np.float32 else "double"
+    calls = "\n".join(f'    {name}(input_values_, output_values_);\n    for (int j = 0; j < {net.sizes[-1]}; j++) '
+                      f'printf("{name} %a\\n", (double)output_values_[j]);' for name in names)
+    driver = _C_NAMES_DRIVER.format(t=t, n_in=net.sizes[0], n_out=net.sizes[-1], calls=calls,
+                                    inputs=", ".join(float.hex(float(value)) for value in inputs))
+    source = os.path.join(directory, "names.c")
+    with open(source, "w") as file:
+        file.write("".join(net.to_c(name) for name in names) + driver)
+    program = os.path.join(directory, "names")
+    compiled = subprocess.run([cc, *flags, "-o", program, source, "-lm"], capture_output=True, text=True,
+                              timeout=600)
+    assert compiled.returncode == 0, compiled.stderr[-5000:]
+    ran = subprocess.run([program], capture_output=True, text=True, check=True, timeout=120)
+    outputs: dict[str, list[float]] = {}
+    for line in ran.stdout.splitlines():
+        name, value = line.split()
+        outputs.setdefault(name, []).append(float.fromhex(value))
+    return outputs
+
+
+_JAVASCRIPT_NAMES_DRIVER = """
+const fs = require("fs");
+const [sourcePath, namesPath] = process.argv.slice(1);
+const names = JSON.parse(fs.readFileSync(namesPath, "utf8"));
+const functions = new Function(fs.readFileSync(sourcePath, "utf8") + "\\nreturn [" + names.join(", ") + "];")();
+const input = JSON.parse(process.argv[3]);
+const copy = JSON.stringify(input);
+const results = {};
+names.forEach((name, index) => {
+  results[name] = Object.values(functions[index](input));
+  if (JSON.stringify(input) !== copy || input.layers !== undefined) throw new Error(name + " changed its input");
+});
+process.stdout.write(JSON.stringify(results));
+"""
+
+
+def run_javascript_functions(node: str, net: nncore.Network, names: list[str], inputs: np.ndarray,
+                             directory: str) -> dict[str, list[float]]:
+    """Export ``net`` once per name into one JavaScript file and run each function in ``node`` on
+    ``inputs`` (checking that it leaves the caller's array alone): name -> its outputs."""
+    source, names_file = os.path.join(directory, "names.js"), os.path.join(directory, "names.json")
+    with open(source, "w") as file:
+        file.write("".join(net.to_javascript(name) for name in names))
+    with open(names_file, "w") as file:
+        json.dump(names, file)
+    ran = subprocess.run([node, "-e", _JAVASCRIPT_NAMES_DRIVER, source, names_file, json.dumps(inputs.tolist())],
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr[-5000:]
+    return json.loads(ran.stdout)
 
 if __name__ == "__main__":
     _limit_memory()

@@ -245,3 +245,124 @@ def test_copies_are_independent(net):
         made.layers[1].neurons[0].bias = 123.0
         made.layers[1].neurons[0].input_connections[0].change = -1.0
         assert Unchanged(net).state == before
+
+
+# ---------------------------------------------------------------- names of exported C and JavaScript functions
+
+
+def naming_network(dtype="float64"):
+    net = nncore.Network([3, 4, 2], activation=["tanh", "sigmoid"], seed=3, dtype=dtype)
+    net.input_names, net.output_names = ["a", "b", "c"], ["p", "q"]
+    return net
+
+
+NAMING_INPUT = np.array([0.25, -1.5, 2.0])
+
+C_ISSUE_NAMES = ["nncore_exp64", "nncore_tanh32", "NNCORE_FUNCTION", "NNCORE_ELEMENTARY64", "memcpy", "int64_t",
+                 "uint32_t", "size_t", "NULL", "INFINITY", "isnan", "UINT64_C", "INT8_MAX", "printf", "abort", "y0",
+                 "linux", "strdup"]
+JAVASCRIPT_ISSUE_NAMES = ["layers", "x0", "x1", "x2", "inputNames", "outputNames", "result", "input", "row", "sum"]
+
+
+def check_c_names(cc, names, directory, dtype="float64"):
+    """Every name ``to_c`` takes compiles in strict C99 and in the default dialect, and gives ``predict``'s bits."""
+    net = naming_network(dtype)
+    before = Unchanged(net)
+    accepted = fz.accepted_names(net.to_c, names)
+    before.check("refused names")
+    if not accepted:
+        return accepted
+    expected = [float(value) for value in net.predict(NAMING_INPUT.astype(net.dtype))]
+    for dialect, flags in fz.C_DIALECTS.items():
+        for batch in fz.c_batches(accepted, len(net.sizes) - 1):
+            outputs = fz.run_c_functions(cc, flags, net, batch, NAMING_INPUT, directory)
+            wrong = [name for name in batch if outputs.get(name) != expected]
+            assert not wrong, f"{dialect}: wrong outputs from {wrong[:10]}"
+    return accepted
+
+
+def check_javascript_names(node, names, directory):
+    """Every name ``to_javascript`` takes runs in node, agrees with ``predict`` and leaves its input alone."""
+    net = naming_network()
+    before = Unchanged(net)
+    accepted = fz.accepted_names(net.to_javascript, names)
+    before.check("refused names")
+    if not accepted:
+        return accepted
+    expected = net.predict(NAMING_INPUT)
+    outputs = fz.run_javascript_functions(node, net, accepted, NAMING_INPUT, directory)
+    wrong = [name for name in accepted if not np.allclose(outputs.get(name, []), expected, rtol=1e-12, atol=0)]
+    assert not wrong, f"wrong outputs from {wrong[:10]}"
+    return accepted
+
+
+def test_every_reserved_c_name_is_refused():
+    from nncore._source_export import C_RESERVED, c_own_names
+
+    net = naming_network()
+    assert fz.accepted_names(net.to_c, sorted(C_RESERVED | c_own_names())) == []
+    assert fz.accepted_names(net.to_c, C_ISSUE_NAMES) == []
+
+
+def test_every_reserved_javascript_name_is_refused():
+    from nncore._source_export import JAVASCRIPT_RESERVED
+
+    net = naming_network()
+    assert fz.accepted_names(net.to_javascript, sorted(JAVASCRIPT_RESERVED) + ["_nnX0", "_nnLayers"]) == []
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_c_names_of_the_headers_and_the_generated_code_are_refused_or_compile(cc, tmp_path, dtype):
+    from nncore._source_export import C_RESERVED, c_own_names
+
+    net = naming_network(dtype)
+    names = set().union(*(fz.c_header_names(cc, flags) for flags in fz.C_DIALECTS.values()))
+    names |= set(fz._IDENTIFIER.findall(net.to_c()))  # the generated code's own words: a, sum, input, ...
+    names |= {variant for name in sorted(C_RESERVED | c_own_names())[::29] for variant in fz.name_variants(name)}
+    accepted = check_c_names(cc, names, str(tmp_path), dtype)
+    assert "a" in accepted and "input" in accepted and "sum" in accepted
+
+
+def test_javascript_names_of_the_globals_and_the_generated_code_are_refused_or_run(node, tmp_path):
+    from nncore._source_export import JAVASCRIPT_RESERVED
+
+    names = fz.javascript_global_names(node) | set(JAVASCRIPT_ISSUE_NAMES)
+    names |= set(fz._IDENTIFIER.findall(naming_network().to_javascript()))
+    names |= {variant for name in sorted(JAVASCRIPT_RESERVED) for variant in fz.name_variants(name)}
+    accepted = check_javascript_names(node, names, str(tmp_path))
+    assert set(JAVASCRIPT_ISSUE_NAMES) <= set(accepted)
+
+
+def test_the_command_line_exports_a_javascript_function_named_layers_that_works(node, tmp_path):
+    net = naming_network()
+    net.save(tmp_path / "net.json")
+    from nncore import _cli
+
+    assert _cli.main(["export", str(tmp_path / "net.json"), "--to", "js", "--name", "layers",
+                      "-o", str(tmp_path / "layers.js")]) == 0
+    assert (tmp_path / "layers.js").read_text() == net.to_javascript("layers")
+    outputs = fz.run_javascript_functions(node, net, ["layers"], NAMING_INPUT, str(tmp_path))
+    assert np.allclose(outputs["layers"], net.predict(NAMING_INPUT), rtol=1e-12, atol=0)
+
+
+_NAME_POOL = sorted(set(C_ISSUE_NAMES) | set(JAVASCRIPT_ISSUE_NAMES))
+
+
+@st.composite
+def export_names(draw):
+    """A list of names drawn from the reserved-word lists, the issue's names and the generated code's,
+    each maybe edited the way a user would."""
+    from nncore._source_export import C_RESERVED, JAVASCRIPT_RESERVED, c_own_names
+
+    pool = st.sampled_from(sorted(C_RESERVED | c_own_names() | JAVASCRIPT_RESERVED) + _NAME_POOL)
+    edit = st.sampled_from([str, str.upper, str.lower, str.capitalize, lambda n: n + "_", lambda n: n + "1",
+                            lambda n: "x" + n, lambda n: n + "_weights_1", lambda n: n + "$"])
+    return draw(st.lists(st.builds(lambda name, change: change(name), pool, edit), min_size=1, max_size=40))
+
+
+@fuzz_settings(4)
+@given(names=export_names())
+def test_names_drawn_from_the_reserved_lists_compile_and_run(cc, node, tmp_path_factory, names):
+    directory = str(tmp_path_factory.mktemp("names"))
+    check_c_names(cc, names, directory)
+    check_javascript_names(node, names, directory)

@@ -11,7 +11,6 @@ The JavaScript one must agree within 1e-12: V8's ``Math.exp`` and
 import json
 import platform
 import re
-import shutil
 import subprocess
 from importlib import resources
 
@@ -56,22 +55,6 @@ const predict = new Function(fs.readFileSync(sourcePath, "utf8") + "\\nreturn " 
 const inputs = JSON.parse(fs.readFileSync(inputsPath, "utf8"));
 process.stdout.write(JSON.stringify(inputs.map((input) => predict(input))));
 """
-
-
-@pytest.fixture(scope="module")
-def cc():
-    compiler = shutil.which("cc")
-    if compiler is None:
-        pytest.skip("the C export tests need a C compiler; no 'cc' on PATH")
-    return compiler
-
-
-@pytest.fixture(scope="module")
-def node():
-    path = shutil.which("node")
-    if path is None:
-        pytest.skip("the JavaScript export tests need Node.js; no 'node' on PATH")
-    return path
 
 
 def rows_for(net, n_rows, seed=0):
