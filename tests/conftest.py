@@ -12,8 +12,8 @@ import nncore
 import nncore._core
 from nncore._examples import XOR_INPUTS, XOR_TARGETS
 
-# The tests' support modules (elementary_numpy.py) import by name under --import-mode=importlib
-# too, which does not put the tests' folder on sys.path.
+# The tests' support modules (elementary_numpy.py, export_support.py) import by name under
+# --import-mode=importlib too, which does not put the tests' folder on sys.path.
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -64,6 +64,7 @@ def xor_data():
 def state_of(net):
     """Everything that defines a network's state, for exact comparisons."""
     return net.to_dict()
+
 
 
 # ---------------------------------------------------------------- skips must have an allowed reason
@@ -124,3 +125,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 _SKIPS = pytest.StashKey()
+

@@ -8,7 +8,6 @@ The JavaScript one must agree within 1e-12: V8's ``Math.exp`` and
 ``Math.tanh`` may differ from the C library's in the last bit.
 """
 
-import json
 import platform
 import re
 import subprocess
@@ -18,44 +17,9 @@ import numpy as np
 import pytest
 
 import nncore
+from export_support import STRICT_FLAGS, run_c, run_js
 from nncore import _source_export
 from nncore._vocabulary import ACTIVATIONS
-
-STRICT_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror"]
-
-# Reads rows of inputs from stdin (any strtod format, hexadecimal included) and writes
-# every output as an exact hexadecimal float; appended to the exported source.
-C_DRIVER = """
-#include <stdio.h>
-
-int main(void)
-{
-    {T} input[{NAME}_INPUTS];
-    {T} output[{NAME}_OUTPUTS];
-    for (;;) {
-        for (int k = 0; k < {NAME}_INPUTS; k++) {
-            if (scanf("{SCAN}", &input[k]) != 1) {
-                return 0;
-            }
-        }
-        {name}(input, output);
-        for (int j = 0; j < {NAME}_OUTPUTS; j++) {
-            printf("%a\\n", (double)output[j]);
-        }
-    }
-}
-"""
-
-# Loads the exported function from a file, runs it on every input of a JSON file and
-# prints the results as JSON (JSON.stringify writes the shortest exact decimal of a double).
-JS_DRIVER = """
-const fs = require("fs");
-const [sourcePath, name, inputsPath] = process.argv.slice(1);
-const predict = new Function(fs.readFileSync(sourcePath, "utf8") + "\\nreturn " + name + ";")();
-const inputs = JSON.parse(fs.readFileSync(inputsPath, "utf8"));
-process.stdout.write(JSON.stringify(inputs.map((input) => predict(input))));
-"""
-
 
 def rows_for(net, n_rows, seed=0):
     return np.random.default_rng(seed).uniform(-2.0, 2.0, (n_rows, net.sizes[0])).astype(net.dtype)
@@ -64,32 +28,6 @@ def rows_for(net, n_rows, seed=0):
 def predict_rows(net, rows):
     """``predict`` one row at a time: the compiled core's per-sample forward pass."""
     return np.array([net.predict(row) for row in rows], dtype=net.dtype)
-
-
-def run_c(cc, tmp_path, net, rows, flags=("-O2", "-ffp-contract=off"), name="nncore_predict", std=True):
-    c_type, scan = ("float", "%f") if net.dtype == np.float32 else ("double", "%lf")
-    driver = C_DRIVER.replace("{NAME}", name.upper()).replace("{name}", name)
-    source = net.to_c(name) + driver.replace("{T}", c_type).replace("{SCAN}", scan)
-    path = tmp_path / f"{name}.c"
-    path.write_text(source)
-    program = tmp_path / name
-    warnings = STRICT_FLAGS if std else STRICT_FLAGS[1:]
-    compiled = subprocess.run([cc, *warnings, *flags, "-o", str(program), str(path), "-lm"],
-                              capture_output=True, text=True, check=False)
-    assert compiled.returncode == 0, compiled.stderr
-    text = "\n".join(" ".join(float.hex(float(value)) for value in row) for row in rows) + "\n"
-    ran = subprocess.run([str(program)], input=text, capture_output=True, text=True, check=True, timeout=120)
-    outputs = np.array([float.fromhex(value) for value in ran.stdout.split()]).reshape(len(rows), net.sizes[-1])
-    return outputs.astype(net.dtype)
-
-
-def run_js(node, tmp_path, net, inputs, name="nncorePredict"):
-    (tmp_path / "predict.js").write_text(net.to_javascript(name))
-    (tmp_path / "inputs.json").write_text(json.dumps(inputs))
-    ran = subprocess.run([node, "-e", JS_DRIVER, str(tmp_path / "predict.js"), name, str(tmp_path / "inputs.json")],
-                         capture_output=True, text=True, check=False, timeout=120)
-    assert ran.returncode == 0, ran.stderr
-    return json.loads(ran.stdout)
 
 
 def network(sizes, activation, seed=1, **options):
