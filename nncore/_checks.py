@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -516,15 +517,34 @@ PER_SAMPLE = _PerSample()
 """``batch_size``'s default: one sample per update, whole batches for RPROP (its only way)."""
 
 
-def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int) -> int:
-    """``fit``'s batch size for a network of ``optimizer``: as :func:`check_batch_size`; RPROP takes whole
-    batches only (None, or all ``n_samples``). :data:`PER_SAMPLE` gives 1, or 0 (all) for RPROP."""
+def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int, n_rows: int | None = None,
+                               clip: bool = False) -> int:
+    """The one batch-size rule of a fit: samples per update (0: all of them) for a network of ``optimizer``.
+
+    ``n_samples`` rows were given, of which ``n_rows`` are trained on (the
+    others have weight 0; default all). :data:`PER_SAMPLE` gives 1, or 0 for
+    RPROP; None gives 0; else an integer from 1 to ``n_samples``
+    (:func:`check_batch_size`), or, with ``clip`` (scikit-learn's rule), any
+    integer >= 1, shrunk with a warning to the ``n_rows`` trained on. RPROP
+    takes whole batches only (None, or all ``n_samples``). A batch larger
+    than the rows trained on takes all of them (0).
+    """
     if isinstance(value, _PerSample):
         return 0 if optimizer == "rprop" else 1
-    batch = check_batch_size(value, n_samples)
+    n_rows = n_samples if n_rows is None else n_rows
+    if clip and value is not None:
+        batch = check_count("batch_size", value)
+        if batch > n_rows:
+            # stacklevel: this rule, prepare, and the estimator's _train_epochs, _fit(_until_stopped), _fit
+            # or _partial_fit and fit or partial_fit: the warning names the caller's line
+            warnings.warn(f"batch_size {batch} is larger than the {n_rows} training samples; "
+                          f"it is clipped to {n_rows}", UserWarning, stacklevel=7)
+            batch = n_rows
+    else:
+        batch = check_batch_size(value, n_samples)
     if optimizer == "rprop" and batch not in (0, n_samples):
         raise ValueError(f"optimizer='rprop' trains on whole batches: batch_size must be None, got {batch}")
-    return batch
+    return batch if batch <= n_rows else 0  # a batch larger than the rows left: all of them
 
 
 def check_seeds(seeds: object, n_networks: int) -> list[int | None]:

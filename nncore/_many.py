@@ -35,13 +35,11 @@ from typing import Any
 
 import numpy as np
 
-from nncore._checks import (
-    PER_SAMPLE, FitOptions, check_data, check_fit_length, check_optimizer_batch_size, check_sample_weight,
-    check_seeds, check_threads, describe, sample_factors,
-)
-from nncore._loss_rules import check_loss_targets
+from nncore._checks import PER_SAMPLE, FitOptions, check_seeds, check_threads
 from nncore._core import LaneGroup, NetworkCore
 from nncore._exceptions import DivergenceError
+from nncore._fit_data import Rows, read_rows
+from nncore._fit_data import prepare as prepare_fit
 from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
 from nncore._sampling import plan_steps
 
@@ -112,48 +110,24 @@ def hold_all(holding: contextlib.ExitStack, networks: list[NetworkCore]) -> None
 
 def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int | None],
             batch_size: Any, sample_weight: Any) -> list[Job]:
-    """Check the data against every network (once per kind of network) and build their jobs."""
+    """Check the data against every network (read once per kind of network) and build their jobs."""
     if Y is None:
         raise TypeError("fit_many takes the data as X and Y (arrays, one row per sample), got Y=None")
-    checked: dict[tuple, tuple] = {}
+    read: dict[tuple, Rows] = {}
     jobs = []
     for index, (network, seed) in enumerate(zip(networks, seeds)):
         try:
             kind = (network.sizes[0], network.sizes[-1], network.dtype.name)
-            if kind not in checked:
-                checked[kind] = _checked_data(X, Y, *kind, sample_weight)
-            inputs, targets, n_given, keep, factors = checked[kind]
-            check_loss_targets(targets, network.activations[-1], network.loss, "Y")
-            batch = check_optimizer_batch_size(batch_size, network.optimizer, n_given)
-            if keep is not None:
-                batch = batch if batch <= len(inputs) else 0  # a batch larger than the rows left: all of them
+            if kind not in read:
+                read[kind] = read_rows(X, Y, *kind, sample_weight)
+            data = prepare_fit(network, X, Y, options, batch_size, sample_weight, rows=read[kind])
         except (TypeError, ValueError) as error:
             if len(networks) == 1:
                 raise
             raise type(error)(f"networks[{index}]: {error}") from None
-        jobs.append(Job(network, inputs, targets, batch, factors, dataclasses.replace(options, seed=seed)))
-    for n_rows in {len(job.inputs) for job in jobs}:
-        check_fit_length(n_rows, options)
+        jobs.append(Job(network, data.inputs, data.targets, data.batch_size, data.factors,
+                        dataclasses.replace(options, seed=seed)))
     return jobs
-
-
-def _checked_data(X: Any, Y: Any, n_inputs: int, n_outputs: int, dtype: str,
-                  sample_weight: Any) -> tuple[np.ndarray, np.ndarray, int, np.ndarray | None, np.ndarray | None]:
-    """Inputs and targets for networks of these widths and dtype, with the rows of weight 0 left out.
-
-    Also returns the number of rows given, the rows kept (None: all) and
-    each kept row's factor (None: unweighted), as ``Network.fit`` makes them.
-    """
-    inputs, targets = check_data(X, Y, n_inputs, n_outputs, dtype)
-    n_given = len(inputs)
-    if sample_weight is None:
-        return inputs, targets, n_given, None, None
-    keep, weights = sample_factors(check_sample_weight(sample_weight, n_given))
-    kept = None
-    if len(keep) < n_given:
-        inputs, targets, kept = inputs[keep], targets[keep], keep
-    factors = None if weights is None else weights.astype(dtype)
-    return inputs, targets, n_given, kept, factors
 
 
 def _default_threads() -> int:

@@ -18,14 +18,13 @@ from typing import Any
 import numpy as np
 
 from nncore import (
-    _json, _json_formats, _batched, _brainjs2, _datasets, _evaluation, _fann, _files, _fitting, _initializers,
-    _onnx_export, _serialization, _source_export, _tutorial_format, _views,
+    _json, _json_formats, _batched, _brainjs2, _datasets, _evaluation, _fann, _files, _fit_data, _fitting,
+    _initializers, _onnx_export, _serialization, _source_export, _tutorial_format, _views,
 )
 from nncore._checks import (
-    check_activations, check_alpha, check_data, check_dtype, check_fit_length, check_fit_options,
-    check_init, check_learning_rule, check_loss, check_names,
-    check_optimizer, check_optimizer_batch_size, check_rule_parameter, check_sample_weight, check_samples, check_seed,
-    check_sizes, check_step_limits, check_threshold, describe, sample_factors, PER_SAMPLE,
+    PER_SAMPLE, FitOptions, check_activations, check_alpha, check_data, check_dtype, check_fit_options, check_init,
+    check_learning_rule, check_loss, check_names, check_optimizer, check_rule_parameter, check_samples, check_seed,
+    check_sizes, check_step_limits, check_threshold, describe,
 )
 from nncore._brainjs import check_no_unknown_options
 from nncore._core import NetworkCore
@@ -492,48 +491,27 @@ class Network(NetworkCore):
             epochs=epochs, steps=steps, order=order, seed=seed, error_threshold=error_threshold,
             callback=callback, callback_period=callback_period, progress=progress, timeout=timeout,
             keep_errors=keep_errors, patience=patience)
-        sizes = self.sizes
         with self._fitting():
-            data = _datasets.resolve(X, Y, sizes, self._input_names, self._output_names, learn_names=True)
-            inputs, targets = check_data(data.inputs, data.targets, sizes[0], sizes[-1], self.dtype.name)
-            batch = check_optimizer_batch_size(batch_size, self.optimizer, len(inputs))
-            factors = None
-            if sample_weight is not None:
-                keep, weights = sample_factors(check_sample_weight(sample_weight, len(inputs)))
-                if len(keep) < len(inputs):
-                    inputs, targets = inputs[keep], targets[keep]
-                    batch = batch if batch <= len(inputs) else 0  # a batch larger than the rows left: all of them
-                factors = None if weights is None else weights.astype(self.dtype)
-            validation_error = None
-            if validation_data is not None:
-                validation_error = self._validation_error(validation_data, data.input_names, data.output_names)
-            check_loss_targets(targets, self.activations[-1], self.loss, "Y")
-            check_fit_length(len(inputs), options)
+            data = _fit_data.prepare(self, X, Y, options, batch_size, sample_weight, validation_data,
+                                     learn_names=True)
+            return self._fit_prepared(data, options)
+
+    def _fit_prepared(self, data: _fit_data.FitData, options: FitOptions) -> _fitting.FitResult:
+        """:meth:`fit` on data from ``nncore._fit_data.prepare`` with checked options.
+
+        The network takes the data's names, unless the fit fails before it learned anything.
+        """
+        with self._fitting():
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
-            self._input_names = data.input_names or self._input_names
-            self._output_names = data.output_names or self._output_names
+            self._input_names = data.rows.input_names or self._input_names
+            self._output_names = data.rows.output_names or self._output_names
             try:
-                return _fitting.fit(self, inputs, targets, options, batch, factors, validation_error)
+                return _fitting.fit(self, data.inputs, data.targets, options, data.batch_size, data.factors,
+                                    data.validation_error)
             except BaseException:
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before
                 raise
-
-    def _validation_error(self, validation_data: Any, input_names: Any, output_names: Any) -> Callable[[], float]:
-        """A function measuring the mean error on checked ``validation_data`` (see :meth:`fit`)."""
-        if isinstance(validation_data, tuple) and len(validation_data) == 2:
-            X_val, Y_val = validation_data
-        elif isinstance(validation_data, list):
-            X_val, Y_val = validation_data, None
-        else:
-            raise TypeError(f"validation_data must be a tuple (X_val, Y_val) or a list of brain.js samples, "
-                            f"got {describe(validation_data)}")
-        sizes = self.sizes
-        held_out = _datasets.resolve(X_val, Y_val, sizes, self._input_names or input_names,
-                                    self._output_names or output_names, learn_names=False)
-        rows, targets = check_data(held_out.inputs, held_out.targets, sizes[0], sizes[-1], self.dtype.name)
-        check_loss_targets(targets, self.activations[-1], self.loss, "validation targets")
-        return lambda: float(np.mean(self._forward_and_losses(rows, targets)[1]))
 
     # ------------------------------------------------------------ saving and loading
 

@@ -624,7 +624,14 @@ class Network:
                     connection.rule_state = self.rule.new_state()
 
     def _check_batch_size(self, batch_size: object, n_rows: int) -> int:
-        """From 1 to ``n_rows``, or 0 for the whole data set (None); rprop takes whole batches only."""
+        """From 1 to ``n_rows``, or 0 for the whole data set (None); rprop takes whole batches only.
+
+        The reference's own copy of fit's batch-size rule
+        (``nncore._checks.check_optimizer_batch_size``), kept apart on purpose:
+        the reference is the independent twin the tests hold the compiled
+        fit against. A batch larger than the rows of nonzero weight needs no
+        rule here: an epoch's end closes it.
+        """
         batch = check_batch_size(batch_size, n_rows)
         if self.optimizer == "rprop" and batch not in (0, n_rows):
             raise ValueError(f"rprop trains on whole batches only: batch_size must be None, got {batch}")

@@ -35,11 +35,11 @@ from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from nncore import _initializers
+from nncore import _fit_data, _initializers
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    check_choice, check_count, check_flag, check_init, check_learning_rule, check_order, check_rate,
-    check_sample_weight, describe,
+    check_choice, check_count, check_fit_options, check_flag, check_init, check_learning_rule, check_order,
+    check_rate, check_sample_weight, describe,
 )
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 from nncore._network import Network
@@ -85,17 +85,6 @@ def _check_validation_fraction(value: object) -> float:
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"validation_fraction must be in (0, 1), got {fraction!r}")
     return fraction
-
-
-def _check_batch_size(value: object, n_samples: int) -> int:
-    """Samples per update, clipped to ``n_samples`` as scikit-learn's MLP does; 0 for the whole data set."""
-    if value is None:
-        return 0
-    size = check_count("batch_size", value)
-    if size > n_samples:
-        warnings.warn(f"batch_size {size} is larger than the {n_samples} training samples; "
-                      f"it is clipped to {n_samples}", UserWarning, stacklevel=4)
-    return min(size, n_samples)
 
 
 def _seed(rng: np.random.RandomState) -> int:
@@ -375,13 +364,14 @@ class _NetworkEstimator(BaseEstimator):
         def callback(info: Any) -> bool:
             return not after_epoch(info.error)
 
-        n_rows = len(X) if weights is None else int(np.count_nonzero(weights))  # rows of weight 0 are left out
-        batch = 0 if settings["solver"] == "rprop" else _check_batch_size(self.batch_size, n_rows)
-        network.weight_decay = settings["alpha"] / (n_rows if batch == 0 else batch)
-        result = network.fit(X, targets, epochs=epochs, order=settings["order"], seed=_seed(self._random_state),
-                             batch_size=None if batch == 0 else batch, sample_weight=weights,
-                             callback=None if stopping is None else callback, callback_period=1,
-                             progress=settings["verbose"])
+        options = check_fit_options(
+            epochs=epochs, steps=None, order=settings["order"], seed=_seed(self._random_state), error_threshold=None,
+            callback=None if stopping is None else callback, callback_period=1, progress=settings["verbose"],
+            timeout=None, keep_errors=True)
+        batch_size = None if settings["solver"] == "rprop" else self.batch_size  # rprop ignores batch_size
+        data = _fit_data.prepare(network, X, targets, options, batch_size, weights, clip_batch=True)
+        network.weight_decay = settings["alpha"] / (data.batch_size or len(data.inputs))
+        result = network._fit_prepared(data, options)
         # the last epoch ends the fit without a callback: take it in here
         for loss in result.errors[seen[0]:]:
             after_epoch(float(loss))

@@ -318,6 +318,21 @@ def test_parameters_reach_the_network(blobs):
     assert (sgd.optimizer, sgd.learning_rate, sgd.momentum, sgd.weight_decay) == ("sgd", 0.01, 0.5, 0.0001)
 
 
+def test_a_batch_larger_than_the_rows_trained_on_is_clipped_with_a_warning_at_the_callers_line():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    weights = [0, 1, 1, 1, 1, 0]  # rows of weight 0 are left out: 4 rows are trained on
+    for fit in (lambda: NetworkRegressor((3,), batch_size=5, max_iter=2).fit(X, X[:, 0], sample_weight=weights),
+                lambda: NetworkRegressor((3,), batch_size=5).partial_fit(X, X[:, 0], sample_weight=weights)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = fit()
+        clipped = [w for w in caught if "batch_size" in str(w.message)]
+        assert [str(w.message) for w in clipped] == ["batch_size 5 is larger than the 4 training samples; "
+                                                     "it is clipped to 4"]
+        assert clipped[0].filename == __file__
+        assert model.network_.weight_decay == pytest.approx(0.0001 / 4)
+
+
 def test_order_overrides_shuffle(blobs):
     X, y = blobs
     unshuffled = quietly(small(shuffle=False).fit, X, y)
