@@ -12,10 +12,8 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -23,7 +21,6 @@ from nncore._vocabulary import (
     ACTIVATIONS, DEFAULT_LEARNING_RATES, DEFAULT_MOMENTUM, DTYPES, LOSSES, OPTIMIZER_PARAMETERS, OPTIMIZERS, ORDERS,
     RULE_DEFAULTS,
 )
-from nncore._sampling import plan_steps
 
 MAX_COUNT = 2**62
 """Largest count of steps or epochs a call may ask for (the compiled core counts in 64 bits)."""
@@ -345,13 +342,6 @@ def check_names(names: object, size: int, side: str) -> tuple[str, ...] | None:
 # ---------------------------------------------------------------- fit's controls
 
 
-def check_callback(callback: object, period: object) -> tuple[object, int]:
-    """``fit``'s callback (None or a callable) and its period (an integer >= 1)."""
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {describe(callback)}")
-    return callback, check_count("callback_period", period, minimum=1)
-
-
 def check_optional_rate(name: str, value: object) -> float | None:
     """None, or :func:`check_rate`."""
     return None if value is None else check_rate(name, value)
@@ -487,14 +477,7 @@ def _is_flat(values: object) -> bool:
     return False
 
 
-# ---------------------------------------------------------------- fit's options, all together
-
-DEFAULT_EPOCHS = 20_000
-"""brain.js's default: the most epochs a ``fit`` given no stopping rule runs."""
-
-DEFAULT_ERROR_THRESHOLD = 0.005
-"""brain.js's default: a ``fit`` given no stopping rule stops once an epoch's mean error is below this."""
-
+# ---------------------------------------------------------------- fit's data, fit_many's controls
 
 def check_batch_size(value: object, n_samples: int) -> int:
     """Samples per update: an integer from 1 to ``n_samples``, or None for all of them (returned as 0)."""
@@ -504,47 +487,6 @@ def check_batch_size(value: object, n_samples: int) -> int:
     if size > n_samples:
         raise ValueError(f"batch_size must be at most the {n_samples} samples (or None for all of them), got {size}")
     return size
-
-
-class _PerSample:
-    """The default batch size of ``fit`` and ``fit_many``: 1, or the whole data set for RPROP."""
-
-    def __repr__(self) -> str:
-        return "1 (None for rprop)"
-
-
-PER_SAMPLE = _PerSample()
-"""``batch_size``'s default: one sample per update, whole batches for RPROP (its only way)."""
-
-
-def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int, n_rows: int | None = None,
-                               clip: bool = False) -> int:
-    """The one batch-size rule of a fit: samples per update (0: all of them) for a network of ``optimizer``.
-
-    ``n_samples`` rows were given, of which ``n_rows`` are trained on (the
-    others have weight 0; default all). :data:`PER_SAMPLE` gives 1, or 0 for
-    RPROP; None gives 0; else an integer from 1 to ``n_samples``
-    (:func:`check_batch_size`), or, with ``clip`` (scikit-learn's rule), any
-    integer >= 1, shrunk with a warning to the ``n_rows`` trained on. RPROP
-    takes whole batches only (None, or all ``n_samples``). A batch larger
-    than the rows trained on takes all of them (0).
-    """
-    if isinstance(value, _PerSample):
-        return 0 if optimizer == "rprop" else 1
-    n_rows = n_samples if n_rows is None else n_rows
-    if clip and value is not None:
-        batch = check_count("batch_size", value)
-        if batch > n_rows:
-            # stacklevel: this rule, prepare, and the estimator's _train_epochs, _fit(_until_stopped), _fit
-            # or _partial_fit and fit or partial_fit: the warning names the caller's line
-            warnings.warn(f"batch_size {batch} is larger than the {n_rows} training samples; "
-                          f"it is clipped to {n_rows}", UserWarning, stacklevel=7)
-            batch = n_rows
-    else:
-        batch = check_batch_size(value, n_samples)
-    if optimizer == "rprop" and batch not in (0, n_samples):
-        raise ValueError(f"optimizer='rprop' trains on whole batches: batch_size must be None, got {batch}")
-    return batch if batch <= n_rows else 0  # a batch larger than the rows left: all of them
 
 
 def check_seeds(seeds: object, n_networks: int) -> list[int | None]:
@@ -591,56 +533,11 @@ def sample_factors(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return keep, kept / mean
 
 
-@dataclass(frozen=True)
-class FitOptions:
-    """``fit``'s controls, checked (see :meth:`nncore.Network.fit`)."""
-
-    epochs: int | None
-    steps: int | None
-    order: str
-    seed: int | None
-    error_threshold: float | None
-    callback: Callable[[Any], object] | None
-    callback_period: int
-    progress: bool
-    timeout: float | None
-    keep_errors: bool
-    patience: int = 10
-
-
-def check_fit_options(*, epochs: object, steps: object, order: object, seed: object, error_threshold: object,
-                      callback: object, callback_period: object, progress: object, timeout: object,
-                      keep_errors: object, patience: object = 10) -> FitOptions:
-    """Check every control of ``fit`` but the data.
-
-    As brain.js does: without ``epochs`` and ``steps``, at most
-    :data:`DEFAULT_EPOCHS` epochs, and without ``error_threshold`` either, a
-    stop once an epoch's mean error is below :data:`DEFAULT_ERROR_THRESHOLD`.
-    """
-    epochs = check_optional_count("epochs", epochs)
-    steps = check_optional_count("steps", steps)
-    threshold = check_optional_rate("error_threshold", error_threshold)
-    if epochs is None and steps is None:
-        epochs = DEFAULT_EPOCHS
-        threshold = DEFAULT_ERROR_THRESHOLD if threshold is None else threshold
-    callback, period = check_callback(callback, callback_period)
-    return FitOptions(epochs, steps, check_order(order), check_seed(seed), threshold, callback, period,
-                      check_flag("progress", progress), check_optional_rate("timeout", timeout),
-                      check_flag("keep_errors", keep_errors), check_count("patience", patience))
-
-
 def check_flag(name: str, value: object) -> bool:
     """A yes/no option: a bool (or numpy bool)."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {describe(value)}")
     return bool(value)
-
-
-def check_fit_length(n_samples: int, options: FitOptions) -> None:
-    """Refuse a fit whose total steps (epochs x rows, or steps) the compiled core cannot count."""
-    total, _ = plan_steps(n_samples, options.epochs, options.steps)
-    if total > MAX_COUNT:
-        raise ValueError(f"epochs x rows must be at most 2**62 steps, got {total}")
 
 
 def check_samples(inputs: object, n_inputs: int, dtype: str = "float64") -> tuple[np.ndarray, bool]:

@@ -28,6 +28,8 @@ from nncore import __version__, _csvdata, _files, fit_many, _initializers, refer
 from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
 from nncore._exceptions import DivergenceError
 from nncore._examples import XOR_INPUTS, XOR_TARGETS
+from nncore._fit_options import DEFAULT_EPOCHS, DEFAULT_ERROR_THRESHOLD
+from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._network import Network
 
 BENCH_MOVED = ("nncore bench: the benchmark suite is not installed with the package; it is run from a "
@@ -156,6 +158,9 @@ class CommandError(Exception):
 
 EXPORT_FORMATS = ("onnx", "c", "js", "brainjs", "fann", "tutorial")
 
+TRAIN_FIT_OPTIONS = ("epochs", "order", "seed", "error_threshold", "progress", "batch_size")
+"""The options of ``fit`` that ``nncore train`` takes, as ``--epochs``, ``--order``, ... (see :data:`FIT_OPTIONS`)."""
+
 
 def load_network(path: str) -> Network:
     """A network from any file nncore reads: its own JSON, brain.js's, the tutorial's or FANN's ``.net``."""
@@ -227,9 +232,13 @@ def train(args: argparse.Namespace) -> int:
                   optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
                   weight_decay=args.weight_decay, init=args.init, seed=args.seed)
     net.input_names, net.output_names = inputs, targets
-    batch = {} if args.batch_size is None else {"batch_size": None if args.batch_size == "all" else args.batch_size}
-    result = net.fit(X, Y, epochs=args.epochs, order=args.order, seed=args.seed,
-                     error_threshold=args.error_threshold, progress=progress, **batch)
+    options = {name: getattr(args, name) for name in TRAIN_FIT_OPTIONS}
+    options["progress"] = progress
+    if options["batch_size"] is None:  # not given: fit's default
+        del options["batch_size"]
+    elif options["batch_size"] == "all":
+        options["batch_size"] = None
+    result = net.fit(X, Y, **options)
     plot = _loss_plot(result, args.plot) if args.plot is not None else None
     summary = save_network(net, args.output)
     if plot is not None:
@@ -391,20 +400,21 @@ def add_csv_commands(commands) -> None:
     t.add_argument("--loss", choices=LOSSES, default="mse", help="(default mse)")
     t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="(default sgd)")
     t.add_argument("--batch-size", type=batch_size, metavar="N|all",
-                   help="samples per update, or 'all' (default 1; all for rprop)")
+                   help=f"{FIT_OPTIONS['batch_size'].summary}, or 'all' (default 1; all for rprop)")
     t.add_argument("--weight-decay", type=non_negative_number, default=0.0, help="L2 on the weights (default 0)")
     t.add_argument("--epochs", type=integer_at_least(1),
-                   help="passes over the data (default: brain.js's rule, at most 20000 epochs or until the "
-                        "error is below --error-threshold, 0.005 by default)")
+                   help=f"{FIT_OPTIONS['epochs'].summary} (default: brain.js's rule, at most {DEFAULT_EPOCHS} "
+                        f"epochs or until the error is below --error-threshold, {DEFAULT_ERROR_THRESHOLD} by default)")
     t.add_argument("--learning-rate", type=non_negative_number, help="(default 0.3 for sgd, 0.001 for adam)")
     t.add_argument("--momentum", type=non_negative_number, help="(sgd only; default 0.1)")
-    t.add_argument("--order", choices=ORDERS, default="shuffle", help="sample order (default shuffle)")
+    order = FIT_OPTIONS["order"]
+    t.add_argument("--order", choices=ORDERS, default=order.default, help=f"{order.summary} (default {order.default})")
     t.add_argument("--seed", type=integer_at_least(0), help="seed of the weights and sample order")
-    t.add_argument("--error-threshold", type=non_negative_number, help="stop when an epoch's mean error is below it")
+    t.add_argument("--error-threshold", type=non_negative_number, help=FIT_OPTIONS["error_threshold"].summary)
     t.add_argument("--init", choices=tuple(_initializers.INITIALIZERS), default=_initializers.DEFAULT,
                    help="initial weights (default scaled)")
     t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="progress bar on stderr (default: when tqdm is installed)")
+                   help=f"{FIT_OPTIONS['progress'].summary} (default: when tqdm is installed)")
     t.add_argument("--plot", metavar="FILE", help="save the loss curve as an image (needs matplotlib)")
     t.add_argument("-o", "--output", required=True, metavar="NET",
                    help="where to save the network (JSON; - for stdout)")

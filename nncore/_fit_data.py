@@ -16,10 +16,8 @@ from typing import Any
 import numpy as np
 
 from nncore import _datasets
-from nncore._checks import (
-    PER_SAMPLE, FitOptions, check_data, check_fit_length, check_optimizer_batch_size, check_sample_weight, describe,
-    sample_factors,
-)
+from nncore._checks import check_data, check_sample_weight, describe, sample_factors
+from nncore._fit_options import PER_SAMPLE, FitOptions, check_fit_length, check_optimizer_batch_size
 from nncore._loss_rules import check_loss_targets
 
 

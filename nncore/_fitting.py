@@ -7,7 +7,7 @@ recovery from divergence. Chunks of short epochs hold whole epochs; with
 long epochs the loop also returns at every epoch end, so a checkpoint of
 the start of the current epoch is always at hand.
 
-It works on checked values only (``nncore._checks`` checks them) and talks
+It works on checked values only (``nncore._fit_options`` and ``nncore._fit_data`` check them) and talks
 to the network through the schedule the compiled core hands it.
 """
 
@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore._checks import FitOptions
 from nncore._core import FitSchedule, NetworkCore
 from nncore._exceptions import DivergenceError, divergence_advice
+from nncore._fit_options import FitOptions
 from nncore._sampling import plan_steps
 
 CHUNK_SECONDS = 0.02

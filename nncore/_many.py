@@ -35,11 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore._checks import PER_SAMPLE, FitOptions, check_seeds, check_threads
+from nncore._checks import check_seeds, check_threads
 from nncore._core import LaneGroup, NetworkCore
 from nncore._exceptions import DivergenceError
 from nncore._fit_data import Rows, read_rows
 from nncore._fit_data import prepare as prepare_fit
+from nncore._fit_options import PER_SAMPLE, FitOptions
 from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
 from nncore._sampling import plan_steps
 
@@ -81,7 +82,7 @@ def fit_many(networks: Any, X: Any, Y: Any, options: FitOptions, seeds: Any = No
     """Train every network of ``networks`` in place; see :func:`nncore.fit_many`.
 
     ``networks`` and ``options`` are checked (``nncore._population.check_population``,
-    ``nncore._checks.check_fit_options`` with ``options.seed`` None and no
+    ``nncore._fit_options.check_fit_options`` with ``options.seed`` None and no
     callback); everything else is checked here, for every network, before
     any network changes.
     """

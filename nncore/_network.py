@@ -22,11 +22,12 @@ from nncore import (
     _initializers, _onnx_export, _serialization, _source_export, _tutorial_format, _views,
 )
 from nncore._checks import (
-    PER_SAMPLE, FitOptions, check_activations, check_alpha, check_data, check_dtype, check_fit_options, check_init,
-    check_learning_rule, check_loss, check_names, check_optimizer, check_rule_parameter, check_samples, check_seed,
-    check_sizes, check_step_limits, check_threshold, describe,
+    check_activations, check_alpha, check_data, check_dtype, check_init, check_learning_rule, check_loss, check_names,
+    check_optimizer, check_rule_parameter, check_samples, check_seed, check_sizes, check_step_limits, check_threshold,
+    describe,
 )
-from nncore._brainjs import check_no_unknown_options
+from nncore._fit_options import OPTIONS as FIT_OPTIONS
+from nncore._fit_options import FitOptions, check_fit_options, option_value, takes_fit_options
 from nncore._core import NetworkCore
 from nncore._loss_rules import check_loss_targets, check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
@@ -378,27 +379,8 @@ class Network(NetworkCore):
 
     # ------------------------------------------------------------ training
 
-    def fit(
-        self,
-        X: Any,
-        Y: Any = None,
-        *,
-        epochs: int | None = None,
-        steps: int | None = None,
-        order: str = "shuffle",
-        seed: int | None = None,
-        error_threshold: float | None = None,
-        callback: Callable[[_fitting.FitProgress], object] | None = None,
-        callback_period: int = 10,
-        progress: bool = False,
-        timeout: float | None = None,
-        keep_errors: bool = True,
-        batch_size: Any = PER_SAMPLE,
-        sample_weight: Any = None,
-        validation_data: Any = None,
-        patience: int = 10,
-        **unknown: Any,
-    ) -> _fitting.FitResult:
+    @takes_fit_options(FIT_OPTIONS)
+    def fit(self, X: Any, Y: Any = None, **options: Any) -> _fitting.FitResult:
         """Train on a data set with the compiled loop, one sample at a time.
 
         Parameters
@@ -411,56 +393,7 @@ class Network(NetworkCore):
             unless the network already has names.
         Y : array_like, shape (n_samples, sizes[-1]), optional
             Targets; 1-D is accepted when the network has one output.
-        epochs : int, optional
-            Passes over the data.
-        steps : int, optional
-            Per-sample steps. With both ``epochs`` and ``steps``, training stops
-            at whichever comes first.
-        order : {"shuffle", "random", "sequential"}
-            ``"shuffle"``: a new permutation every epoch; ``"random"``: every step
-            draws a row uniformly, with replacement (the tutorial's loop);
-            ``"sequential"``: rows in data order (brain.js).
-        seed : int, optional
-            Seed of the sample order (0 to 2**64 - 1). The same seed, data and
-            starting state give the same weights, on every platform.
-        error_threshold : float, optional
-            Stop when an epoch's mean error (the mean of the network's
-            :attr:`loss` over its samples) falls below this.
-        callback : callable, optional
-            Called as ``callback(info)`` every ``callback_period`` epochs with a
-            :class:`~nncore.FitProgress`; returning ``False`` stops training.
-            An exception raised by the callback propagates; the network keeps
-            the steps taken until then.
-        callback_period : int, default 10
-        progress : bool, default False
-            Show a progress bar over the epochs on stderr (needs ``tqdm``); it
-            stays on screen when training ends.
-        timeout : float, optional
-            Stop after about this many seconds.
-        keep_errors : bool, default True
-            Keep every epoch's mean error in ``result.errors`` (8 bytes an
-            epoch). With False, memory use does not grow with the length of
-            training at all.
-        batch_size : int or None, default 1 (None for RPROP)
-            Samples per update. 1: per sample (the tutorial's way); k > 1: the
-            gradients of k consecutive samples of the epoch's order are
-            averaged into one update (the last batch of an epoch may be
-            smaller; with ``order="random"``, k draws); None: the whole data
-            set per update (FANN's batch training; RPROP's only way).
-        sample_weight : array_like, optional
-            One weight >= 0 per sample. A sample of weight 0 is left out, as
-            if its row were not there; the others count in proportion to
-            their weight: a batch updates with ``sum(w_i * g_i) / (k * mean(w))``,
-            ``mean(w)`` over the samples of nonzero weight. So equal weights
-            change nothing, and in whole-batch training a weight of 2 equals
-            the row given twice. The epoch error is the weighted mean.
-        validation_data : (X_val, Y_val) or list of dict, optional
-            Held-out data measured after every epoch (in ``result.validation_errors``).
-            When its mean error has not fallen below its best for ``patience``
-            epochs, training stops (``stop_reason="patience"``) and the network
-            goes back to its state at the best epoch (``result.best_epoch``).
-        patience : int, default 10
-            Epochs without a new best validation error before stopping.
+        {fit options}
 
         Returns
         -------
@@ -486,15 +419,12 @@ class Network(NetworkCore):
         other threads wait until it ends; a callback (same thread) may use
         the network freely, even start another fit.
         """
-        check_no_unknown_options("fit", unknown)
-        options = check_fit_options(
-            epochs=epochs, steps=steps, order=order, seed=seed, error_threshold=error_threshold,
-            callback=callback, callback_period=callback_period, progress=progress, timeout=timeout,
-            keep_errors=keep_errors, patience=patience)
+        checked = check_fit_options(options)
         with self._fitting():
-            data = _fit_data.prepare(self, X, Y, options, batch_size, sample_weight, validation_data,
+            data = _fit_data.prepare(self, X, Y, checked, option_value(options, "batch_size"),
+                                     option_value(options, "sample_weight"), option_value(options, "validation_data"),
                                      learn_names=True)
-            return self._fit_prepared(data, options)
+            return self._fit_prepared(data, checked)
 
     def _fit_prepared(self, data: _fit_data.FitData, options: FitOptions) -> _fitting.FitResult:
         """:meth:`fit` on data from ``nncore._fit_data.prepare`` with checked options.

@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from nncore import _many
-from nncore._checks import PER_SAMPLE, check_fit_options, describe
+from nncore._checks import describe
+from nncore._fit_options import FIT_MANY_OPTIONS, check_fit_options, option_value, takes_fit_options
 from nncore._fitting import FitResult
 from nncore._network import Network
 
 
-def fit_many(networks, X, Y, *, epochs=None, steps=None, order="shuffle", seeds=None, threads=None,
-             error_threshold=None, progress=False, timeout=None, keep_errors=True, batch_size=PER_SAMPLE,
-             sample_weight=None, client=None) -> list[FitResult]:
+@takes_fit_options(FIT_MANY_OPTIONS)
+def fit_many(networks: Any, X: Any, Y: Any, *, seeds: Any = None, threads: Any = None, client: Any = None,
+             **options: Any) -> list[FitResult]:
     """Train many networks on the same data at once; each ends as its own ``fit`` would leave it.
 
     Network ``i`` ends bit-identical to ``networks[i].fit(X, Y, ..., seed=seeds[i])``
@@ -33,17 +34,12 @@ def fit_many(networks, X, Y, *, epochs=None, steps=None, order="shuffle", seeds=
         Inputs, one row per sample.
     Y : array_like, shape (n_samples, n_outputs)
         Targets (1-D for networks with one output).
-    epochs, steps, order, error_threshold, timeout, keep_errors, batch_size, sample_weight
-        As :meth:`Network.fit`; ``error_threshold`` is met by each network on
-        its own, ``timeout`` counts from the start of the call for all of them.
-        Without ``epochs`` and ``steps``, brain.js's defaults (as ``fit``).
     seeds : sequence of int, optional
         One seed of the sample order per network; None: a fresh random seed each.
     threads : int, optional
         Worker threads (the GIL is released while they train); the cores this
         process may use by default.
-    progress : bool, default False
-        One progress bar over the steps of all networks (needs ``tqdm``).
+    {fit options}
     client : dask.distributed.Client, optional
         Train chunks of the population on the cluster's workers instead (needs
         ``nncore-nn[dask]``); the trained states come back into ``networks``,
@@ -68,6 +64,12 @@ def fit_many(networks, X, Y, *, epochs=None, steps=None, order="shuffle", seeds=
 
     Notes
     -----
+    The options mean what they mean for :meth:`Network.fit`, with brain.js's
+    defaults without ``epochs`` and ``steps``; ``error_threshold`` is met by
+    each network on its own, ``timeout`` counts from the start of the call
+    for all of them, and ``progress`` shows one bar over the steps of all
+    networks.
+
     The call holds every network until it returns, as ``fit`` does, taking
     them in one order shared by all calls: calls from several threads on
     overlapping populations wait for each other instead of deadlocking.
@@ -85,10 +87,9 @@ def fit_many(networks, X, Y, *, epochs=None, steps=None, order="shuffle", seeds=
     [100, 100, 100, 100]
     """
     population = check_population(networks)
-    options = check_fit_options(
-        epochs=epochs, steps=steps, order=order, seed=None, error_threshold=error_threshold, callback=None,
-        callback_period=10, progress=progress, timeout=timeout, keep_errors=keep_errors)
-    return _many.fit_many(population, X, Y, options, seeds, threads, batch_size, sample_weight, client)
+    checked = check_fit_options(options, "fit_many", FIT_MANY_OPTIONS)
+    return _many.fit_many(population, X, Y, checked, seeds, threads, option_value(options, "batch_size"),
+                          option_value(options, "sample_weight"), client)
 
 
 def check_population(networks: Any) -> list[Network]:

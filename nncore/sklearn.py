@@ -38,9 +38,10 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from nncore import _fit_data, _initializers
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    check_choice, check_count, check_fit_options, check_flag, check_init, check_learning_rule, check_order,
-    check_rate, check_sample_weight, describe,
+    check_choice, check_count, check_flag, check_init, check_learning_rule, check_rate, check_sample_weight, describe,
 )
+from nncore._fit_options import OPTIONS as FIT_OPTIONS
+from nncore._fit_options import check_fit_options
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 from nncore._network import Network
 
@@ -253,7 +254,7 @@ class _NetworkEstimator(BaseEstimator):
         """Every parameter checked, under the names nncore uses."""
         solver = check_choice("solver", self.solver, SOLVERS)
         order = ("shuffle" if check_flag("shuffle", self.shuffle) else "sequential") if self.order is None \
-            else check_order(self.order)
+            else FIT_OPTIONS["order"].check(self.order)
         learning_rate = DEFAULT_LEARNING_RATES.get(solver) if self.learning_rate_init is None \
             else check_rate("learning_rate_init", self.learning_rate_init)
         alpha = check_rate("alpha", self.alpha)
@@ -364,10 +365,9 @@ class _NetworkEstimator(BaseEstimator):
         def callback(info: Any) -> bool:
             return not after_epoch(info.error)
 
-        options = check_fit_options(
-            epochs=epochs, steps=None, order=settings["order"], seed=_seed(self._random_state), error_threshold=None,
-            callback=None if stopping is None else callback, callback_period=1, progress=settings["verbose"],
-            timeout=None, keep_errors=True)
+        options = check_fit_options({"epochs": epochs, "order": settings["order"], "seed": _seed(self._random_state),
+                                     "callback": None if stopping is None else callback, "callback_period": 1,
+                                     "progress": settings["verbose"]})
         batch_size = None if settings["solver"] == "rprop" else self.batch_size  # rprop ignores batch_size
         data = _fit_data.prepare(network, X, targets, options, batch_size, weights, clip_batch=True)
         network.weight_decay = settings["alpha"] / (data.batch_size or len(data.inputs))
