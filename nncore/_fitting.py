@@ -150,25 +150,65 @@ class _SigintFlag:
             self._installed = False
 
 
-class _EarlyStopping:
-    """Tracks the validation error after every epoch and the network's state at the best one."""
+class EarlyStopping:
+    """Early stopping, one mechanism with the rules as parameters: ``fit``'s patience and scikit-learn MLP's rule.
 
-    def __init__(self, network: NetworkCore, error: Callable[[], float], patience: int) -> None:
-        self.network, self.error, self.patience = network, error, patience
-        self.errors: list[float] = []
-        self.best_error = math.inf
+    After every epoch it takes in a value (``measure()``, or the value given
+    to :meth:`after_epoch`). A value strictly better than the best so far is
+    the new best, and with ``keep_best`` the network's state at it is kept
+    (:meth:`restore_best` puts it back). The rule says when to stop: once
+    ``patience`` epochs in a row made no progress since the last one that did.
+
+    Parameters
+    ----------
+    network : NetworkCore
+    measure : callable, optional
+        The value after an epoch (without it, :meth:`after_epoch` is given the value).
+    patience : int
+        Epochs in a row without progress that stop training.
+    tol : float, default 0.0
+        What an epoch must gain over the best value to count as progress.
+    lenient : bool, default False
+        False: progress is a value better than the best by more than ``tol``
+        (``fit``'s rule). True: only a value worse than the best shifted by
+        ``tol`` fails to progress, one equal to it does not (scikit-learn MLP's rule).
+    higher_is_better : bool, default False
+        A score (True) rather than an error.
+    keep_best : bool, default True
+    """
+
+    def __init__(self, network: NetworkCore, measure: Callable[[], float] | None = None, *, patience: int,
+                 tol: float = 0.0, lenient: bool = False, higher_is_better: bool = False,
+                 keep_best: bool = True) -> None:
+        self.network, self.measure, self.patience, self.tol = network, measure, patience, tol
+        self.lenient, self.higher_is_better, self.keep_best = lenient, higher_is_better, keep_best
+        self.values: list[float] = []
+        self.best = -math.inf if higher_is_better else math.inf
         self.best_epoch: int | None = None
         self.best_state: tuple | None = None
+        self.last_progress: int | None = None
 
-    def after_epoch(self, epoch: int) -> bool:
-        """Measure the epoch just completed; True when ``patience`` epochs passed without a new best."""
-        error = self.error()
-        self.errors.append(error)
-        if error < self.best_error:
-            self.best_error, self.best_epoch, self.best_state = error, epoch, self.network._snapshot()
-        return self.best_epoch is not None and epoch - self.best_epoch >= self.patience
+    def _better(self, value: float, than: float) -> bool:
+        return value > than if self.higher_is_better else value < than
+
+    def after_epoch(self, epoch: int, value: float | None = None) -> bool:
+        """Take in epoch ``epoch`` (1-based) just completed, whose ``value`` is given without a ``measure``;
+        True when training should stop."""
+        if self.measure is not None:
+            value = self.measure()
+        self.values.append(value)
+        shifted = self.best + self.tol if self.higher_is_better else self.best - self.tol
+        progress = not self._better(shifted, value) if self.lenient else self._better(value, shifted)
+        if progress:
+            self.last_progress = epoch
+        if self._better(value, self.best):
+            self.best, self.best_epoch = value, epoch
+            if self.keep_best:
+                self.best_state = self.network._snapshot()
+        return self.last_progress is not None and epoch - self.last_progress >= self.patience
 
     def restore_best(self) -> None:
+        """Put the network back in its state at the best value, if one was kept."""
         if self.best_state is not None:
             self.network._restore(*self.best_state)
 
@@ -247,7 +287,7 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
     ``options.patience``, early stopping). The caller holds the network for
     the whole call (``network._fitting()``).
     """
-    early = None if validation_error is None else _EarlyStopping(network, validation_error, options.patience)
+    early = None if validation_error is None else EarlyStopping(network, validation_error, patience=options.patience)
     training = Training(network, inputs, targets, options, batch_size, factors, every_epoch=early is not None,
                         callback_period=options.callback_period if options.callback else 0)
     schedule = training.schedule
@@ -289,7 +329,7 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
         if bar is not None:
             bar.update(schedule.epochs - bar.n)
             bar.close()
-    validation = None if early is None else np.array(early.errors)
+    validation = None if early is None else np.array(early.values)
     return training.result(stop_reason, time.perf_counter() - started, validation,
                            None if early is None else early.best_epoch)
 

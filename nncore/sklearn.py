@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +41,7 @@ from nncore._checks import (
 )
 from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._fit_options import check_fit_options
+from nncore._fitting import EarlyStopping
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 from nncore._network import Network
 
@@ -96,36 +96,18 @@ def _seed(rng: np.random.RandomState) -> int:
 # ---------------------------------------------------------------- the stopping rule
 
 
-class _MLPStopping:
+def _mlp_stopping(network: Network, tol: float, n_iter_no_change: int,
+                  score: Callable[[Network], float] | None) -> EarlyStopping:
     """scikit-learn MLP's stopping rule, epoch by epoch.
 
     Without a validation score: stop when the training loss has not fallen
     below its best minus ``tol`` for more than ``n_iter_no_change`` epochs.
     With one (early stopping): the same on the validation score, which
-    should rise, and the network of the best score is kept.
+    should rise, and the network's state at the best score is kept.
     """
-
-    def __init__(self, tol: float, n_iter_no_change: int, score: Callable[[Network], float] | None) -> None:
-        self.tol, self.n_iter_no_change, self.score = tol, n_iter_no_change, score
-        self.no_improvement = 0
-        self.best_loss = np.inf
-        self.best_score = -np.inf
-        self.best_network: Network | None = None
-        self.scores: list[float] = []
-
-    def after_epoch(self, loss: float, network: Network) -> bool:
-        """Take in the epoch just ended; True when training should stop."""
-        if self.score is None:
-            worse = loss > self.best_loss - self.tol
-            self.best_loss = min(self.best_loss, loss)
-        else:
-            score = self.score(network)
-            self.scores.append(score)
-            worse = score < self.best_score + self.tol
-            if score > self.best_score:
-                self.best_score, self.best_network = score, copy.copy(network)
-        self.no_improvement = self.no_improvement + 1 if worse else 0
-        return self.no_improvement > self.n_iter_no_change
+    measure = None if score is None else (lambda: score(network))
+    return EarlyStopping(network, measure, patience=n_iter_no_change + 1, tol=tol, lenient=True,
+                         higher_is_better=score is not None, keep_best=score is not None)
 
 
 # ---------------------------------------------------------------- what both estimators share
@@ -310,19 +292,18 @@ class _NetworkEstimator(BaseEstimator):
         score = None
         if settings["early_stopping"]:
             X, y, targets, weights, score = self._split_for_early_stopping(X, y, targets, weights, settings)
-        stopping = _MLPStopping(settings["tol"], settings["n_iter_no_change"], score)
+        stopping = _mlp_stopping(self.network_, settings["tol"], settings["n_iter_no_change"], score)
         epochs, stopped = self._train_epochs(X, y, targets, weights, settings, settings["max_iter"], stopping)
         self.n_iter_ = epochs
         if score is None:
-            self.best_loss_ = float(stopping.best_loss)
+            self.best_loss_ = float(stopping.best)
             self.validation_scores_ = None
             self.best_validation_score_ = None
         else:
             self.best_loss_ = None
-            self.validation_scores_ = stopping.scores
-            self.best_validation_score_ = float(stopping.best_score)
-            if stopping.best_network is not None:
-                self.network_ = stopping.best_network
+            self.validation_scores_ = stopping.values
+            self.best_validation_score_ = float(stopping.best)
+            stopping.restore_best()
         if not stopped and epochs == settings["max_iter"]:
             warnings.warn(f"{type(self).__name__}: max_iter={settings['max_iter']} epochs ran and the loss was "
                           "still improving; the fit has not converged", ConvergenceWarning, stacklevel=3)
@@ -350,7 +331,7 @@ class _NetworkEstimator(BaseEstimator):
         return train[0], train[1], train[2], (train[3] if weights is not None else None), score
 
     def _train_epochs(self, X: np.ndarray, y: np.ndarray, targets: np.ndarray, weights: np.ndarray | None,
-                      settings: dict[str, Any], epochs: int, stopping: _MLPStopping | None) -> tuple[int, bool]:
+                      settings: dict[str, Any], epochs: int, stopping: EarlyStopping | None) -> tuple[int, bool]:
         """Up to ``epochs`` epochs in one ``Network.fit``; the epochs run and whether ``stopping`` ended them."""
         network = self.network_
         seen = [0]
@@ -359,7 +340,7 @@ class _NetworkEstimator(BaseEstimator):
         def after_epoch(loss: float) -> bool:
             seen[0] += 1
             self.loss_curve_.append(loss)
-            decided[0] = stopping is not None and stopping.after_epoch(loss, network)
+            decided[0] = stopping is not None and stopping.after_epoch(seen[0], loss)
             return decided[0]
 
         def callback(info: Any) -> bool:
