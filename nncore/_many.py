@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore._checks import check_seeds, check_threads
+from nncore._checks import check_seeds, check_threads, describe
 from nncore._core import LaneGroup, NetworkCore
 from nncore._exceptions import DivergenceError
 from nncore._fit_data import Rows, read_rows
