@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -134,16 +135,18 @@ def bench_moved(args: argparse.Namespace) -> int:
     return 2
 
 
-def integer_at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse ``type=``: a whole number >= ``minimum``, else argparse's one-line error."""
+MAX_SEEDS = 1_000_000
+"""``nncore xor --seeds`` builds every network before training them: a population beyond this is refused."""
+
+
+def integer_at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type=``: a whole number in ASCII digits >= ``minimum`` (and <= ``maximum``), else argparse's one-line error."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
+        value = int(text) if re.fullmatch(r"\s*[+-]?[0-9]+\s*", text) else None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            bound = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum:,}"
+            raise argparse.ArgumentTypeError(f"must be an integer {bound}, got {text!r}")
         return value
 
     return parse
@@ -484,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="per-sample steps (default 20000; several values with --seeds)")
     xor_parser.add_argument("--seed", type=integer_at_least(0), default=0,
                             help="seed of the weights and sample order, >= 0 (default 0)")
-    xor_parser.add_argument("--seeds", type=integer_at_least(1), default=None, metavar="N",
+    xor_parser.add_argument("--seeds", type=integer_at_least(1, MAX_SEEDS), default=None, metavar="N",
                             help="train N networks, seeds 0 to N - 1, with fit_many, and print how many learn XOR")
     xor_parser.add_argument("--init", choices=sorted(_initializers.INITIALIZERS), nargs="+",
                             default=_initializers.DEFAULT,

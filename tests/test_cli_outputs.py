@@ -22,6 +22,16 @@ def run_main(argv, capsys):
     return code, captured.out, captured.err
 
 
+@pytest.mark.parametrize("argv", [["--seeds", "99999999999999999"], ["--seeds", "1_000"], ["--steps", "\u0661\u0660"],
+                                  ["--seed", "\uff11"]])
+def test_xor_counts_are_ascii_integers_in_range_or_one_error_line(argv, capsys):
+    # A population beyond MAX_SEEDS would be built before anything is printed: refused at once.
+    code, out, err = run_main(["xor", *argv], capsys)
+    assert code == 2 and out == ""
+    last = err.strip().splitlines()[-1]  # after argparse's usage lines
+    assert last.startswith("nncore xor: error: argument") and "must be an integer" in last and "Traceback" not in err
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--steps", "99999999999999999999"], "steps must be at most"),
     (["--seed", str(2**64)], "seed must be at most"),
