@@ -11,10 +11,9 @@ their platform.  A level the target or the compiler cannot build is left out
 of the wheel, with a warning; the baseline is always built.
 """
 
+import runpy
 import sys
 import sysconfig
-
-import runpy
 from pathlib import Path
 
 from Cython.Build import cythonize
@@ -46,8 +45,14 @@ COMMON = {
     "depends": ["src/_cpu_features.h", "src/_row_sums.h", "nncore/_elementary.h"],
 }
 # The parts src/_core.pyx includes: one extension module, nncore._core.
-CORE_PARTS = ["src/_core_simd.pxi", "src/_core_inputs.pxi", "src/_core_network.pxi", "src/_core_layers.pxi",
-              "src/_core_schedule.pxi", "src/_core_lanes.pxi"]
+CORE_PARTS = [
+    "src/_core_simd.pxi",
+    "src/_core_inputs.pxi",
+    "src/_core_network.pxi",
+    "src/_core_layers.pxi",
+    "src/_core_schedule.pxi",
+    "src/_core_lanes.pxi",
+]
 
 
 def targets_x86_64(plat_name):
@@ -62,7 +67,8 @@ def level_of(extension):
 
 
 class BuildExt(build_ext):
-    """``build_ext`` with optimisation flags for the compiler in use, and instruction-set levels that may be left out."""
+    """``build_ext`` with optimisation flags for the compiler in use, and instruction-set levels that may be
+    left out."""
 
     def build_extensions(self):
         kind = "msvc" if self.compiler.compiler_type == "msvc" else "unix"

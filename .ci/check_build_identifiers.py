@@ -62,8 +62,10 @@ def main():
         missing = sorted(set(configured) - set(built_by_jobs))
         twice = sorted({i for i in built_by_jobs if built_by_jobs.count(i) > 1})
         extra = sorted(set(built_by_jobs) - set(configured))
-        failures.append(f"{WORKFLOW} jobs do not build each wheel once: missing {missing}, "
-                        f"built twice {twice}, not configured {extra}")
+        failures.append(
+            f"{WORKFLOW} jobs do not build each wheel once: missing {missing}, "
+            f"built twice {twice}, not configured {extra}"
+        )
 
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)

@@ -17,29 +17,66 @@ import tarfile
 import zipfile
 
 SDIST_REQUIRED = [
-    "pyproject.toml", "setup.py", "README.md", "LICENSE", "MANIFEST.in", "PKG-INFO",
-    "src/_core.pyx", "src/_core_simd.pxi", "src/_core_inputs.pxi", "src/_core_network.pxi", "src/_core_layers.pxi",
-    "src/_core_schedule.pxi", "src/_core_lanes.pxi", "src/_kernels.pxd.tp", "src/_lanes.pxd.tp", "src/render_templates.py", "src/_elementary.pxd", "src/_kernel_table.pxd", "src/_kernel_abi.pxd",
-    "src/_kernels_level.pxi", "src/_cpu_features.h", "src/_kernels_baseline.pyx",
-    "src/_kernels_avx2.pyx", "src/_kernels_avx512.pyx",
-    "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed", "nncore/_elementary.h",
-    "tests/conftest.py", "tests/test_threads.py",
-    "bench/run.py", "bench/nncore_bench/__init__.py", "bench/nncore_bench/train_loop.c",
+    "pyproject.toml",
+    "setup.py",
+    "README.md",
+    "LICENSE",
+    "MANIFEST.in",
+    "PKG-INFO",
+    "src/_core.pyx",
+    "src/_core_simd.pxi",
+    "src/_core_inputs.pxi",
+    "src/_core_network.pxi",
+    "src/_core_layers.pxi",
+    "src/_core_schedule.pxi",
+    "src/_core_lanes.pxi",
+    "src/_kernels.pxd.tp",
+    "src/_lanes.pxd.tp",
+    "src/render_templates.py",
+    "src/_elementary.pxd",
+    "src/_kernel_table.pxd",
+    "src/_kernel_abi.pxd",
+    "src/_kernels_level.pxi",
+    "src/_cpu_features.h",
+    "src/_kernels_baseline.pyx",
+    "src/_kernels_avx2.pyx",
+    "src/_kernels_avx512.pyx",
+    "nncore/__init__.py",
+    "nncore/_core.pyi",
+    "nncore/py.typed",
+    "nncore/_elementary.h",
+    "tests/conftest.py",
+    "tests/test_threads.py",
+    "bench/run.py",
+    "bench/nncore_bench/__init__.py",
+    "bench/nncore_bench/train_loop.c",
 ]
 SDIST_FORBIDDEN = ["src/*.c", "*.so", "*.pyd", "*.dylib", "*.pyc", "*/__pycache__/*"]
 
 WHEEL_REQUIRED = [
-    "nncore/__init__.py", "nncore/_core.pyi", "nncore/py.typed",
+    "nncore/__init__.py",
+    "nncore/_core.pyi",
+    "nncore/py.typed",
     "nncore/_elementary.h",  # exp, tanh and sigmoid in C, which Network.to_c copies
     "nncore/_core.*",  # the compiled modules (.so or .pyd), checked below
     "nncore/_kernels_baseline.*",
-    "*.dist-info/METADATA", "*.dist-info/RECORD", "*.dist-info/WHEEL",
+    "*.dist-info/METADATA",
+    "*.dist-info/RECORD",
+    "*.dist-info/WHEEL",
     "*.dist-info/licenses/LICENSE",
 ]
-WHEEL_ALLOWED = ["nncore/*.py", "nncore/*.pyi", "nncore/py.typed", "nncore/_elementary.h", "nncore/_core.*.so",
-                 "nncore/_core.*.pyd", "*.dist-info/*"]
-WHEEL_ALLOWED += [f"nncore/_kernels_{level}.*.{suffix}" for level in ("baseline", "avx2", "avx512")
-                  for suffix in ("so", "pyd")]
+WHEEL_ALLOWED = [
+    "nncore/*.py",
+    "nncore/*.pyi",
+    "nncore/py.typed",
+    "nncore/_elementary.h",
+    "nncore/_core.*.so",
+    "nncore/_core.*.pyd",
+    "*.dist-info/*",
+]
+WHEEL_ALLOWED += [
+    f"nncore/_kernels_{level}.*.{suffix}" for level in ("baseline", "avx2", "avx512") for suffix in ("so", "pyd")
+]
 # The compiled modules: how many of each a wheel may hold (the optional levels are left out
 # where the platform or the compiler cannot build them).
 COMPILED = {"_core": (1, 1), "_kernels_baseline": (1, 1), "_kernels_avx2": (0, 1), "_kernels_avx512": (0, 1)}
@@ -74,8 +111,9 @@ def problems_of(path):
     problems = [f"missing {pattern}" for pattern in required if not matches(names, pattern)]
     problems += [f"must not hold {name}" for pattern in forbidden for name in matches(names, pattern)]
     if allowed is not None:
-        problems += [f"must not hold {name}" for name in names
-                     if not any(fnmatch.fnmatch(name, pattern) for pattern in allowed)]
+        problems += [
+            f"must not hold {name}" for name in names if not any(fnmatch.fnmatch(name, pattern) for pattern in allowed)
+        ]
         for module, (least, most) in COMPILED.items():
             compiled = matches(names, f"nncore/{module}.*.so") + matches(names, f"nncore/{module}.*.pyd")
             if not least <= len(compiled) <= most:

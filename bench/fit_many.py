@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from itertools import pairwise
 
 import numpy as np
 
@@ -28,8 +29,12 @@ from nncore_bench.workloads import XOR_INPUTS, XOR_TARGETS
 
 def xor_population(n: int) -> tuple[list, np.ndarray, np.ndarray, dict]:
     nets = [nncore.Network([2, 10, 10, 1], seed=seed) for seed in range(n)]
-    return nets, np.array(XOR_INPUTS, dtype=float), np.array(XOR_TARGETS, dtype=float), {
-        "steps": 2000, "order": "random"}
+    return (
+        nets,
+        np.array(XOR_INPUTS, dtype=float),
+        np.array(XOR_TARGETS, dtype=float),
+        {"steps": 2000, "order": "random"},
+    )
 
 
 def digits_population(n: int) -> tuple[list, np.ndarray, np.ndarray, dict]:
@@ -64,7 +69,7 @@ def time_torch_xor(n: int, steps: int) -> float | None:
     X = torch.tensor(XOR_INPUTS, dtype=torch.float32)
     Y = torch.tensor(XOR_TARGETS, dtype=torch.float32)
     sizes = [2, 10, 10, 1]
-    weights = [torch.randn(n, b, a) * 0.5 for a, b in zip(sizes, sizes[1:])]
+    weights = [torch.randn(n, b, a) * 0.5 for a, b in pairwise(sizes)]
     biases = [torch.randn(n, b, 1) * 0.5 for b in sizes[1:]]
     changes = [torch.zeros_like(w) for w in weights]
     bias_changes = [torch.zeros_like(b) for b in biases]
@@ -94,8 +99,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="fit_many's threads to time")
     args = parser.parse_args()
     scale = 4 if args.quick else 1
-    rows = [("1,024 x [2, 10, 10, 1] on XOR", xor_population, 1024 // scale),
-            ("64 x [64, 32, 10] on digits-shaped data", digits_population, 64 // scale)]
+    rows = [
+        ("1,024 x [2, 10, 10, 1] on XOR", xor_population, 1024 // scale),
+        ("64 x [64, 32, 10] on digits-shaped data", digits_population, 64 // scale),
+    ]
     print(f"{'population':<42} {'way':<22} {'M steps/s':>10} {'vs loop':>8}")
     for label, make, n in rows:
         seconds, steps = time_loop(make, n)

@@ -53,24 +53,54 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="fits per model (the median time is shown)")
     repeats = parser.parse_args().repeats
     data = digits()
-    rows = [("nncore NetworkClassifier() (per-sample SGD)",
-             measure(lambda: NetworkClassifier(HIDDEN, random_state=0), data, repeats))]
+    rows = [
+        (
+            "nncore NetworkClassifier() (per-sample SGD)",
+            measure(lambda: NetworkClassifier(HIDDEN, random_state=0), data, repeats),
+        )
+    ]
     epochs = rows[0][1][0]
-    rows.append(("nncore NetworkClassifier(solver='adam') (per-sample Adam)",
-                 measure(lambda: NetworkClassifier(HIDDEN, solver="adam", random_state=0), data, repeats)))
-    rows.append(("MLPClassifier() (Adam, batches of 200)",
-                 measure(lambda: MLPClassifier(HIDDEN, random_state=0), data, repeats)))
-    rows.append((f"MLPClassifier(solver='sgd', batch_size=1), {epochs} epochs",
-                 measure(lambda: MLPClassifier(HIDDEN, solver="sgd", batch_size=1, learning_rate_init=0.01,
-                                               momentum=0.1, nesterovs_momentum=False, max_iter=epochs,
-                                               n_iter_no_change=epochs + 1, random_state=0), data, max(1, repeats // 3))))
+    rows.append(
+        (
+            "nncore NetworkClassifier(solver='adam') (per-sample Adam)",
+            measure(lambda: NetworkClassifier(HIDDEN, solver="adam", random_state=0), data, repeats),
+        )
+    )
+    rows.append(
+        (
+            "MLPClassifier() (Adam, batches of 200)",
+            measure(lambda: MLPClassifier(HIDDEN, random_state=0), data, repeats),
+        )
+    )
+    rows.append(
+        (
+            f"MLPClassifier(solver='sgd', batch_size=1), {epochs} epochs",
+            measure(
+                lambda: MLPClassifier(
+                    HIDDEN,
+                    solver="sgd",
+                    batch_size=1,
+                    learning_rate_init=0.01,
+                    momentum=0.1,
+                    nesterovs_momentum=False,
+                    max_iter=epochs,
+                    n_iter_no_change=epochs + 1,
+                    random_state=0,
+                ),
+                data,
+                max(1, repeats // 3),
+            ),
+        )
+    )
     print("| model | epochs | fit time (s) | test accuracy |")
     print("|---|---:|---:|---:|")
     for name, (n_epochs, seconds, accuracy) in rows:
         print(f"| {name} | {n_epochs} | {seconds:.3f} | {accuracy:.4f} |")
     ours, mlp_adam, mlp_sgd = rows[0][1][1], rows[2][1][1], rows[3][1][1]
-    print(f"\nnncore per-sample SGD: {mlp_adam / ours:.1f}x faster than MLPClassifier's default, "
-          f"{mlp_sgd / ours:.0f}x faster than its per-sample SGD for the same epochs")
+    print(
+        f"\nnncore per-sample SGD: {mlp_adam / ours:.1f}x faster than MLPClassifier's default, "
+        f"{mlp_sgd / ours:.0f}x faster than its per-sample SGD for the same epochs"
+    )
 
 
 if __name__ == "__main__":

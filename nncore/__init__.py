@@ -5,10 +5,12 @@
 >>> error = net.train([0, 1], [1])
 """
 
+import os as _os
+
 from nncore._version import __version__
 
 
-def _in_a_subinterpreter():
+def _in_a_subinterpreter() -> bool:
     """True when this is not the process's main interpreter (told by CPython's private module; False without it)."""
     for name in ("_interpreters", "_xxsubinterpreters"):  # Python 3.13 and later; 3.8 to 3.12
         try:
@@ -31,7 +33,7 @@ if _in_a_subinterpreter():
         "Import nncore in the main interpreter (under mod_wsgi: WSGIApplicationGroup %{GLOBAL})."
     )
 try:
-    from nncore import _core  # noqa: F401  (the compiled core)
+    from nncore import _core  # the compiled core
 except ImportError:
     import importlib.util
 
@@ -52,7 +54,7 @@ from nncore._network import Network
 from nncore._population import fit_many
 
 
-def load(path):
+def load(path: str | _os.PathLike[str]) -> Network:
     """Read a network from a file: written by :meth:`Network.save`, by brain.js, by the tutorial or by FANN.
 
     The format is told by the content: a FANN ``.net`` file by its first line
@@ -76,7 +78,7 @@ def load(path):
     return Network.load(path)
 
 
-def show_runtime():
+def show_runtime() -> dict:
     """Print and return what the compiled core runs on, as ``numpy.show_runtime()`` does for numpy.
 
     The kernels are compiled for several instruction-set levels (on x86-64:
@@ -99,7 +101,7 @@ def show_runtime():
     return info
 
 
-def use_simd(level):
+def use_simd(level: str) -> str:
     """Switch the compiled kernels to another instruction-set level; returns the level in use before.
 
     Every level gives the same results to the last bit, so this changes only
@@ -146,6 +148,18 @@ for _public_class in (DivergenceError, Evaluation, FitProgress, FitResult, Miscl
     _public_class.__module__ = __name__
 del _public_class
 
-__all__ = ["DivergenceError", "Evaluation", "FitProgress", "FitResult", "Misclass", "Network",
-           "__version__", "fit_many", "load", "read_fann_data", "show_runtime", "use_simd",
-           "write_fann_data"]
+__all__ = [
+    "DivergenceError",
+    "Evaluation",
+    "FitProgress",
+    "FitResult",
+    "Misclass",
+    "Network",
+    "__version__",
+    "fit_many",
+    "load",
+    "read_fann_data",
+    "show_runtime",
+    "use_simd",
+    "write_fann_data",
+]

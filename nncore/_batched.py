@@ -22,8 +22,9 @@ MIN_WORK = 200_000
 """Rows x weights from which a batch goes through matrix products."""
 
 
-def forward_matrix(layers: Sequence[tuple[np.ndarray, np.ndarray]], activations: Sequence[str],
-                   alpha: float, rows: np.ndarray) -> np.ndarray:
+def forward_matrix(
+    layers: Sequence[tuple[np.ndarray, np.ndarray]], activations: Sequence[str], alpha: float, rows: np.ndarray
+) -> np.ndarray:
     """Outputs for each row of ``rows``, given per-layer ``(weights, biases)``."""
     outputs = rows
     with np.errstate(over="ignore"):  # exp overflow gives inf, then sigmoid 0, as in C

@@ -8,18 +8,20 @@ brain.js's option names to nncore's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import describe
 from nncore._fields import Fields
 
-TO_BRAINJS_ACTIVATION = {name: activation.brainjs for name, activation in ACTIVATION_TABLE.items()
-                         if activation.brainjs is not None}
+TO_BRAINJS_ACTIVATION = {
+    name: activation.brainjs for name, activation in ACTIVATION_TABLE.items() if activation.brainjs is not None
+}
 FROM_BRAINJS_ACTIVATION = {value: key for key, value in TO_BRAINJS_ACTIVATION.items()}
 BRAINJS_TYPES = ("NeuralNetwork", "NeuralNetworkGPU")
 
 # brain.js 2's trainDefaults(), the values an export writes for options nncore has no counterpart of.
-BRAINJS_TRAIN_DEFAULTS = {
+BRAINJS_TRAIN_DEFAULTS: dict[str, Any] = {
     "iterations": 20000,
     "errorThresh": 0.005,
     "log": False,

@@ -8,15 +8,18 @@ sits at the top level. :func:`nncore._brainjs2.dict_from_brainjs` reads it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from nncore._brainjs import BRAINJS_TRAIN_DEFAULTS, activation_from_brainjs
 from nncore._checks import describe
 from nncore._fields import Fields
-from nncore._json_formats import nncore_dict, sizes as checked_sizes
+from nncore._json_formats import nncore_dict
+from nncore._json_formats import sizes as checked_sizes
 
 
-def is_per_node(data: dict) -> bool:
+def is_per_node(data: Mapping) -> bool:
     """True for brain.js 1.x's layout, whose layers map node names to nodes."""
     if "type" in data:
         return False
@@ -41,8 +44,10 @@ def read(fields: Fields) -> dict:
             )
     for index, layer in enumerate(layers_data):
         if not _numbered(layer):
-            raise fields.error(f"layers[{index}]", f"must be keyed by node numbers \"0\" to \"{len(layer) - 1}\", "
-                                                   f"got keys {list(layer)[:5]}")
+            raise fields.error(
+                f"layers[{index}]",
+                f'must be keyed by node numbers "0" to "{len(layer) - 1}", got keys {list(layer)[:5]}',
+            )
     sizes = [len(layer) for layer in layers_data]
     if "sizes" in fields and fields.data["sizes"] != sizes:
         given = checked_sizes(fields.data["sizes"], fields)
@@ -61,8 +66,11 @@ def read(fields: Fields) -> dict:
             biases[j] = node_fields.real("bias")
             node_weights = node_fields.required("weights")
             if not isinstance(node_weights, dict) or not _numbered(node_weights) or len(node_weights) != n_in:
-                raise node_fields.error("weights", f"must map each of the {n_in} nodes of the previous layer "
-                                                   f'("0" to "{n_in - 1}") to a weight, got {describe(node_weights)}')
+                raise node_fields.error(
+                    "weights",
+                    f"must map each of the {n_in} nodes of the previous layer "
+                    f'("0" to "{n_in - 1}") to a weight, got {describe(node_weights)}',
+                )
             weight_fields = node_fields.child(node_weights, "weights", quoted_keys=True)
             for k in range(n_in):
                 weights[j, k] = weight_fields.real(str(k))
@@ -73,7 +81,9 @@ def read(fields: Fields) -> dict:
     options = fields.child(options, "trainOpts")
     # 1.x leaves out options that are 0 or false, so a missing one means brain.js's default.
     return nncore_dict(
-        sizes, activation_from_brainjs(fields, "activation"), layers,
+        sizes,
+        activation_from_brainjs(fields, "activation"),
+        layers,
         learning_rate=options.rate("learningRate", BRAINJS_TRAIN_DEFAULTS["learningRate"]),
         momentum=options.rate("momentum", BRAINJS_TRAIN_DEFAULTS["momentum"]),
         leaky_relu_alpha=fields.real("leakyReluAlpha", BRAINJS_TRAIN_DEFAULTS["leakyReluAlpha"]),

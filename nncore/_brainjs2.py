@@ -30,11 +30,16 @@ import numpy as np
 from nncore import _brainjs1, _serialization
 from nncore._activations import ACTIVATION_TABLE
 from nncore._brainjs import (
-    BRAINJS_TRAIN_DEFAULTS, BRAINJS_TYPES, TO_BRAINJS_ACTIVATION, TO_BRAINJS_PRAXIS, activation_from_brainjs,
+    BRAINJS_TRAIN_DEFAULTS,
+    BRAINJS_TYPES,
+    TO_BRAINJS_ACTIVATION,
+    TO_BRAINJS_PRAXIS,
+    activation_from_brainjs,
 )
 from nncore._checks import check_rule_parameter, describe
 from nncore._fields import Fields
-from nncore._json_formats import check_mse, convert, empty, layer_list, nncore_dict, sizes as checked_sizes
+from nncore._json_formats import check_mse, convert, empty, layer_list, nncore_dict
+from nncore._json_formats import sizes as checked_sizes
 
 # ---------------------------------------------------------------- nncore -> brain.js 2
 
@@ -101,14 +106,22 @@ def _single_activation(activations: tuple[str, ...]) -> str:
 def _brainjs_praxis(optimizer: str, parameters: dict) -> dict:
     """trainOpts' ``praxis`` (and Adam's parameters) for a network's optimizer, or a ValueError."""
     if optimizer not in TO_BRAINJS_PRAXIS:
-        raise ValueError(f"brain.js's NeuralNetwork has no optimizer {optimizer!r} (its praxis is gradient "
-                         "descent with momentum or 'adam')")
+        raise ValueError(
+            f"brain.js's NeuralNetwork has no optimizer {optimizer!r} (its praxis is gradient "
+            "descent with momentum or 'adam')"
+        )
     if parameters.get("weight_decay", 0.0) != 0.0:
-        raise ValueError(f"brain.js's NeuralNetwork has no weight decay; this network's weight_decay is "
-                         f"{parameters['weight_decay']!r} (set it to 0 before exporting)")
+        raise ValueError(
+            f"brain.js's NeuralNetwork has no weight decay; this network's weight_decay is "
+            f"{parameters['weight_decay']!r} (set it to 0 before exporting)"
+        )
     if optimizer == "adam":
-        return {"praxis": "adam", "beta1": parameters["beta1"], "beta2": parameters["beta2"],
-                "epsilon": parameters["epsilon"]}
+        return {
+            "praxis": "adam",
+            "beta1": parameters["beta1"],
+            "beta2": parameters["beta2"],
+            "epsilon": parameters["epsilon"],
+        }
     return {}
 
 
@@ -183,8 +196,9 @@ def _read(fields: Fields) -> dict:
         raise fields.error("options", f"must be an object, got {describe(options)}")
     layers_data = fields.data["layers"]
     if len(layers_data) != len(sizes):
-        raise fields.error("layers", f"must have {len(sizes)} entries (one per size, input layer first), "
-                                     f"got {len(layers_data)}")
+        raise fields.error(
+            "layers", f"must have {len(sizes)} entries (one per size, input layer first), got {len(layers_data)}"
+        )
     layers = []
     for index, layer in enumerate(layers_data):
         name = f"layers[{index}]"
@@ -202,11 +216,16 @@ def _read(fields: Fields) -> dict:
     options = train_options(fields)
     optimizer, parameters = _praxis_of(options)
     return nncore_dict(
-        sizes, activation_from_brainjs(options, "activation"), layers,
+        sizes,
+        activation_from_brainjs(options, "activation"),
+        layers,
         learning_rate=options.rate("learningRate", BRAINJS_TRAIN_DEFAULTS["learningRate"]),
         momentum=options.rate("momentum", BRAINJS_TRAIN_DEFAULTS["momentum"]) if optimizer == "sgd" else 0.0,
         leaky_relu_alpha=options.real("leakyReluAlpha", BRAINJS_TRAIN_DEFAULTS["leakyReluAlpha"]),
-        input_names=input_names, output_names=output_names, optimizer=optimizer, rule_parameters=parameters,
+        input_names=input_names,
+        output_names=output_names,
+        optimizer=optimizer,
+        rule_parameters=parameters,
     )
 
 
@@ -264,8 +283,9 @@ def _lookup_names(fields: Fields, lookup: dict, field: str, size: int) -> list[s
             )
     columns = sorted(int(column) for column in lookup.values())
     if len(columns) != size or columns != list(range(size)):  # the length first: size may be huge
-        raise fields.error(field, f"must map {size} names to the columns 0..{size - 1} (each once), "
-                                  f"got columns {columns[:10]}")
+        raise fields.error(
+            field, f"must map {size} names to the columns 0..{size - 1} (each once), got columns {columns[:10]}"
+        )
     return sorted(lookup, key=lookup.__getitem__)
 
 
@@ -275,5 +295,6 @@ def _check_lookup_length(fields: Fields, field: str, count: int) -> None:
     if length is None:  # some brain.js versions write null
         return
     if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length != count:
-        raise fields.error(length_field, f"must be {count}, the number of names in {field!r} (or null), "
-                                         f"got {describe(length)}")
+        raise fields.error(
+            length_field, f"must be {count}, the number of names in {field!r} (or null), got {describe(length)}"
+        )

@@ -13,12 +13,20 @@ import math
 import numbers
 import reprlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
 from nncore._vocabulary import (
-    ACTIVATIONS, DEFAULT_LEARNING_RATES, DEFAULT_MOMENTUM, DTYPES, LOSSES, OPTIMIZER_PARAMETERS, OPTIMIZERS, ORDERS,
+    ACTIVATIONS,
+    DEFAULT_LEARNING_RATES,
+    DEFAULT_MOMENTUM,
+    DTYPES,
+    LOSSES,
+    OPTIMIZER_PARAMETERS,
+    OPTIMIZERS,
+    ORDERS,
     RULE_DEFAULTS,
 )
 
@@ -105,7 +113,7 @@ def check_rate(name: str, value: object) -> float:
     return number
 
 
-def check_in_dtype(name: str, value: float, dtype: object) -> float:
+def check_in_dtype(name: str, value: float, dtype: np.dtype | str) -> float:
     """``value``, a checked rate or parameter of the learning rule, if the network's ``dtype`` holds it.
 
     The kernels round every rate and parameter to the network's dtype:
@@ -114,11 +122,15 @@ def check_in_dtype(name: str, value: float, dtype: object) -> float:
     with np.errstate(over="ignore", under="ignore"):
         rounded = float(np.dtype(dtype).type(value))
     if math.isinf(rounded):
-        raise ValueError(f"{name} must be finite in {np.dtype(dtype)} (magnitude below "
-                         f"{np.finfo(dtype).max:.2g}, the network's dtype), got {value!r}")
+        raise ValueError(
+            f"{name} must be finite in {np.dtype(dtype)} (magnitude below "
+            f"{np.finfo(dtype).max:.2g}, the network's dtype), got {value!r}"
+        )
     if rounded == 0.0 and value != 0.0:
-        raise ValueError(f"{name} must be 0 or at least {np.finfo(dtype).smallest_subnormal:.2g} in magnitude "
-                         f"in {np.dtype(dtype)} (the network's dtype), got {value!r}")
+        raise ValueError(
+            f"{name} must be 0 or at least {np.finfo(dtype).smallest_subnormal:.2g} in magnitude "
+            f"in {np.dtype(dtype)} (the network's dtype), got {value!r}"
+        )
     return value
 
 
@@ -152,8 +164,11 @@ def check_seed(value: object) -> int | None:
 
 def check_sizes(sizes: object) -> tuple[int, ...]:
     """Layer sizes as a tuple of ints: at least two layers, each of at least one neuron."""
-    if (isinstance(sizes, (str, bytes, bytearray)) or not isinstance(sizes, (Sequence, np.ndarray))
-            or (isinstance(sizes, np.ndarray) and sizes.ndim != 1)):
+    if (
+        isinstance(sizes, (str, bytes, bytearray))
+        or not isinstance(sizes, (Sequence, np.ndarray))
+        or (isinstance(sizes, np.ndarray) and sizes.ndim != 1)
+    ):
         raise TypeError(f"sizes must be a sequence of layer sizes such as [2, 10, 1], got {describe(sizes)}")
     try:
         listed = tuple(sizes)
@@ -167,10 +182,10 @@ def check_sizes(sizes: object) -> tuple[int, ...]:
             raise TypeError(f"sizes[{index}] must be an integer, got {describe(size)}")
         if size < 1:
             raise ValueError(f"sizes[{index}] must be at least 1 neuron, got {size}")
-        if size > MAX_PARAMETERS:
+        if size > MAX_PARAMETERS:  # type: ignore[operator]  # the numeric tower's ABCs are untyped
             raise ValueError(f"sizes[{index}] must be at most 2**36 neurons, got {describe(size)}")
         checked.append(int(size))
-    weights = sum(a * b for a, b in zip(checked, checked[1:]))
+    weights = sum(a * b for a, b in pairwise(checked))
     if weights > MAX_PARAMETERS:
         raise ValueError(f"sizes {checked} would make {weights} weights, more than the 2**36 a network may have")
     return tuple(checked)
@@ -189,9 +204,7 @@ def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
     except Exception:  # a list whose __len__ or items misbehave
         raise TypeError(f"activation must be a name or a list of names, got {describe(activation)}") from None
     if len(names) != n_layers:
-        raise ValueError(
-            f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}"
-        )
+        raise ValueError(f"activation must be one name or {n_layers} names (one per non-input layer), got {len(names)}")
     return tuple(check_choice("activation", name, ACTIVATIONS) for name in names)
 
 
@@ -219,7 +232,7 @@ def check_dtype(value: object) -> str:
     if isinstance(value, str):
         return check_choice("dtype", value, DTYPES)
     try:
-        name = np.dtype(value).name if value is not None else None  # type: ignore[call-overload]
+        name: str | None = np.dtype(value).name if value is not None else None  # type: ignore[call-overload]
     except (TypeError, ValueError):
         name = None
     if name not in DTYPES or isinstance(value, (bool, int, np.generic)):
@@ -239,8 +252,10 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
         converted = np.ascontiguousarray(array, dtype=np.dtype(dtype))
     if not np.isfinite(converted).all():
         position = np.unravel_index(int(np.argmin(np.isfinite(converted))), converted.shape)
-        raise ValueError(f"{name} must be finite in {dtype} (magnitude below 3.4e38, the network's dtype), "
-                         f"got {array[position]!r} at index {tuple(int(i) for i in position)}")
+        raise ValueError(
+            f"{name} must be finite in {dtype} (magnitude below 3.4e38, the network's dtype), "
+            f"got {array[position]!r} at index {tuple(int(i) for i in position)}"
+        )
     return converted
 
 
@@ -249,8 +264,9 @@ def check_optimizer(value: object) -> str:
     return check_choice("optimizer", value, OPTIMIZERS)
 
 
-def _check_in_range(name: str, value: object, low: float, high: float, closed_high: bool,
-                    positive: bool = False) -> float:
+def _check_in_range(
+    name: str, value: object, low: float, high: float, closed_high: bool, positive: bool = False
+) -> float:
     number = check_finite(name, value)
     above = number > low if positive else number >= low
     below = number <= high if closed_high else number < high
@@ -268,10 +284,10 @@ RULE_PARAMETER_CHECKS: dict[str, Callable[[object], float]] = {
     "rprop_increase": lambda v: _check_in_range("rprop_increase", v, 1.0, math.inf, closed_high=False),
     "rprop_decrease": lambda v: _check_in_range("rprop_decrease", v, 0.0, 1.0, closed_high=True, positive=True),
     "rprop_step_min": lambda v: check_rate("rprop_step_min", v),
-    "rprop_step_max": lambda v: _check_in_range("rprop_step_max", v, 0.0, math.inf, closed_high=False,
-                                                positive=True),
-    "rprop_step_initial": lambda v: _check_in_range("rprop_step_initial", v, 0.0, math.inf, closed_high=False,
-                                                    positive=True),
+    "rprop_step_max": lambda v: _check_in_range("rprop_step_max", v, 0.0, math.inf, closed_high=False, positive=True),
+    "rprop_step_initial": lambda v: _check_in_range(
+        "rprop_step_initial", v, 0.0, math.inf, closed_high=False, positive=True
+    ),
 }
 """One check per parameter of the learning rules (Adam's betas in [0, 1), RPROP's factors, ...)."""
 
@@ -281,8 +297,9 @@ def check_rule_parameter(name: str, value: object) -> float:
     return RULE_PARAMETER_CHECKS[name](value)
 
 
-def check_learning_rule(optimizer: str, learning_rate: object, momentum: object, weight_decay: object,
-                        given: dict[str, object]) -> tuple[tuple[float, float], dict[str, float]]:
+def check_learning_rule(
+    optimizer: str, learning_rate: object, momentum: object, weight_decay: object, given: dict[str, object]
+) -> tuple[tuple[float, float], dict[str, float]]:
     """``Network``'s rates and rule parameters, checked for ``optimizer`` (already checked).
 
     ``given`` maps the optimizer-specific parameters to their values, None
@@ -294,13 +311,18 @@ def check_learning_rule(optimizer: str, learning_rate: object, momentum: object,
     applies = OPTIMIZER_PARAMETERS[optimizer]
     for name, value in {"learning_rate": learning_rate, "momentum": momentum, **given}.items():
         if value is not None and name not in applies:
-            raise ValueError(f"{name} does not apply to optimizer={optimizer!r}, whose parameters are "
-                             f"{', '.join(applies)} and weight_decay")
+            raise ValueError(
+                f"{name} does not apply to optimizer={optimizer!r}, whose parameters are "
+                f"{', '.join(applies)} and weight_decay"
+            )
     rate = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else check_rate("learning_rate", learning_rate)
     default_momentum = DEFAULT_MOMENTUM if optimizer == "sgd" else 0.0
     momentum_value = default_momentum if momentum is None else check_rate("momentum", momentum)
-    parameters = {name: check_rule_parameter(name, RULE_DEFAULTS[name] if given.get(name) is None else given[name])
-                  for name in RULE_DEFAULTS if name != "weight_decay"}
+    parameters = {
+        name: check_rule_parameter(name, RULE_DEFAULTS[name] if given.get(name) is None else given[name])
+        for name in RULE_DEFAULTS
+        if name != "weight_decay"
+    }
     parameters["weight_decay"] = check_rule_parameter("weight_decay", weight_decay)
     check_step_limits(parameters["rprop_step_min"], parameters["rprop_step_max"])
     return (rate, momentum_value), parameters
@@ -359,11 +381,15 @@ def train_call_hint(input: object, target: object) -> str | None:
     except Exception:  # a sequence whose len() or [0] misbehaves: no hint, the caller's error stands
         data_set = False
     if data_set:
-        return ("train() takes one sample, train(input, target); to train on a data set of "
-                "{'input': ..., 'output': ...} samples use fit(data, epochs=..., error_threshold=...)")
+        return (
+            "train() takes one sample, train(input, target); to train on a data set of "
+            "{'input': ..., 'output': ...} samples use fit(data, epochs=..., error_threshold=...)"
+        )
     if isinstance(target, Mapping):
-        return (f"train() takes one sample, train(input, target), and no options (got target = "
-                f"{describe(target)}); to train on a data set with options use fit(X, Y, epochs=...)")
+        return (
+            f"train() takes one sample, train(input, target), and no options (got target = "
+            f"{describe(target)}); to train on a data set with options use fit(X, Y, epochs=...)"
+        )
     return None
 
 
@@ -383,10 +409,12 @@ def as_float_array(values: object, name: str, ndim: int, dtype: str = "float64")
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
     if isinstance(values, (list, tuple)) and any(isinstance(row, (str, bytes, bytearray)) for row in values):
         raise TypeError(f"{name} must be an array of real numbers, got {describe(values)}")
+
     def shape_error() -> ValueError:
         # Built only when needed: describing a large array costs more than the checks themselves.
-        return ValueError(f"{name} must be a {ndim}-D array of real numbers with rows of equal length, "
-                          f"got {describe(values)}")
+        return ValueError(
+            f"{name} must be a {ndim}-D array of real numbers with rows of equal length, got {describe(values)}"
+        )
 
     try:
         array = np.asarray(values)
@@ -443,8 +471,9 @@ def length_of(values: object) -> int | None:
         return None
 
 
-def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
-               dtype: str = "float64") -> tuple[np.ndarray, np.ndarray]:
+def check_data(
+    X: object, Y: object, n_inputs: int, n_outputs: int, dtype: str = "float64"
+) -> tuple[np.ndarray, np.ndarray]:
     """A data set as C-contiguous arrays of ``dtype`` and shape ``(n, n_inputs)`` and ``(n, n_outputs)``.
 
     ``Y`` may be 1-D when there is one output.
@@ -461,9 +490,7 @@ def check_data(X: object, Y: object, n_inputs: int, n_outputs: int,
     if targets.shape[1] != n_outputs:
         raise ValueError(f"Y must have {n_outputs} columns (the network's outputs), got {targets.shape[1]}")
     if targets.shape[0] != inputs.shape[0]:
-        raise ValueError(
-            f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}"
-        )
+        raise ValueError(f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}")
     return inputs, targets
 
 
@@ -478,6 +505,7 @@ def _is_flat(values: object) -> bool:
 
 
 # ---------------------------------------------------------------- fit's data, fit_many's controls
+
 
 def check_batch_size(value: object, n_samples: int) -> int:
     """Samples per update: an integer from 1 to ``n_samples``, or None for all of them (returned as 0)."""
@@ -498,8 +526,10 @@ def check_seeds(seeds: object, n_networks: int) -> list[int | None]:
     values = list(seeds)  # type: ignore[call-overload]
     if len(values) != n_networks:
         raise ValueError(f"seeds must hold one seed per network ({n_networks}), got {len(values)}")
-    return [None if value is None else check_count(f"seeds[{i}]", value, minimum=0, maximum=MAX_SEED)
-            for i, value in enumerate(values)]
+    return [
+        None if value is None else check_count(f"seeds[{i}]", value, minimum=0, maximum=MAX_SEED)
+        for i, value in enumerate(values)
+    ]
 
 
 def check_threads(value: object) -> int:
@@ -540,7 +570,7 @@ def check_flag(name: str, value: object) -> bool:
     return bool(value)
 
 
-def check_samples(inputs: object, n_inputs: int, dtype: str = "float64") -> tuple[np.ndarray, bool]:
+def check_samples(inputs: Any, n_inputs: int, dtype: str = "float64") -> tuple[np.ndarray, bool]:
     """``predict``'s input as a 2-D array of rows in ``dtype``, and whether it was one sample (1-D)."""
     expected = f"inputs must be 1-D (one sample of {n_inputs} values) or 2-D (n_samples, {n_inputs})"
     if isinstance(inputs, (str, bytes, bytearray)):

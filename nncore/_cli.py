@@ -22,27 +22,33 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 import numpy as np
 
-from nncore import __version__, _csvdata, _files, fit_many, _initializers, reference
-from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
-from nncore._exceptions import DivergenceError
+from nncore import __version__, _csvdata, _files, _initializers, fit_many, reference
 from nncore._examples import XOR_INPUTS, XOR_TARGETS
+from nncore._exceptions import DivergenceError
 from nncore._fit_options import DEFAULT_EPOCHS, DEFAULT_ERROR_THRESHOLD
 from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._network import Network
+from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
 
-BENCH_MOVED = ("nncore bench: the benchmark suite is not installed with the package; it is run from a "
-               "clone of the repository, as `python bench/run.py` (`python bench/run.py --help` lists its options)")
+BENCH_MOVED = (
+    "nncore bench: the benchmark suite is not installed with the package; it is run from a "
+    "clone of the repository, as `python bench/run.py` (`python bench/run.py --help` lists its options)"
+)
 
 
 def xor(args: argparse.Namespace) -> int:
     """``nncore xor``: one network compiled vs pure Python, or with ``--seeds`` the success rate of many."""
     if args.seeds is not None:
         return xor_seeds(args)
-    several = [f"--{name}" for name in ("steps", "init", "learning-rate")
-               if len(_values(getattr(args, name.replace("-", "_")))) > 1]
+    several = [
+        f"--{name}"
+        for name in ("steps", "init", "learning-rate")
+        if len(_values(getattr(args, name.replace("-", "_")))) > 1
+    ]
     if several:
         print(f"nncore xor: error: several values of {', '.join(several)} need --seeds", file=sys.stderr)
         return 2
@@ -71,14 +77,17 @@ def xor_one(args: argparse.Namespace) -> int:
 
     compiled_out = net.predict(XOR_INPUTS)[:, 0]
     reference_out = [ref.predict(x)[0] for x in XOR_INPUTS]
-    print(f"XOR on {sizes}, {steps} random per-sample steps, learning rate {learning_rate}, momentum 0.1, "
-          f"seed {args.seed}")
+    print(
+        f"XOR on {sizes}, {steps} random per-sample steps, learning rate {learning_rate}, momentum 0.1, "
+        f"seed {args.seed}"
+    )
     print()
     print("  input   target   nncore (compiled)   reference (pure Python)")
     for x, (t,), c, r in zip(XOR_INPUTS, XOR_TARGETS, compiled_out, reference_out):
         print(f"  {int(x[0])} {int(x[1])}      {int(t)}       {c:.6f}            {r:.6f}")
-    difference = max(float(np.max(np.abs(a - b))) for a, b in
-                     zip(net.weights, Network.from_dict(ref.to_dict()).weights))
+    difference = max(
+        float(np.max(np.abs(a - b))) for a, b in zip(net.weights, Network.from_dict(ref.to_dict()).weights)
+    )
     learned = bool((np.round(compiled_out) == np.asarray(XOR_TARGETS)[:, 0]).all())
     print()
     print(f"  compiled core:  {compiled_seconds * 1e3:9.2f} ms  ({compiled_seconds / steps * 1e6:.3f} us/step)")
@@ -94,21 +103,25 @@ def xor_seeds(args: argparse.Namespace) -> int:
     sizes = [2, *args.hidden, 1]
     seeds = range(args.seeds)
     threads = "all cores" if args.threads is None else f"{args.threads} thread{'s' if args.threads > 1 else ''}"
-    print(f"XOR on {sizes}, seeds 0 to {args.seeds - 1} (weights and sample order), random per-sample steps, "
-          f"momentum 0.1, fit_many on {threads}")
+    print(
+        f"XOR on {sizes}, seeds 0 to {args.seeds - 1} (weights and sample order), random per-sample steps, "
+        f"momentum 0.1, fit_many on {threads}"
+    )
     print()
     print(f"  {'init':<9} {'learning rate':>13} {'steps':>9} {'learned':>13} {'share':>7} {'time':>9}")
-    for init, learning_rate, steps in itertools.product(_values(args.init), _values(args.learning_rate),
-                                                        _values(args.steps)):
+    for init, learning_rate, steps in itertools.product(
+        _values(args.init), _values(args.learning_rate), _values(args.steps)
+    ):
         started = time.perf_counter()
         population = [Network(sizes, seed=seed, init=init, learning_rate=learning_rate) for seed in seeds]
-        fit_many(population, XOR_INPUTS, XOR_TARGETS, steps=steps, order="random", seeds=seeds,
-                 threads=args.threads)
+        fit_many(population, XOR_INPUTS, XOR_TARGETS, steps=steps, order="random", seeds=seeds, threads=args.threads)
         seconds = time.perf_counter() - started
         learned = sum(learned_xor(net) for net in population)
         share = f"{100 * learned / len(population):.1f}%"
-        print(f"  {init:<9} {learning_rate:>13g} {steps:>9} {f'{learned}/{len(population)}':>13} {share:>7} "
-              f"{seconds:>7.2f} s")
+        print(
+            f"  {init:<9} {learning_rate:>13g} {steps:>9} {f'{learned}/{len(population)}':>13} {share:>7} "
+            f"{seconds:>7.2f} s"
+        )
     return 0
 
 
@@ -140,7 +153,8 @@ MAX_SEEDS = 1_000_000
 
 
 def integer_at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
-    """An argparse ``type=``: a whole number in ASCII digits >= ``minimum`` (and <= ``maximum``), else argparse's one-line error."""
+    """An argparse ``type=``: a whole number in ASCII digits >= ``minimum`` (and <= ``maximum``), else argparse's
+    one-line error."""
 
     def parse(text: str) -> int:
         value = int(text) if re.fullmatch(r"\s*[+-]?[0-9]+\s*", text) else None
@@ -181,7 +195,7 @@ def write_output(path: str | None, data: bytes) -> None:
         sys.stdout.write(data.decode("utf-8"))
 
 
-def save_network(net: Network, path: str) -> object:
+def save_network(net: Network, path: str) -> TextIO:
     """Save ``net`` to ``path``, or write it to stdout for ``-``; the stream for the summary line
     (stderr when the network went to stdout)."""
     if path != "-":
@@ -206,8 +220,10 @@ def input_columns(net: Network, table: _csvdata.Table, chosen: Sequence[str] | N
     else:
         names = list(table.names)
         if len(names) != n_inputs:
-            raise CommandError(f"{table.path}, line 1: the network has {n_inputs} unnamed inputs and the file "
-                               f"has {len(names)} columns; choose the input columns with --inputs")
+            raise CommandError(
+                f"{table.path}, line 1: the network has {n_inputs} unnamed inputs and the file "
+                f"has {len(names)} columns; choose the input columns with --inputs"
+            )
     if len(names) != n_inputs:
         raise CommandError(f"--inputs names {len(names)} columns, the network has {n_inputs} inputs")
     table.check_has(names)
@@ -230,10 +246,17 @@ def train(args: argparse.Namespace) -> int:
     if args.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise CommandError('--plot needs matplotlib: pip install "nncore-nn[plot]"')
     output_activation = args.output_activation or args.activation
-    net = Network([len(inputs), *args.hidden, len(targets)],
-                  activation=[args.activation] * len(args.hidden) + [output_activation], loss=args.loss,
-                  optimizer=args.optimizer, learning_rate=args.learning_rate, momentum=args.momentum,
-                  weight_decay=args.weight_decay, init=args.init, seed=args.seed)
+    net = Network(
+        [len(inputs), *args.hidden, len(targets)],
+        activation=[args.activation] * len(args.hidden) + [output_activation],
+        loss=args.loss,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+        momentum=args.momentum,
+        weight_decay=args.weight_decay,
+        init=args.init,
+        seed=args.seed,
+    )
     net.input_names, net.output_names = inputs, targets
     options = {name: getattr(args, name) for name in TRAIN_FIT_OPTIONS}
     options["progress"] = progress
@@ -246,15 +269,19 @@ def train(args: argparse.Namespace) -> int:
     summary = save_network(net, args.output)
     if plot is not None:
         _files.write_atomically(args.plot, plot)
-    print(f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
-          f"{result.error:.6g}, stopped by {result.stop_reason}; saved to {args.output}"
-          + (f", loss curve in {args.plot}" if args.plot is not None else ""), file=summary)
+    print(
+        f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
+        f"{result.error:.6g}, stopped by {result.stop_reason}; saved to {args.output}"
+        + (f", loss curve in {args.plot}" if args.plot is not None else ""),
+        file=summary,
+    )
     return 0
 
 
-def _loss_plot(result, path: str) -> bytes:
+def _loss_plot(result: Any, path: str) -> bytes:
     """The loss curve as an image file's bytes, in the format ``path``'s extension names."""
     import matplotlib
+
     matplotlib.use("Agg")  # no window: the curve goes to a file
     from matplotlib import pyplot
 
@@ -292,8 +319,7 @@ def evaluate(args: argparse.Namespace) -> int:
     elif net.output_names is not None:
         targets = list(net.output_names)
     else:
-        raise CommandError(f"{args.network}: the network has no output names; name the target columns "
-                           "with --target")
+        raise CommandError(f"{args.network}: the network has no output names; name the target columns with --target")
     if len(targets) != net.sizes[-1]:
         raise CommandError(f"--target names {len(targets)} columns, the network has {net.sizes[-1]} outputs")
     X = table.columns(input_columns(net, table, args.inputs))
@@ -302,9 +328,11 @@ def evaluate(args: argparse.Namespace) -> int:
     print(f"error:    {result.error:.6g}")
     print(f"accuracy: {result.accuracy:.6g} ({result.total - len(result.misclasses)} of {result.total})")
     if result.binary:
-        print(f"confusion (threshold {result.threshold:g}): true positives {result.true_positives}, "
-              f"true negatives {result.true_negatives}, false positives {result.false_positives}, "
-              f"false negatives {result.false_negatives}")
+        print(
+            f"confusion (threshold {result.threshold:g}): true positives {result.true_positives}, "
+            f"true negatives {result.true_negatives}, false positives {result.false_positives}, "
+            f"false negatives {result.false_negatives}"
+        )
         print(f"precision: {result.precision:.6g}, recall: {result.recall:.6g}")
     return 0
 
@@ -343,8 +371,12 @@ def exported(net: Network, to: str, name: str | None) -> bytes:
     if name is not None and to not in ("c", "js"):
         raise CommandError(f"--name is for --to c and --to js, not --to {to}")
     makers = {
-        "onnx": ("to_onnx", {}), "c": ("to_c", named), "js": ("to_javascript", named),
-        "brainjs": ("to_brainjs", {}), "fann": ("to_fann", {}), "tutorial": ("to_tutorial_json", {}),
+        "onnx": ("to_onnx", {}),
+        "c": ("to_c", named),
+        "js": ("to_javascript", named),
+        "brainjs": ("to_brainjs", {}),
+        "fann": ("to_fann", {}),
+        "tutorial": ("to_tutorial_json", {}),
     }
     method, options = makers[to]
     value = getattr(net, method)(**options)
@@ -359,8 +391,7 @@ def import_network(args: argparse.Namespace) -> int:
     """Convert a brain.js, tutorial or FANN network file to nncore's format."""
     net = load_network(args.file)
     summary = save_network(net, args.output)
-    print(f"{args.file}: {list(net.sizes)} {', '.join(net.activations)} network saved to {args.output}",
-          file=summary)
+    print(f"{args.file}: {list(net.sizes)} {', '.join(net.activations)} network saved to {args.output}", file=summary)
     return 0
 
 
@@ -385,59 +416,97 @@ def batch_size(text: str) -> int | str:
     return value
 
 
-def add_csv_commands(commands) -> None:
+def add_csv_commands(commands: Any) -> None:
     """The subcommands on CSV and network files."""
-    t = commands.add_parser("train", help="train a network on a CSV file with a header row",
-                            description="Train a new network on a CSV file with a header row. The inputs are "
-                                        "every column but the targets, unless --inputs names them.")
+    t = commands.add_parser(
+        "train",
+        help="train a network on a CSV file with a header row",
+        description="Train a new network on a CSV file with a header row. The inputs are "
+        "every column but the targets, unless --inputs names them.",
+    )
     t.add_argument("data", help="CSV file with a header row")
     t.add_argument("--target", nargs="+", required=True, metavar="COL", help="the target column(s)")
     t.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns (default: all the others)")
-    t.add_argument("--hidden", type=integer_at_least(1), nargs="+", default=[10], metavar="N",
-                   help="hidden layer sizes (default 10)")
+    t.add_argument(
+        "--hidden",
+        type=integer_at_least(1),
+        nargs="+",
+        default=[10],
+        metavar="N",
+        help="hidden layer sizes (default 10)",
+    )
     hidden_activations = tuple(name for name in ACTIVATIONS if name not in OUTPUT_ONLY_ACTIVATIONS)
-    t.add_argument("--activation", choices=hidden_activations, default="sigmoid",
-                   help="of every layer, or of the hidden layers with --output-activation (default sigmoid)")
-    t.add_argument("--output-activation", choices=ACTIVATIONS,
-                   help="of the output layer (default: --activation; softmax needs --loss cross_entropy)")
+    t.add_argument(
+        "--activation",
+        choices=hidden_activations,
+        default="sigmoid",
+        help="of every layer, or of the hidden layers with --output-activation (default sigmoid)",
+    )
+    t.add_argument(
+        "--output-activation",
+        choices=ACTIVATIONS,
+        help="of the output layer (default: --activation; softmax needs --loss cross_entropy)",
+    )
     t.add_argument("--loss", choices=LOSSES, default="mse", help="(default mse)")
     t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="(default sgd)")
-    t.add_argument("--batch-size", type=batch_size, metavar="N|all",
-                   help=f"{FIT_OPTIONS['batch_size'].summary}, or 'all' (default 1; all for rprop)")
+    t.add_argument(
+        "--batch-size",
+        type=batch_size,
+        metavar="N|all",
+        help=f"{FIT_OPTIONS['batch_size'].summary}, or 'all' (default 1; all for rprop)",
+    )
     t.add_argument("--weight-decay", type=non_negative_number, default=0.0, help="L2 on the weights (default 0)")
-    t.add_argument("--epochs", type=integer_at_least(1),
-                   help=f"{FIT_OPTIONS['epochs'].summary} (default: brain.js's rule, at most {DEFAULT_EPOCHS} "
-                        f"epochs or until the error is below --error-threshold, {DEFAULT_ERROR_THRESHOLD} by default)")
+    t.add_argument(
+        "--epochs",
+        type=integer_at_least(1),
+        help=f"{FIT_OPTIONS['epochs'].summary} (default: brain.js's rule, at most {DEFAULT_EPOCHS} "
+        f"epochs or until the error is below --error-threshold, {DEFAULT_ERROR_THRESHOLD} by default)",
+    )
     t.add_argument("--learning-rate", type=non_negative_number, help="(default 0.3 for sgd, 0.001 for adam)")
     t.add_argument("--momentum", type=non_negative_number, help="(sgd only; default 0.1)")
     order = FIT_OPTIONS["order"]
     t.add_argument("--order", choices=ORDERS, default=order.default, help=f"{order.summary} (default {order.default})")
     t.add_argument("--seed", type=integer_at_least(0), help="seed of the weights and sample order")
     t.add_argument("--error-threshold", type=non_negative_number, help=FIT_OPTIONS["error_threshold"].summary)
-    t.add_argument("--init", choices=tuple(_initializers.INITIALIZERS), default=_initializers.DEFAULT,
-                   help="initial weights (default scaled)")
-    t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help=f"{FIT_OPTIONS['progress'].summary} (default: when tqdm is installed)")
+    t.add_argument(
+        "--init",
+        choices=tuple(_initializers.INITIALIZERS),
+        default=_initializers.DEFAULT,
+        help="initial weights (default scaled)",
+    )
+    t.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"{FIT_OPTIONS['progress'].summary} (default: when tqdm is installed)",
+    )
     t.add_argument("--plot", metavar="FILE", help="save the loss curve as an image (needs matplotlib)")
-    t.add_argument("-o", "--output", required=True, metavar="NET",
-                   help="where to save the network (JSON; - for stdout)")
+    t.add_argument(
+        "-o", "--output", required=True, metavar="NET", help="where to save the network (JSON; - for stdout)"
+    )
     t.set_defaults(handler=train)
 
-    p = commands.add_parser("predict", help="the network's outputs for every row of a CSV file",
-                            description="Write the network's outputs as CSV, one column per output. Inputs are "
-                                        "matched by name when the network has input names (extra columns are "
-                                        "ignored); without names the file must have exactly one column per "
-                                        "input, in order, or --inputs picks them.")
+    p = commands.add_parser(
+        "predict",
+        help="the network's outputs for every row of a CSV file",
+        description="Write the network's outputs as CSV, one column per output. Inputs are "
+        "matched by name when the network has input names (extra columns are "
+        "ignored); without names the file must have exactly one column per "
+        "input, in order, or --inputs picks them.",
+    )
     p.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
     p.add_argument("data", help="CSV file with a header row")
     p.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns, in the network's input order")
     p.add_argument("-o", "--output", metavar="FILE", help="CSV file to write (default or -: stdout)")
     p.set_defaults(handler=predict)
 
-    e = commands.add_parser("evaluate", help="error, accuracy and confusion counts on a CSV file",
-                            description="Print the network's error and accuracy on a CSV file (and the confusion "
-                                        "counts with one output). Inputs as for predict; the targets are the "
-                                        "columns named by the network's output names, or --target.")
+    e = commands.add_parser(
+        "evaluate",
+        help="error, accuracy and confusion counts on a CSV file",
+        description="Print the network's error and accuracy on a CSV file (and the confusion "
+        "counts with one output). Inputs as for predict; the targets are the "
+        "columns named by the network's output names, or --target.",
+    )
     e.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
     e.add_argument("data", help="CSV file with a header row")
     e.add_argument("--target", nargs="+", metavar="COL", help="the target columns (default: the output names)")
@@ -457,8 +526,9 @@ def add_csv_commands(commands) -> None:
 
     m = commands.add_parser("import", help="convert a brain.js, tutorial or FANN network to nncore's format")
     m.add_argument("file", help="brain.js or tutorial JSON, or a FANN .net file")
-    m.add_argument("-o", "--output", required=True, metavar="NET",
-                   help="where to save the network (JSON; - for stdout)")
+    m.add_argument(
+        "-o", "--output", required=True, metavar="NET", help="where to save the network (JSON; - for stdout)"
+    )
     m.set_defaults(handler=import_network)
 
 
@@ -477,31 +547,69 @@ def run_command(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the ``nncore`` command line."""
     parser = argparse.ArgumentParser(
-        prog="nncore", description="nncore's command line: train, use and convert networks on CSV files, "
-                                   "and train the tutorial's XOR network.")
+        prog="nncore",
+        description="nncore's command line: train, use and convert networks on CSV files, "
+        "and train the tutorial's XOR network.",
+    )
     parser.add_argument("--version", action="version", version=f"nncore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    xor_parser = commands.add_parser("xor", help="train the tutorial's XOR network, compiled vs pure Python; "
-                                                 "with --seeds, the share of seeds that learn it")
-    xor_parser.add_argument("--steps", type=integer_at_least(1), nargs="+", default=20000, metavar="N",
-                            help="per-sample steps (default 20000; several values with --seeds)")
-    xor_parser.add_argument("--seed", type=integer_at_least(0), default=0,
-                            help="seed of the weights and sample order, >= 0 (default 0)")
-    xor_parser.add_argument("--seeds", type=integer_at_least(1, MAX_SEEDS), default=None, metavar="N",
-                            help="train N networks, seeds 0 to N - 1, with fit_many, and print how many learn XOR")
-    xor_parser.add_argument("--init", choices=sorted(_initializers.INITIALIZERS), nargs="+",
-                            default=_initializers.DEFAULT,
-                            help=f"weight initialisation (default {_initializers.DEFAULT}; several values with --seeds)")
-    xor_parser.add_argument("--learning-rate", type=positive_number, nargs="+", default=0.3, metavar="RATE",
-                            help="learning rate (default 0.3; several values with --seeds)")
-    xor_parser.add_argument("--threads", type=integer_at_least(1), default=None,
-                            help="threads of fit_many with --seeds (default: all cores)")
-    xor_parser.add_argument("--hidden", type=integer_at_least(1), nargs="+", default=[10, 10], metavar="N",
-                            help="hidden layer sizes (default 10 10)")
+    xor_parser = commands.add_parser(
+        "xor",
+        help="train the tutorial's XOR network, compiled vs pure Python; "
+        "with --seeds, the share of seeds that learn it",
+    )
+    xor_parser.add_argument(
+        "--steps",
+        type=integer_at_least(1),
+        nargs="+",
+        default=20000,
+        metavar="N",
+        help="per-sample steps (default 20000; several values with --seeds)",
+    )
+    xor_parser.add_argument(
+        "--seed", type=integer_at_least(0), default=0, help="seed of the weights and sample order, >= 0 (default 0)"
+    )
+    xor_parser.add_argument(
+        "--seeds",
+        type=integer_at_least(1, MAX_SEEDS),
+        default=None,
+        metavar="N",
+        help="train N networks, seeds 0 to N - 1, with fit_many, and print how many learn XOR",
+    )
+    xor_parser.add_argument(
+        "--init",
+        choices=sorted(_initializers.INITIALIZERS),
+        nargs="+",
+        default=_initializers.DEFAULT,
+        help=f"weight initialisation (default {_initializers.DEFAULT}; several values with --seeds)",
+    )
+    xor_parser.add_argument(
+        "--learning-rate",
+        type=positive_number,
+        nargs="+",
+        default=0.3,
+        metavar="RATE",
+        help="learning rate (default 0.3; several values with --seeds)",
+    )
+    xor_parser.add_argument(
+        "--threads",
+        type=integer_at_least(1),
+        default=None,
+        help="threads of fit_many with --seeds (default: all cores)",
+    )
+    xor_parser.add_argument(
+        "--hidden",
+        type=integer_at_least(1),
+        nargs="+",
+        default=[10, 10],
+        metavar="N",
+        help="hidden layer sizes (default 10 10)",
+    )
     xor_parser.set_defaults(handler=xor)
     # Kept so that `nncore bench` says where the suite went instead of "invalid choice".
-    bench_parser = commands.add_parser("bench", add_help=False,
-                                       help="moved: run `python bench/run.py` from a clone of the repository")
+    bench_parser = commands.add_parser(
+        "bench", add_help=False, help="moved: run `python bench/run.py` from a clone of the repository"
+    )
     bench_parser.set_defaults(handler=bench_moved)
     add_csv_commands(commands)
     return parser

@@ -182,10 +182,14 @@ def read_table(path: str | os.PathLike) -> Table:
 def _ragged(path: str, line: int, row: list[str], names: tuple[str, ...]) -> str:
     """The error for a row shorter or longer than the header, naming the first missing or extra column."""
     if len(row) < len(names):
-        return (f"{path}, line {line}, column {names[len(row)]!r}: missing (the row has {len(row)} "
-                f"values, the header {len(names)} columns)")
-    return (f"{path}, line {line}, column {len(names) + 1}: extra value {row[len(names)][:40]!r} (the row has "
-            f"{len(row)} values, the header {len(names)} columns)")
+        return (
+            f"{path}, line {line}, column {names[len(row)]!r}: missing (the row has {len(row)} "
+            f"values, the header {len(names)} columns)"
+        )
+    return (
+        f"{path}, line {line}, column {len(names) + 1}: extra value {row[len(names)][:40]!r} (the row has "
+        f"{len(row)} values, the header {len(names)} columns)"
+    )
 
 
 def _header(path: str, line: int, row: list[str]) -> tuple[str, ...]:

@@ -41,8 +41,15 @@ def is_samples(data: object) -> bool:
     return isinstance(data, (list, tuple)) and has_items(data) and isinstance(data[0], Mapping)
 
 
-def resolve(X: Any, Y: Any, sizes: Sequence[int], input_names: tuple[str, ...] | None,
-            output_names: tuple[str, ...] | None, *, learn_names: bool) -> Arrays:
+def resolve(
+    X: Any,
+    Y: Any,
+    sizes: Sequence[int],
+    input_names: tuple[str, ...] | None,
+    output_names: tuple[str, ...] | None,
+    *,
+    learn_names: bool,
+) -> Arrays:
     """The data given to ``fit`` or ``evaluate`` as (inputs, targets), for ``_checks.check_data``.
 
     With ``Y`` given, ``X`` and ``Y`` pass through untouched. With ``Y``
@@ -53,9 +60,7 @@ def resolve(X: Any, Y: Any, sizes: Sequence[int], input_names: tuple[str, ...] |
     """
     if Y is not None:
         if is_samples(X):
-            raise TypeError(
-                "X is a list of {'input': ..., 'output': ...} samples: leave Y out, the targets are in X"
-            )
+            raise TypeError("X is a list of {'input': ..., 'output': ...} samples: leave Y out, the targets are in X")
         return Arrays(X, Y, None, None)
     if isinstance(X, (list, tuple)) and len(X) == 0:
         raise ValueError("the data must hold at least one sample, got an empty list")
@@ -76,22 +81,22 @@ def resolve(X: Any, Y: Any, sizes: Sequence[int], input_names: tuple[str, ...] |
     return Arrays(inputs, targets, input_names, output_names)
 
 
-def _side(samples: list, side: str, size: int, known: tuple[str, ...] | None,
-          learn_names: bool) -> tuple[np.ndarray, tuple[str, ...] | None]:
+def _side(
+    samples: list, side: str, size: int, known: tuple[str, ...] | None, learn_names: bool
+) -> tuple[np.ndarray, tuple[str, ...] | None]:
     """One side of every sample as a float64 array, and the names it was read with."""
     values = [sample[side] for sample in samples]
     named = isinstance(values[0], Mapping)
     for index, value in enumerate(values):
         if isinstance(value, Mapping) != named:
             expected = "a dict of named values" if named else "a sequence of numbers"
-            raise TypeError(
-                f"data[{index}][{side!r}] must be {expected} like data[0][{side!r}], got {describe(value)}"
-            )
+            raise TypeError(f"data[{index}][{side!r}] must be {expected} like data[0][{side!r}], got {describe(value)}")
     if not named:
         rows = as_float_array(values, f"the {side}s", 2)
         if rows.shape[1] != size:
-            raise ValueError(f"each sample's {side!r} must have {size} values (the network's {side}s), "
-                             f"got {rows.shape[1]}")
+            raise ValueError(
+                f"each sample's {side!r} must have {size} values (the network's {side}s), got {rows.shape[1]}"
+            )
         return rows, None
     names = known
     if names is None:
@@ -102,9 +107,7 @@ def _side(samples: list, side: str, size: int, known: tuple[str, ...] | None,
             )
         names = _first_seen_names(values, side)
         if len(names) != size:
-            raise ValueError(
-                f"the data names {len(names)} {side}s {list(names)}, but the network has {size} {side}s"
-            )
+            raise ValueError(f"the data names {len(names)} {side}s {list(names)}, but the network has {size} {side}s")
     columns = {name: column for column, name in enumerate(names)}
     rows = np.zeros((len(values), size))
     for index, value in enumerate(values):

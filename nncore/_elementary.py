@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["exp64", "tanh64", "sigmoid64"]
+__all__ = ["exp64", "sigmoid64", "tanh64"]
 
 # ------------------------------------------------------------------ float64
 # Every constant is written with 17 significant digits, which names one double

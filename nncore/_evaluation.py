@@ -10,6 +10,7 @@ ones).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -108,8 +109,15 @@ class Evaluation:
     def __repr__(self) -> str:
         shown = ["error", "loss", "accuracy", "total"]
         if self.binary:
-            shown += ["threshold", "true_positives", "true_negatives", "false_positives",
-                      "false_negatives", "precision", "recall"]
+            shown += [
+                "threshold",
+                "true_positives",
+                "true_negatives",
+                "false_positives",
+                "false_negatives",
+                "precision",
+                "recall",
+            ]
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
         rows = [str(index) for index in self.misclassified[:10].tolist()]
         if len(self.misclasses) > 10:
@@ -117,8 +125,9 @@ class Evaluation:
         return f"Evaluation({fields}, misclassified=[{', '.join(rows)}])"
 
 
-def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, threshold: float,
-             losses: np.ndarray, loss: str) -> Evaluation:
+def evaluate(
+    inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, threshold: float, losses: np.ndarray, loss: str
+) -> Evaluation:
     """Score ``outputs`` against ``targets`` (checked 2-D float64 arrays); see :meth:`nncore.Network.evaluate`.
 
     ``losses`` holds each sample's value of the loss named ``loss``, as the
@@ -133,13 +142,19 @@ def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, thres
         actual, expected = np.argmax(outputs, axis=1), np.argmax(targets, axis=1)
     wrong = np.flatnonzero(actual != expected)
     misclasses = tuple(
-        Misclass(int(i), _frozen(inputs[i]), _frozen(outputs[i]), _frozen(targets[i]),
-                 int(actual[i]), int(expected[i]))
+        Misclass(int(i), _frozen(inputs[i]), _frozen(outputs[i]), _frozen(targets[i]), int(actual[i]), int(expected[i]))
         for i in wrong
     )
     total = len(inputs)
-    common = dict(error=error, loss=loss, accuracy=(total - len(wrong)) / total, total=total, misclasses=misclasses,
-                  actual_classes=_frozen(actual), expected_classes=_frozen(expected))
+    common: dict[str, Any] = dict(
+        error=error,
+        loss=loss,
+        accuracy=(total - len(wrong)) / total,
+        total=total,
+        misclasses=misclasses,
+        actual_classes=_frozen(actual),
+        expected_classes=_frozen(expected),
+    )
     if not binary:
         return Evaluation(**common)
     true_positives = int(np.sum((actual == 1) & (expected == 1)))
@@ -147,9 +162,12 @@ def evaluate(inputs: np.ndarray, targets: np.ndarray, outputs: np.ndarray, thres
     false_positives = int(np.sum((actual == 1) & (expected == 0)))
     false_negatives = int(np.sum((actual == 0) & (expected == 1)))
     return Evaluation(
-        **common, threshold=threshold,
-        true_positives=true_positives, true_negatives=true_negatives,
-        false_positives=false_positives, false_negatives=false_negatives,
+        **common,
+        threshold=threshold,
+        true_positives=true_positives,
+        true_negatives=true_negatives,
+        false_positives=false_positives,
+        false_negatives=false_negatives,
         precision=true_positives / (true_positives + false_positives) if true_positives else 0.0,
         recall=true_positives / (true_positives + false_negatives) if true_positives else 0.0,
     )

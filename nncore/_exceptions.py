@@ -1,5 +1,7 @@
 """Exceptions raised by nncore."""
 
+from typing import Any
+
 
 class DivergenceError(FloatingPointError):
     """Training produced a non-finite error or weight; the network was rolled back.
@@ -9,7 +11,7 @@ class DivergenceError(FloatingPointError):
     """
 
 
-def divergence_advice(network) -> str:
+def divergence_advice(network: Any) -> str:
     """What to try after ``network`` diverged, "a smaller ...": the parameters that size its steps.
 
     RPROP's steps are bounded by ``rprop_step_max`` (it has no learning

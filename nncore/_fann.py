@@ -63,32 +63,50 @@ import itertools
 import os
 import re
 import stat
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, cast
 
 import numpy as np
 
 from nncore import _files, _serialization
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import MAX_PARAMETERS, as_float_array, check_rate, describe
-from nncore._fields import Fields
 from nncore._csvdata import parse_number, parse_whole_number
+from nncore._fields import Fields
 
 HEADER = "FANN_FLO_2.1"
 """First line of the float and double builds' ``.net`` files (what nncore writes and reads)."""
 
 FANN_ACTIVATION_NAMES = (
-    "FANN_LINEAR", "FANN_THRESHOLD", "FANN_THRESHOLD_SYMMETRIC", "FANN_SIGMOID", "FANN_SIGMOID_STEPWISE",
-    "FANN_SIGMOID_SYMMETRIC", "FANN_SIGMOID_SYMMETRIC_STEPWISE", "FANN_GAUSSIAN", "FANN_GAUSSIAN_SYMMETRIC",
-    "FANN_GAUSSIAN_STEPWISE", "FANN_ELLIOT", "FANN_ELLIOT_SYMMETRIC", "FANN_LINEAR_PIECE",
-    "FANN_LINEAR_PIECE_SYMMETRIC", "FANN_SIN_SYMMETRIC", "FANN_COS_SYMMETRIC", "FANN_SIN", "FANN_COS",
+    "FANN_LINEAR",
+    "FANN_THRESHOLD",
+    "FANN_THRESHOLD_SYMMETRIC",
+    "FANN_SIGMOID",
+    "FANN_SIGMOID_STEPWISE",
+    "FANN_SIGMOID_SYMMETRIC",
+    "FANN_SIGMOID_SYMMETRIC_STEPWISE",
+    "FANN_GAUSSIAN",
+    "FANN_GAUSSIAN_SYMMETRIC",
+    "FANN_GAUSSIAN_STEPWISE",
+    "FANN_ELLIOT",
+    "FANN_ELLIOT_SYMMETRIC",
+    "FANN_LINEAR_PIECE",
+    "FANN_LINEAR_PIECE_SYMMETRIC",
+    "FANN_SIN_SYMMETRIC",
+    "FANN_COS_SYMMETRIC",
+    "FANN_SIN",
+    "FANN_COS",
 )
 """FANN 2.2's activation functions; a position is the code a ``.net`` file holds (``fann_data.h``)."""
 
-ACTIVATIONS = {name: activation.fann for name, activation in ACTIVATION_TABLE.items()
-               if not isinstance(activation.fann, str)}
+ACTIVATIONS = {
+    name: activation.fann for name, activation in ACTIVATION_TABLE.items() if not isinstance(activation.fann, str)
+}
 """nncore's activation -> FANN's activation and steepness computing the same function."""
 
-NOT_IN_FANN = {name: activation.fann for name, activation in ACTIVATION_TABLE.items() if isinstance(activation.fann, str)}
+NOT_IN_FANN = {
+    name: activation.fann for name, activation in ACTIVATION_TABLE.items() if isinstance(activation.fann, str)
+}
 """nncore's activations FANN cannot express, and why."""
 
 # The fields fann_save writes between the header and the layer sizes, in its order. The values are
@@ -164,9 +182,11 @@ def fann_from_dict(data: dict) -> str:
     state = _serialization.read_dict(data)
     fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
     if state.loss != "mse":
-        raise ValueError(f"the network's loss is {state.loss!r}, which FANN cannot express: its error functions "
-                         "are the squared error (FANN_ERRORFUNC_LINEAR) and FANN_ERRORFUNC_TANH; FANN files "
-                         "hold networks trained on loss='mse'")
+        raise ValueError(
+            f"the network's loss is {state.loss!r}, which FANN cannot express: its error functions "
+            "are the squared error (FANN_ERRORFUNC_LINEAR) and FANN_ERRORFUNC_TANH; FANN files "
+            "hold networks trained on loss='mse'"
+        )
     sizes = state.sizes
     lines = [
         HEADER,
@@ -174,7 +194,8 @@ def fann_from_dict(data: dict) -> str:
         f"learning_rate={state.learning_rate:f}",
         _TRAINING_FIELDS.format(
             momentum=f"{state.momentum:f}",
-            functions_count=len(_CASCADE_FUNCTIONS), functions="".join(f"{code} " for code in _CASCADE_FUNCTIONS),
+            functions_count=len(_CASCADE_FUNCTIONS),
+            functions="".join(f"{code} " for code in _CASCADE_FUNCTIONS),
             steepnesses_count=len(_CASCADE_STEEPNESSES),
             steepnesses="".join(f"{_e(value)} " for value in _CASCADE_STEEPNESSES),
         ).rstrip("\n"),
@@ -189,10 +210,14 @@ def fann_from_dict(data: dict) -> str:
 def _fann_activation(name: str, layer: int) -> tuple[int, float]:
     """FANN's activation code and steepness for nncore's ``name``, or a ValueError naming ``layer``."""
     if name not in ACTIVATIONS:
-        supported = ", ".join(f"{nncore_name} ({fann} at steepness {steepness:g})"
-                              for nncore_name, (fann, steepness) in ACTIVATIONS.items())
-        raise ValueError(f"layer {layer} uses {name!r}, which FANN cannot express: {NOT_IN_FANN.get(name, '')}; "
-                         f"FANN files hold {supported}")
+        supported = ", ".join(
+            f"{nncore_name} ({fann} at steepness {steepness:g})"
+            for nncore_name, (fann, steepness) in ACTIVATIONS.items()
+        )
+        raise ValueError(
+            f"layer {layer} uses {name!r}, which FANN cannot express: {NOT_IN_FANN.get(name, '')}; "
+            f"FANN files hold {supported}"
+        )
     fann_name, steepness = ACTIVATIONS[name]
     return FANN_ACTIVATION_NAMES.index(fann_name), steepness
 
@@ -208,7 +233,7 @@ def _neurons_text(sizes: tuple[int, ...], activations: list[tuple[int, float]]) 
 
 def _connections_text(sizes: tuple[int, ...], layers: list) -> str:
     """The ``connections`` field: each neuron's weights in order, then its bias (from the bias neuron)."""
-    parts = []
+    parts: list[str] = []
     first = 0  # global index of the previous layer's first neuron
     for n_in, (weights, biases, _) in zip(sizes, layers):
         for row, bias in zip(weights.tolist(), biases.tolist()):
@@ -304,11 +329,17 @@ def _parse_network(text: str) -> dict:
     n_layers = _integer(fields, "num_layers", minimum=2)
     sizes_with_bias = _integers(fields, "layer_sizes")
     if len(sizes_with_bias) != n_layers or min(sizes_with_bias) < 2:
-        raise ValueError(f"{fields.label('layer_sizes')}: expected {n_layers} layer sizes of at least 2 "
-                         f"(each with its bias neuron), got {_value(fields, 'layer_sizes')!r}")
+        raise ValueError(
+            f"{fields.label('layer_sizes')}: expected {n_layers} layer sizes of at least 2 "
+            f"(each with its bias neuron), got {_value(fields, 'layer_sizes')!r}"
+        )
     _expect(fields, "network_type", "0", "only layered networks (FANN_NETTYPE_LAYER) are read, not shortcut ones")
-    _expect(fields, "scale_included", "0", "nncore does not apply FANN's scaling parameters; save the network "
-                                           "without them (fann_clear_scaling_params)")
+    _expect(
+        fields,
+        "scale_included",
+        "0",
+        "nncore does not apply FANN's scaling parameters; save the network without them (fann_clear_scaling_params)",
+    )
     neurons = _neurons(fields, sum(sizes_with_bias))
     _check_fully_connected(fields, sizes_with_bias, neurons)
     sources, weights = _connections(fields, sum(count for count, _, _ in neurons), len(neurons))
@@ -320,8 +351,10 @@ def _parse_network(text: str) -> dict:
 
 def _header_error(header: str) -> str:
     if header.startswith("FANN_FIX"):
-        return (f"line 1: {header!r} is a fixed-point FANN network; nncore reads {HEADER!r} files, "
-                "saved by the float or double build of FANN")
+        return (
+            f"line 1: {header!r} is a fixed-point FANN network; nncore reads {HEADER!r} files, "
+            "saved by the float or double build of FANN"
+        )
     return f"line 1: expected {HEADER!r} (a FANN network saved by fann_save), got {header[:40]!r}"
 
 
@@ -339,7 +372,7 @@ def _fields(lines: list[str]) -> Fields:
 
 
 def _value(fields: Fields, key: str) -> str:
-    return fields.required(key).strip()
+    return cast(str, fields.required(key)).strip()  # a FANN field's value is text
 
 
 def _integer(fields: Fields, key: str, minimum: int) -> int:
@@ -354,7 +387,7 @@ def _integers(fields: Fields, key: str) -> list[int]:
     values = [parse_whole_number(part) for part in _value(fields, key).split()]
     if None in values:
         raise ValueError(f"{fields.label(key)}: expected integers, got {_value(fields, key)[:40]!r}")
-    return values
+    return cast("list[int]", values)  # no None among them
 
 
 def _number(fields: Fields, key: str) -> float:
@@ -378,7 +411,7 @@ def _expect(fields: Fields, key: str, expected: str, why: str) -> None:
         raise ValueError(f"{fields.label(key)}: is {_value(fields, key)!r}: {why}")
 
 
-def _tuples(fields: Fields, key: str, count: int, width: int):
+def _tuples(fields: Fields, key: str, count: int, width: int) -> Iterator[list[str]]:
     """The ``(a, b, ...)`` tuples of a field, one at a time, checked for ``count`` tuples of ``width`` items.
 
     One at a time, and never more than ``count``: only the numbers read are held.
@@ -389,8 +422,9 @@ def _tuples(fields: Fields, key: str, count: int, width: int):
         if found == count:
             raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, got more")
         if len(items) != width:
-            raise ValueError(f"{fields.label(key)}: expected {count} groups of {width} numbers, group {found} "
-                             f"has {len(items)}")
+            raise ValueError(
+                f"{fields.label(key)}: expected {count} groups of {width} numbers, group {found} has {len(items)}"
+            )
         found += 1
         yield items
     if found != count:
@@ -402,10 +436,12 @@ def _neurons(fields: Fields, count: int) -> list[tuple[int, int, float]]:
     for index, (inputs, code, steepness) in enumerate(_tuples(fields, NEURONS_KEY, count, 3)):
         values = (parse_whole_number(inputs), parse_whole_number(code), parse_number(steepness))
         if None in values:
-            raise ValueError(f"{fields.label(NEURONS_KEY)}: neuron {index}: expected (integer, integer, number), "
-                             f"got ({inputs}, {code}, {steepness})")
+            raise ValueError(
+                f"{fields.label(NEURONS_KEY)}: neuron {index}: expected (integer, integer, number), "
+                f"got ({inputs}, {code}, {steepness})"
+            )
         neurons.append(values)
-    return neurons
+    return cast("list[tuple[int, int, float]]", neurons)  # no None among them
 
 
 def _check_fully_connected(fields: Fields, sizes_with_bias: list[int], neurons: list) -> None:
@@ -424,9 +460,11 @@ def _check_fully_connected(fields: Fields, sizes_with_bias: list[int], neurons: 
                 inputs, which = sizes_with_bias[layer - 1], f"layer {layer}"
             if neurons[index][0] != inputs:
                 one_each = f" (one from each neuron of layer {layer - 1}, its bias neuron included)" if inputs else ""
-                raise ValueError(f"{fields.label(NEURONS_KEY)}: neuron {index} ({which}) has {neurons[index][0]} "
-                                 f"inputs, expected {inputs}{one_each}; nncore reads fully connected layered "
-                                 "networks, not sparse ones (connection_rate < 1)")
+                raise ValueError(
+                    f"{fields.label(NEURONS_KEY)}: neuron {index} ({which}) has {neurons[index][0]} "
+                    f"inputs, expected {inputs}{one_each}; nncore reads fully connected layered "
+                    "networks, not sparse ones (connection_rate < 1)"
+                )
             index += 1
 
 
@@ -436,18 +474,23 @@ def _connections(fields: Fields, count: int, n_neurons: int) -> tuple[np.ndarray
     for index, (source, weight) in enumerate(_tuples(fields, CONNECTIONS_KEY, count, 2)):
         neuron, value = parse_whole_number(source), parse_number(weight)
         if neuron is None or value is None:
-            raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: connection {index}: expected "
-                             f"(neuron, finite number), got ({source}, {weight})")
+            raise ValueError(
+                f"{fields.label(CONNECTIONS_KEY)}: connection {index}: expected "
+                f"(neuron, finite number), got ({source}, {weight})"
+            )
         if neuron >= n_neurons:
-            raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: connection {index} comes from neuron {neuron}, "
-                             f"but the network has {n_neurons} neurons")
+            raise ValueError(
+                f"{fields.label(CONNECTIONS_KEY)}: connection {index} comes from neuron {neuron}, "
+                f"but the network has {n_neurons} neurons"
+            )
         sources.append(neuron)
         weights.append(value)
     return np.array(sources, dtype=np.int64), np.array(weights, dtype=float)
 
 
-def _layers(fields: Fields, sizes: list[int], neurons: list, sources: np.ndarray,
-            values: np.ndarray) -> tuple[list[str], list[dict]]:
+def _layers(
+    fields: Fields, sizes: list[int], neurons: list, sources: np.ndarray, values: np.ndarray
+) -> tuple[list[str], list[dict]]:
     """Each non-input layer's activation and ``{"weights", "biases"}`` from the flat neuron and connection lists.
 
     Every neuron of a layer has ``n_in + 1`` connections (checked by :func:`_check_fully_connected`), from
@@ -455,18 +498,20 @@ def _layers(fields: Fields, sizes: list[int], neurons: list, sources: np.ndarray
     """
     activations, layers = [], []
     first_previous, first, position = 0, sizes[0] + 1, 0
-    for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+    for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
         end = position + n_out * (n_in + 1)
         columns = (sources[position:end] - first_previous).reshape(n_out, n_in + 1)
         outside = (columns < 0) | (columns > n_in)
         if outside.any():
             j, k = np.argwhere(outside)[0]
-            raise ValueError(f"{fields.label(CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
-                             f"connected to neuron {first_previous + columns[j, k]}, outside the previous "
-                             "layer; only layered networks are read")
+            raise ValueError(
+                f"{fields.label(CONNECTIONS_KEY)}: neuron {first + j} (layer {layer}) is "
+                f"connected to neuron {first_previous + columns[j, k]}, outside the previous "
+                "layer; only layered networks are read"
+            )
         full = np.zeros((n_out, n_in + 1))
         full[np.arange(n_out)[:, None], columns] = values[position:end].reshape(n_out, n_in + 1)
-        kinds = {(code, steepness) for _, code, steepness in neurons[first:first + n_out]}
+        kinds = {(code, steepness) for _, code, steepness in neurons[first : first + n_out]}
         activations.append(_nncore_activation(kinds, layer, last=layer == len(sizes) - 1))
         layers.append({"weights": full[:, :n_in], "biases": full[:, n_in]})
         first_previous, first, position = first, first + n_out + 1, end
@@ -476,12 +521,17 @@ def _layers(fields: Fields, sizes: list[int], neurons: list, sources: np.ndarray
 def _nncore_activation(kinds: set, layer: int, last: bool) -> str:
     """nncore's name for a layer's FANN activations (one kind per layer), or a ValueError saying what to set."""
     side = "output" if last else "hidden"
-    advice = (f"nncore reads FANN_SIGMOID at steepness 0.5 (its sigmoid), FANN_SIGMOID_SYMMETRIC at "
-              f"steepness 1 (its tanh) and FANN_LINEAR at steepness 1 (its identity): set fann_set_activation_function_{side}(ann, FANN_SIGMOID) and "
-              f"fann_set_activation_steepness_{side}(ann, 0.5) before training")
+    advice = (
+        f"nncore reads FANN_SIGMOID at steepness 0.5 (its sigmoid), FANN_SIGMOID_SYMMETRIC at "
+        f"steepness 1 (its tanh) and FANN_LINEAR at steepness 1 (its identity): "
+        f"set fann_set_activation_function_{side}(ann, FANN_SIGMOID) and "
+        f"fann_set_activation_steepness_{side}(ann, 0.5) before training"
+    )
     if len(kinds) != 1:
-        raise ValueError(f"layer {layer} mixes activations {sorted(_describe_kind(k) for k in kinds)}; "
-                         f"nncore has one activation per layer: {advice}")
+        raise ValueError(
+            f"layer {layer} mixes activations {sorted(_describe_kind(k) for k in kinds)}; "
+            f"nncore has one activation per layer: {advice}"
+        )
     kind = next(iter(kinds))
     for name, (fann_name, steepness) in ACTIVATIONS.items():
         if kind == (FANN_ACTIVATION_NAMES.index(fann_name), steepness):
@@ -525,18 +575,22 @@ def read_data(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse_data(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    header = [parse_whole_number(part) for part in lines[0].split()] if lines else []
+    header: list[Any] = [parse_whole_number(part) for part in lines[0].split()] if lines else []
     if len(header) != 3 or None in header or min(header[1:]) < 1:
-        raise ValueError(f"line 1: expected 'num_pairs num_inputs num_outputs' (integers in ASCII digits, the "
-                         f"last two >= 1), got {(lines[0] if lines else '')[:60]!r}")
+        raise ValueError(
+            f"line 1: expected 'num_pairs num_inputs num_outputs' (integers in ASCII digits, the "
+            f"last two >= 1), got {(lines[0] if lines else '')[:60]!r}"
+        )
     pairs, n_inputs, n_outputs = header
     if max(n_inputs, n_outputs) > MAX_PARAMETERS:
-        raise ValueError(f"line 1 announces {n_inputs} inputs and {n_outputs} outputs; a network has at most "
-                         "2**36 of each")
+        raise ValueError(
+            f"line 1 announces {n_inputs} inputs and {n_outputs} outputs; a network has at most 2**36 of each"
+        )
     found = sum(1 for _ in _lines_of_numbers(lines))
     if found != 2 * pairs:
-        raise ValueError(f"line 1 announces {pairs} pairs ({2 * pairs} lines of numbers), "
-                         f"the file has {found} lines of numbers")
+        raise ValueError(
+            f"line 1 announces {pairs} pairs ({2 * pairs} lines of numbers), the file has {found} lines of numbers"
+        )
     # Every line's count first: the arrays are allocated only for numbers the file holds.
     for index, (number, line) in enumerate(_lines_of_numbers(lines)):
         count, side = (n_outputs, "outputs") if index % 2 else (n_inputs, "inputs")
@@ -548,10 +602,9 @@ def _parse_data(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return X, Y
 
 
-def _lines_of_numbers(lines: list[str]):
+def _lines_of_numbers(lines: list[str]) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` of every line after the first that is not blank, one at a time."""
-    return ((number, line) for number, line in enumerate(itertools.islice(lines, 1, None), start=2)
-            if line.strip())
+    return ((number, line) for number, line in enumerate(itertools.islice(lines, 1, None), start=2) if line.strip())
 
 
 def _data_line(number: int, line: str) -> list[float]:
@@ -560,7 +613,7 @@ def _data_line(number: int, line: str) -> list[float]:
     for word, value in zip(words, values):
         if value is None:
             raise ValueError(f"line {number}: {word[:40]!r} is not a finite number")
-    return values
+    return cast("list[float]", values)  # no None among them
 
 
 def write_data(path: str | os.PathLike, X: Any, Y: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +35,16 @@ class Fields:
     refused.
     """
 
-    def __init__(self, data: Mapping, source: str = "", path: str = "", *, lines: Mapping[str, int] | None = None,
-                 json_numbers: bool = False, key_format: str = "{}") -> None:
+    def __init__(
+        self,
+        data: Mapping,
+        source: str = "",
+        path: str = "",
+        *,
+        lines: Mapping[str, int] | None = None,
+        json_numbers: bool = False,
+        key_format: str = "{}",
+    ) -> None:
         self.data = data
         self.source = source
         self.path = path
@@ -49,8 +58,7 @@ class Fields:
         Its fields are named ``name.key``, or ``name["key"]`` with ``quoted_keys``.
         """
         if quoted_keys:
-            return Fields(data, self.source, f"{self.path}{name}", json_numbers=self.json_numbers,
-                          key_format='["{}"]')
+            return Fields(data, self.source, f"{self.path}{name}", json_numbers=self.json_numbers, key_format='["{}"]')
         return Fields(data, self.source, f"{self.path}{name}.", json_numbers=self.json_numbers)
 
     def __contains__(self, key: str) -> bool:
@@ -124,7 +132,9 @@ class Fields:
 
 def _nested_json_numbers(value: object, shape: tuple[int, ...]) -> bool:
     """True when ``value`` is lists of JSON numbers of ``shape`` (one or two dimensions)."""
-    rows = value if len(shape) == 2 else [value]
-    return isinstance(value, list) and len(value) == shape[0] and all(
-        isinstance(row, list) and len(row) == shape[-1] and all(is_json_number(x) for x in row) for row in rows
+    rows: Any = value if len(shape) == 2 else [value]
+    return (
+        isinstance(value, list)
+        and len(value) == shape[0]
+        and all(isinstance(row, list) and len(row) == shape[-1] and all(is_json_number(x) for x in row) for row in rows)
     )

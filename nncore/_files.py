@@ -16,6 +16,7 @@ This module works on bytes and parsed JSON; :meth:`nncore.Network.save` and
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -87,10 +88,8 @@ def write_atomically(path: PathLike, data: bytes) -> None:
             os.close(fd)
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
         raise
     _sync_directory(directory)
 
@@ -184,13 +183,17 @@ def _real_location(target: str) -> tuple[str, str]:
 
 
 def _too_large(target: str, size: int) -> str:
-    return (f"{target}: the file holds {size} bytes, more than the {MAX_FILE_SIZE} read "
-            "(nncore._files.MAX_FILE_SIZE)")
+    return f"{target}: the file holds {size} bytes, more than the {MAX_FILE_SIZE} read (nncore._files.MAX_FILE_SIZE)"
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-             (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((text for test, text in kinds if test(mode)), "not a regular file")
 
 

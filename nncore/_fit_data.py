@@ -59,9 +59,17 @@ class FitData:
         return self.rows.factors
 
 
-def read_rows(X: Any, Y: Any, n_inputs: int, n_outputs: int, dtype: str, sample_weight: Any = None,
-              input_names: tuple[str, ...] | None = None, output_names: tuple[str, ...] | None = None,
-              learn_names: bool = False) -> Rows:
+def read_rows(
+    X: Any,
+    Y: Any,
+    n_inputs: int,
+    n_outputs: int,
+    dtype: str,
+    sample_weight: Any = None,
+    input_names: tuple[str, ...] | None = None,
+    output_names: tuple[str, ...] | None = None,
+    learn_names: bool = False,
+) -> Rows:
     """``X`` and ``Y`` (or named samples in ``X``) as rows for networks of these widths and ``dtype``.
 
     Named sides are read through ``input_names`` and ``output_names``, or
@@ -81,9 +89,19 @@ def read_rows(X: Any, Y: Any, n_inputs: int, n_outputs: int, dtype: str, sample_
     return Rows(inputs, targets, n_given, factors, data.input_names, data.output_names)
 
 
-def prepare(network: Any, X: Any, Y: Any, options: FitOptions, batch_size: Any = PER_SAMPLE,
-            sample_weight: Any = None, validation_data: Any = None, *, learn_names: bool = False,
-            clip_batch: bool = False, rows: Rows | None = None) -> FitData:
+def prepare(
+    network: Any,
+    X: Any,
+    Y: Any,
+    options: FitOptions,
+    batch_size: Any = PER_SAMPLE,
+    sample_weight: Any = None,
+    validation_data: Any = None,
+    *,
+    learn_names: bool = False,
+    clip_batch: bool = False,
+    rows: Rows | None = None,
+) -> FitData:
     """The data of a fit of ``network`` (a :class:`nncore.Network`), checked; see :meth:`nncore.Network.fit`.
 
     ``rows`` are :func:`read_rows`'s for this network's widths and dtype when
@@ -94,8 +112,9 @@ def prepare(network: Any, X: Any, Y: Any, options: FitOptions, batch_size: Any =
     """
     sizes, dtype = network.sizes, network.dtype.name
     if rows is None:
-        rows = read_rows(X, Y, sizes[0], sizes[-1], dtype, sample_weight, network.input_names,
-                         network.output_names, learn_names)
+        rows = read_rows(
+            X, Y, sizes[0], sizes[-1], dtype, sample_weight, network.input_names, network.output_names, learn_names
+        )
     batch = check_optimizer_batch_size(batch_size, network.optimizer, rows.n_given, len(rows.inputs), clip_batch)
     validation_error = None
     if validation_data is not None:
@@ -112,11 +131,21 @@ def _validation_error(network: Any, validation_data: Any, input_names: Any, outp
     elif isinstance(validation_data, list):
         X_val, Y_val = validation_data, None
     else:
-        raise TypeError(f"validation_data must be a tuple (X_val, Y_val) or a list of brain.js samples, "
-                        f"got {describe(validation_data)}")
+        raise TypeError(
+            f"validation_data must be a tuple (X_val, Y_val) or a list of brain.js samples, "
+            f"got {describe(validation_data)}"
+        )
     sizes = network.sizes
-    held_out = read_rows(X_val, Y_val, sizes[0], sizes[-1], network.dtype.name, None,
-                         network.input_names or input_names, network.output_names or output_names)
+    held_out = read_rows(
+        X_val,
+        Y_val,
+        sizes[0],
+        sizes[-1],
+        network.dtype.name,
+        None,
+        network.input_names or input_names,
+        network.output_names or output_names,
+    )
     rows, targets = held_out.inputs, held_out.targets
     check_loss_targets(targets, network.activations[-1], network.loss, "validation targets")
     return lambda: float(np.mean(network._forward_and_losses(rows, targets)[1]))

@@ -16,12 +16,19 @@ import textwrap
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nncore._brainjs import check_no_unknown_options
 from nncore._checks import (
-    MAX_COUNT, check_batch_size, check_count, check_flag, check_optional_count, check_optional_rate, check_order,
-    check_seed, describe,
+    MAX_COUNT,
+    check_batch_size,
+    check_count,
+    check_flag,
+    check_optional_count,
+    check_optional_rate,
+    check_order,
+    check_seed,
+    describe,
 )
 from nncore._sampling import plan_steps
 
@@ -46,7 +53,7 @@ PER_SAMPLE = _PerSample()
 def _check_callback(value: object) -> Callable[[Any], object] | None:
     if value is not None and not callable(value):
         raise TypeError(f"callback must be callable, got {describe(value)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -67,69 +74,168 @@ class Option:
     """Whether ``fit_many`` takes the option too."""
 
 
-OPTIONS = {option.name: option for option in (
-    Option("epochs", None, "int, optional", "Passes over the data.", "passes over the data",
-           lambda value: check_optional_count("epochs", value)),
-    Option("steps", None, "int, optional", "Per-sample steps. With both ``epochs`` and ``steps``, training stops "
-           "at whichever comes first.", "per-sample steps", lambda value: check_optional_count("steps", value)),
-    Option("order", "shuffle", '{"shuffle", "random", "sequential"}',
-           '``"shuffle"``: a new permutation every epoch; ``"random"``: every step draws a row uniformly, with '
-           'replacement (the tutorial\'s loop); ``"sequential"``: rows in data order (brain.js).',
-           "sample order", check_order),
-    Option("seed", None, "int, optional", "Seed of the sample order (0 to 2**64 - 1). The same seed, data and "
-           "starting state give the same weights, on every platform.", "seed of the sample order", check_seed,
-           fit_many=False),
-    Option("error_threshold", None, "float, optional", "Stop when an epoch's mean error (the mean of the "
-           "network's :attr:`loss` over its samples) falls below this.",
-           "stop when an epoch's mean error is below it",
-           lambda value: check_optional_rate("error_threshold", value)),
-    Option("callback", None, "callable, optional", "Called as ``callback(info)`` every ``callback_period`` epochs "
-           "with a :class:`~nncore.FitProgress`; returning ``False`` stops training. An exception raised by the "
-           "callback propagates; the network keeps the steps taken until then.", "called every callback_period "
-           "epochs", _check_callback, fit_many=False),
-    Option("callback_period", 10, "int, default 10", "Epochs between two calls of ``callback``.",
-           "epochs between two calls of the callback",
-           lambda value: check_count("callback_period", value, minimum=1), fit_many=False),
-    Option("progress", False, "bool, default False", "Show a progress bar over the epochs on stderr (needs "
-           "``tqdm``); it stays on screen when training ends.", "progress bar on stderr",
-           lambda value: check_flag("progress", value)),
-    Option("timeout", None, "float, optional", "Stop after about this many seconds.", "stop after about this many "
-           "seconds", lambda value: check_optional_rate("timeout", value)),
-    Option("keep_errors", True, "bool, default True", "Keep every epoch's mean error in ``result.errors`` (8 bytes "
-           "an epoch). With False, memory use does not grow with the length of training at all.",
-           "keep every epoch's mean error", lambda value: check_flag("keep_errors", value)),
-    Option("batch_size", PER_SAMPLE, "int or None, default 1 (None for RPROP)", "Samples per update. 1: per "
-           "sample (the tutorial's way); k > 1: the gradients of k consecutive samples of the epoch's order are "
-           "averaged into one update (the last batch of an epoch may be smaller; with ``order=\"random\"``, k "
-           "draws); None: the whole data set per update (FANN's batch training; RPROP's only way).",
-           "samples per update", None),
-    Option("sample_weight", None, "array_like, optional", "One weight >= 0 per sample. A sample of weight 0 is "
-           "left out, as if its row were not there; the others count in proportion to their weight: a batch "
-           "updates with ``sum(w_i * g_i) / (k * mean(w))``, ``mean(w)`` over the samples of nonzero weight. So "
-           "equal weights change nothing, and in whole-batch training a weight of 2 equals the row given twice. "
-           "The epoch error is the weighted mean.", "one weight >= 0 per sample", None),
-    Option("validation_data", None, "(X_val, Y_val) or list of dict, optional", "Held-out data measured after "
-           "every epoch (in ``result.validation_errors``). When its mean error has not fallen below its best for "
-           "``patience`` epochs, training stops (``stop_reason=\"patience\"``) and the network goes back to its "
-           "state at the best epoch (``result.best_epoch``).", "held-out data measured after every epoch", None,
-           fit_many=False),
-    Option("patience", 10, "int, default 10", "Epochs without a new best validation error before stopping.",
-           "epochs without a new best validation error before stopping",
-           lambda value: check_count("patience", value), fit_many=False),
-)}
+OPTIONS = {
+    option.name: option
+    for option in (
+        Option(
+            "epochs",
+            None,
+            "int, optional",
+            "Passes over the data.",
+            "passes over the data",
+            lambda value: check_optional_count("epochs", value),
+        ),
+        Option(
+            "steps",
+            None,
+            "int, optional",
+            "Per-sample steps. With both ``epochs`` and ``steps``, training stops at whichever comes first.",
+            "per-sample steps",
+            lambda value: check_optional_count("steps", value),
+        ),
+        Option(
+            "order",
+            "shuffle",
+            '{"shuffle", "random", "sequential"}',
+            '``"shuffle"``: a new permutation every epoch; ``"random"``: every step draws a row uniformly, with '
+            'replacement (the tutorial\'s loop); ``"sequential"``: rows in data order (brain.js).',
+            "sample order",
+            check_order,
+        ),
+        Option(
+            "seed",
+            None,
+            "int, optional",
+            "Seed of the sample order (0 to 2**64 - 1). The same seed, data and "
+            "starting state give the same weights, on every platform.",
+            "seed of the sample order",
+            check_seed,
+            fit_many=False,
+        ),
+        Option(
+            "error_threshold",
+            None,
+            "float, optional",
+            "Stop when an epoch's mean error (the mean of the "
+            "network's :attr:`loss` over its samples) falls below this.",
+            "stop when an epoch's mean error is below it",
+            lambda value: check_optional_rate("error_threshold", value),
+        ),
+        Option(
+            "callback",
+            None,
+            "callable, optional",
+            "Called as ``callback(info)`` every ``callback_period`` epochs "
+            "with a :class:`~nncore.FitProgress`; returning ``False`` stops training. An exception raised by the "
+            "callback propagates; the network keeps the steps taken until then.",
+            "called every callback_period epochs",
+            _check_callback,
+            fit_many=False,
+        ),
+        Option(
+            "callback_period",
+            10,
+            "int, default 10",
+            "Epochs between two calls of ``callback``.",
+            "epochs between two calls of the callback",
+            lambda value: check_count("callback_period", value, minimum=1),
+            fit_many=False,
+        ),
+        Option(
+            "progress",
+            False,
+            "bool, default False",
+            "Show a progress bar over the epochs on stderr (needs ``tqdm``); it stays on screen when training ends.",
+            "progress bar on stderr",
+            lambda value: check_flag("progress", value),
+        ),
+        Option(
+            "timeout",
+            None,
+            "float, optional",
+            "Stop after about this many seconds.",
+            "stop after about this many seconds",
+            lambda value: check_optional_rate("timeout", value),
+        ),
+        Option(
+            "keep_errors",
+            True,
+            "bool, default True",
+            "Keep every epoch's mean error in ``result.errors`` (8 bytes "
+            "an epoch). With False, memory use does not grow with the length of training at all.",
+            "keep every epoch's mean error",
+            lambda value: check_flag("keep_errors", value),
+        ),
+        Option(
+            "batch_size",
+            PER_SAMPLE,
+            "int or None, default 1 (None for RPROP)",
+            "Samples per update. 1: per "
+            "sample (the tutorial's way); k > 1: the gradients of k consecutive samples of the epoch's order are "
+            'averaged into one update (the last batch of an epoch may be smaller; with ``order="random"``, k '
+            "draws); None: the whole data set per update (FANN's batch training; RPROP's only way).",
+            "samples per update",
+            None,
+        ),
+        Option(
+            "sample_weight",
+            None,
+            "array_like, optional",
+            "One weight >= 0 per sample. A sample of weight 0 is "
+            "left out, as if its row were not there; the others count in proportion to their weight: a batch "
+            "updates with ``sum(w_i * g_i) / (k * mean(w))``, ``mean(w)`` over the samples of nonzero weight. So "
+            "equal weights change nothing, and in whole-batch training a weight of 2 equals the row given twice. "
+            "The epoch error is the weighted mean.",
+            "one weight >= 0 per sample",
+            None,
+        ),
+        Option(
+            "validation_data",
+            None,
+            "(X_val, Y_val) or list of dict, optional",
+            "Held-out data measured after "
+            "every epoch (in ``result.validation_errors``). When its mean error has not fallen below its best for "
+            '``patience`` epochs, training stops (``stop_reason="patience"``) and the network goes back to its '
+            "state at the best epoch (``result.best_epoch``).",
+            "held-out data measured after every epoch",
+            None,
+            fit_many=False,
+        ),
+        Option(
+            "patience",
+            10,
+            "int, default 10",
+            "Epochs without a new best validation error before stopping.",
+            "epochs without a new best validation error before stopping",
+            lambda value: check_count("patience", value),
+            fit_many=False,
+        ),
+    )
+}
 
 FIT_MANY_OPTIONS = tuple(name for name, option in OPTIONS.items() if option.fit_many)
 """The options ``fit_many`` takes besides its own (``seeds`` replaces ``seed``)."""
 
 # The options checked on their own, as fields: FitOptions(epochs=..., steps=..., ...), frozen.
-FitOptions = dataclasses.make_dataclass(
-    "FitOptions", [(name, Any) for name, option in OPTIONS.items() if option.check is not None], frozen=True)
-FitOptions.__module__ = __name__
-FitOptions.__doc__ = "``fit``'s options checked on their own (see :meth:`nncore.Network.fit`)."
+if TYPE_CHECKING:
+
+    class FitOptions:
+        """What the type checker sees of the class made below: its fields come from OPTIONS, each of any type."""
+
+        def __init__(self, **values: Any) -> None: ...
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    FitOptions = dataclasses.make_dataclass(
+        "FitOptions", [(name, Any) for name, option in OPTIONS.items() if option.check is not None], frozen=True
+    )
+    FitOptions.__module__ = __name__
+    FitOptions.__doc__ = "``fit``'s options checked on their own (see :meth:`nncore.Network.fit`)."
 
 
-def check_fit_options(given: Mapping[str, object], function: str = "fit",
-                      accepted: Collection[str] = tuple(OPTIONS)) -> FitOptions:
+def check_fit_options(
+    given: Mapping[str, object], function: str = "fit", accepted: Collection[str] = tuple(OPTIONS)
+) -> FitOptions:
     """Check every option of ``fit`` in ``given`` but the data's; the others take their defaults.
 
     A name ``function`` does not take (not in ``accepted``) is a
@@ -140,8 +246,11 @@ def check_fit_options(given: Mapping[str, object], function: str = "fit",
     error is below :data:`DEFAULT_ERROR_THRESHOLD`.
     """
     check_no_unknown_options(function, {name: value for name, value in given.items() if name not in accepted})
-    values = {name: option.check(given.get(name, option.default))
-              for name, option in OPTIONS.items() if option.check is not None}
+    values = {
+        name: option.check(given.get(name, option.default))
+        for name, option in OPTIONS.items()
+        if option.check is not None
+    }
     if values["epochs"] is None and values["steps"] is None:
         values["epochs"] = DEFAULT_EPOCHS
         if values["error_threshold"] is None:
@@ -165,29 +274,38 @@ def takes_fit_options(names: Collection[str]) -> Callable[[Callable], Callable]:
     with their defaults, and its docstring's :data:`MARKER` line becomes
     their numpydoc entries.
     """
+
     def decorate(function: Callable) -> Callable:
         signature = inspect.signature(function)
         parameters = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-        parameters += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=OPTIONS[name].default)
-                       for name in names]
+        parameters += [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=OPTIONS[name].default) for name in names
+        ]
         function.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
         lines = (function.__doc__ or "").splitlines()
         (at,) = [index for index, line in enumerate(lines) if line.strip() == MARKER]
-        indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
         entries = []
         for name in names:
             option = OPTIONS[name]
             entries.append(f"{indent}{name} : {option.type}")
-            entries += textwrap.wrap(option.doc, len(indent) + 76, initial_indent=indent + "    ", subsequent_indent=indent + "    ",
-                                     break_long_words=False, break_on_hyphens=False)
-        function.__doc__ = "\n".join(lines[:at] + entries + lines[at + 1:])
+            entries += textwrap.wrap(
+                option.doc,
+                len(indent) + 76,
+                initial_indent=indent + "    ",
+                subsequent_indent=indent + "    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        function.__doc__ = "\n".join(lines[:at] + entries + lines[at + 1 :])
         return function
 
     return decorate
 
 
-def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int, n_rows: int | None = None,
-                               clip: bool = False) -> int:
+def check_optimizer_batch_size(
+    value: object, optimizer: str, n_samples: int, n_rows: int | None = None, clip: bool = False
+) -> int:
     """The one batch-size rule of a fit: samples per update (0: all of them) for a network of ``optimizer``.
 
     ``n_samples`` rows were given, of which ``n_rows`` are trained on (the
@@ -206,8 +324,11 @@ def check_optimizer_batch_size(value: object, optimizer: str, n_samples: int, n_
         if batch > n_rows:
             # stacklevel: this rule, prepare, and the estimator's _train_epochs, _fit(_until_stopped), _fit
             # or _partial_fit and fit or partial_fit: the warning names the caller's line
-            warnings.warn(f"batch_size {batch} is larger than the {n_rows} training samples; "
-                          f"it is clipped to {n_rows}", UserWarning, stacklevel=7)
+            warnings.warn(
+                f"batch_size {batch} is larger than the {n_rows} training samples; it is clipped to {n_rows}",
+                UserWarning,
+                stacklevel=7,
+            )
             batch = n_rows
     else:
         batch = check_batch_size(value, n_samples)

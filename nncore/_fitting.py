@@ -177,9 +177,17 @@ class EarlyStopping:
     keep_best : bool, default True
     """
 
-    def __init__(self, network: NetworkCore, measure: Callable[[], float] | None = None, *, patience: int,
-                 tol: float = 0.0, lenient: bool = False, higher_is_better: bool = False,
-                 keep_best: bool = True) -> None:
+    def __init__(
+        self,
+        network: NetworkCore,
+        measure: Callable[[], float] | None = None,
+        *,
+        patience: int,
+        tol: float = 0.0,
+        lenient: bool = False,
+        higher_is_better: bool = False,
+        keep_best: bool = True,
+    ) -> None:
         self.network, self.measure, self.patience, self.tol = network, measure, patience, tol
         self.lenient, self.higher_is_better, self.keep_best = lenient, higher_is_better, keep_best
         self.values: list[float] = []
@@ -196,6 +204,7 @@ class EarlyStopping:
         True when training should stop."""
         if self.measure is not None:
             value = self.measure()
+        assert value is not None, "a value is given when there is no measure"
         self.values.append(value)
         shifted = self.best + self.tol if self.higher_is_better else self.best - self.tol
         progress = not self._better(shifted, value) if self.lenient else self._better(value, shifted)
@@ -223,9 +232,17 @@ class Training:
     each ends exactly as ``fit`` alone would leave it.
     """
 
-    def __init__(self, network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions,
-                 batch_size: int = 1, factors: np.ndarray | None = None, every_epoch: bool = False,
-                 callback_period: int = 0) -> None:
+    def __init__(
+        self,
+        network: NetworkCore,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        options: FitOptions,
+        batch_size: int = 1,
+        factors: np.ndarray | None = None,
+        every_epoch: bool = False,
+        callback_period: int = 0,
+    ) -> None:
         n_samples = len(inputs)
         self.max_steps, self.done_reason = plan_steps(n_samples, options.epochs, options.steps)
         seed = secrets.randbits(64) if options.seed is None else options.seed
@@ -234,8 +251,19 @@ class Training:
         self.long_epochs = n_samples > self.budget
         threshold = -1.0 if options.error_threshold is None else options.error_threshold
         report_every = 1 if self.long_epochs or every_epoch else callback_period
-        self.schedule = FitSchedule(network, inputs, targets, options.order, seed, self.max_steps, threshold,
-                                    report_every, options.keep_errors, batch_size, factors)
+        self.schedule = FitSchedule(
+            network,
+            inputs,
+            targets,
+            options.order,
+            seed,
+            self.max_steps,
+            threshold,
+            report_every,
+            options.keep_errors,
+            batch_size,
+            factors,
+        )
         self.checkpoint: tuple | None = None
 
     @property
@@ -260,25 +288,38 @@ class Training:
         status = schedule.advance(chunk)
         seconds = time.perf_counter() - started
         if status == "diverged" or not schedule.network_is_finite():
+            assert self.checkpoint is not None, "taken before the first chunk"
             _roll_back_divergence(schedule, self.checkpoint)
         self.budget = _adapt_budget(self.budget, schedule.steps - steps_before, seconds)
         if status == "errors_full":
             schedule.flush_errors()
         return status
 
-    def result(self, stop_reason: str, elapsed: float, validation_errors: np.ndarray | None = None,
-               best_epoch: int | None = None) -> FitResult:
+    def result(
+        self,
+        stop_reason: str,
+        elapsed: float,
+        validation_errors: np.ndarray | None = None,
+        best_epoch: int | None = None,
+    ) -> FitResult:
         """The :class:`FitResult` of the training as it stands."""
         schedule = self.schedule
         error = schedule.last_epoch_error if schedule.epochs else schedule.partial_epoch_error
         validation = np.zeros(0) if validation_errors is None else validation_errors
-        return FitResult(schedule.steps, schedule.epochs, error, schedule.epoch_errors, stop_reason, elapsed,
-                         validation, best_epoch)
+        return FitResult(
+            schedule.steps, schedule.epochs, error, schedule.epoch_errors, stop_reason, elapsed, validation, best_epoch
+        )
 
 
-def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: FitOptions,
-        batch_size: int = 1, factors: np.ndarray | None = None,
-        validation_error: Callable[[], float] | None = None) -> FitResult:
+def fit(
+    network: NetworkCore,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    options: FitOptions,
+    batch_size: int = 1,
+    factors: np.ndarray | None = None,
+    validation_error: Callable[[], float] | None = None,
+) -> FitResult:
     """Train ``network`` on checked data with checked options; see :meth:`nncore.Network.fit`.
 
     ``batch_size`` is the samples per update (0: all of them), ``factors``
@@ -288,8 +329,16 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
     the whole call (``network._fitting()``).
     """
     early = None if validation_error is None else EarlyStopping(network, validation_error, patience=options.patience)
-    training = Training(network, inputs, targets, options, batch_size, factors, every_epoch=early is not None,
-                        callback_period=options.callback_period if options.callback else 0)
+    training = Training(
+        network,
+        inputs,
+        targets,
+        options,
+        batch_size,
+        factors,
+        every_epoch=early is not None,
+        callback_period=options.callback_period if options.callback else 0,
+    )
     schedule = training.schedule
     bar = _progress_bar(options.progress, training.total_epochs)
 
@@ -313,8 +362,11 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
                 if status == "error_threshold":
                     stop_reason = "error_threshold"
                     break
-                if (status == "epoch_end" and options.callback is not None
-                        and schedule.epochs % options.callback_period == 0):
+                if (
+                    status == "epoch_end"
+                    and options.callback is not None
+                    and schedule.epochs % options.callback_period == 0
+                ):
                     info = FitProgress(schedule.epochs, schedule.steps, schedule.last_epoch_error, now - started)
                     if options.callback(info) is False:
                         stop_reason = "callback"
@@ -330,8 +382,9 @@ def fit(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray, options: 
             bar.update(schedule.epochs - bar.n)
             bar.close()
     validation = None if early is None else np.array(early.values)
-    return training.result(stop_reason, time.perf_counter() - started, validation,
-                           None if early is None else early.best_epoch)
+    return training.result(
+        stop_reason, time.perf_counter() - started, validation, None if early is None else early.best_epoch
+    )
 
 
 def _adapt_budget(budget: int, steps: int, seconds: float) -> int:
@@ -370,7 +423,7 @@ def _roll_back_divergence(schedule: FitSchedule, checkpoint: tuple) -> None:
             raise RuntimeError("training diverged, but replaying it did not")
 
 
-def _progress_bar(progress: bool, total: int, unit: str = "epoch", desc: str = "fit"):
+def _progress_bar(progress: bool, total: int, unit: str = "epoch", desc: str = "fit") -> Any:
     """A tqdm bar over ``total`` units, left on screen when it closes; None without ``progress``."""
     if not progress:
         return None

@@ -7,14 +7,14 @@ shape ``(n_l, n_(l-1))``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 
 
-def _layer_pairs(sizes: Sequence[int]):
+def _layer_pairs(sizes: Sequence[int]) -> Iterator[tuple[int, int]]:
     return zip(sizes[1:], sizes[:-1])
 
 
@@ -33,8 +33,7 @@ def tutorial(rng: np.random.Generator, sizes: Sequence[int]) -> Parameters:
 def brainjs(rng: np.random.Generator, sizes: Sequence[int]) -> Parameters:
     """brain.js's scheme: weights and biases uniform in [-0.2, 0.2)."""
     return [
-        (rng.uniform(-0.2, 0.2, (n_out, n_in)), rng.uniform(-0.2, 0.2, n_out))
-        for n_out, n_in in _layer_pairs(sizes)
+        (rng.uniform(-0.2, 0.2, (n_out, n_in)), rng.uniform(-0.2, 0.2, n_out)) for n_out, n_in in _layer_pairs(sizes)
     ]
 
 
@@ -49,8 +48,7 @@ def xavier(rng: np.random.Generator, sizes: Sequence[int]) -> Parameters:
 def he(rng: np.random.Generator, sizes: Sequence[int]) -> Parameters:
     """He (Kaiming) normal, for relu layers: weights N(0, 2 / fan_in), biases 0."""
     return [
-        (rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), np.zeros(n_out))
-        for n_out, n_in in _layer_pairs(sizes)
+        (rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), np.zeros(n_out)) for n_out, n_in in _layer_pairs(sizes)
     ]
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import collections
 import json
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +34,7 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _DROP_LATIN1 = {code: None for code in range(256) if chr(code) not in "[]{}"}
 
 
-def parse(text: str | bytes | bytearray, source: str) -> object:
+def parse(text: str | bytes | bytearray, source: str) -> Any:
     """The value held by JSON ``text``.
 
     Parameters
@@ -95,9 +97,7 @@ class _ConstantError(ValueError):
 
 
 def _refuse_constant(name: str) -> float:
-    raise _ConstantError(
-        f"{name} is not a JSON value (JSON has no NaN or infinities; JavaScript writes null for them)"
-    )
+    raise _ConstantError(f"{name} is not a JSON value (JSON has no NaN or infinities; JavaScript writes null for them)")
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -124,11 +124,13 @@ def check_plain(data: object, source: str) -> None:
     _check_container(data, None, source, 0)
     # Only containers are queued, each with its path as a chain (parent's chain, key), spelled out only
     # in an error: a list of a million numbers costs no memory beyond itself.
-    pending: list[tuple[object, tuple | None, int]] = [(data, None, 0)]
+    pending: list[tuple[Any, tuple | None, int]] = [(data, None, 0)]
     while pending:
         value, path, depth = pending.pop()
         if type(value) in (dict, collections.OrderedDict):
-            items = ((key if isinstance(key, str) else ..., item) for key, item in value.items())
+            items: Iterable[tuple[object, Any]] = (
+                (key if isinstance(key, str) else ..., item) for key, item in value.items()
+            )
         else:
             items = enumerate(value)
         for key, item in items:
@@ -145,7 +147,9 @@ def _check_container(value: object, path: tuple | None, source: str, depth: int)
             path, key = path
             keys.append("[...]" if key is ... else f"[{key!r}]")
         where = "".join(reversed(keys))
-        raise ValueError(f"{source}{' at ' + where if where else ''} must be JSON data (a dict, list, string "
-                         f"or number), got a {type(value).__name__}")
+        raise ValueError(
+            f"{source}{' at ' + where if where else ''} must be JSON data (a dict, list, string "
+            f"or number), got a {type(value).__name__}"
+        )
     if depth > MAX_DEPTH:
         raise ValueError(f"{source} is nested more than {MAX_DEPTH} levels deep")

@@ -22,15 +22,19 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from nncore import _json, _files, _serialization
-from nncore._checks import describe, length_of
+from nncore import _files, _json, _serialization
+from nncore._checks import check_sizes, describe, length_of
 from nncore._fields import Fields
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
 
 _JSON_TEXT = re.compile(r"[ \t\r\n]*[\[{]")
 _BROKEN_TEXT = re.compile(r"[\[{\n]")  # in a str read as a path: more likely JSON text with junk in front
 _FORMAT_NAMES = {"nncore": "nncore's format", "brainjs": "brain.js's toJSON()", "tutorial": "the tutorial's toJSON()"}
-_READERS = {"nncore": "Network.from_dict (or nncore.load)", "brainjs": "Network.from_brainjs",
-            "tutorial": "Network.from_tutorial_json"}
+_READERS = {
+    "nncore": "Network.from_dict (or nncore.load)",
+    "brainjs": "Network.from_brainjs",
+    "tutorial": "Network.from_tutorial_json",
+}
 
 
 def detect_format(obj: object) -> str:
@@ -67,9 +71,9 @@ def detect_format(obj: object) -> str:
             if all(isinstance(layer, dict) for layer in layers):
                 return "brainjs"
     raise ValueError(
-        f"expected a network: nncore's format (an object with \"format\": \"nncore\"), brain.js's "
-        f"toJSON() (an object with \"sizes\" and \"layers\" of objects) or the tutorial's toJSON() (an "
-        f"object with \"layers\" of lists of neurons); got {_what(obj)}"
+        f'expected a network: nncore\'s format (an object with "format": "nncore"), brain.js\'s '
+        f'toJSON() (an object with "sizes" and "layers" of objects) or the tutorial\'s toJSON() (an '
+        f'object with "layers" of lists of neurons); got {_what(obj)}'
     )
 
 
@@ -113,9 +117,7 @@ def _read_object(obj: Any, source: str) -> tuple[object, str | None]:
                 f"path of an existing file, got {describe(obj)}"
             )
         return _files.read_json(path), path
-    raise TypeError(
-        f"{source} must be a dict (a parsed JSON object), JSON text or a file's path, got {describe(obj)}"
-    )
+    raise TypeError(f"{source} must be a dict (a parsed JSON object), JSON text or a file's path, got {describe(obj)}")
 
 
 def _check_not_other_format(data: dict, source: str, expected: str) -> None:
@@ -126,23 +128,40 @@ def _check_not_other_format(data: dict, source: str, expected: str) -> None:
         return
     if found != expected:
         raise ValueError(
-            f"{source}: this is {_FORMAT_NAMES[found]}, not {_FORMAT_NAMES[expected]}; "
-            f"read it with {_READERS[found]}"
+            f"{source}: this is {_FORMAT_NAMES[found]}, not {_FORMAT_NAMES[expected]}; read it with {_READERS[found]}"
         )
 
 
 # ---------------------------------------------------------------- shared by the formats
 
 
-def nncore_dict(sizes: list[int], activation: str, layers: list[dict], *, learning_rate: float,
-                momentum: float, leaky_relu_alpha: float = _serialization.DEFAULT_LEAKY_RELU_ALPHA,
-                iterations: int = 0, input_names: list[str] | None = None,
-                output_names: list[str] | None = None, optimizer: str = "sgd",
-                rule_parameters: dict | None = None) -> dict:
+def nncore_dict(
+    sizes: list[int],
+    activation: str,
+    layers: list[dict],
+    *,
+    learning_rate: float,
+    momentum: float,
+    leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA,
+    iterations: int = 0,
+    input_names: list[str] | None = None,
+    output_names: list[str] | None = None,
+    optimizer: str = "sgd",
+    rule_parameters: dict | None = None,
+) -> dict:
     """nncore's dictionary for a network of one ``activation`` read from another format."""
     return _serialization.make_dict(
-        sizes, [activation] * (len(sizes) - 1), learning_rate, momentum, iterations, layers, leaky_relu_alpha,
-        input_names=input_names, output_names=output_names, optimizer=optimizer, rule_parameters=rule_parameters,
+        sizes,
+        [activation] * (len(sizes) - 1),
+        learning_rate,
+        momentum,
+        iterations,
+        layers,
+        leaky_relu_alpha,
+        input_names=input_names,
+        output_names=output_names,
+        optimizer=optimizer,
+        rule_parameters=rule_parameters,
     )
 
 
@@ -166,7 +185,7 @@ def layer_list(fields: Fields) -> list:
 def sizes(value: object, fields: Fields) -> list[int]:
     """Layer sizes (given, or counted from the layers), checked as nncore's format checks them."""
     try:
-        return list(_serialization.check_sizes(value))
+        return list(check_sizes(value))
     except (TypeError, ValueError) as error:
         raise ValueError(f"{fields.source}: field 'sizes': {error}") from None
 

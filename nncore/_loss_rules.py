@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from nncore._checks import describe
 from nncore._vocabulary import CROSS_ENTROPY_OUTPUTS, OUTPUT_ONLY_ACTIVATIONS
@@ -29,14 +30,17 @@ def check_output_rules(activations: Sequence[str], loss: str) -> None:
     """
     for layer, name in enumerate(activations[:-1], start=1):
         if name in OUTPUT_ONLY_ACTIVATIONS:
-            raise ValueError(f"activation {name!r} is allowed on the output layer only, got it on layer {layer} "
-                             f"of {len(activations)}")
+            raise ValueError(
+                f"activation {name!r} is allowed on the output layer only, got it on layer {layer} "
+                f"of {len(activations)}"
+            )
     last = activations[-1]
     if last in OUTPUT_ONLY_ACTIVATIONS and loss != "cross_entropy":
         raise ValueError(f"activation {last!r} needs loss='cross_entropy', got loss={loss!r}")
     if loss == "cross_entropy" and last not in CROSS_ENTROPY_OUTPUTS:
-        raise ValueError(f"loss='cross_entropy' needs a {' or '.join(map(repr, CROSS_ENTROPY_OUTPUTS))} output "
-                         f"layer, got {last!r}")
+        raise ValueError(
+            f"loss='cross_entropy' needs a {' or '.join(map(repr, CROSS_ENTROPY_OUTPUTS))} output layer, got {last!r}"
+        )
 
 
 SUM_TOLERANCE = 1e-9
@@ -45,14 +49,15 @@ SUM_TOLERANCE = 1e-9
 
 @dataclass(frozen=True)
 class TargetRule:
-    """What targets of a loss must keep: every value in [lowest, highest], rows summing to 1 within ``sum_tolerance``."""
+    """What targets of a loss must keep: every value in [lowest, highest], rows summing to 1 within
+    ``sum_tolerance``."""
 
     lowest: float
     highest: float
     sum_tolerance: float  # inf: the rows' sums are free
 
 
-def loss_target_rule(output_activation: str, loss: str, width: int, dtype: object = np.float64) -> TargetRule | None:
+def loss_target_rule(output_activation: str, loss: str, width: int, dtype: DTypeLike = np.float64) -> TargetRule | None:
     """The rule targets of ``width`` values of ``dtype`` obey for a network's loss; None when any finite target does.
 
     With ``cross_entropy``, softmax targets are rows of values >= 0 summing
@@ -78,17 +83,21 @@ def check_loss_targets(targets: np.ndarray, output_activation: str, loss: str, n
         return
     rows = targets.reshape(-1, targets.shape[-1])
     if math.isfinite(rule.sum_tolerance):
-        sums = np.sum(rows, axis=1, dtype=np.float64)
+        sums = rows.sum(axis=1, dtype=np.float64)
         bad = np.flatnonzero(np.any(rows < rule.lowest, axis=1) | (np.abs(sums - 1.0) > rule.sum_tolerance))
         if bad.size:
             row = int(bad[0])
             what, where = ("values", "") if targets.ndim == 1 else ("rows of values", f" row {row}")
-            raise ValueError(f"{name} must hold {what} >= 0 summing to 1 for loss='cross_entropy' with softmax "
-                             f"outputs, got{where} {describe(rows[row].tolist())} (sum {float(sums[row])!r})")
+            raise ValueError(
+                f"{name} must hold {what} >= 0 summing to 1 for loss='cross_entropy' with softmax "
+                f"outputs, got{where} {describe(rows[row].tolist())} (sum {float(sums[row])!r})"
+            )
     else:
         outside = np.argwhere((rows < rule.lowest) | (rows > rule.highest))
         if outside.size:
             row, column = (int(i) for i in outside[0])
             position = column if targets.ndim == 1 else (row, column)
-            raise ValueError(f"{name} must hold values in [0, 1] for loss='cross_entropy' with sigmoid outputs, "
-                             f"got {float(rows[row, column])!r} at index {position}")
+            raise ValueError(
+                f"{name} must hold values in [0, 1] for loss='cross_entropy' with sigmoid outputs, "
+                f"got {float(rows[row, column])!r} at index {position}"
+            )

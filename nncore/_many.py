@@ -31,6 +31,7 @@ import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -77,8 +78,17 @@ class Job:
     options: FitOptions
 
 
-def fit_many(networks: Any, X: Any, Y: Any, options: FitOptions, seeds: Any = None, threads: Any = None,
-             batch_size: Any = PER_SAMPLE, sample_weight: Any = None, client: Any = None) -> list[FitResult]:
+def fit_many(
+    networks: Any,
+    X: Any,
+    Y: Any,
+    options: FitOptions,
+    seeds: Any = None,
+    threads: Any = None,
+    batch_size: Any = PER_SAMPLE,
+    sample_weight: Any = None,
+    client: Any = None,
+) -> list[FitResult]:
     """Train every network of ``networks`` in place; see :func:`nncore.fit_many`.
 
     ``networks`` and ``options`` are checked (``nncore._population.check_population``,
@@ -109,8 +119,15 @@ def hold_all(holding: contextlib.ExitStack, networks: list[NetworkCore]) -> None
         holding.enter_context(network._fitting())
 
 
-def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int | None],
-            batch_size: Any, sample_weight: Any) -> list[Job]:
+def prepare(
+    networks: list[NetworkCore],
+    X: Any,
+    Y: Any,
+    options: FitOptions,
+    seeds: list[int | None],
+    batch_size: Any,
+    sample_weight: Any,
+) -> list[Job]:
     """Check the data against every network (read once per kind of network) and build their jobs."""
     if Y is None:
         raise TypeError("fit_many takes the data as X and Y (arrays, one row per sample), got Y=None")
@@ -126,8 +143,16 @@ def prepare(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, se
             if len(networks) == 1:
                 raise
             raise type(error)(f"networks[{index}]: {error}") from None
-        jobs.append(Job(network, data.inputs, data.targets, data.batch_size, data.factors,
-                        dataclasses.replace(options, seed=seed)))
+        jobs.append(
+            Job(
+                network,
+                data.inputs,
+                data.targets,
+                data.batch_size,
+                data.factors,
+                dataclasses.replace(options, seed=seed),  # type: ignore[type-var]  # made by make_dataclass
+            )
+        )
     return jobs
 
 
@@ -181,8 +206,10 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
             with _SigintFlag() as sigint, ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
                 shared = _Shared(options.timeout, sigint)
                 tasks = _tasks(jobs, threads)
-                futures = [pool.submit(_train_group if len(task) > 1 else _train_one, [jobs[i] for i in task], shared)
-                           for task in tasks]
+                futures = [
+                    pool.submit(_train_group if len(task) > 1 else _train_one, [jobs[i] for i in task], shared)
+                    for task in tasks
+                ]
                 pending = set(futures)
                 while pending:
                     done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
@@ -213,14 +240,14 @@ def _tasks(jobs: list[Job], threads: int) -> list[list[int]]:
             groups.setdefault(key, []).append(index)
     for members in groups.values():
         size = min(_lanes_for(jobs[members[0]].network), max(1, math.ceil(len(members) / threads)))
-        tasks.extend(members[start:start + size] for start in range(0, len(members), size))
+        tasks.extend(members[start : start + size] for start in range(0, len(members), size))
     return tasks
 
 
 def _lanes_for(network: NetworkCore) -> int:
     """How many networks like this one share a lane group: a multiple of 8 from 8 to MAX_LANES."""
     sizes = network.sizes
-    n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    n_weights = sum(a * b for a, b in pairwise(sizes))
     fitting = LANE_CACHE_BYTES // (n_weights * network.dtype.itemsize) // 8 * 8
     return max(8, min(MAX_LANES, fitting))
 
@@ -230,8 +257,9 @@ def _lane_key(job: Job) -> tuple | None:
     (too large, or not on the plain path: SGD, one sample per update, unweighted, mse, no softmax)."""
     network = job.network
     n_weights = sum(a * b for a, b in zip(network.sizes, network.sizes[1:]))
-    if not (USE_LANES and network.takes_lanes(job.batch_size, job.factors is not None)
-            and n_weights <= MAX_LANE_WEIGHTS):
+    if not (
+        USE_LANES and network.takes_lanes(job.batch_size, job.factors is not None) and n_weights <= MAX_LANE_WEIGHTS
+    ):
         return None
     return (network.sizes, network.activations, network.dtype.name, network.leaky_relu_alpha, id(job.inputs))
 
@@ -280,11 +308,12 @@ def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
     does. A lane that stopped is copied out at once: the loop returns after
     every step in which one stops.
     """
-    trainings = [Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
-                 for job in jobs]
+    trainings = [
+        Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors) for job in jobs
+    ]
     n_samples = len(jobs[0].inputs)
     sizes = jobs[0].network.sizes
-    work_per_step = sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes)
+    work_per_step = sum(a * b for a, b in pairwise(sizes)) + sum(sizes)
     chunk_epochs = max(1, int(LANE_CHUNK_WORK / (work_per_step * n_samples * len(jobs))))
     stop_reasons: list[str | None] = [None] * len(jobs)
     alone: list[int] = []
@@ -294,8 +323,10 @@ def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
             reason = shared.stop_reason()
             if reason is not None:
                 break
-            if all(stopped is not None or training.schedule.position == 0
-                   for training, stopped in zip(trainings, stop_reasons)):
+            if all(
+                stopped is not None or training.schedule.position == 0
+                for training, stopped in zip(trainings, stop_reasons)
+            ):
                 group.mark()
             group.advance(chunk_epochs)
             shared.count(group.last_steps)
@@ -314,8 +345,10 @@ def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
             if stopped is None:
                 group.write_back(lane)
                 stop_reasons[lane] = shared.stop_reason() or "interrupt"  # only an exception leaves none
-    results = [trainings[lane].result(stopped, time.perf_counter() - shared.started)  # type: ignore[arg-type]
-               for lane, stopped in enumerate(stop_reasons)]
+    results = [
+        trainings[lane].result(stopped, time.perf_counter() - shared.started)  # type: ignore[arg-type]
+        for lane, stopped in enumerate(stop_reasons)
+    ]
     for lane in alone:
         results[lane] = _drive(trainings[lane], shared)
     return results
@@ -335,8 +368,16 @@ def _check_client(client: Any) -> None:
         raise TypeError(f"client must be a dask.distributed.Client, got {describe(client)}{hint}")
 
 
-def _fit_on_cluster(client: Any, jobs: list[Job], X: Any, Y: Any, options: FitOptions,
-                    seeds: list[int | None], batch_size: Any, sample_weight: Any) -> list[FitResult]:
+def _fit_on_cluster(
+    client: Any,
+    jobs: list[Job],
+    X: Any,
+    Y: Any,
+    options: FitOptions,
+    seeds: list[int | None],
+    batch_size: Any,
+    sample_weight: Any,
+) -> list[FitResult]:
     """Train chunks of the population on the cluster's workers; write the trained states back.
 
     The networks travel pickled (the nncore dictionary format, exact); each
@@ -359,10 +400,22 @@ def _fit_on_cluster(client: Any, jobs: list[Job], X: Any, Y: Any, options: FitOp
     with contextlib.ExitStack() as holding:
         hold_all(holding, networks)
         remaining = None if options.timeout is None else max(0.0, options.timeout - (time.perf_counter() - started))
-        remote = dataclasses.replace(options, timeout=remaining)  # a worker's clock starts when its chunk does
-        futures = {client.submit(fit_chunk, networks[start:start + size], X, Y, remote,
-                                 seeds[start:start + size], batch_size, sample_weight, pure=False): start
-                   for start in starts}
+        # a worker's clock starts when its chunk does (FitOptions is made by make_dataclass)
+        remote = dataclasses.replace(options, timeout=remaining)  # type: ignore[type-var]
+        futures = {
+            client.submit(
+                fit_chunk,
+                networks[start : start + size],
+                X,
+                Y,
+                remote,
+                seeds[start : start + size],
+                batch_size,
+                sample_weight,
+                pure=False,
+            ): start
+            for start in starts
+        }
         try:
             for future in as_completed(futures, timeout=remaining):
                 start = futures[future]
@@ -387,9 +440,16 @@ def _fit_on_cluster(client: Any, jobs: list[Job], X: Any, Y: Any, options: FitOp
     return results  # type: ignore[return-value]
 
 
-def fit_chunk(networks: list[NetworkCore], X: Any, Y: Any, options: FitOptions, seeds: list[int],
-              batch_size: Any, sample_weight: Any) -> list[tuple[tuple, FitResult]]:
+def fit_chunk(
+    networks: list[NetworkCore],
+    X: Any,
+    Y: Any,
+    options: FitOptions,
+    seeds: list[int],
+    batch_size: Any,
+    sample_weight: Any,
+) -> list[tuple[tuple, FitResult]]:
     """Run on a worker: train the networks on one thread; each one's trained state and result."""
-    local = dataclasses.replace(options, progress=False)
+    local = dataclasses.replace(options, progress=False)  # type: ignore[type-var]  # made by make_dataclass
     results = fit_many(networks, X, Y, local, seeds, 1, batch_size, sample_weight)
     return [(network._snapshot(), result) for network, result in zip(networks, results)]

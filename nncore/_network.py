@@ -13,25 +13,54 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from nncore import (
-    _json, _json_formats, _batched, _brainjs2, _datasets, _evaluation, _fann, _files, _fit_data, _fitting,
-    _initializers, _onnx_export, _serialization, _source_export, _tutorial_format, _views,
+    _batched,
+    _brainjs2,
+    _datasets,
+    _evaluation,
+    _fann,
+    _files,
+    _fit_data,
+    _fitting,
+    _initializers,
+    _json,
+    _json_formats,
+    _onnx_export,
+    _serialization,
+    _source_export,
+    _tutorial_format,
+    _views,
 )
 from nncore._checks import (
-    check_activations, check_alpha, check_data, check_dtype, check_init, check_learning_rule, check_loss, check_names,
-    check_optimizer, check_rule_parameter, check_samples, check_seed, check_sizes, check_step_limits, check_threshold,
+    check_activations,
+    check_alpha,
+    check_data,
+    check_dtype,
+    check_init,
+    check_learning_rule,
+    check_loss,
+    check_names,
+    check_optimizer,
+    check_rule_parameter,
+    check_samples,
+    check_seed,
+    check_sizes,
+    check_step_limits,
+    check_threshold,
     describe,
 )
+from nncore._core import NetworkCore
+from nncore._evaluation import DEFAULT_THRESHOLD
 from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._fit_options import FitOptions, check_fit_options, option_value, takes_fit_options
-from nncore._core import NetworkCore
 from nncore._loss_rules import check_loss_targets, check_output_rules
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
-from nncore._evaluation import DEFAULT_THRESHOLD
+
 
 class _RuleParameter:
     """A parameter of the learning rule, read from and written to the compiled core after a check."""
@@ -157,9 +186,16 @@ class Network(NetworkCore):
         checked_sizes = check_sizes(sizes)
         activations = check_activations(activation, len(checked_sizes) - 1)
         optimizer = check_optimizer(optimizer)
-        given = {"beta1": beta1, "beta2": beta2, "epsilon": epsilon, "rprop_increase": rprop_increase,
-                 "rprop_decrease": rprop_decrease, "rprop_step_min": rprop_step_min,
-                 "rprop_step_max": rprop_step_max, "rprop_step_initial": rprop_step_initial}
+        given: dict[str, object] = {
+            "beta1": beta1,
+            "beta2": beta2,
+            "epsilon": epsilon,
+            "rprop_increase": rprop_increase,
+            "rprop_decrease": rprop_decrease,
+            "rprop_step_min": rprop_step_min,
+            "rprop_step_max": rprop_step_max,
+            "rprop_step_initial": rprop_step_initial,
+        }
         rates, parameters = check_learning_rule(optimizer, learning_rate, momentum, weight_decay, given)
         loss = check_loss(loss)
         check_output_rules(activations, loss)
@@ -242,13 +278,18 @@ class Network(NetworkCore):
     def __repr__(self) -> str:
         activations = self.activations
         activation = activations[0] if len(set(activations)) == 1 else list(activations)
-        rule = {"sgd": f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}",
-                "adam": f"optimizer='adam', learning_rate={self.learning_rate!r}",
-                "rprop": "optimizer='rprop'"}[self.optimizer]
-        return (f"Network({list(self.sizes)}, {rule}, activation={activation!r}, loss={self.loss!r}, "
-                f"iterations={self.iterations}"
-                + ("" if self.weight_decay == 0.0 else f", weight_decay={self.weight_decay!r}")
-                + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}") + ")")
+        rule = {
+            "sgd": f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}",
+            "adam": f"optimizer='adam', learning_rate={self.learning_rate!r}",
+            "rprop": "optimizer='rprop'",
+        }[self.optimizer]
+        return (
+            f"Network({list(self.sizes)}, {rule}, activation={activation!r}, loss={self.loss!r}, "
+            f"iterations={self.iterations}"
+            + ("" if self.weight_decay == 0.0 else f", weight_decay={self.weight_decay!r}")
+            + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}")
+            + ")"
+        )
 
     # ------------------------------------------------------------ inference
 
@@ -279,12 +320,12 @@ class Network(NetworkCore):
         if one_sample:
             return self._forward_rows(rows)[0]
         sizes = self.sizes
-        if rows.shape[0] * sum(a * b for a, b in zip(sizes, sizes[1:])) >= _batched.MIN_WORK:
+        if rows.shape[0] * sum(a * b for a, b in pairwise(sizes)) >= _batched.MIN_WORK:
             layers = [(w, b) for w, b, _ in self._snapshot()[0]]
             return _batched.forward_matrix(layers, self.activations, self.leaky_relu_alpha, rows)
         return self._forward_rows(rows)
 
-    def run(self, input: Any = None) -> np.ndarray | dict[str, float]:
+    def run(self, input: Any = None) -> np.ndarray | dict[str, float]:  # type: ignore[override]  # and brain.js's
         """The outputs of the network, the tutorial's way or brain.js's.
 
         Parameters
@@ -305,8 +346,9 @@ class Network(NetworkCore):
             return NetworkCore.run(self)
         outputs = self.predict(input)
         if outputs.ndim != 1:
-            raise ValueError(f"run takes one sample (a 1-D input or a dict); for {outputs.shape[0]} samples "
-                             "use predict")
+            raise ValueError(
+                f"run takes one sample (a 1-D input or a dict); for {outputs.shape[0]} samples use predict"
+            )
         names = self._output_names
         return outputs if names is None else dict(zip(names, outputs.tolist()))
 
@@ -421,9 +463,16 @@ class Network(NetworkCore):
         """
         checked = check_fit_options(options)
         with self._fitting():
-            data = _fit_data.prepare(self, X, Y, checked, option_value(options, "batch_size"),
-                                     option_value(options, "sample_weight"), option_value(options, "validation_data"),
-                                     learn_names=True)
+            data = _fit_data.prepare(
+                self,
+                X,
+                Y,
+                checked,
+                option_value(options, "batch_size"),
+                option_value(options, "sample_weight"),
+                option_value(options, "validation_data"),
+                learn_names=True,
+            )
             return self._fit_prepared(data, checked)
 
     def _fit_prepared(self, data: _fit_data.FitData, options: FitOptions) -> _fitting.FitResult:
@@ -436,8 +485,9 @@ class Network(NetworkCore):
             self._input_names = data.rows.input_names or self._input_names
             self._output_names = data.rows.output_names or self._output_names
             try:
-                return _fitting.fit(self, data.inputs, data.targets, options, data.batch_size, data.factors,
-                                    data.validation_error)
+                return _fitting.fit(
+                    self, data.inputs, data.targets, options, data.batch_size, data.factors, data.validation_error
+                )
             except BaseException:
                 if self.iterations == iterations_before:  # nothing learned: forget the names too
                     self._input_names, self._output_names = names_before
@@ -456,17 +506,27 @@ class Network(NetworkCore):
 
     def _state(self, as_lists: bool) -> dict:
         """:meth:`to_dict`, with numpy arrays instead of lists when ``as_lists`` is false."""
-        convert = (lambda array: array.tolist()) if as_lists else (lambda array: array)
+        convert: Callable[[np.ndarray], Any] = (lambda array: array.tolist()) if as_lists else (lambda array: array)
         layers, iterations, learning_rate, momentum, optimizer_state = self._snapshot()
         optimizer = self.optimizer
         return _serialization.make_dict(
-            self.sizes, self.activations, learning_rate, momentum, iterations,
+            self.sizes,
+            self.activations,
+            learning_rate,
+            momentum,
+            iterations,
             [{"weights": convert(w), "biases": convert(b), "changes": convert(c)} for w, b, c in layers],
-            self.leaky_relu_alpha, input_names=self._input_names, output_names=self._output_names,
-            dtype=self.dtype.name, loss=self.loss, optimizer=optimizer,
+            self.leaky_relu_alpha,
+            input_names=self._input_names,
+            output_names=self._output_names,
+            dtype=self.dtype.name,
+            loss=self.loss,
+            optimizer=optimizer,
             rule_parameters={name: self._rule_parameter(name) for name in _serialization.RULE_PARAMETERS[optimizer]},
             optimizer_state=(
-                [tuple(convert(values) for values in layer) for layer in optimizer_state[0]], *optimizer_state[1:]),
+                [tuple(convert(values) for values in layer) for layer in optimizer_state[0]],
+                *optimizer_state[1:],
+            ),
         )
 
     @classmethod
@@ -539,7 +599,11 @@ class Network(NetworkCore):
         if _fann.is_fann_file(target):
             return cls.from_fann(target)
         data = _files.read_json(target)
-        readers = {"nncore": cls.from_dict, "brainjs": cls.from_brainjs, "tutorial": cls.from_tutorial_json}
+        readers: dict[str, Callable[[Any], Network]] = {
+            "nncore": cls.from_dict,
+            "brainjs": cls.from_brainjs,
+            "tutorial": cls.from_tutorial_json,
+        }
         try:
             return readers[_json_formats.detect_format(data)](data)
         except ValueError as error:
@@ -574,8 +638,9 @@ class Network(NetworkCore):
         return _brainjs2.brainjs_from_dict(self.to_dict())
 
     @classmethod
-    def from_brainjs(cls, obj: dict | str | bytes | os.PathLike, *,
-                     dtype: str | np.dtype | type = "float64") -> Network:
+    def from_brainjs(
+        cls, obj: dict | str | bytes | os.PathLike, *, dtype: str | np.dtype | type = "float64"
+    ) -> Network:
         """Build a network from brain.js's ``NeuralNetwork.toJSON()`` (2 or 1.x).
 
         ``obj`` is the parsed object, JSON text (``str``, ``bytes``) or a
@@ -634,7 +699,7 @@ class Network(NetworkCore):
         """
         return _tutorial_format.tutorial_json_from_dict(self.to_dict())
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self).from_dict, (self._state(as_lists=False),))
 
     def __copy__(self) -> Network:

@@ -21,13 +21,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import describe
-from nncore._version import __version__
 from nncore._serialization import State, read_dict
+from nncore._version import __version__
 
 OPSET = 17
 """The ONNX operator set of the model (onnxruntime 1.14 and newer run it)."""
@@ -77,7 +78,8 @@ class GraphBuilder:
 
 
 ACTIVATION_NODES: dict[str, Callable[[GraphBuilder, str, float], str]] = {
-    name: activation.onnx for name, activation in ACTIVATION_TABLE.items()}
+    name: activation.onnx for name, activation in ACTIVATION_TABLE.items()
+}
 """Activation name -> a function adding the activation's nodes to a graph: it takes the graph,
 the name of the weighted sums and the ``leaky_relu`` slope, and returns the name of the result."""
 
@@ -114,8 +116,9 @@ def onnx_model(data: dict, dtype: object = np.float64) -> bytes:
     graph = GraphBuilder(onnx, np.dtype(dtype))  # type: ignore[call-overload]
     values = "input"
     for (weights, biases, _), activation in zip(state.layers, state.activations):
-        sums = graph.node("Add", graph.node("MatMul", values, graph.constant("weights", weights.T)),
-                          graph.constant("biases", biases))
+        sums = graph.node(
+            "Add", graph.node("MatMul", values, graph.constant("weights", weights.T)), graph.constant("biases", biases)
+        )
         values = ACTIVATION_NODES[activation](graph, sums, state.leaky_relu_alpha)
     graph.node("Identity", values, output="output")
     model = _model(onnx, graph, state, getattr(onnx.TensorProto, element_type))
@@ -130,17 +133,24 @@ def _element_type(dtype: object) -> str:
         raise ValueError(f"dtype must be float64 or float32, got {describe(dtype)}") from None
 
 
-def _model(onnx: ModuleType, graph: GraphBuilder, state: State, element_type: int):
+def _model(onnx: ModuleType, graph: GraphBuilder, state: State, element_type: int) -> Any:
     helper = onnx.helper
     description = f"a {list(state.sizes)} network ({', '.join(state.activations)})"
     onnx_graph = helper.make_graph(
-        graph.nodes, "nncore_network",
+        graph.nodes,
+        "nncore_network",
         [helper.make_tensor_value_info("input", element_type, ["N", state.sizes[0]])],
         [helper.make_tensor_value_info("output", element_type, ["N", state.sizes[-1]])],
-        initializer=graph.initializers, doc_string=description,
+        initializer=graph.initializers,
+        doc_string=description,
     )
-    model = helper.make_model(onnx_graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="nncore", producer_version=__version__, doc_string=description)
+    model = helper.make_model(
+        onnx_graph,
+        opset_imports=[helper.make_opsetid("", OPSET)],
+        producer_name="nncore",
+        producer_version=__version__,
+        doc_string=description,
+    )
     model.ir_version = IR_VERSION
     names = {"input_names": state.input_names, "output_names": state.output_names}
     helper.set_model_props(model, {key: json.dumps(list(value)) for key, value in names.items() if value})

@@ -17,8 +17,9 @@ from nncore._network import Network
 
 
 @takes_fit_options(FIT_MANY_OPTIONS)
-def fit_many(networks: Any, X: Any, Y: Any, *, seeds: Any = None, threads: Any = None, client: Any = None,
-             **options: Any) -> list[FitResult]:
+def fit_many(
+    networks: Any, X: Any, Y: Any, *, seeds: Any = None, threads: Any = None, client: Any = None, **options: Any
+) -> list[FitResult]:
     """Train many networks on the same data at once; each ends as its own ``fit`` would leave it.
 
     Network ``i`` ends bit-identical to ``networks[i].fit(X, Y, ..., seed=seeds[i])``
@@ -88,8 +89,17 @@ def fit_many(networks: Any, X: Any, Y: Any, *, seeds: Any = None, threads: Any =
     """
     population = check_population(networks)
     checked = check_fit_options(options, "fit_many", FIT_MANY_OPTIONS)
-    return _many.fit_many(population, X, Y, checked, seeds, threads, option_value(options, "batch_size"),
-                          option_value(options, "sample_weight"), client)
+    return _many.fit_many(
+        population,
+        X,
+        Y,
+        checked,
+        seeds,
+        threads,
+        option_value(options, "batch_size"),
+        option_value(options, "sample_weight"),
+        client,
+    )
 
 
 def check_population(networks: Any) -> list[Network]:
@@ -103,7 +113,8 @@ def check_population(networks: Any) -> list[Network]:
         if not isinstance(network, Network):
             raise TypeError(f"networks[{index}] must be an nncore.Network, got {describe(network)}")
         if id(network) in seen:
-            raise ValueError(f"networks[{index}] is the same network as networks[{seen[id(network)]}]: "
-                             f"each network may appear once")
+            raise ValueError(
+                f"networks[{index}] is the same network as networks[{seen[id(network)]}]: each network may appear once"
+            )
         seen[id(network)] = index
     return list(networks)

@@ -28,10 +28,12 @@ def format_runtime(info: dict) -> str:
     """``runtime_info()`` as the lines :func:`nncore.show_runtime` prints."""
     forced = info["nncore_simd_variable"]
     chosen = f"{info['simd']} (forced by NNCORE_SIMD)" if forced else f"{info['simd']} (the highest available)"
-    return "\n".join([
-        f"nncore {info['nncore']}, Python {info['python']}, {info['machine']}",
-        f"SIMD level in use: {chosen}",
-        f"SIMD levels available: {', '.join(info['simd_available'])}",
-        f"  built into this installation: {', '.join(info['simd_built'])}",
-        f"  supported by this CPU: {', '.join(info['simd_cpu'])}",
-    ])
+    return "\n".join(
+        [
+            f"nncore {info['nncore']}, Python {info['python']}, {info['machine']}",
+            f"SIMD level in use: {chosen}",
+            f"SIMD levels available: {', '.join(info['simd_available'])}",
+            f"  built into this installation: {', '.join(info['simd_built'])}",
+            f"  supported by this CPU: {', '.join(info['simd_cpu'])}",
+        ]
+    )

@@ -42,9 +42,20 @@ import numpy as np
 
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    MAX_ITERATIONS, RULE_PARAMETER_CHECKS, check_activations, check_alpha, check_count,
-    check_dtype, check_loss, check_names, check_optimizer, check_rate, check_sizes, check_step_limits,
-    describe, length_of,
+    MAX_ITERATIONS,
+    RULE_PARAMETER_CHECKS,
+    check_activations,
+    check_alpha,
+    check_count,
+    check_dtype,
+    check_loss,
+    check_names,
+    check_optimizer,
+    check_rate,
+    check_sizes,
+    check_step_limits,
+    describe,
+    length_of,
 )
 from nncore._fields import Fields
 from nncore._loss_rules import check_output_rules
@@ -55,8 +66,10 @@ VERSION = 2
 VERSIONS = (1, 2)
 """The versions read."""
 
-RULE_PARAMETERS = {optimizer: ("weight_decay",) + tuple(name for name in names if name in RULE_DEFAULTS)
-                   for optimizer, names in OPTIMIZER_PARAMETERS.items()}
+RULE_PARAMETERS = {
+    optimizer: ("weight_decay",) + tuple(name for name in names if name in RULE_DEFAULTS)
+    for optimizer, names in OPTIMIZER_PARAMETERS.items()
+}
 """The parameters a dictionary holds for each optimizer, besides learning_rate and momentum."""
 
 STATE_NAMES = {"adam": ("m", "v"), "rprop": ("last_gradient", "step")}
@@ -113,8 +126,10 @@ def make_dict(
 def _state_dict(optimizer: str, state: tuple) -> dict:
     first, second = STATE_NAMES[optimizer]
     moments, updates, beta1_power, beta2_power = state
-    layers = [{f"{first}_weights": fw, f"{first}_biases": fb, f"{second}_weights": sw, f"{second}_biases": sb}
-              for fw, fb, sw, sb in moments]
+    layers = [
+        {f"{first}_weights": fw, f"{first}_biases": fb, f"{second}_weights": sw, f"{second}_biases": sb}
+        for fw, fb, sw, sb in moments
+    ]
     if optimizer == "adam":
         return {"updates": updates, "beta1_power": beta1_power, "beta2_power": beta2_power, "layers": layers}
     return {"layers": layers}
@@ -165,8 +180,10 @@ def read_dict(data: object) -> State:
         output_names = check_names(data.get("output_names"), sizes[-1], "output")
         dtype = check_dtype(data.get("dtype", "float64"))
         optimizer = check_optimizer(data.get("optimizer", "sgd"))
-        rule_parameters = {name: RULE_PARAMETER_CHECKS[name](data.get(name, RULE_DEFAULTS[name]))
-                           for name in RULE_PARAMETERS[optimizer]}
+        rule_parameters = {
+            name: RULE_PARAMETER_CHECKS[name](data.get(name, RULE_DEFAULTS[name]))
+            for name in RULE_PARAMETERS[optimizer]
+        }
         if optimizer == "rprop":
             check_step_limits(rule_parameters["rprop_step_min"], rule_parameters["rprop_step_max"])
     layers = []
@@ -179,8 +196,22 @@ def read_dict(data: object) -> State:
             changes = layer.reals("changes", (n_out, n_in), dtype)
         layers.append((weights, biases, changes))
     optimizer_state = _read_optimizer_state(fields, optimizer, sizes, dtype)
-    return State(sizes, activations, learning_rate, momentum, iterations, alpha, layers,
-                 input_names, output_names, dtype, loss, optimizer, rule_parameters, optimizer_state)
+    return State(
+        sizes,
+        activations,
+        learning_rate,
+        momentum,
+        iterations,
+        alpha,
+        layers,
+        input_names,
+        output_names,
+        dtype,
+        loss,
+        optimizer,
+        rule_parameters,
+        optimizer_state,
+    )
 
 
 def _layers(fields: Fields, key: str, sizes: tuple[int, ...]) -> list[tuple[Fields, int, int]]:
@@ -215,9 +246,14 @@ def _read_optimizer_state(fields: Fields, optimizer: str, sizes: tuple[int, ...]
             beta2_power = check_rate(f"{where}.beta2_power", given["beta2_power"])
         if beta1_power > 1.0 or beta2_power > 1.0:
             raise ValueError(f"network data: {where}.beta1_power and beta2_power must be in [0, 1]")
-    moments = [tuple(layer.reals(f"{name}_{kind}", (n_out, n_in) if kind == "weights" else (n_out,), dtype)
-                     for name in (first, second) for kind in ("weights", "biases"))
-               for layer, n_out, n_in in _layers(state_fields, "layers", sizes)]
+    moments = [
+        tuple(
+            layer.reals(f"{name}_{kind}", (n_out, n_in) if kind == "weights" else (n_out,), dtype)
+            for name in (first, second)
+            for kind in ("weights", "biases")
+        )
+        for layer, n_out, n_in in _layers(state_fields, "layers", sizes)
+    ]
     if optimizer == "rprop" and any((np.asarray(m[2]) < 0).any() or (np.asarray(m[3]) < 0).any() for m in moments):
         raise ValueError(f"network data: {where}: RPROP's step sizes must be >= 0")
     return moments, updates, beta1_power, beta2_power

@@ -63,10 +63,11 @@ def choose_level(requested: str | None, cpu: tuple[str, ...], built: tuple[str, 
     if not requested:
         return usable[-1]
     if requested not in SIMD_LEVELS:
-        raise RuntimeError(f"{VARIABLE} must be one of {', '.join(SIMD_LEVELS)}, got {requested!r} "
-                           f"(available here: {', '.join(usable)})")
+        raise RuntimeError(
+            f"{VARIABLE} must be one of {', '.join(SIMD_LEVELS)}, got {requested!r} "
+            f"(available here: {', '.join(usable)})"
+        )
     if requested not in usable:
         why = "this CPU does not support it" if requested not in cpu else "it was not built"
-        raise RuntimeError(f"{VARIABLE}={requested} cannot be used: {why} "
-                           f"(available here: {', '.join(usable)})")
+        raise RuntimeError(f"{VARIABLE}={requested} cannot be used: {why} (available here: {', '.join(usable)})")
     return requested

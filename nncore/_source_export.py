@@ -21,8 +21,8 @@ layer's values after the per-neuron loop.
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,9 +32,9 @@ import numpy as np
 
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import describe
-from nncore._version import __version__
 from nncore._serialization import State, read_dict
 from nncore._source_names import C_RESERVED, JAVASCRIPT_RESERVED
+from nncore._version import __version__
 
 # ---------------------------------------------------------------- names in generated source
 
@@ -45,10 +45,12 @@ JAVASCRIPT_OWN_PREFIX = "_nn"
 _IDENTIFIER_RULES = {
     # language: (pattern, what the pattern allows, reserved words)
     # C reserves the names that begin with '_' at file scope, for the compiler and its library.
-    "C": (re.compile(r"[A-Za-z][A-Za-z0-9_]*"), "ASCII letters, digits and '_', starting with a letter",
-          C_RESERVED),
-    "JavaScript": (re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*"),
-                   "ASCII letters, digits, '_' and '$', not starting with a digit", JAVASCRIPT_RESERVED),
+    "C": (re.compile(r"[A-Za-z][A-Za-z0-9_]*"), "ASCII letters, digits and '_', starting with a letter", C_RESERVED),
+    "JavaScript": (
+        re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*"),
+        "ASCII letters, digits, '_' and '$', not starting with a digit",
+        JAVASCRIPT_RESERVED,
+    ),
 }
 
 
@@ -68,11 +70,15 @@ def check_identifier(name: str, value: object, language: str) -> str:
     if value in reserved:
         raise ValueError(f"{name} must not be a reserved word or library name of {language}, got {value!r}")
     if language == "C" and value in c_own_names():
-        raise ValueError(f"{name} must not be one of the names the generated C source defines itself "
-                         f"(nncore_exp64, NNCORE_FUNCTION, ...), got {value!r}")
+        raise ValueError(
+            f"{name} must not be one of the names the generated C source defines itself "
+            f"(nncore_exp64, NNCORE_FUNCTION, ...), got {value!r}"
+        )
     if language == "JavaScript" and value.startswith(JAVASCRIPT_OWN_PREFIX):
-        raise ValueError(f"{name} must not start with {JAVASCRIPT_OWN_PREFIX!r} (the generated function's own "
-                         f"variables), got {value!r}")
+        raise ValueError(
+            f"{name} must not start with {JAVASCRIPT_OWN_PREFIX!r} (the generated function's own "
+            f"variables), got {value!r}"
+        )
     return value
 
 
@@ -107,6 +113,7 @@ C_TYPES = {
     np.dtype(np.float32): CType("float", "f", np.dtype(np.float32)),
 }
 """The C type of each network dtype."""
+
 
 def c_activation(name: str, ctype: CType, alpha: str) -> str:
     """The C expression of activation ``name`` of ``z``, given the C type and the ``leaky_relu`` slope
@@ -151,7 +158,7 @@ def c_elementary(ctype: CType) -> str:
     common section and the section of ``ctype``, each guarded so that several
     exported networks can share one file.
     """
-    sections = dict(_ELEMENTARY_SECTION.findall(_elementary_header()))
+    sections: dict[str, str] = dict(_ELEMENTARY_SECTION.findall(_elementary_header()))
     return sections["common"] + sections[ctype.dtype.name]
 
 
@@ -213,11 +220,15 @@ def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float6
     check_identifier("name", name, "C")
     ctype = _c_type(dtype)
     state = read_dict(data)
-    parts = [_c_header(state, name, ctype), "#include <math.h>\n", _NO_CONTRACTION,
-             c_elementary(ctype),
-             f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n",
-             # a prototype, for compilers asked to warn about functions without one
-             f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n"]
+    parts = [
+        _c_header(state, name, ctype),
+        "#include <math.h>\n",
+        _NO_CONTRACTION,
+        c_elementary(ctype),
+        f"#define {name.upper()}_INPUTS {state.sizes[0]}\n#define {name.upper()}_OUTPUTS {state.sizes[-1]}\n",
+        # a prototype, for compilers asked to warn about functions without one
+        f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n",
+    ]
     for number, (weights, biases, _) in enumerate(state.layers, start=1):
         parts.append(_c_array(f"{name}_weights_{number}", weights, ctype))
         parts.append(_c_array(f"{name}_biases_{number}", biases, ctype))
@@ -245,8 +256,11 @@ def _c_header(state: State, name: str, ctype: CType) -> str:
         "may run in several threads at once. Compiled without fused multiply-add (see the pragmas",
         "below) and linked with the same math library, it gives nncore's outputs bit for bit.",
     ]
-    lines += [f"{side.capitalize()} names: {_comment_safe(names)}"
-              for side, names in (("input", state.input_names), ("output", state.output_names)) if names]
+    lines += [
+        f"{side.capitalize()} names: {_comment_safe(names)}"
+        for side, names in (("input", state.input_names), ("output", state.output_names))
+        if names
+    ]
     lines += [
         "",
         "Example:",
@@ -274,13 +288,13 @@ def _c_array(array_name: str, values: np.ndarray, ctype: CType) -> str:
 
 
 def _lines(literals: list[str], per_line: int, indent: str) -> str:
-    return ",\n".join(indent + ", ".join(literals[i:i + per_line]) for i in range(0, len(literals), per_line))
+    return ",\n".join(indent + ", ".join(literals[i : i + per_line]) for i in range(0, len(literals), per_line))
 
 
 def _c_function(state: State, name: str, ctype: CType) -> str:
     t, zero = ctype.name, f"0.0{ctype.suffix}"
     hidden = state.sizes[1:-1]
-    buffers = ["a", "b"][:min(len(hidden), 2)]  # the hidden layers' outputs, used in turn
+    buffers = ["a", "b"][: min(len(hidden), 2)]  # the hidden layers' outputs, used in turn
     lines = [f"void {name}(const {t} *input, {t} *output)", "{"]
     lines += [f"    {t} {buffer}[{max(hidden)}];" for buffer in buffers]
     alpha = ctype.literal(state.leaky_relu_alpha)
@@ -370,8 +384,7 @@ def javascript_source(data: dict, name: str = "nncorePredict") -> str:
     n_inputs = state.sizes[0]
     lines = [
         "/**",
-        f" * {name}: a {list(state.sizes)} network ({', '.join(state.activations)}), exported by "
-        f"nncore {__version__}.",
+        f" * {name}: a {list(state.sizes)} network ({', '.join(state.activations)}), exported by nncore {__version__}.",
         f" * Takes {_javascript_input_text(state)}; returns {_javascript_output_text(state)}.",
         " */",
         f"function {name}(_nnInput) {{",
@@ -415,8 +428,9 @@ def _javascript_input(state: State) -> list[str]:
 
 def _javascript_parameters(weights: np.ndarray, biases: np.ndarray) -> str:
     """One layer's ``{weights: [[...], ...], biases: [...]}`` literal, five numbers a line."""
-    rows = ",\n".join("        [\n" + _lines([repr(w) for w in row], 5, "          ") + "\n        ]"
-                      for row in weights.tolist())
+    rows = ",\n".join(
+        "        [\n" + _lines([repr(w) for w in row], 5, "          ") + "\n        ]" for row in weights.tolist()
+    )
     biases_text = _lines([repr(b) for b in biases.tolist()], 5, "        ")
     return f"    {{\n      weights: [\n{rows}\n      ],\n      biases: [\n{biases_text}\n      ]\n    }}"
 

@@ -24,7 +24,8 @@ import numpy as np
 from nncore import _serialization
 from nncore._checks import check_count, describe
 from nncore._fields import Fields
-from nncore._json_formats import check_mse, convert, empty, layer_list, nncore_dict, sizes as checked_sizes
+from nncore._json_formats import check_mse, convert, empty, layer_list, nncore_dict
+from nncore._json_formats import sizes as checked_sizes
 
 TUTORIAL_LEARNING_RATE = 0.3
 TUTORIAL_MOMENTUM = 0.1
@@ -57,8 +58,12 @@ def tutorial_json_from_dict(data: dict) -> dict:
         for j, neuron in enumerate(layers[index]):
             neuron["bias"] = float(biases[j])
             for k, source in enumerate(layers[index - 1]):
-                connection = {"change": float(changes[j, k]), "weight": float(weights[j, k]),
-                              "from": ids[index - 1][k], "to": ids[index][j]}
+                connection = {
+                    "change": float(changes[j, k]),
+                    "weight": float(weights[j, k]),
+                    "from": ids[index - 1][k],
+                    "to": ids[index][j],
+                }
                 # One connection, listed by both neurons (the tutorial shares one object between them).
                 neuron["inputConnections"].append(connection)
                 source["outputConnections"].append(dict(connection))
@@ -67,8 +72,15 @@ def tutorial_json_from_dict(data: dict) -> dict:
 
 def _tutorial_neuron(neuron_id: str) -> dict:
     """A neuron as the tutorial's ``Neuron.toJSON()`` writes it, before its bias and connections are set."""
-    return {"id": neuron_id, "delta": 0.0, "output": 0.0, "error": 0.0, "bias": 0.0,
-            "inputConnections": [], "outputConnections": []}
+    return {
+        "id": neuron_id,
+        "delta": 0.0,
+        "output": 0.0,
+        "error": 0.0,
+        "bias": 0.0,
+        "inputConnections": [],
+        "outputConnections": [],
+    }
 
 
 # ---------------------------------------------------------------- the tutorial -> nncore
@@ -127,7 +139,9 @@ def _dict_from_tutorial_json(fields: Fields) -> dict:
     for index in range(len(sizes)):
         _check_output_connections(fields, layers_data, layers, index)
     return nncore_dict(
-        sizes, "sigmoid", layers,
+        sizes,
+        "sigmoid",
+        layers,
         learning_rate=fields.rate("learningRate", TUTORIAL_LEARNING_RATE),
         momentum=fields.rate("momentum", TUTORIAL_MOMENTUM),
         iterations=_iterations(fields),
@@ -153,8 +167,11 @@ def _tutorial_layer(fields: Fields, layers_data: list, index: int) -> dict:
         biases[j] = neuron_fields.real("bias")
         connections = neuron_fields.required("inputConnections")
         if not isinstance(connections, list) or len(connections) != n_in:
-            raise neuron_fields.error("inputConnections", f"must list {n_in} connections (one from each neuron "
-                                                          f"of layer {index - 1}), got {describe(connections)}")
+            raise neuron_fields.error(
+                "inputConnections",
+                f"must list {n_in} connections (one from each neuron "
+                f"of layer {index - 1}), got {describe(connections)}",
+            )
         for k, connection in enumerate(connections):
             name = f"inputConnections[{k}]"
             weights[j, k], changes[j, k] = _connection(neuron_fields, connection, name)
@@ -175,8 +192,9 @@ def _check_ends(neuron_fields: Fields, connection: dict, source: dict, target: d
     for end, neuron in (("from", source), ("to", target)):
         if end in connection and "id" in neuron and connection[end] != neuron["id"]:
             raise neuron_fields.error(
-                f"{name}.{end}", f"is {describe(connection[end])} but that neuron's id is {describe(neuron['id'])}: "
-                "connections must be listed in the order of the neurons they link"
+                f"{name}.{end}",
+                f"is {describe(connection[end])} but that neuron's id is {describe(neuron['id'])}: "
+                "connections must be listed in the order of the neurons they link",
             )
 
 
@@ -189,8 +207,11 @@ def _check_output_connections(fields: Fields, layers_data: list, layers: list[di
         if connections is None:
             continue
         if not isinstance(connections, list) or len(connections) != len(following):
-            raise neuron_fields.error("outputConnections", f"must list {len(following)} connections (one to each "
-                                                           f"neuron of the next layer), got {describe(connections)}")
+            raise neuron_fields.error(
+                "outputConnections",
+                f"must list {len(following)} connections (one to each "
+                f"neuron of the next layer), got {describe(connections)}",
+            )
         for j, connection in enumerate(connections):
             name = f"outputConnections[{j}]"
             weight, change = _connection(neuron_fields, connection, name)
@@ -198,6 +219,7 @@ def _check_output_connections(fields: Fields, layers_data: list, layers: list[di
             expected = float(layers[index]["weights"][j, k]), float(layers[index]["changes"][j, k])
             if (weight, change) != expected:
                 raise neuron_fields.error(
-                    name, f"has weight {weight!r} and change {change!r} but the same connection in "
-                          f"'layers[{index + 1}][{j}].inputConnections[{k}]' has {expected[0]!r} and {expected[1]!r}"
+                    name,
+                    f"has weight {weight!r} and change {change!r} but the same connection in "
+                    f"'layers[{index + 1}][{j}].inputConnections[{k}]' has {expected[0]!r} and {expected[1]!r}",
                 )

@@ -28,7 +28,9 @@ the last step and are read-only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import overload
+from typing import Any, NoReturn, overload
+
+import numpy as np
 
 from nncore._checks import check_finite, describe
 from nncore._core import LayerBuffers
@@ -45,7 +47,7 @@ def _position(index: object, length: int, what: str) -> int:
     if not hasattr(index, "__index__") or isinstance(index, bool):
         raise TypeError(f"{what} indices must be integers or slices, got {describe(index)}")
     try:
-        position = index.__index__()  # type: ignore[attr-defined]
+        position = index.__index__()
     except Exception:
         raise TypeError(f"{what} indices must be integers or slices, got {describe(index)}") from None
     if not isinstance(position, int):
@@ -58,6 +60,12 @@ def _position(index: object, length: int, what: str) -> int:
     return position
 
 
+def _beyond_input(buffer: np.ndarray | None) -> np.ndarray:
+    """A buffer of a layer from 1 up (the input layer has no weights, biases or deltas)."""
+    assert buffer is not None
+    return buffer
+
+
 class _Items(Sequence):
     """A fixed-length sequence of views made on demand."""
 
@@ -67,15 +75,15 @@ class _Items(Sequence):
     def __len__(self) -> int:
         raise NotImplementedError
 
-    def _make(self, position: int):
+    def _make(self, position: int) -> Any:
         raise NotImplementedError
 
     @overload
-    def __getitem__(self, index: int): ...
+    def __getitem__(self, index: int) -> Any: ...
     @overload
     def __getitem__(self, index: slice) -> list: ...
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return [self._make(i) for i in range(*index.indices(len(self)))]
         return self._make(_position(index, len(self), self._what))
@@ -84,7 +92,7 @@ class _Items(Sequence):
 class Layers(_Items):
     """``net.layers``: every layer of a network, the input layer first."""
 
-    __slots__ = ("_buffers", "_activations")
+    __slots__ = ("_activations", "_buffers")
     _what = "layer"
 
     def __init__(self, buffers: Sequence[LayerBuffers], activations: Sequence[str]) -> None:
@@ -110,7 +118,7 @@ class Layer:
         Position of the layer, 0 for the input layer.
     """
 
-    __slots__ = ("_layers", "index", "_buffers")
+    __slots__ = ("_buffers", "_layers", "index")
 
     def __init__(self, layers: Layers, index: int) -> None:
         self._layers = layers
@@ -183,7 +191,10 @@ def _neuron(layer: Layer, index: int) -> InputNeuron | Neuron:
 class _NeuronBase:
     """What every neuron has: its place, its output and its output connections."""
 
-    __slots__ = ("_layer", "layer", "index")
+    __slots__ = ("_layer", "index", "layer")
+    _layer: Layer
+    index: int
+    layer: int
 
     def __init__(self, layer: Layer, index: int) -> None:
         object.__setattr__(self, "_layer", layer)
@@ -226,7 +237,7 @@ class InputNeuron(_NeuronBase):
     def output(self, value: float) -> None:
         self._layer._buffers.set_input(self.index, check_finite("output", value))
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> NoReturn:
         if name in _INPUT_LAYER_HAS_NO:
             raise AttributeError(
                 f"neurons of the input layer (layer 0) have no {name}: they only hold an input value, "
@@ -259,7 +270,7 @@ class Neuron(_NeuronBase):
     @property
     def bias(self) -> float:
         """The bias; writable (a finite real number)."""
-        return float(self._layer._buffers.biases[self.index])
+        return float(_beyond_input(self._layer._buffers.biases)[self.index])
 
     @bias.setter
     def bias(self, value: float) -> None:
@@ -280,7 +291,7 @@ class Neuron(_NeuronBase):
     @property
     def delta(self) -> float:
         """The delta of the last training step (read-only)."""
-        return float(self._layer._buffers.deltas[self.index])
+        return float(_beyond_input(self._layer._buffers.deltas)[self.index])
 
     @delta.setter
     def delta(self, value: float) -> None:
@@ -295,8 +306,10 @@ class Neuron(_NeuronBase):
         return InputConnections(self)
 
     def __repr__(self) -> str:
-        return (f"<neuron {self.index} of layer {self.layer}: bias={self.bias!r}, "
-                f"output={self.output!r}, delta={self.delta!r}>")
+        return (
+            f"<neuron {self.index} of layer {self.layer}: bias={self.bias!r}, "
+            f"output={self.output!r}, delta={self.delta!r}>"
+        )
 
 
 class InputConnections(_Items):
@@ -349,7 +362,7 @@ class Connection:
         Layer of the target neuron.
     """
 
-    __slots__ = ("_layer", "layer", "_target", "_source")
+    __slots__ = ("_layer", "_source", "_target", "layer")
 
     def __init__(self, layer: Layer, *, target: int, source: int) -> None:
         self._layer = layer
@@ -370,7 +383,7 @@ class Connection:
     @property
     def weight(self) -> float:
         """The weight; writable (a finite real number)."""
-        return float(self._layer._buffers.weights[self._target, self._source])
+        return float(_beyond_input(self._layer._buffers.weights)[self._target, self._source])
 
     @weight.setter
     def weight(self, value: float) -> None:
@@ -379,12 +392,14 @@ class Connection:
     @property
     def change(self) -> float:
         """The weight's last change, which momentum carries into the next; writable."""
-        return float(self._layer._buffers.changes[self._target, self._source])
+        return float(_beyond_input(self._layer._buffers.changes)[self._target, self._source])
 
     @change.setter
     def change(self, value: float) -> None:
         self._layer._buffers.set_change(self._target, self._source, check_finite("change", value))
 
     def __repr__(self) -> str:
-        return (f"<connection from neuron {self._source} of layer {self.layer - 1} to neuron {self._target} "
-                f"of layer {self.layer}: weight={self.weight!r}, change={self.change!r}>")
+        return (
+            f"<connection from neuron {self._source} of layer {self.layer - 1} to neuron {self._target} "
+            f"of layer {self.layer}: weight={self.weight!r}, change={self.change!r}>"
+        )

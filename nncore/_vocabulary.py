@@ -42,11 +42,18 @@ OPTIMIZER_PARAMETERS = {
 """The parameters of each optimizer (``weight_decay`` applies to all of them)."""
 
 RULE_DEFAULTS = {
-    "weight_decay": 0.0, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8,
-    "rprop_increase": 1.2, "rprop_decrease": 0.5, "rprop_step_min": 0.0, "rprop_step_max": 50.0,
+    "weight_decay": 0.0,
+    "beta1": 0.9,
+    "beta2": 0.999,
+    "epsilon": 1e-8,
+    "rprop_increase": 1.2,
+    "rprop_decrease": 0.5,
+    "rprop_step_min": 0.0,
+    "rprop_step_max": 50.0,
     "rprop_step_initial": 0.1,
 }
-"""The parameters of the learning rules besides the rates, and their defaults (Adam's as PyTorch's, RPROP's as FANN's)."""
+"""The parameters of the learning rules besides the rates, and their defaults (Adam's as PyTorch's,
+RPROP's as FANN's)."""
 
 DEFAULT_LEARNING_RATES = {"sgd": 0.3, "adam": 0.001, "rprop": 0.0}
 """``learning_rate`` when none is given: the tutorial's for SGD, PyTorch's for Adam; RPROP has none."""

@@ -29,20 +29,43 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from nncore import _serialization
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    check_activations, check_alpha, check_batch_size, check_loss, check_optimizer, check_rate, check_rule_parameter,
-    check_sample_weight, check_sizes, check_step_limits,
+    check_activations,
+    check_alpha,
+    check_batch_size,
+    check_loss,
+    check_optimizer,
+    check_rate,
+    check_rule_parameter,
+    check_sample_weight,
+    check_sizes,
+    check_step_limits,
 )
-from nncore._loss_rules import check_output_rules
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 from nncore._elementary import exp64
+from nncore._loss_rules import check_output_rules
 from nncore._sampling import SplitMix64, plan_steps
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
 
-__all__ = ["Adam", "Connection", "Layer", "Network", "Neuron", "RPROP", "SGD", "SplitMix64", "sigmoid_cross_entropy",
-           "softmax", "softmax_cross_entropy", "squared_error", "visit_order", "weighted_rows"]
+__all__ = [
+    "RPROP",
+    "SGD",
+    "Adam",
+    "Connection",
+    "Layer",
+    "Network",
+    "Neuron",
+    "SplitMix64",
+    "sigmoid_cross_entropy",
+    "softmax",
+    "softmax_cross_entropy",
+    "squared_error",
+    "visit_order",
+    "weighted_rows",
+]
 
 
 def _relu(z: float) -> float:
@@ -100,7 +123,7 @@ def sigmoid_cross_entropy(sums: Sequence[float], targets: Sequence[float]) -> fl
 class Connection:
     """A weighted link from one neuron to the next layer's neuron, with its last change."""
 
-    __slots__ = ("source", "target", "weight", "change", "batch_sum", "rule_state")
+    __slots__ = ("batch_sum", "change", "rule_state", "source", "target", "weight")
 
     def __init__(self, source: Neuron, target: Neuron, weight: float = 0.0) -> None:
         self.source = source
@@ -114,7 +137,7 @@ class Connection:
 class Neuron:
     """A neuron: bias, output, delta and its input and output connections."""
 
-    __slots__ = ("bias", "output", "delta", "input_connections", "output_connections", "batch_sum", "rule_state")
+    __slots__ = ("batch_sum", "bias", "delta", "input_connections", "output", "output_connections", "rule_state")
 
     def __init__(self, bias: float = 0.0) -> None:
         self.bias = bias
@@ -129,7 +152,9 @@ class Neuron:
 class Layer:
     """A list of neurons sharing one activation function."""
 
-    def __init__(self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA) -> None:
+    def __init__(
+        self, size: int, activation: str = "sigmoid", leaky_relu_alpha: float = DEFAULT_LEAKY_RELU_ALPHA
+    ) -> None:
         self.neurons = [Neuron() for _ in range(size)]
         self.activation = activation
         self.leaky_relu_alpha = leaky_relu_alpha
@@ -277,8 +302,7 @@ class RPROP:
 
     name = "rprop"
 
-    def __init__(self, increase: float, decrease: float, step_min: float, step_max: float,
-                 step_initial: float) -> None:
+    def __init__(self, increase: float, decrease: float, step_min: float, step_max: float, step_initial: float) -> None:
         self.increase = increase
         self.decrease = decrease
         self.step_min = step_min
@@ -325,12 +349,18 @@ def _make_optimizer(name: str, learning_rate: float, momentum: float, options: d
     if name == "adam":
         return Adam(learning_rate, checked["beta1"], checked["beta2"], checked["epsilon"])
     check_step_limits(checked["rprop_step_min"], checked["rprop_step_max"])
-    return RPROP(checked["rprop_increase"], checked["rprop_decrease"], checked["rprop_step_min"],
-                 checked["rprop_step_max"], checked["rprop_step_initial"])
+    return RPROP(
+        checked["rprop_increase"],
+        checked["rprop_decrease"],
+        checked["rprop_step_min"],
+        checked["rprop_step_max"],
+        checked["rprop_step_initial"],
+    )
 
 
-def weighted_rows(inputs: Sequence, targets: Sequence,
-                  sample_weight: object) -> tuple[Sequence, Sequence, list[float] | None]:
+def weighted_rows(
+    inputs: Sequence, targets: Sequence, sample_weight: object
+) -> tuple[Sequence, Sequence, list[float] | None]:
     """The rows a weighted fit trains on, and the factor ``s = w / mean(w)`` of each.
 
     Rows of weight 0 are dropped.  When the remaining weights are all equal,
@@ -446,11 +476,20 @@ class Network:
             self.layer_type(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)
         ]
         self._connect_layers()
-        self._set_learning_rule(optimizer, weight_decay, {
-            "beta1": beta1, "beta2": beta2, "epsilon": epsilon, "rprop_increase": rprop_increase,
-            "rprop_decrease": rprop_decrease, "rprop_step_min": rprop_step_min, "rprop_step_max": rprop_step_max,
-            "rprop_step_initial": rprop_step_initial,
-        })
+        self._set_learning_rule(
+            optimizer,
+            weight_decay,
+            {
+                "beta1": beta1,
+                "beta2": beta2,
+                "epsilon": epsilon,
+                "rprop_increase": rprop_increase,
+                "rprop_decrease": rprop_decrease,
+                "rprop_step_min": rprop_step_min,
+                "rprop_step_max": rprop_step_max,
+                "rprop_step_initial": rprop_step_initial,
+            },
+        )
 
     def _connect_layers(self) -> None:
         # Connections are created source by source, so each neuron's
@@ -582,8 +621,14 @@ class Network:
                 error_sum = 0.0
         return errors
 
-    def _fit_batches(self, inputs: Sequence, targets: Sequence, factors: list[float] | None, batch_size: int,
-                     visits: Iterator[tuple[int, bool]]) -> list[float]:
+    def _fit_batches(
+        self,
+        inputs: Sequence,
+        targets: Sequence,
+        factors: list[float] | None,
+        batch_size: int,
+        visits: Iterator[tuple[int, bool]],
+    ) -> list[float]:
         """The general path: accumulate ``batch_size`` visited rows (fewer at an epoch's end), then update."""
         n = len(inputs)
         errors: list[float] = []
@@ -680,9 +725,13 @@ class Network:
         """
         c = float(count)
         return [
-            ([[self._weight_direction(connection, c) for connection in neuron.input_connections]
-              for neuron in layer.neurons],
-             [neuron.batch_sum / c for neuron in layer.neurons])
+            (
+                [
+                    [self._weight_direction(connection, c) for connection in neuron.input_connections]
+                    for neuron in layer.neurons
+                ],
+                [neuron.batch_sum / c for neuron in layer.neurons],
+            )
             for layer in self.layers[1:]
         ]
 
@@ -707,8 +756,10 @@ class Network:
     def parameters(self) -> list[tuple[list[list[float]], list[float]]]:
         """The weights ``[j][k]`` and biases ``[j]`` of every non-input layer, as floats."""
         return [
-            ([[connection.weight for connection in neuron.input_connections] for neuron in layer.neurons],
-             [neuron.bias for neuron in layer.neurons])
+            (
+                [[connection.weight for connection in neuron.input_connections] for neuron in layer.neurons],
+                [neuron.bias for neuron in layer.neurons],
+            )
             for layer in self.layers[1:]
         ]
 
@@ -724,22 +775,32 @@ class Network:
             hold; read the weights with :meth:`parameters`.
         """
         if self.optimizer != "sgd":
-            raise ValueError(f"to_dict holds the state of sgd only, got a network trained with {self.optimizer!r}; "
-                             "parameters() gives its weights and biases")
+            raise ValueError(
+                f"to_dict holds the state of sgd only, got a network trained with {self.optimizer!r}; "
+                "parameters() gives its weights and biases"
+            )
         layers = []
         for layer in self.layers[1:]:
-            layers.append({
-                "weights": [[c.weight for c in n.input_connections] for n in layer.neurons],
-                "biases": [n.bias for n in layer.neurons],
-                "changes": [[c.change for c in n.input_connections] for n in layer.neurons],
-            })
+            layers.append(
+                {
+                    "weights": [[c.weight for c in n.input_connections] for n in layer.neurons],
+                    "biases": [n.bias for n in layer.neurons],
+                    "changes": [[c.change for c in n.input_connections] for n in layer.neurons],
+                }
+            )
         return _serialization.make_dict(
-            self.sizes, self.activations, self.learning_rate, self.momentum,
-            self.iterations, layers, self.leaky_relu_alpha, loss=self.loss,
+            self.sizes,
+            self.activations,
+            self.learning_rate,
+            self.momentum,
+            self.iterations,
+            layers,
+            self.leaky_relu_alpha,
+            loss=self.loss,
         )
 
     @classmethod
-    def from_dict(cls, data: dict, **rule_options: object) -> Network:
+    def from_dict(cls, data: dict, **rule_options: Any) -> Network:
         """Build a network from :meth:`to_dict`'s (or ``nncore.Network.to_dict``'s) output.
 
         ``rule_options`` are the learning rule's keyword arguments of the
@@ -747,8 +808,15 @@ class Network:
         state starts fresh.
         """
         state = _serialization.read_dict(data)
-        net = cls(state.sizes, state.learning_rate, state.momentum, state.activations, state.leaky_relu_alpha,
-                  state.loss, **rule_options)
+        net = cls(
+            state.sizes,
+            state.learning_rate,
+            state.momentum,
+            state.activations,
+            state.leaky_relu_alpha,
+            state.loss,
+            **rule_options,
+        )
         net.iterations = state.iterations
         for layer, (weights, biases, changes) in zip(net.layers[1:], state.layers):
             for j, neuron in enumerate(layer.neurons):

@@ -37,25 +37,34 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from nncore import _fit_data, _initializers
 from nncore._activations import ACTIVATION_TABLE
 from nncore._checks import (
-    check_choice, check_count, check_flag, check_init, check_learning_rule, check_rate, check_sample_weight, describe,
+    check_choice,
+    check_count,
+    check_flag,
+    check_init,
+    check_learning_rule,
+    check_rate,
+    check_sample_weight,
+    describe,
 )
 from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._fit_options import check_fit_options
 from nncore._fitting import EarlyStopping
-from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 from nncore._network import Network
+from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 
 __all__ = ["NetworkClassifier", "NetworkRegressor"]
 
 SOLVERS = ("sgd", "adam", "rprop")
 """``solver`` names: nncore's optimizers (scikit-learn's ``"lbfgs"`` has no equivalent)."""
 
-ACTIVATION_ALIASES = {activation.sklearn: name for name, activation in ACTIVATION_TABLE.items()
-                      if activation.sklearn not in (None, name)}
+ACTIVATION_ALIASES = {
+    activation.sklearn: name for name, activation in ACTIVATION_TABLE.items() if activation.sklearn not in (None, name)
+}
 """scikit-learn's names for nncore's activations, where they differ."""
 
-HIDDEN_ACTIVATIONS = tuple(ACTIVATION_ALIASES) + tuple(name for name in ACTIVATIONS
-                                                       if name not in OUTPUT_ONLY_ACTIVATIONS)
+HIDDEN_ACTIVATIONS = tuple(ACTIVATION_ALIASES) + tuple(
+    name for name in ACTIVATIONS if name not in OUTPUT_ONLY_ACTIVATIONS
+)
 """What ``activation`` accepts for the hidden layers."""
 
 DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001}
@@ -96,8 +105,9 @@ def _seed(rng: np.random.RandomState) -> int:
 # ---------------------------------------------------------------- the stopping rule
 
 
-def _mlp_stopping(network: Network, tol: float, n_iter_no_change: int,
-                  score: Callable[[Network], float] | None) -> EarlyStopping:
+def _mlp_stopping(
+    network: Network, tol: float, n_iter_no_change: int, score: Callable[[Network], float] | None
+) -> EarlyStopping:
     """scikit-learn MLP's stopping rule, epoch by epoch.
 
     Without a validation score: stop when the training loss has not fallen
@@ -106,8 +116,15 @@ def _mlp_stopping(network: Network, tol: float, n_iter_no_change: int,
     should rise, and the network's state at the best score is kept.
     """
     measure = None if score is None else (lambda: score(network))
-    return EarlyStopping(network, measure, patience=n_iter_no_change + 1, tol=tol, lenient=True,
-                         higher_is_better=score is not None, keep_best=score is not None)
+    return EarlyStopping(
+        network,
+        measure,
+        patience=n_iter_no_change + 1,
+        tol=tol,
+        lenient=True,
+        higher_is_better=score is not None,
+        keep_best=score is not None,
+    )
 
 
 # ---------------------------------------------------------------- what both estimators share
@@ -204,8 +221,10 @@ class _NetworkEstimator(BaseEstimator):
 
     def _partial_fit(self, X: Any, y: Any, sample_weight: Any, classes: Any) -> _NetworkEstimator:
         if self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True (there is no held-out data "
-                             "across calls); got early_stopping=True")
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (there is no held-out data "
+                "across calls); got early_stopping=True"
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool, classes: Any = None) -> _NetworkEstimator:
@@ -228,17 +247,24 @@ class _NetworkEstimator(BaseEstimator):
         return self._fit_until_stopped(X, y, targets, weights, settings)
 
     def _validated(self, X: Any, y: Any, reset: bool) -> tuple[np.ndarray, np.ndarray]:
-        X, y = validate_data(self, X, y, reset=reset, multi_output=True, dtype=np.float64,
-                             y_numeric=not is_classifier(self))
+        X, y = validate_data(
+            self, X, y, reset=reset, multi_output=True, dtype=np.float64, y_numeric=not is_classifier(self)
+        )
         return X, y
 
     def _checked_settings(self) -> dict[str, Any]:
         """Every parameter checked, under the names nncore uses."""
         solver = check_choice("solver", self.solver, SOLVERS)
-        order = ("shuffle" if check_flag("shuffle", self.shuffle) else "sequential") if self.order is None \
-            else FIT_OPTIONS["order"].check(self.order)
-        learning_rate = DEFAULT_LEARNING_RATES.get(solver) if self.learning_rate_init is None \
+        order = (
+            ("shuffle" if check_flag("shuffle", self.shuffle) else "sequential")
+            if self.order is None
+            else FIT_OPTIONS["order"].check(self.order)  # type: ignore[misc]  # order has a check
+        )
+        learning_rate = (
+            DEFAULT_LEARNING_RATES.get(solver)
+            if self.learning_rate_init is None
             else check_rate("learning_rate_init", self.learning_rate_init)
+        )
         alpha = check_rate("alpha", self.alpha)
         rule = self._rule(solver, learning_rate)
         given = {"beta1": rule.get("beta1"), "beta2": rule.get("beta2"), "epsilon": rule.get("epsilon")}
@@ -265,16 +291,20 @@ class _NetworkEstimator(BaseEstimator):
         if solver == "sgd":
             return {"learning_rate": learning_rate, "momentum": self.momentum}
         if solver == "adam":
-            return {"learning_rate": learning_rate, "beta1": self.beta_1, "beta2": self.beta_2,
-                    "epsilon": self.epsilon}
+            return {"learning_rate": learning_rate, "beta1": self.beta_1, "beta2": self.beta_2, "epsilon": self.epsilon}
         return {}
 
     def _new_network(self, n_features: int, n_outputs: int, settings: dict[str, Any]) -> Network:
         hidden = settings["hidden"]
-        return Network([n_features, *hidden, n_outputs],
-                       activation=[settings["activation"]] * len(hidden) + [self._output_activation],
-                       loss=self._loss, optimizer=settings["solver"], init=settings["init"],
-                       seed=_seed(self._random_state), **settings["rule"])
+        return Network(
+            [n_features, *hidden, n_outputs],
+            activation=[settings["activation"]] * len(hidden) + [self._output_activation],
+            loss=self._loss,
+            optimizer=settings["solver"],
+            init=settings["init"],
+            seed=_seed(self._random_state),
+            **settings["rule"],
+        )
 
     def _check_outputs(self, n_outputs: int) -> None:
         expected = self.network_.sizes[-1]
@@ -287,8 +317,9 @@ class _NetworkEstimator(BaseEstimator):
         for name, value in rule.items():
             setattr(self.network_, name, value)
 
-    def _fit_until_stopped(self, X: np.ndarray, y: np.ndarray, targets: np.ndarray, weights: np.ndarray | None,
-                           settings: dict[str, Any]) -> _NetworkEstimator:
+    def _fit_until_stopped(
+        self, X: np.ndarray, y: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, settings: dict[str, Any]
+    ) -> _NetworkEstimator:
         score = None
         if settings["early_stopping"]:
             X, y, targets, weights, score = self._split_for_early_stopping(X, y, targets, weights, settings)
@@ -296,7 +327,7 @@ class _NetworkEstimator(BaseEstimator):
         epochs, stopped = self._train_epochs(X, y, targets, weights, settings, settings["max_iter"], stopping)
         self.n_iter_ = epochs
         if score is None:
-            self.best_loss_ = float(stopping.best)
+            self.best_loss_: float | None = float(stopping.best)
             self.validation_scores_ = None
             self.best_validation_score_ = None
         else:
@@ -305,23 +336,37 @@ class _NetworkEstimator(BaseEstimator):
             self.best_validation_score_ = float(stopping.best)
             stopping.restore_best()
         if not stopped and epochs == settings["max_iter"]:
-            warnings.warn(f"{type(self).__name__}: max_iter={settings['max_iter']} epochs ran and the loss was "
-                          "still improving; the fit has not converged", ConvergenceWarning, stacklevel=3)
+            warnings.warn(
+                f"{type(self).__name__}: max_iter={settings['max_iter']} epochs ran and the loss was "
+                "still improving; the fit has not converged",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         return self
 
-    def _split_for_early_stopping(self, X, y, targets, weights, settings):
+    def _split_for_early_stopping(
+        self, X: Any, y: Any, targets: Any, weights: Any, settings: dict[str, Any]
+    ) -> tuple[Any, Any, Any, Any, Any]:
         """Hold out ``validation_fraction`` of the data (stratified for single-label classifiers)."""
         parts = [X, y, targets] + ([] if weights is None else [weights])
         try:
-            split = train_test_split(*parts, test_size=settings["validation_fraction"], stratify=self._stratify(y),
-                                     random_state=self._random_state)
+            split = train_test_split(
+                *parts,
+                test_size=settings["validation_fraction"],
+                stratify=self._stratify(y),
+                random_state=self._random_state,
+            )
         except ValueError as error:
-            raise ValueError(f"early_stopping needs a validation set of validation_fraction="
-                             f"{settings['validation_fraction']!r} of the {len(X)} samples: {error}") from None
+            raise ValueError(
+                f"early_stopping needs a validation set of validation_fraction="
+                f"{settings['validation_fraction']!r} of the {len(X)} samples: {error}"
+            ) from None
         train, held_out = split[0::2], split[1::2]
         if len(train[0]) < 2 or len(held_out[0]) < 2:
-            raise ValueError(f"the validation set is too small: increase validation_fraction (now "
-                             f"{settings['validation_fraction']!r}) or give more than {len(X)} samples")
+            raise ValueError(
+                f"the validation set is too small: increase validation_fraction (now "
+                f"{settings['validation_fraction']!r}) or give more than {len(X)} samples"
+            )
         X_val, y_val = held_out[0], held_out[1]
         weights_val = held_out[3] if weights is not None else None
 
@@ -330,8 +375,16 @@ class _NetworkEstimator(BaseEstimator):
 
         return train[0], train[1], train[2], (train[3] if weights is not None else None), score
 
-    def _train_epochs(self, X: np.ndarray, y: np.ndarray, targets: np.ndarray, weights: np.ndarray | None,
-                      settings: dict[str, Any], epochs: int, stopping: EarlyStopping | None) -> tuple[int, bool]:
+    def _train_epochs(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        targets: np.ndarray,
+        weights: np.ndarray | None,
+        settings: dict[str, Any],
+        epochs: int,
+        stopping: EarlyStopping | None,
+    ) -> tuple[int, bool]:
         """Up to ``epochs`` epochs in one ``Network.fit``; the epochs run and whether ``stopping`` ended them."""
         network = self.network_
         seen = [0]
@@ -346,15 +399,22 @@ class _NetworkEstimator(BaseEstimator):
         def callback(info: Any) -> bool:
             return not after_epoch(info.error)
 
-        options = check_fit_options({"epochs": epochs, "order": settings["order"], "seed": _seed(self._random_state),
-                                     "callback": None if stopping is None else callback, "callback_period": 1,
-                                     "progress": settings["verbose"]})
+        options = check_fit_options(
+            {
+                "epochs": epochs,
+                "order": settings["order"],
+                "seed": _seed(self._random_state),
+                "callback": None if stopping is None else callback,
+                "callback_period": 1,
+                "progress": settings["verbose"],
+            }
+        )
         batch_size = None if settings["solver"] == "rprop" else self.batch_size  # rprop ignores batch_size
         data = _fit_data.prepare(network, X, targets, options, batch_size, weights, clip_batch=True)
         network.weight_decay = settings["alpha"] / (data.batch_size or len(data.inputs))
         result = network._fit_prepared(data, options)
         # the last epoch ends the fit without a callback: take it in here
-        for loss in result.errors[seen[0]:]:
+        for loss in result.errors[seen[0] :]:
             after_epoch(float(loss))
         return result.epochs, decided[0] and result.stop_reason in ("callback", "epochs")
 
@@ -458,25 +518,61 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         Defined when ``X`` had column names.
     """
 
-    def __init__(self, hidden_layer_sizes: Any = (100,), activation: str = "relu", *, solver: str = "sgd",
-                 alpha: float = 0.0001, batch_size: int | None = 1, learning_rate_init: float | None = None,
-                 momentum: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8,
-                 max_iter: int = 200, tol: float = 1e-4, n_iter_no_change: int = 10, early_stopping: bool = False,
-                 validation_fraction: float = 0.1, shuffle: bool = True, order: str | None = None,
-                 init: str = "scaled", class_weight: Any = None, random_state: Any = None,
-                 warm_start: bool = False, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        solver: str = "sgd",
+        alpha: float = 0.0001,
+        batch_size: int | None = 1,
+        learning_rate_init: float | None = None,
+        momentum: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        max_iter: int = 200,
+        tol: float = 1e-4,
+        n_iter_no_change: int = 10,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        shuffle: bool = True,
+        order: str | None = None,
+        init: str = "scaled",
+        class_weight: Any = None,
+        random_state: Any = None,
+        warm_start: bool = False,
+        verbose: bool = False,
+    ) -> None:
         super().__init__(
-            hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate_init=learning_rate_init, momentum=momentum, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, max_iter=max_iter, tol=tol, n_iter_no_change=n_iter_no_change,
-            early_stopping=early_stopping, validation_fraction=validation_fraction, shuffle=shuffle, order=order,
-            init=init, random_state=random_state, warm_start=warm_start, verbose=verbose)
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            momentum=momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            order=order,
+            init=init,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
         self.class_weight = class_weight
 
     _loss = "cross_entropy"
 
     @property
-    def _output_activation(self) -> str:
+    def _output_activation(self) -> str:  # type: ignore[override]  # a class attribute in the base
         binarizer = self._label_binarizer
         return "softmax" if binarizer.y_type_ == "multiclass" else "sigmoid"
 
@@ -492,14 +588,16 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
             self._label_binarizer = self._fitted_binarizer(y, classes)
             self.classes_ = self._label_binarizer.classes_
         elif classes is not None and not np.array_equal(np.unique(classes), self._label_binarizer.classes_):
-            raise ValueError(f"classes must be the {self._label_binarizer.classes_.tolist()} of the first "
-                             f"partial_fit, got {np.unique(classes).tolist()}")
+            raise ValueError(
+                f"classes must be the {self._label_binarizer.classes_.tolist()} of the first "
+                f"partial_fit, got {np.unique(classes).tolist()}"
+            )
         binarizer = self._label_binarizer
-        unknown = np.setdiff1d(np.unique(y), binarizer.classes_) if binarizer.y_type_ != "multilabel-indicator" \
-            else []
+        unknown: Any = (
+            np.setdiff1d(np.unique(y), binarizer.classes_) if binarizer.y_type_ != "multilabel-indicator" else []
+        )
         if len(unknown):
-            raise ValueError(f"y holds labels not among the classes {binarizer.classes_.tolist()}: "
-                             f"{unknown.tolist()}")
+            raise ValueError(f"y holds labels not among the classes {binarizer.classes_.tolist()}: {unknown.tolist()}")
         return binarizer.transform(y).astype(np.float64)
 
     def _fitted_binarizer(self, y: np.ndarray, classes: Any) -> LabelBinarizer:
@@ -507,8 +605,9 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         labels = y if classes is None or multilabel else np.asarray(classes)
         binarizer = LabelBinarizer().fit(labels)
         if len(binarizer.classes_) < 2:
-            raise ValueError(f"{type(self).__name__} needs at least 2 classes, got 1 class: "
-                             f"{binarizer.classes_.tolist()}")
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes, got 1 class: {binarizer.classes_.tolist()}"
+            )
         return binarizer
 
     def _sample_weight(self, y: np.ndarray, sample_weight: Any) -> np.ndarray | None:
@@ -543,8 +642,9 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         self
         """
         if not hasattr(self, "network_") and classes is None and not (np.ndim(y) == 2 and np.shape(y)[1] > 1):
-            raise ValueError("classes must be given on the first call to partial_fit (every label y may hold), "
-                             "got None")
+            raise ValueError(
+                "classes must be given on the first call to partial_fit (every label y may hold), got None"
+            )
         return self._partial_fit(X, y, sample_weight, classes)
 
     def _labels(self, outputs: np.ndarray) -> np.ndarray:
@@ -585,7 +685,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
@@ -631,19 +731,54 @@ random_state, warm_start, verbose
     feature_names_in_ : ndarray of str
     """
 
-    def __init__(self, hidden_layer_sizes: Any = (100,), activation: str = "relu", *, solver: str = "adam",
-                 alpha: float = 0.0001, batch_size: int | None = 1, learning_rate_init: float | None = None,
-                 momentum: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8,
-                 max_iter: int = 200, tol: float = 1e-4, n_iter_no_change: int = 10, early_stopping: bool = False,
-                 validation_fraction: float = 0.1, shuffle: bool = True, order: str | None = None,
-                 init: str = "scaled", random_state: Any = None, warm_start: bool = False,
-                 verbose: bool = False) -> None:
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | None = 1,
+        learning_rate_init: float | None = None,
+        momentum: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        max_iter: int = 200,
+        tol: float = 1e-4,
+        n_iter_no_change: int = 10,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        shuffle: bool = True,
+        order: str | None = None,
+        init: str = "scaled",
+        random_state: Any = None,
+        warm_start: bool = False,
+        verbose: bool = False,
+    ) -> None:
         super().__init__(
-            hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate_init=learning_rate_init, momentum=momentum, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, max_iter=max_iter, tol=tol, n_iter_no_change=n_iter_no_change,
-            early_stopping=early_stopping, validation_fraction=validation_fraction, shuffle=shuffle, order=order,
-            init=init, random_state=random_state, warm_start=warm_start, verbose=verbose)
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            momentum=momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            order=order,
+            init=init,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
 
     def _targets(self, y: np.ndarray, first: bool, classes: Any = None) -> np.ndarray:
         return y.reshape(len(y), -1).astype(np.float64)
@@ -680,7 +815,7 @@ random_state, warm_start, verbose
         outputs = self._outputs(X)
         return outputs[:, 0] if outputs.shape[1] == 1 else outputs
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags

@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False, freethreading_compatible=True
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False, freethreading_compatible=True
 """Compiled core of nncore: the one owner of a network's buffers, and the training loop.
 
 ``NetworkCore`` owns a network's contiguous buffers (float64 or float32) and their layout
@@ -33,7 +34,9 @@ fit guard and ``LayerBuffers``), ``_core_schedule.pxi`` (``FitSchedule``) and
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
 from cpython.long cimport PyLong_AsDouble
-from cpython.buffer cimport PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND
+from cpython.buffer cimport (
+    PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND,
+)
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.limits cimport LLONG_MAX
 from libc.math cimport fabs, isfinite
@@ -54,7 +57,7 @@ import weakref
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_finite, check_in_dtype, check_rate, describe, train_call_hint
+from nncore._checks import as_float_array, check_in_dtype, check_rate, describe, train_call_hint
 from nncore._loss_rules import check_loss_targets, loss_target_rule
 from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, ORDERS, RULE_DEFAULTS
 from nncore._exceptions import DivergenceError, divergence_advice

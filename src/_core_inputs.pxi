@@ -1,4 +1,5 @@
-# Part of nncore._core, included by src/_core.pyx: the readers of samples given to the per-sample API, and buffer helpers.
+# Part of nncore._core, included by src/_core.pyx: the readers of samples given to the per-sample API,
+# and buffer helpers.
 
 
 cdef str _count(Py_ssize_t n):

@@ -93,10 +93,12 @@ cdef class LaneGroup:
     cdef int _check_lane(self, FitSchedule schedule, FitSchedule first) except -1:
         """Refuse a schedule whose network or data cannot share lanes with ``first``'s."""
         cdef NetworkCore network = schedule.network, model = first.network
-        same_shape = (network._layer_sizes == model._layer_sizes and network._layer_activations == model._layer_activations
+        same_shape = (network._layer_sizes == model._layer_sizes
+                      and network._layer_activations == model._layer_activations
                       and network._dtype == model._dtype and network.net.leaky_relu_alpha == model.net.leaky_relu_alpha)
         plain = network.takes_lanes(schedule.state.batch_size, schedule.state.factors != NULL)
-        in_step = (schedule.state.n_samples == first.state.n_samples and schedule.state.max_steps == first.state.max_steps
+        in_step = (schedule.state.n_samples == first.state.n_samples
+                   and schedule.state.max_steps == first.state.max_steps
                    and schedule.state.steps == first.state.steps and schedule.state.position == 0
                    and schedule.state.in_batch == 0)
         if not (same_shape and plain and in_step):
@@ -105,12 +107,16 @@ cdef class LaneGroup:
         return 0
 
     cdef object _interleaved(self, int field, Py_ssize_t n):
-        """The networks' ``field`` buffers (WEIGHTS, CHANGES or BIASES) side by side: value ``v`` of lane ``i`` at ``[v, i]``."""
+        """The networks' ``field`` buffers (WEIGHTS, CHANGES or BIASES) side by side: value ``v`` of lane ``i``
+        at ``[v, i]``."""
         cdef NetworkCore network
         result = np.empty((n, len(self._networks)), dtype=self._dtype)
         for i, network in enumerate(self._networks):
             with network._lock:
-                buffer = network._weights if field == WEIGHTS else network._changes if field == CHANGES else network._biases
+                if field == WEIGHTS:
+                    buffer = network._weights
+                else:
+                    buffer = network._changes if field == CHANGES else network._biases
                 result[:, i] = buffer
         return result
 

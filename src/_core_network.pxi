@@ -235,7 +235,8 @@ cdef class NetworkCore:
 
     @property
     def dtype(self):
-        """The floating-point type of the parameters and of every computation (``numpy.float64`` or ``numpy.float32``)."""
+        """The floating-point type of the parameters and of every computation (``numpy.float64`` or
+        ``numpy.float32``)."""
         self._check_ready()
         return self._dtype
 
@@ -399,8 +400,8 @@ cdef class NetworkCore:
             if self._fit_depth > 0 and not holds_fit_lock:
                 return False
             if not plain_path(&self.net, 1, False):
-                error[0] = kernels_for(&self.net).checked_general_step(&self.net, input, target,
-                                                                      self._backup_data, updated)
+                error[0] = kernels_for(&self.net).checked_general_step(
+                    &self.net, input, target, self._backup_data, updated)
             else:
                 error[0] = kernels_for(&self.net).checked_train_step(&self.net, input, target, updated)
             if updated[0]:
@@ -596,7 +597,8 @@ cdef class NetworkCore:
         cdef Py_ssize_t l, n_layers = self.net.n_layers
         if not isinstance(layers, (list, tuple)) or len(layers) != n_layers - 1:
             raise ValueError(f"expected {n_layers - 1} layers of (weights, biases, changes), got {describe(layers)}")
-        if iterations < 0 or not (isfinite(learning_rate) and learning_rate >= 0.0 and isfinite(momentum) and momentum >= 0.0):
+        rates_valid = isfinite(learning_rate) and learning_rate >= 0.0 and isfinite(momentum) and momentum >= 0.0
+        if iterations < 0 or not rates_valid:
             raise ValueError("iterations must be >= 0 and the rates finite and >= 0")
         check_in_dtype("learning_rate", learning_rate, self._dtype)
         check_in_dtype("momentum", momentum, self._dtype)
@@ -657,14 +659,15 @@ cdef class NetworkCore:
             raise ValueError(f"expected {n_layers - 1} layers of optimizer moments, got {describe(moments)}")
         if not (isinstance(updates, int) and updates >= 0 and 0.0 <= beta1_power <= 1.0 and 0.0 <= beta2_power <= 1.0):
             raise ValueError("the optimizer's update count must be >= 0 and its powers in [0, 1]")
-        parts = [[], [np.zeros(self.net.sizes[0], dtype=self._dtype)], [], [np.zeros(self.net.sizes[0], dtype=self._dtype)]]
+        no_input_biases = np.zeros(self.net.sizes[0], dtype=self._dtype)
+        parts = [[], [no_input_biases], [], [no_input_biases.copy()]]
         for l in range(1, n_layers):
             blocks = moments[l - 1]
             if not isinstance(blocks, (list, tuple)) or len(blocks) != 4:
                 raise ValueError(f"layer {l}: expected (first_weights, first_biases, second_weights, second_biases)")
             shape, bias_shape = (self.net.sizes[l], self.net.sizes[l - 1]), (self.net.sizes[l],)
-            for k, (block, name) in enumerate(zip(blocks, ("first weights", "first biases", "second weights",
-                                                            "second biases"))):
+            names = ("first weights", "first biases", "second weights", "second biases")
+            for k, (block, name) in enumerate(zip(blocks, names)):
                 parts[k].append(_checked_block(block, bias_shape if k % 2 else shape, f"optimizer {name}", l,
                                                self._dtype).ravel())
         return tuple(np.concatenate(part) for part in parts), (updates, float(beta1_power), float(beta2_power))
@@ -688,7 +691,8 @@ cdef class NetworkCore:
         return _FitGuard.__new__(_FitGuard, self)
 
     cdef int _store(self, int field, Py_ssize_t at, double value) except -1:
-        """Write one checked value (rounded to the dtype) into a buffer, waiting for another thread's fit to end first."""
+        """Write one checked value (rounded to the dtype) into a buffer, waiting for another thread's fit to end
+        first."""
         if not isfinite(value):
             raise ValueError(f"values must be finite, got {value!r}")
         cdef float narrowed = <float>value

@@ -66,7 +66,6 @@ def state_of(net):
     return net.to_dict()
 
 
-
 # ---------------------------------------------------------------- skips must have an allowed reason
 # With NNCORE_ALLOWED_SKIPS=FILE (as .ci/run sets it), a test that skips for a reason that no
 # pattern of FILE matches fails the run: an optional dependency that went missing, or a tool that
@@ -125,4 +124,3 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 _SKIPS = pytest.StashKey()
-

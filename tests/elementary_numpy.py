@@ -13,8 +13,30 @@ functions and constants are re-exported from there.
 import numpy as np
 
 from nncore._elementary import (  # noqa: F401  (re-exported: the tests use one module)
-    _EXP_MAX, _EXP_MIN, _INV_LN2, _LN2_HI, _LN2_LO, _P1, _P2, _P3, _P4, _P5, _ROUND_SHIFT, _SPLIT,
-    _TANH_CLAMP, _TANH_SMALL, _TANH_TINY, _TP0, _TP1, _TP2, _TQ0, _TQ1, _TQ2, exp64, sigmoid64, tanh64,
+    _EXP_MAX,
+    _EXP_MIN,
+    _INV_LN2,
+    _LN2_HI,
+    _LN2_LO,
+    _P1,
+    _P2,
+    _P3,
+    _P4,
+    _P5,
+    _ROUND_SHIFT,
+    _SPLIT,
+    _TANH_CLAMP,
+    _TANH_SMALL,
+    _TANH_TINY,
+    _TP0,
+    _TP1,
+    _TP2,
+    _TQ0,
+    _TQ1,
+    _TQ2,
+    exp64,
+    sigmoid64,
+    tanh64,
 )
 
 # ------------------------------------------------------------------ float32

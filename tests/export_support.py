@@ -98,18 +98,24 @@ def run_c_functions(cc, folder: Path, functions, flags=("-O2", "-ffp-contract=of
         call = C_CALL.replace("{T}", c_type).replace("{SCAN}", scan).replace("{name}", function.name)
         call = call.replace("{n_inputs}", str(function.n_inputs)).replace("{n_outputs}", str(function.n_outputs))
         parts += [function.source, call]
-        cases.append(f"        case {number}:\n            if (call_{function.name}()) {{\n"
-                     f"                return 1;\n            }}\n            break;")
+        cases.append(
+            f"        case {number}:\n            if (call_{function.name}()) {{\n"
+            f"                return 1;\n            }}\n            break;"
+        )
     source = "#include <stdio.h>\n" + "".join(parts) + C_MAIN.replace("{CASES}", "\n".join(cases))
     path = folder / "exported.c"
     path.write_text(source)
     program = folder / "exported"
     warnings = STRICT_FLAGS if std else STRICT_FLAGS[1:]
-    compiled = subprocess.run([cc, *warnings, *flags, "-o", str(program), str(path), "-lm"],
-                              capture_output=True, text=True, check=False)
+    compiled = subprocess.run(
+        [cc, *warnings, *flags, "-o", str(program), str(path), "-lm"], capture_output=True, text=True, check=False
+    )
     assert compiled.returncode == 0, compiled.stderr
-    text = "".join(f"{number} " + " ".join(float.hex(float(value)) for value in row) + "\n"
-                   for number, function in enumerate(functions) for row in function.rows)
+    text = "".join(
+        f"{number} " + " ".join(float.hex(float(value)) for value in row) + "\n"
+        for number, function in enumerate(functions)
+        for row in function.rows
+    )
     ran = subprocess.run([str(program)], input=text, capture_output=True, text=True, check=False, timeout=120)
     assert ran.returncode == 0, f"the compiled program failed ({ran.returncode}): {ran.stderr}"
     values = iter(float.fromhex(value) for value in ran.stdout.split())
@@ -143,8 +149,9 @@ def run_js_functions(node, folder: Path, functions):
         path.write_text(function.source)
         jobs.append({"path": str(path), "name": function.name, "inputs": function.inputs})
     (folder / "jobs.json").write_text(json.dumps(jobs))
-    ran = subprocess.run([node, "-e", JS_DRIVER, str(folder / "jobs.json")],
-                         capture_output=True, text=True, check=False, timeout=120)
+    ran = subprocess.run(
+        [node, "-e", JS_DRIVER, str(folder / "jobs.json")], capture_output=True, text=True, check=False, timeout=120
+    )
     assert ran.returncode == 0, ran.stderr
     return json.loads(ran.stdout)
 

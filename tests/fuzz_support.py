@@ -26,6 +26,7 @@ shrunk to minimal ones), chosen with the environment variable
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -54,8 +55,9 @@ _COMMON = dict(
 )
 # The default profile does not shrink a failing example (shrinking several defects at once can
 # take minutes); the deep one does, and so gives the minimal reproducers.
-settings.register_profile("nncore-fuzz", derandomize=True,
-                          phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON)
+settings.register_profile(
+    "nncore-fuzz", derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
+)
 settings.register_profile("nncore-fuzz-deep", derandomize=False, **_COMMON)
 PROFILE = settings.get_profile("nncore-fuzz-deep" if DEEP else "nncore-fuzz")
 
@@ -84,8 +86,14 @@ class Unchanged:
 
     def _capture(self) -> tuple:
         net = self.net
-        return (json.dumps(net.to_dict()), repr(net.learning_rate), repr(net.momentum),
-                net.input_names, net.output_names, net.iterations)
+        return (
+            json.dumps(net.to_dict()),
+            repr(net.learning_rate),
+            repr(net.momentum),
+            net.input_names,
+            net.output_names,
+            net.iterations,
+        )
 
     def check(self, what: str) -> None:
         now = self._capture()
@@ -153,7 +161,6 @@ class _armed:
 
     def __exit__(self, *exc_info):
         _ARMED[0] = self.before
-
 
 
 class BadFloat:
@@ -268,10 +275,22 @@ def deep_list(depth: int, leaf: object = 0.5) -> list:
     return value  # type: ignore[return-value]
 
 
-_junk_results = st.sampled_from([
-    Sabotage("__float__"), Sabotage("__index__"), "text", None, float("nan"), float("inf"), 10**400,
-    -1, 2**70, 1.5, 2**63, object(),
-])
+_junk_results = st.sampled_from(
+    [
+        Sabotage("__float__"),
+        Sabotage("__index__"),
+        "text",
+        None,
+        float("nan"),
+        float("inf"),
+        10**400,
+        -1,
+        2**70,
+        1.5,
+        2**63,
+        object(),
+    ]
+)
 misbehaving = st.one_of(
     _junk_results.map(BadFloat),
     _junk_results.map(BadIndex),
@@ -285,20 +304,59 @@ HUGE_INTS = [10**400, -(10**400), 2**63, 2**64, -(2**63) - 1, 2**62 + 1]
 HUGE_FLOATS = [1e308, -1e308, 1.7976931348623157e308, 5e-324]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.text(max_size=8), st.binary(max_size=8),
-    st.binary(max_size=8).map(bytearray), st.complex_numbers(allow_nan=True),
-    st.fractions(), st.decimals(allow_nan=True, allow_infinity=True),
-    st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.sampled_from(HUGE_INTS + HUGE_FLOATS),
-    st.sampled_from([np.float16(1), np.float32("nan"), np.longdouble(2), np.int8(-3), np.uint64(2**64 - 1),
-                     np.bool_(True), np.complex64(1j), np.datetime64("2020-01-01"), np.str_("1.0")]),
+    st.none(),
+    st.booleans(),
+    st.text(max_size=8),
+    st.binary(max_size=8),
+    st.binary(max_size=8).map(bytearray),
+    st.complex_numbers(allow_nan=True),
+    st.fractions(),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(),
+    st.sampled_from(HUGE_INTS + HUGE_FLOATS),
+    st.sampled_from(
+        [
+            np.float16(1),
+            np.float32("nan"),
+            np.longdouble(2),
+            np.int8(-3),
+            np.uint64(2**64 - 1),
+            np.bool_(True),
+            np.complex64(1j),
+            np.datetime64("2020-01-01"),
+            np.str_("1.0"),
+        ]
+    ),
     st.dictionaries(st.text(max_size=3), st.floats(), max_size=3),
-    st.sets(st.integers(), max_size=3), st.just(object()), st.just(Ellipsis),
+    st.sets(st.integers(), max_size=3),
+    st.just(object()),
+    st.just(Ellipsis),
 )
 junk = st.one_of(scalars, misbehaving)
 
-DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
-          np.float16, np.float32, np.float64, np.longdouble, np.complex64, np.complex128, object,
-          "U3", "S3", "datetime64[s]", "timedelta64[ms]"]
+DTYPES = [
+    np.bool_,
+    np.int8,
+    np.int16,
+    np.int32,
+    np.int64,
+    np.uint8,
+    np.uint16,
+    np.uint32,
+    np.uint64,
+    np.float16,
+    np.float32,
+    np.float64,
+    np.longdouble,
+    np.complex64,
+    np.complex128,
+    object,
+    "U3",
+    "S3",
+    "datetime64[s]",
+    "timedelta64[ms]",
+]
 
 
 @st.composite
@@ -307,8 +365,13 @@ def arrays(draw, shape=None):
     if shape is None:
         shape = draw(st.sampled_from([(), (0,), (2,), (3,), (1, 2), (2, 2), (0, 2), (2, 0), (2, 2, 2)]))
     dtype = np.dtype(draw(st.sampled_from(DTYPES)))
-    values = draw(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64),
-                           min_size=int(np.prod(shape)), max_size=int(np.prod(shape))))
+    values = draw(
+        st.lists(
+            st.floats(allow_nan=True, allow_infinity=True, width=64),
+            min_size=int(np.prod(shape)),
+            max_size=int(np.prod(shape)),
+        )
+    )
     base = np.array(values, dtype=np.float64).reshape(shape)
     with np.errstate(all="ignore"):
         try:
@@ -332,11 +395,17 @@ def vectors(n: int):
     """Things passed where one sample of ``n`` numbers is expected: valid, broken and hostile."""
     good = st.lists(st.floats(-3, 3), min_size=n, max_size=n)
     with_junk = st.tuples(good, st.integers(0, n - 1), st.one_of(junk, st.floats())).map(
-        lambda a: a[0][:a[1]] + [a[2]] + a[0][a[1] + 1:]
+        lambda a: a[0][: a[1]] + [a[2]] + a[0][a[1] + 1 :]
     )
     return st.one_of(
-        good, good.map(tuple), with_junk, with_junk.map(tuple), junk,
-        arrays(), arrays(shape=(n,)), st.lists(st.floats(-3, 3), max_size=n + 2),
+        good,
+        good.map(tuple),
+        with_junk,
+        with_junk.map(tuple),
+        junk,
+        arrays(),
+        arrays(shape=(n,)),
+        st.lists(st.floats(-3, 3), max_size=n + 2),
         st.builds(shrinking_list, st.just(n), st.just(0)),  # first, so that the rest are read after
         st.sampled_from([10, 10_000]).map(deep_list),
         st.just([0.5] * 100_000),
@@ -348,10 +417,15 @@ def batches(n: int):
     """Things passed where ``(n_samples, n)`` numbers are expected."""
     row = st.lists(st.floats(-3, 3), min_size=n, max_size=n)
     return st.one_of(
-        st.lists(row, min_size=1, max_size=4), st.lists(row, min_size=300, max_size=300),
+        st.lists(row, min_size=1, max_size=4),
+        st.lists(row, min_size=300, max_size=300),
         st.lists(st.one_of(row, vectors(n)), min_size=1, max_size=3),
-        vectors(n), arrays(), arrays(shape=(2, n)), arrays(shape=(0, n)),
-        st.just(np.zeros((2_000, n))), st.just(np.full((500, n), np.nan)),
+        vectors(n),
+        arrays(),
+        arrays(shape=(2, n)),
+        arrays(shape=(0, n)),
+        st.just(np.zeros((2_000, n))),
+        st.just(np.full((500, n), np.nan)),
         st.sampled_from([10, 10_000]).map(lambda depth: [deep_list(depth)] * 2),
     )
 
@@ -365,14 +439,21 @@ ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 def networks(draw, trained=True):
     """A small valid network, possibly with names, per-layer activations and some training."""
     sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
-    activation = draw(st.one_of(st.sampled_from(ACTIVATIONS),
-                                st.lists(st.sampled_from(ACTIVATIONS), min_size=len(sizes) - 1,
-                                         max_size=len(sizes) - 1)))
-    net = nncore.Network(sizes, activation=activation, seed=draw(st.integers(0, 2**32)),
-                         learning_rate=draw(st.sampled_from([0.0, 0.1, 0.3, 0.9, 2.5])),
-                         momentum=draw(st.sampled_from([0.0, 0.1, 0.5])),
-                         leaky_relu_alpha=draw(st.sampled_from([0.01, 0.2, -1.0])),
-                         dtype=draw(st.sampled_from(["float64", "float32"])))
+    activation = draw(
+        st.one_of(
+            st.sampled_from(ACTIVATIONS),
+            st.lists(st.sampled_from(ACTIVATIONS), min_size=len(sizes) - 1, max_size=len(sizes) - 1),
+        )
+    )
+    net = nncore.Network(
+        sizes,
+        activation=activation,
+        seed=draw(st.integers(0, 2**32)),
+        learning_rate=draw(st.sampled_from([0.0, 0.1, 0.3, 0.9, 2.5])),
+        momentum=draw(st.sampled_from([0.0, 0.1, 0.5])),
+        leaky_relu_alpha=draw(st.sampled_from([0.01, 0.2, -1.0])),
+        dtype=draw(st.sampled_from(["float64", "float32"])),
+    )
     if draw(st.booleans()):
         net.input_names = [f"in{i}" for i in range(sizes[0])]
         net.output_names = [f"out{i}" for i in range(sizes[-1])]
@@ -401,9 +482,15 @@ def _paths(value, prefix=()):
             stack.extend((path + (index,), child) for index, child in enumerate(item))
 
 
-replacements = st.one_of(junk, st.just([]), st.just({}), st.just([[]]), st.integers(-3, 5),
-                         st.sampled_from(["sigmoid", "NeuralNetwork", "nncore", "leaky-relu"]),
-                         st.sampled_from([10, 10_000]).map(deep_list))
+replacements = st.one_of(
+    junk,
+    st.just([]),
+    st.just({}),
+    st.just([[]]),
+    st.integers(-3, 5),
+    st.sampled_from(["sigmoid", "NeuralNetwork", "nncore", "leaky-relu"]),
+    st.sampled_from([10, 10_000]).map(deep_list),
+)
 
 
 @st.composite
@@ -421,8 +508,15 @@ def mutated(draw, document):
         del parent[key]
     elif action == "retype":
         value = parent[key]
-        retyped = {list: tuple, dict: lambda d: list(d.items()), float: str, int: float, str: str.encode,
-                   bool: int, type(None): lambda v: 0}.get(type(value), lambda v: None)
+        retyped = {
+            list: tuple,
+            dict: lambda d: list(d.items()),
+            float: str,
+            int: float,
+            str: str.encode,
+            bool: int,
+            type(None): lambda v: 0,
+        }.get(type(value), lambda v: None)
         try:
             parent[key] = retyped(value)
         except (TypeError, ValueError):
@@ -443,12 +537,35 @@ def edited_text(draw, text):
     """``text`` with one random edit: a character deleted, replaced or inserted, or a slice repeated."""
     position = draw(st.integers(0, len(text)))
     action = draw(st.sampled_from(["delete", "replace", "insert", "truncate", "repeat"]))
-    piece = draw(st.sampled_from(["", "[", "]", "{", "}", ",", ":", '"', "-", "e999", "NaN", "Infinity",
-                                  "1e400", "null", "\\", "\x00", "\ud800", "9" * 5000, "[" * 100_000]))
+    piece = draw(
+        st.sampled_from(
+            [
+                "",
+                "[",
+                "]",
+                "{",
+                "}",
+                ",",
+                ":",
+                '"',
+                "-",
+                "e999",
+                "NaN",
+                "Infinity",
+                "1e400",
+                "null",
+                "\\",
+                "\x00",
+                "\ud800",
+                "9" * 5000,
+                "[" * 100_000,
+            ]
+        )
+    )
     if action == "delete":
-        return text[:position] + text[position + 1:]
+        return text[:position] + text[position + 1 :]
     if action == "replace":
-        return text[:position] + piece + text[position + 1:]
+        return text[:position] + piece + text[position + 1 :]
     if action == "insert":
         return text[:position] + piece + text[position:]
     if action == "truncate":
@@ -460,8 +577,14 @@ def edited_text(draw, text):
 # ---------------------------------------------------------------- properties run in a child process
 
 NETWORK_ARGUMENTS = ["sizes", "learning_rate", "momentum", "activation", "init", "seed", "leaky_relu_alpha"]
-valid_kwargs = {"learning_rate": 0.3, "momentum": 0.1, "activation": "sigmoid", "init": "scaled", "seed": 0,
-                "leaky_relu_alpha": 0.01}
+valid_kwargs = {
+    "learning_rate": 0.3,
+    "momentum": 0.1,
+    "activation": "sigmoid",
+    "init": "scaled",
+    "seed": 0,
+    "leaky_relu_alpha": 0.01,
+}
 kwarg_values = {
     "learning_rate": st.one_of(junk, st.floats()),
     "momentum": st.one_of(junk, st.floats()),
@@ -476,7 +599,9 @@ kwarg_values = {
 # initializer would then fill it. Sizes whose total overflows 64 bits are drawn everywhere.
 ALLOCATING_SIZES = [2**31, 2**32 + 1, 2**40] if sys.platform.startswith("linux") else []
 sizes_values = st.one_of(
-    junk, arrays(), st.lists(st.integers(1, 4), min_size=2, max_size=4),
+    junk,
+    arrays(),
+    st.lists(st.integers(1, 4), min_size=2, max_size=4),
     st.lists(st.one_of(st.integers(-2, 4), junk), max_size=4),
     st.lists(st.sampled_from(ALLOCATING_SIZES + [2**62, 2**63 - 1, 2**63, 10**400]), min_size=2, max_size=3),
     st.lists(st.integers(1, 3), min_size=1000, max_size=1000),  # many layers
@@ -491,8 +616,12 @@ def _construct(data):
         kwargs[name] = data.draw(kwarg_values[name], label=name)
     sizes = data.draw(sizes_values, label="sizes")
     # A network too big for this machine's memory (but not absurd) is a MemoryError naming its sizes.
-    net = attempt(lambda: nncore.Network(sizes, **kwargs), NETWORK_ARGUMENTS, what="Network(...)",
-                  allowed=ALLOWED + (MemoryError,))
+    net = attempt(
+        lambda: nncore.Network(sizes, **kwargs),
+        NETWORK_ARGUMENTS,
+        what="Network(...)",
+        allowed=ALLOWED + (MemoryError,),
+    )
     if net is not None:
         assert net.sizes == tuple(int(s) for s in sizes)
         assert np.isfinite(net.predict(np.zeros(net.sizes[0]))).all()
@@ -529,8 +658,7 @@ def _predict_likely(data):
         attempt(lambda: net.likely(x), ["input"], net=net, read_only=True, what="likely")
     else:
         keys = st.one_of(st.text(max_size=4), st.sampled_from(["in0", "in1"]), junk.filter(_hashable))
-        x = data.draw(st.dictionaries(keys,
-                                      st.one_of(st.floats(), junk), max_size=3), label="inputs")
+        x = data.draw(st.dictionaries(keys, st.one_of(st.floats(), junk), max_size=3), label="inputs")
         attempt(lambda: net.predict(x), ["input"], net=net, read_only=True, what="predict(dict)")
 
 
@@ -553,28 +681,50 @@ def _fit_evaluate(data):
     n_in, n_out = net.sizes[0], net.sizes[-1]
     rows = data.draw(st.integers(1, 4))
     X = data.draw(st.one_of(batches(n_in), st.just(np.random.default_rng(0).random((rows, n_in)))), label="X")
-    Y = data.draw(st.one_of(batches(n_out), st.just(np.random.default_rng(1).random((rows, n_out))),
-                            st.none(), vectors(rows)), label="Y")
+    Y = data.draw(
+        st.one_of(batches(n_out), st.just(np.random.default_rng(1).random((rows, n_out))), st.none(), vectors(rows)),
+        label="Y",
+    )
     if data.draw(st.booleans(), label="brain.js samples"):
-        X = data.draw(st.lists(st.one_of(
-            st.fixed_dictionaries({"input": vectors(n_in), "output": vectors(n_out)}),
-            st.dictionaries(st.sampled_from(["input", "output", "x"]),
-                            st.one_of(vectors(2), st.dictionaries(st.one_of(st.text(max_size=3),
-                                                                            junk.filter(_hashable)),
-                                                                  st.one_of(st.floats(), junk), max_size=3)),
-                            max_size=3),
-            junk), min_size=0, max_size=3), label="samples")
+        X = data.draw(
+            st.lists(
+                st.one_of(
+                    st.fixed_dictionaries({"input": vectors(n_in), "output": vectors(n_out)}),
+                    st.dictionaries(
+                        st.sampled_from(["input", "output", "x"]),
+                        st.one_of(
+                            vectors(2),
+                            st.dictionaries(
+                                st.one_of(st.text(max_size=3), junk.filter(_hashable)),
+                                st.one_of(st.floats(), junk),
+                                max_size=3,
+                            ),
+                        ),
+                        max_size=3,
+                    ),
+                    junk,
+                ),
+                min_size=0,
+                max_size=3,
+            ),
+            label="samples",
+        )
         Y = None
     if data.draw(st.booleans(), label="evaluate"):
         threshold = data.draw(st.one_of(st.just(0.5), junk, st.floats()), label="threshold")
-        attempt(lambda: net.evaluate(X, Y, threshold=threshold), ["X", "Y", "data", "threshold", "input", "output"],
-                net=net, read_only=True, what="evaluate")
+        attempt(
+            lambda: net.evaluate(X, Y, threshold=threshold),
+            ["X", "Y", "data", "threshold", "input", "output"],
+            net=net,
+            read_only=True,
+            what="evaluate",
+        )
         return
     kwargs = {"steps": 8}
     for name in data.draw(st.sets(st.sampled_from(list(FIT_KWARGS)), max_size=2)):
         kwargs[name] = data.draw(FIT_KWARGS[name], label=name)
     tiny_timeout = type(kwargs.get("timeout")) is float and kwargs["timeout"] == 1e-9  # junk may not compare
-    if kwargs.get("steps") is None and kwargs.get("epochs") is None or tiny_timeout:
+    if (kwargs.get("steps") is None and kwargs.get("epochs") is None) or tiny_timeout:
         kwargs["steps"] = 8
     if isinstance(kwargs.get("epochs"), int) and kwargs["epochs"] > 3 and not isinstance(kwargs.get("steps"), int):
         kwargs["steps"] = 8  # keep training short: huge epochs are checked, not run
@@ -611,8 +761,12 @@ def _views(data):
 
     guard = Unchanged(net)
     try:
-        attempt(touch, ["layer", "neuron", "connection", "bias", "weight", "change", "output", "delta",
-                        "indices", "input"], net=net, what="a view")
+        attempt(
+            touch,
+            ["layer", "neuron", "connection", "bias", "weight", "change", "output", "delta", "indices", "input"],
+            net=net,
+            what="a view",
+        )
     except (IndexError, AttributeError):
         guard.check("a view")  # out-of-range positions and read-only attributes, as Python sequences do
     assert net._all_finite()
@@ -669,21 +823,32 @@ def _fit_many_overlapping(data):
     network took exactly the steps of the calls it was in."""
     n = data.draw(st.integers(1, 10), label="networks")
     shapes = st.sampled_from([[2, 2, 1], [2, 3, 1], [2, 1]])
-    nets = [nncore.Network(data.draw(shapes, label="sizes"), seed=i,
-                           dtype=data.draw(st.sampled_from(["float64", "float32"]), label="dtype"),
-                           optimizer=data.draw(st.sampled_from(["sgd", "sgd", "adam"]), label="optimizer"))
-            for i in range(n)]
-    calls = [(data.draw(st.permutations(range(n)), label="order")[:data.draw(st.integers(1, n), label="length")],
-              data.draw(st.integers(1, 9), label="steps"), data.draw(st.integers(1, 3), label="threads"))
-             for _ in range(2)]
+    nets = [
+        nncore.Network(
+            data.draw(shapes, label="sizes"),
+            seed=i,
+            dtype=data.draw(st.sampled_from(["float64", "float32"]), label="dtype"),
+            optimizer=data.draw(st.sampled_from(["sgd", "sgd", "adam"]), label="optimizer"),
+        )
+        for i in range(n)
+    ]
+    calls = [
+        (
+            data.draw(st.permutations(range(n)), label="order")[: data.draw(st.integers(1, n), label="length")],
+            data.draw(st.integers(1, 9), label="steps"),
+            data.draw(st.integers(1, 3), label="threads"),
+        )
+        for _ in range(2)
+    ]
     barrier = threading.Barrier(len(calls))
     failures = []
 
     def call(members, steps, threads):
         try:
             barrier.wait()
-            nncore.fit_many([nets[i] for i in members], XOR_X, XOR_Y, steps=steps,
-                            seeds=range(len(members)), threads=threads)
+            nncore.fit_many(
+                [nets[i] for i in members], XOR_X, XOR_Y, steps=steps, seeds=range(len(members)), threads=threads
+            )
         except BaseException as error:  # reported by the main thread
             failures.append(error)
 
@@ -701,6 +866,7 @@ def _fit_many_overlapping(data):
 
 
 # ---------------------------------------------------------------- hostile files: the readers' memory
+
 
 def _read_csv(path):
     table = _csvdata.read_table(path)
@@ -727,6 +893,7 @@ MEASURES_MEMORY = "asan" not in os.environ.get("LD_PRELOAD", "")
 def peak_memory() -> int:
     """This process's peak resident memory so far, in bytes (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
     import resource
+
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
@@ -739,9 +906,14 @@ def memory_bound(size: int) -> int:
 def warm_up(directory: str) -> None:
     """Read a valid small file of every format once, so that lazy imports do not count as a read's cost."""
     net = nncore.Network([2, 3, 1], seed=0)
-    texts = {"fann_net": net.to_fann(), "fann_data": "1 2 1\n0.5 1\n1\n", "csv": "a,b\n1,2\n",
-             "nncore": net.to_json(), "brainjs": json.dumps(net.to_brainjs()),
-             "tutorial": json.dumps(net.to_tutorial_json())}
+    texts = {
+        "fann_net": net.to_fann(),
+        "fann_data": "1 2 1\n0.5 1\n1\n",
+        "csv": "a,b\n1,2\n",
+        "nncore": net.to_json(),
+        "brainjs": json.dumps(net.to_brainjs()),
+        "tutorial": json.dumps(net.to_tutorial_json()),
+    }
     for reader, text in texts.items():
         path = os.path.join(directory, f"warm-up.{reader}")
         with open(path, "w", encoding="utf-8") as file:
@@ -759,11 +931,38 @@ def read_hostile_file(reader: str, path: str) -> int:
     return peak_memory() - before
 
 
-HOSTILE_COUNTS = ["0", "1", "2", "4001", "3000000000", "100000000000000", "9" * 40, "9" * 5000, "-1", "1.5",
-                  "\u0663", "\uff11", "1\u00b2", ""]
+HOSTILE_COUNTS = [
+    "0",
+    "1",
+    "2",
+    "4001",
+    "3000000000",
+    "100000000000000",
+    "9" * 40,
+    "9" * 5000,
+    "-1",
+    "1.5",
+    "\u0663",
+    "\uff11",
+    "1\u00b2",
+    "",
+]
 """Counts a hostile file may announce: absurdly large, negative, fractional, in other digits, or missing."""
-HOSTILE_NUMBERS = ["0", "-0.5", "1e-3", "1e999", "9" * 5000, "nan", "inf", "0x10", "1_0", "\u0663", "\uff11", "",
-                   "\x00"]
+HOSTILE_NUMBERS = [
+    "0",
+    "-0.5",
+    "1e-3",
+    "1e999",
+    "9" * 5000,
+    "nan",
+    "inf",
+    "0x10",
+    "1_0",
+    "\u0663",
+    "\uff11",
+    "",
+    "\x00",
+]
 
 
 def fann_net_text(sizes=(2, 1), activation="sigmoid", **fields) -> str:
@@ -780,9 +979,14 @@ def unconnected_fann_net(width: int, inputs: object = 0) -> str:
     """Two layers of ``width`` neurons (and a bias neuron each), each neuron of the second announcing
     ``inputs`` connections, and no connections listed: FANN's layout of a network the file does not hold."""
     from nncore._fann import CONNECTIONS_KEY, NEURONS_KEY
-    return fann_net_text(**{"layer_sizes": f"{width + 1} {width + 1} ",
-                            NEURONS_KEY: "(0, 0, 0) " * (width + 1) + f"({inputs}, 3, 0.5) " * width + "(0, 3, 0.5) ",
-                            CONNECTIONS_KEY: ""})
+
+    return fann_net_text(
+        **{
+            "layer_sizes": f"{width + 1} {width + 1} ",
+            NEURONS_KEY: "(0, 0, 0) " * (width + 1) + f"({inputs}, 3, 0.5) " * width + "(0, 3, 0.5) ",
+            CONNECTIONS_KEY: "",
+        }
+    )
 
 
 @st.composite
@@ -796,13 +1000,17 @@ def hostile_fann_nets(draw) -> str:
         sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=3))
         lines = fann_net_text(sizes, draw(st.sampled_from(["sigmoid", "tanh"]))).splitlines()
         index = draw(st.integers(1, len(lines) - 1))
-        value = draw(st.one_of(
-            st.lists(st.sampled_from(HOSTILE_COUNTS), min_size=1, max_size=3).map(" ".join),
-            st.lists(st.tuples(*[st.sampled_from(HOSTILE_COUNTS + HOSTILE_NUMBERS)] * 3),
-                     max_size=10).map(lambda groups: "".join(f"({a}, {b}, {c}) " for a, b, c in groups)),
-            st.lists(st.tuples(st.sampled_from(HOSTILE_COUNTS), st.sampled_from(HOSTILE_NUMBERS)),
-                     max_size=10).map(lambda pairs: "".join(f"({a}, {b}) " for a, b in pairs)),
-        ))
+        value = draw(
+            st.one_of(
+                st.lists(st.sampled_from(HOSTILE_COUNTS), min_size=1, max_size=3).map(" ".join),
+                st.lists(st.tuples(*[st.sampled_from(HOSTILE_COUNTS + HOSTILE_NUMBERS)] * 3), max_size=10).map(
+                    lambda groups: "".join(f"({a}, {b}, {c}) " for a, b, c in groups)
+                ),
+                st.lists(st.tuples(st.sampled_from(HOSTILE_COUNTS), st.sampled_from(HOSTILE_NUMBERS)), max_size=10).map(
+                    lambda pairs: "".join(f"({a}, {b}) " for a, b in pairs)
+                ),
+            )
+        )
         lines[index] = f"{lines[index].partition('=')[0]}={value}"
         text = "\n".join(lines) + "\n"
     return draw(edited_text(text)) if draw(st.booleans()) else text
@@ -828,8 +1036,14 @@ def hostile_csv(draw) -> str:
     names = [f"c{i}" for i in range(width)]
     if draw(st.booleans()):
         names[draw(st.integers(0, width - 1))] = draw(st.sampled_from(["c0", "", " ", '"', "\u0663"]))
-    rows = draw(st.lists(st.lists(st.sampled_from(HOSTILE_NUMBERS), min_size=width, max_size=width)
-                         if width < 100 else st.just(["1"] * width), max_size=5))
+    rows = draw(
+        st.lists(
+            st.lists(st.sampled_from(HOSTILE_NUMBERS), min_size=width, max_size=width)
+            if width < 100
+            else st.just(["1"] * width),
+            max_size=5,
+        )
+    )
     text = "\n".join(",".join(row) for row in [names] + rows) + "\n"
     return draw(edited_text(text)) if draw(st.booleans()) else text
 
@@ -848,12 +1062,13 @@ def crafted_files() -> dict[str, tuple[str, str]]:
         "csv, many one-cell rows": ("csv", "a\n" + "1\n" * 500_000),
         "csv, a wide header": ("csv", ",".join(f"c{i}" for i in range(20_000)) + "\n" + "1," * 19_999 + "1\n"),
         "nncore, huge sizes and no weights": ("nncore", json.dumps({**net.to_dict(), "sizes": [4000, 4000]})),
-        "brainjs, huge sizes and no weights": (
-            "brainjs", json.dumps({**net.to_brainjs(), "sizes": [4000, 4000, 1]})),
+        "brainjs, huge sizes and no weights": ("brainjs", json.dumps({**net.to_brainjs(), "sizes": [4000, 4000, 1]})),
         "brainjs, a long list it does not read": ("brainjs", with_extra_numbers(net.to_brainjs())),
         "tutorial, a long list it does not read": ("tutorial", with_extra_numbers(net.to_tutorial_json())),
         "tutorial, neurons without connections": (
-            "tutorial", json.dumps({"layers": [[{"bias": 0, "inputConnections": []}] * 3000] * 2})),
+            "tutorial",
+            json.dumps({"layers": [[{"bias": 0, "inputConnections": []}] * 3000] * 2}),
+        ),
     }
 
 
@@ -861,8 +1076,9 @@ def read_within_bound(reader: str, path: str) -> None:
     """:func:`read_hostile_file`, failing when the peak memory grew beyond :func:`memory_bound`."""
     grew = read_hostile_file(reader, path)
     bound = memory_bound(os.path.getsize(path))
-    assert grew <= bound or not MEASURES_MEMORY, \
+    assert grew <= bound or not MEASURES_MEMORY, (
         f"reading the {reader} file grew the peak memory by {grew >> 20} MiB, more than {bound >> 20} MiB"
+    )
 
 
 HOSTILE_TEXTS = {"fann_net": hostile_fann_nets(), "fann_data": hostile_fann_data(), "csv": hostile_csv()}
@@ -892,12 +1108,16 @@ def _explicit_hostile_files() -> list:
             path = os.path.join(directory, f"crafted.{reader}")
             with open(path, "w", encoding="utf-8") as file:
                 file.write(text)
-            failures.append(_explicit(lambda: read_within_bound(reader, path), [], what=name))
+            failures.append(_explicit(lambda: read_within_bound(reader, path), [], what=name))  # noqa: B023 (called at once)
     return failures
 
 
-EXPLICIT_CALLS = {"construct": _explicit_construct_calls, "train_activate": _explicit_per_sample_calls,
-                  "predict_likely": _explicit_batch_calls, "hostile_files": _explicit_hostile_files}
+EXPLICIT_CALLS = {
+    "construct": _explicit_construct_calls,
+    "train_activate": _explicit_per_sample_calls,
+    "predict_likely": _explicit_batch_calls,
+    "hostile_files": _explicit_hostile_files,
+}
 """Properties whose child also runs fixed attacks first: name -> function giving their failures."""
 
 CHILD_PROPERTIES = {
@@ -941,12 +1161,10 @@ def _limit_memory() -> None:
     except ImportError:  # Windows
         return
     limit = 4 * 2**30
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
-        try:
+        with contextlib.suppress(ValueError, OSError):  # not every platform lets a process lower it
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        except (ValueError, OSError):  # not every platform lets a process lower it
-            pass
 
 
 def measure_in_child(reader: str, path: str) -> None:
@@ -982,8 +1200,7 @@ def round_trips(net: nncore.Network) -> None:
 
 # ---------------------------------------------------------------- names of exported C and JavaScript functions
 
-C_DIALECTS = {"c99": ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror"],
-              "gnu": ["-Wall", "-Wextra", "-Werror"]}
+C_DIALECTS = {"c99": ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror"], "gnu": ["-Wall", "-Wextra", "-Werror"]}
 """Strict C99, and the compiler's default dialect (GNU C: the headers' extensions, predefined ``linux``,
 the built-in ``alloca``)."""
 
@@ -998,8 +1215,14 @@ def c_header_names(cc: str, flags: list[str]) -> set[str]:
     the words of their preprocessed text and the names of their macros (a superset of what they declare)."""
     names = set()
     for extra in (["-E"], ["-E", "-dM"]):
-        done = subprocess.run([cc, *flags, *extra, "-x", "c", "-"], input=C_INCLUDES, capture_output=True,
-                              text=True, check=True, timeout=120)
+        done = subprocess.run(
+            [cc, *flags, *extra, "-x", "c", "-"],
+            input=C_INCLUDES,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
         text = "\n".join(line for line in done.stdout.splitlines() if not line.startswith("# "))
         names.update(_IDENTIFIER.findall(text))
     return names
@@ -1007,8 +1230,13 @@ def c_header_names(cc: str, flags: list[str]) -> set[str]:
 
 def javascript_global_names(node: str) -> set[str]:
     """The names of the global object's properties in ``node`` (``Math``, ``JSON``, ``process``, ...)."""
-    done = subprocess.run([node, "-e", "console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis)))"],
-                          capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [node, "-e", "console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return set(json.loads(done.stdout))
 
 
@@ -1025,7 +1253,7 @@ def accepted_names(export, names) -> list[str]:
         try:
             export(name=name)
         except ValueError as error:
-            assert str(error).startswith("name must"), f"{name!r}: {error}"
+            assert str(error).startswith("name must"), f"{name!r}: {error}"  # noqa: PT017
         else:
             kept.append(name)
     return kept
@@ -1062,21 +1290,29 @@ int main(void)
 """
 
 
-def run_c_functions(cc: str, flags: list[str], net: nncore.Network, names: list[str], inputs: np.ndarray,
-                    directory: str) -> dict[str, list[float]]:
+def run_c_functions(
+    cc: str, flags: list[str], net: nncore.Network, names: list[str], inputs: np.ndarray, directory: str
+) -> dict[str, list[float]]:
     """Export ``net`` once per name into one C file, compile it with ``flags`` and run each function on
     ``inputs``: name -> its outputs (read back exactly)."""
     t = "float" if net.dtype == np.float32 else "double"
-    calls = "\n".join(f'    {name}(input_values_, output_values_);\n    for (int j = 0; j < {net.sizes[-1]}; j++) '
-                      f'printf("{name} %a\\n", (double)output_values_[j]);' for name in names)
-    driver = _C_NAMES_DRIVER.format(t=t, n_in=net.sizes[0], n_out=net.sizes[-1], calls=calls,
-                                    inputs=", ".join(float.hex(float(value)) for value in inputs))
+    calls = "\n".join(
+        f"    {name}(input_values_, output_values_);\n    for (int j = 0; j < {net.sizes[-1]}; j++) "
+        f'printf("{name} %a\\n", (double)output_values_[j]);'
+        for name in names
+    )
+    driver = _C_NAMES_DRIVER.format(
+        t=t,
+        n_in=net.sizes[0],
+        n_out=net.sizes[-1],
+        calls=calls,
+        inputs=", ".join(float.hex(float(value)) for value in inputs),
+    )
     source = os.path.join(directory, "names.c")
     with open(source, "w") as file:
         file.write("".join(net.to_c(name) for name in names) + driver)
     program = os.path.join(directory, "names")
-    compiled = subprocess.run([cc, *flags, "-o", program, source, "-lm"], capture_output=True, text=True,
-                              timeout=600)
+    compiled = subprocess.run([cc, *flags, "-o", program, source, "-lm"], capture_output=True, text=True, timeout=600)
     assert compiled.returncode == 0, compiled.stderr[-5000:]
     ran = subprocess.run([program], capture_output=True, text=True, check=True, timeout=120)
     outputs: dict[str, list[float]] = {}
@@ -1102,8 +1338,9 @@ process.stdout.write(JSON.stringify(results));
 """
 
 
-def run_javascript_functions(node: str, net: nncore.Network, names: list[str], inputs: np.ndarray,
-                             directory: str) -> dict[str, list[float]]:
+def run_javascript_functions(
+    node: str, net: nncore.Network, names: list[str], inputs: np.ndarray, directory: str
+) -> dict[str, list[float]]:
     """Export ``net`` once per name into one JavaScript file and run each function in ``node`` on
     ``inputs`` (checking that it leaves the caller's array alone): name -> its outputs."""
     source, names_file = os.path.join(directory, "names.js"), os.path.join(directory, "names.json")
@@ -1111,10 +1348,15 @@ def run_javascript_functions(node: str, net: nncore.Network, names: list[str], i
         file.write("".join(net.to_javascript(name) for name in names))
     with open(names_file, "w") as file:
         json.dump(names, file)
-    ran = subprocess.run([node, "-e", _JAVASCRIPT_NAMES_DRIVER, source, names_file, json.dumps(inputs.tolist())],
-                         capture_output=True, text=True, timeout=300)
+    ran = subprocess.run(
+        [node, "-e", _JAVASCRIPT_NAMES_DRIVER, source, names_file, json.dumps(inputs.tolist())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ran.returncode == 0, ran.stderr[-5000:]
     return json.loads(ran.stdout)
+
 
 if __name__ == "__main__":
     _limit_memory()

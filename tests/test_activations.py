@@ -37,8 +37,10 @@ class RecordingGraph:
 def test_the_table_is_the_vocabulary_in_the_kernels_order():
     assert tuple(ACTIVATION_TABLE) == ACTIVATIONS
     assert [entry.name for entry in ACTIVATION_TABLE.values()] == list(ACTIVATIONS)
-    assert _vocabulary.OUTPUT_ONLY_ACTIVATIONS == tuple(
-        name for name, entry in ACTIVATION_TABLE.items() if entry.whole_layer)
+    assert (
+        tuple(name for name, entry in ACTIVATION_TABLE.items() if entry.whole_layer)
+        == _vocabulary.OUTPUT_ONLY_ACTIVATIONS
+    )
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
@@ -72,12 +74,19 @@ def test_every_place_knows_every_activation_of_the_table(name):
 def _activation_tables_in(path):
     """The dictionaries of ``path`` whose keys name two or more activations: tables of activations."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Dict)
-            and sum(isinstance(key, ast.Constant) and key.value in ACTIVATIONS for key in node.keys) >= 2]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        and sum(isinstance(key, ast.Constant) and key.value in ACTIVATIONS for key in node.keys) >= 2
+    ]
 
 
 @pytest.mark.skipif(not PACKAGE.is_dir(), reason="the tests run from a copy without the package sources")
 def test_no_module_keeps_a_table_of_activations_of_its_own():
-    found = {path.name: lines for path in sorted(PACKAGE.glob("*.py"))
-             if path.name != "_activations.py" and (lines := _activation_tables_in(path))}
+    found = {
+        path.name: lines
+        for path in sorted(PACKAGE.glob("*.py"))
+        if path.name != "_activations.py" and (lines := _activation_tables_in(path))
+    }
     assert not found, found

@@ -1,6 +1,7 @@
 """Every public entry point rejects bad input with a clear error and leaves the network unchanged."""
 
 import array
+import contextlib
 import math
 
 import numpy as np
@@ -46,7 +47,7 @@ BAD_VECTORS = [
 ]
 
 
-@pytest.mark.parametrize("bad, error, message", BAD_VECTORS)
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_VECTORS)
 def test_train_rejects_bad_input(net, bad, error, message):
     before = net.to_dict()
     with pytest.raises(error, match=message) as info:
@@ -55,7 +56,9 @@ def test_train_rejects_bad_input(net, bad, error, message):
     assert unchanged(net, before)
 
 
-@pytest.mark.parametrize("bad, error, message", [v for v in BAD_VECTORS[3:] if len(np.shape(v[0])) != 1 or np.shape(v[0])[0] != 2])
+@pytest.mark.parametrize(
+    ("bad", "error", "message"), [v for v in BAD_VECTORS[3:] if len(np.shape(v[0])) != 1 or np.shape(v[0])[0] != 2]
+)
 def test_train_rejects_bad_target(net, bad, error, message):
     before = net.to_dict()
     target = bad if not isinstance(bad, list) or len(bad) != 3 else bad[:2]
@@ -72,13 +75,15 @@ def test_train_rejects_wrong_target_length(net):
     assert unchanged(net, before)
 
 
-@pytest.mark.parametrize("bad, error, message", BAD_VECTORS)
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_VECTORS)
 def test_activate_and_predict_reject_bad_input(net, bad, error, message):
     before = net.to_dict()
     with pytest.raises(error, match=message):
         net.activate(bad)
     # numpy's conversion rules apply to predict: it reads [True, 0.2, 0.3] as numbers
-    if not (isinstance(bad, np.ndarray) and bad.ndim == 2) and not (isinstance(bad, list) and bad and isinstance(bad[0], (list, bool))):
+    if not (isinstance(bad, np.ndarray) and bad.ndim == 2) and not (
+        isinstance(bad, list) and bad and isinstance(bad[0], (list, bool))
+    ):
         with pytest.raises((ValueError, TypeError)):
             net.predict(bad)
     assert unchanged(net, before)
@@ -87,7 +92,7 @@ def test_activate_and_predict_reject_bad_input(net, bad, error, message):
 def test_predict_rejects_wrong_width_and_dimensions(net):
     with pytest.raises(ValueError, match="3 values per sample, got 2"):
         net.predict(np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="1-D .* or 2-D"):
+    with pytest.raises(ValueError, match=r"1-D .* or 2-D"):
         net.predict(np.zeros((2, 2, 3)))
     with pytest.raises(ValueError, match="finite"):
         net.predict([[0, 0, 0], [0, NAN, 0]])
@@ -120,7 +125,7 @@ BAD_FITS = [
 ]
 
 
-@pytest.mark.parametrize("arguments, error, message", BAD_FITS)
+@pytest.mark.parametrize(("arguments", "error", "message"), BAD_FITS)
 def test_fit_rejects_bad_input(net, arguments, error, message):
     before = net.to_dict()
     call = {"X": GOOD_X, "Y": GOOD_Y, "epochs": 1, **arguments}
@@ -143,15 +148,24 @@ BAD_SIZES = [
 ]
 
 
-@pytest.mark.parametrize("sizes, error, message", BAD_SIZES)
+@pytest.mark.parametrize(("sizes", "error", "message"), BAD_SIZES)
 def test_constructor_rejects_bad_sizes(sizes, error, message):
     with pytest.raises(error, match=message):
         nncore.Network(sizes)
 
 
 @pytest.mark.parametrize("name", ["learning_rate", "momentum"])
-@pytest.mark.parametrize("value, error", [(-0.1, ValueError), (NAN, ValueError), (INF, ValueError),
-                                          ("0.3", TypeError), (None, TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (-0.1, ValueError),
+        (NAN, ValueError),
+        (INF, ValueError),
+        ("0.3", TypeError),
+        (None, TypeError),
+        (True, TypeError),
+    ],
+)
 def test_rates_are_checked_in_constructor_and_setter(net, name, value, error):
     if value is not None:  # None in the constructor: the optimizer's default
         with pytest.raises(error, match=name):
@@ -209,15 +223,18 @@ def test_parameter_buffers_cannot_be_resized_under_the_compiled_core(net):
     assert np.isfinite(net.train([0.1, 0.2, 0.3], [0.0, 1.0]))
 
 
-@pytest.mark.parametrize("call", [
-    lambda net: net.train([10**400, 0, 0], [0, 1]),
-    lambda net: net.predict([10**400, 0, 0]),
-    lambda net: net.fit([[10**400, 0, 0]], [[0, 1]]),
-    lambda net: setattr(net, "learning_rate", 10**400),
-    lambda net: net.fit([[0, 0, 0]], [[0, 1]], steps=2**63),
-    lambda net: net.fit([[0, 0, 0]] * 4, [[0, 1]] * 4, epochs=2**62),
-    lambda net: net.train([np.complex128(1 + 5j), 0, 0], [0, 1]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda net: net.train([10**400, 0, 0], [0, 1]),
+        lambda net: net.predict([10**400, 0, 0]),
+        lambda net: net.fit([[10**400, 0, 0]], [[0, 1]]),
+        lambda net: setattr(net, "learning_rate", 10**400),
+        lambda net: net.fit([[0, 0, 0]], [[0, 1]], steps=2**63),
+        lambda net: net.fit([[0, 0, 0]] * 4, [[0, 1]] * 4, epochs=2**62),
+        lambda net: net.train([np.complex128(1 + 5j), 0, 0], [0, 1]),
+    ],
+)
 def test_numbers_too_large_or_complex_are_rejected_cleanly(net, call):
     before = net.to_dict()
     with pytest.raises((ValueError, TypeError)):
@@ -247,10 +264,8 @@ def test_a_second_init_is_refused_and_changes_nothing(net):
 
 def test_sabotaged_buffer_views_cannot_make_the_core_write_elsewhere(net):
     for buffer in _handed_out_buffers(net):
-        try:
+        with contextlib.suppress(ValueError):  # numpy refuses for some views
             buffer.__setstate__((1, (1,), np.dtype("f8"), False, b"\0" * 8))
-        except ValueError:  # numpy refuses for some views
-            pass
     bystanders = [bytearray(256) for _ in range(500)]
     for _ in range(50):
         net.train([0.1, 0.2, 0.3], [0.0, 1.0])

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import reference, _sampling
+from nncore import _sampling, reference
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 if str(BENCH) not in sys.path:
@@ -27,7 +27,10 @@ if str(BENCH) not in sys.path:
 
 from nncore_bench import c_loop, goals, implementations, memory, runner, timing  # noqa: E402
 from nncore_bench.checks import (  # noqa: E402
-    EXACT_TOLERANCE, CheckFailed, check_against_fit, raise_on_disagreement,
+    EXACT_TOLERANCE,
+    CheckFailed,
+    check_against_fit,
+    raise_on_disagreement,
 )
 from nncore_bench.numpy_loop import NumpyNetwork  # noqa: E402
 from nncore_bench.parameters import layers_of_dict, max_difference  # noqa: E402
@@ -37,8 +40,7 @@ NO_COMPILER = "no C compiler on this machine (or Windows, where the C baseline i
 needs_compiler = pytest.mark.skipif(c_loop.find_compiler() is None, reason=NO_COMPILER)
 
 TINY = Workload("tiny", (5, 7, 4, 3), 600, "random", "random", 40, "a tiny random workload")
-TINY_SHUFFLED = Workload("tiny-shuffled", (6, 5, 2), 250, "shuffle", "random", 50,
-                         "two and a half shuffled epochs")
+TINY_SHUFFLED = Workload("tiny-shuffled", (6, 5, 2), 250, "shuffle", "random", 50, "two and a half shuffled epochs")
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +90,12 @@ def test_reference_replaying_the_order_ends_where_fit_does(order):
 
 def test_workloads_are_the_documented_ones():
     assert {name: (w.sizes, w.steps) for name, w in WORKLOADS.items()} == {
-        "W1": ((2, 10, 10, 1), 20_000), "W2": ((2, 10, 10, 1), 1_000_000), "W3": ((64, 32, 10), 1797),
-        "W4": ((784, 128, 10), 2_000), "W5": ((256, 256, 256, 10), 2_000)}
+        "W1": ((2, 10, 10, 1), 20_000),
+        "W2": ((2, 10, 10, 1), 1_000_000),
+        "W3": ((64, 32, 10), 1797),
+        "W4": ((784, 128, 10), 2_000),
+        "W5": ((256, 256, 256, 10), 2_000),
+    }
     case = make_case(WORKLOADS["W3"])
     assert case.inputs.shape == (1797, 64) and case.targets.shape == (1797, 10)
     assert case.inputs.min() >= 0.0 and case.inputs.max() <= 1.0
@@ -166,9 +172,17 @@ def test_numpy_network_rejects_other_activations():
         NumpyNetwork(nncore.Network([2, 3, 1], seed=0).to_dict(), "fast")
 
 
-@pytest.mark.parametrize("make", [implementations.Fit, lambda: implementations.TrainFromPython("list"),
-                                  lambda: implementations.TrainFromPython("numpy"), implementations.Reference,
-                                  lambda: implementations.Numpy("reference"), implementations.PlainC])
+@pytest.mark.parametrize(
+    "make",
+    [
+        implementations.Fit,
+        lambda: implementations.TrainFromPython("list"),
+        lambda: implementations.TrainFromPython("numpy"),
+        implementations.Reference,
+        lambda: implementations.Numpy("reference"),
+        implementations.PlainC,
+    ],
+)
 def test_every_exact_implementation_passes_the_check(tiny, make):
     implementation = make()
     if implementation.unavailable():
@@ -182,7 +196,7 @@ def test_reference_trials_start_from_the_start_every_time(tiny):
     first = implementation.prepare(tiny, 200)
     first.run()
     after_first = first.layers()
-    second = implementation.prepare(tiny, 0)   # the same objects, reset
+    second = implementation.prepare(tiny, 0)  # the same objects, reset
     assert max_difference(second.layers(), layers_of_dict(tiny.start)) == 0.0
     second = implementation.prepare(tiny, 200)
     second.run()
@@ -225,8 +239,7 @@ def test_the_check_fails_loudly_on_a_wrong_kernel(tiny):
 
 
 def test_a_failed_check_stops_the_run_before_timing(monkeypatch, capsys):
-    monkeypatch.setattr(runner, "all_implementations",
-                        lambda: [implementations.Fit(), WrongNumpy("reference")])
+    monkeypatch.setattr(runner, "all_implementations", lambda: [implementations.Fit(), WrongNumpy("reference")])
     status = runner.main(["--quick", "--workloads", "W1", "--no-extras"])
     captured = capsys.readouterr()
     assert status == 1
@@ -241,7 +254,7 @@ def test_interleaved_rounds_run_every_plan_in_turn():
     calls = []
 
     def maker(key):
-        return lambda steps: implementations.Trial(lambda: calls.append((key, steps)), lambda: [])
+        return lambda steps: implementations.Trial(lambda: calls.append((key, steps)), list)
 
     plans = [timing.Plan("a", maker("a"), 10, 2), timing.Plan("b", maker("b"), 3, 1)]
     timings = timing.measure_interleaved(plans, rounds=3, warmups=1)
@@ -252,9 +265,9 @@ def test_interleaved_rounds_run_every_plan_in_turn():
 
 def test_step_and_run_budgets():
     assert timing.steps_within(1e-3, 0.5, 20_000) == 500
-    assert timing.steps_within(1e-3, 0.5, 100) == 100          # never more than the workload
+    assert timing.steps_within(1e-3, 0.5, 100) == 100  # never more than the workload
     assert timing.steps_within(1.0, 0.5, 100, minimum=20) == 20  # however slow, the minimum
-    assert timing.runs_per_round(1e-6, 20_000, 0.5) == 20        # short loops: several runs, capped
+    assert timing.runs_per_round(1e-6, 20_000, 0.5) == 20  # short loops: several runs, capped
     assert timing.runs_per_round(1e-3, 1000, 0.5) == 1
 
 
@@ -275,7 +288,7 @@ def test_quick_json_is_complete(quick_run):
     assert set(results) >= {"machine", "settings", "checks", "workloads", "extras", "goals"}
     assert results["settings"]["quick"] and results["settings"]["repeats"] == 5
     assert list(results["workloads"]) == ["W1", "W3"]
-    for name, workload in results["workloads"].items():
+    for workload in results["workloads"].values():
         rows = {row["key"]: row for row in workload["rows"]}
         assert workload["rows"][0]["key"] == "fit" and rows["fit"]["ratio_to_fit"] == 1.0
         assert {"train_list", "train_numpy", "reference", "numpy", "numpy_blas"} <= set(rows)
@@ -296,7 +309,7 @@ def test_quick_json_extras_and_goals(quick_run):
     assert set(extras["train_per_call"]) >= {"train_list", "train_numpy", "loop_overhead", "fit"}
     assert [p["workload"] for p in extras["predict"]] == ["W1", "W4"]
     assert all(p["max_difference"] < 1e-12 for p in extras["predict"])
-    small, large, lean_small, lean_large = extras["memory"]["runs"]
+    small, large, _, lean_large = extras["memory"]["runs"]
     assert large["steps"] > small["steps"] and lean_large["steps"] == large["steps"]
     assert large["loss_curve_bytes"] == 8 * large["epochs"]
     assert lean_large["loss_curve_bytes"] == 0 and not lean_large["keep_errors"]
@@ -309,6 +322,7 @@ def test_quick_json_extras_and_goals(quick_run):
 
 def test_markdown_report_of_the_quick_run(quick_run):
     from nncore_bench import report
+
     _, results = quick_run
     text = report.markdown(results)
     assert "### W1: [2, 10, 10, 1], 20,000 steps" in text
@@ -324,6 +338,7 @@ def test_markdown_report_of_the_quick_run(quick_run):
 def test_plot_is_written(quick_run, tmp_path):
     pytest.importorskip("matplotlib")
     from nncore_bench import report
+
     _, results = quick_run
     path = tmp_path / "bench.png"
     assert report.plot(results, str(path)) is None
@@ -333,18 +348,37 @@ def test_plot_is_written(quick_run, tmp_path):
 @needs_compiler
 def test_run_script(tmp_path):
     # Run from elsewhere: the script finds the suite beside itself, and nncore where it is installed.
-    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--workloads", "W1",
-                           "--implementations", "c", "--no-extras"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--quick",
+            "--workloads",
+            "W1",
+            "--implementations",
+            "c",
+            "--no-extras",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert "| nncore Network.fit |" in done.stdout and "| plain C loop |" in done.stdout
     assert "command: `python bench/run.py --quick --workloads W1 --implementations c --no-extras`" in done.stdout
     assert "check W1 c:" in done.stderr
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--workloads", "W9"], "W1, W2"), (["--repeats", "0"], ">= 1"),
-    (["--implementations", "fortran"], "fit"), (["--budget", "-1"], "> 0")])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--workloads", "W9"], "W1, W2"),
+        (["--repeats", "0"], ">= 1"),
+        (["--implementations", "fortran"], "fit"),
+        (["--budget", "-1"], "> 0"),
+    ],
+)
 def test_bad_options_are_refused(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         runner.main(argv)
@@ -353,8 +387,10 @@ def test_bad_options_are_refused(argv, message, capsys):
 
 
 def test_goal_statuses():
-    per_step = {"W1": {"fit": 0.3, "c": 0.31, "train_list": 0.7, "train_numpy": 0.5, "reference": 20.0},
-                "W4": {"fit": 100.0, "c": 110.0, "numpy": 300.0, "numpy_blas": 200.0}}
+    per_step = {
+        "W1": {"fit": 0.3, "c": 0.31, "train_list": 0.7, "train_numpy": 0.5, "reference": 20.0},
+        "W4": {"fit": 100.0, "c": 110.0, "numpy": 300.0, "numpy_blas": 200.0},
+    }
     extras = {"threads": [{"workload": "W1", "throughput_ratio": 1.8}]}
     found = {g.text: g for g in goals.evaluate(per_step, extras)}
     assert found["fit no slower than the plain C loop on W1"].status == "met"

@@ -37,8 +37,9 @@ def load_rules():
 
 def committed_versions():
     """Modification times of the committed report files (None where absent)."""
-    return [(BENCH / name).stat().st_mtime_ns if (BENCH / name).exists() else None
-            for name in ("rules.md", "rules.json")]
+    return [
+        (BENCH / name).stat().st_mtime_ns if (BENCH / name).exists() else None for name in ("rules.md", "rules.json")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +56,12 @@ def quick(fann, tmp_path_factory):
     folder = tmp_path_factory.mktemp("rules")
     before = committed_versions()
     markdown, raw = folder / "rules.md", folder / "rules.json"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--markdown", str(markdown), "--json", str(raw)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--markdown", str(markdown), "--json", str(raw)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     results = json.loads(raw.read_text(encoding="utf-8"))
     results["committed_untouched"] = committed_versions() == before
@@ -67,8 +72,12 @@ def test_the_report_has_its_sections(quick):
     stdout, text, results = quick
     assert stdout.strip() == text.strip()
     headings = [line for line in text.splitlines() if line.startswith("### ")]
-    assert headings == ["### 1. Digits: softmax + cross-entropy against scikit-learn's MLPClassifier",
-                        "### 2. RPROP against libfann", "### 3. Speed on W4", "### Goals"]
+    assert headings == [
+        "### 1. Digits: softmax + cross-entropy against scikit-learn's MLPClassifier",
+        "### 2. RPROP against libfann",
+        "### 3. Speed on W4",
+        "### Goals",
+    ]
     assert results["machine"]["date"] in text and "Skipped" not in text
     assert "grows the step when the product of the gradients is zero" in text
 

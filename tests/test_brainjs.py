@@ -44,8 +44,12 @@ class BrainJS:
 
     def call(self, **request) -> dict:
         completed = subprocess.run(
-            [self.node, str(BRIDGE), str(self.folder)], input=json.dumps(request),
-            capture_output=True, text=True, timeout=300, check=False,
+            [self.node, str(BRIDGE), str(self.folder)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         if completed.returncode != 0:
             raise AssertionError(f"node failed ({completed.returncode}):\n{completed.stderr}")
@@ -66,14 +70,24 @@ def install(tmp_path_factory, node_and_npm, packages) -> BrainJS:
     folder = tmp_path_factory.mktemp("brainjs")
     # A package.json of its own keeps npm from installing into an enclosing project.
     (folder / "package.json").write_text('{"private": true}\n')
-    command = [npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--omit=optional",
-               "--loglevel=error", *packages]
+    command = [
+        npm,
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "--omit=optional",
+        "--loglevel=error",
+        *packages,
+    ]
     completed = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900, check=False)
     if completed.returncode != 0:
         # A skip, not a failure: without the registry there is no brain.js to compare with. The
         # full CI run fails on this skip all the same (it is not on tests/allowed_skips.txt).
-        pytest.skip(f"npm could not install {' '.join(packages)} (is the npm registry reachable?): "
-                    f"{completed.stderr.strip()[-300:]}")
+        pytest.skip(
+            f"npm could not install {' '.join(packages)} (is the npm registry reachable?): "
+            f"{completed.stderr.strip()[-300:]}"
+        )
     return BrainJS(node, folder)
 
 
@@ -118,10 +132,11 @@ def as_float32(values):
     return np.asarray(values, dtype=np.float32).astype(np.float64)
 
 
-@pytest.mark.parametrize("sizes, activation", CASES)
+@pytest.mark.parametrize(("sizes", "activation"), CASES)
 def test_nncore_network_runs_in_brainjs(brainjs2, sizes, activation):
-    net = nncore.Network(sizes, activation=activation, learning_rate=0.05, momentum=0.2, leaky_relu_alpha=0.1,
-                         seed=len(sizes))
+    net = nncore.Network(
+        sizes, activation=activation, learning_rate=0.05, momentum=0.2, leaky_relu_alpha=0.1, seed=len(sizes)
+    )
     X, Y = data_for(sizes, 1)
     net.fit(X, Y, epochs=20, seed=2)
     exported = net.to_brainjs()
@@ -138,19 +153,25 @@ def test_nncore_network_runs_in_brainjs(brainjs2, sizes, activation):
     assert {**written, "layers": None} == {**exported, "layers": None}  # sizes, lookups, options, trainOpts
 
 
-@pytest.mark.parametrize("hidden, activation, learning_rate", [
-    ([3], "sigmoid", 0.3),
-    ([4, 3], "sigmoid", 0.3),
-    ([5], "tanh", 0.1),
-    ([6, 4], "relu", 0.05),
-    ([5], "leaky-relu", 0.05),
-])
+@pytest.mark.parametrize(
+    ("hidden", "activation", "learning_rate"),
+    [
+        ([3], "sigmoid", 0.3),
+        ([4, 3], "sigmoid", 0.3),
+        ([5], "tanh", 0.1),
+        ([6, 4], "relu", 0.05),
+        ([5], "leaky-relu", 0.05),
+    ],
+)
 def test_brainjs_trained_network_loads_in_nncore(brainjs2, hidden, activation, learning_rate):
     X, Y = smooth_data(3, 2)
     reply = brainjs2.call(
-        action="train", options={"hiddenLayers": hidden, "activation": activation}, data=brainjs_data(X, Y),
+        action="train",
+        options={"hiddenLayers": hidden, "activation": activation},
+        data=brainjs_data(X, Y),
         trainOpts={"iterations": 300, "errorThresh": 1e-6, "learningRate": learning_rate, "momentum": 0.1},
-        inputs=X.tolist(), seed=2,
+        inputs=X.tolist(),
+        seed=2,
     )
     assert reply["status"]["iterations"] == 300
     net = nncore.Network.from_brainjs(reply["json"])
@@ -172,8 +193,13 @@ def test_training_continues_alike_in_both(brainjs2, activation):
     exported = net.to_brainjs()
     for layer in exported["layers"][1:]:  # start both from the float32 weights brain.js holds
         layer["weights"], layer["biases"] = as_float32(layer["weights"]).tolist(), as_float32(layer["biases"]).tolist()
-    reply = brainjs2.call(action="continue", network=exported, data=brainjs_data(X, Y),
-                          trainOpts={"iterations": 30, "errorThresh": 1e-6}, inputs=X.tolist())
+    reply = brainjs2.call(
+        action="continue",
+        network=exported,
+        data=brainjs_data(X, Y),
+        trainOpts={"iterations": 30, "errorThresh": 1e-6},
+        inputs=X.tolist(),
+    )
     assert reply["status"]["iterations"] == 30
     start = nncore.Network.from_brainjs(exported)
     ours = nncore.Network.from_brainjs(exported)
@@ -187,12 +213,16 @@ def test_training_continues_alike_in_both(brainjs2, activation):
     np.testing.assert_allclose(ours.predict(X), reply["outputs"], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("hidden, activation", [([3], "sigmoid"), ([4, 3], "tanh"), ([6], "relu")])
+@pytest.mark.parametrize(("hidden", "activation"), [([3], "sigmoid"), ([4, 3], "tanh"), ([6], "relu")])
 def test_brainjs_1_trained_network_loads_in_nncore(brainjs1, hidden, activation):
     X, Y = smooth_data(2, 1)
     reply = brainjs1.call(
-        action="train", options={"hiddenLayers": hidden, "activation": activation}, data=brainjs_data(X, Y),
-        trainOpts={"iterations": 300, "errorThresh": 1e-6, "learningRate": 0.1}, inputs=X.tolist(), seed=2,
+        action="train",
+        options={"hiddenLayers": hidden, "activation": activation},
+        data=brainjs_data(X, Y),
+        trainOpts={"iterations": 300, "errorThresh": 1e-6, "learningRate": 0.1},
+        inputs=X.tolist(),
+        seed=2,
     )
     written = reply["json"]
     assert "type" not in written and isinstance(written["layers"][1]["0"]["weights"], dict)  # the 1.x layout
@@ -206,8 +236,12 @@ def test_brainjs_1_trained_network_loads_in_nncore(brainjs1, hidden, activation)
 def test_a_float32_network_holds_brainjs_weights_exactly(brainjs2, activation):
     X, Y = smooth_data(3, 2)
     reply = brainjs2.call(
-        action="train", options={"hiddenLayers": [5], "activation": activation}, data=brainjs_data(X, Y),
-        trainOpts={"iterations": 200, "errorThresh": 1e-6, "learningRate": 0.1}, inputs=X.tolist(), seed=3,
+        action="train",
+        options={"hiddenLayers": [5], "activation": activation},
+        data=brainjs_data(X, Y),
+        trainOpts={"iterations": 200, "errorThresh": 1e-6, "learningRate": 0.1},
+        inputs=X.tolist(),
+        seed=3,
     )
     written = reply["json"]
     net = nncore.Network.from_brainjs(written, dtype="float32")
@@ -232,8 +266,13 @@ def test_praxis_adam_goes_both_ways(brainjs2):
     net.fit(X, Y, epochs=5, seed=1)
     exported = net.to_brainjs()
     assert exported["trainOpts"]["praxis"] == "adam" and exported["trainOpts"]["beta1"] == 0.85
-    reply = brainjs2.call(action="continue", network=exported, data=brainjs_data(X, Y),
-                          trainOpts={"iterations": 20, "errorThresh": 1e-9}, inputs=X.tolist())
+    reply = brainjs2.call(
+        action="continue",
+        network=exported,
+        data=brainjs_data(X, Y),
+        trainOpts={"iterations": 20, "errorThresh": 1e-9},
+        inputs=X.tolist(),
+    )
     assert reply["json"]["trainOpts"]["praxis"] == "adam"
     back = nncore.Network.from_brainjs(reply["json"])
     assert (back.optimizer, back.learning_rate, back.beta1, back.beta2) == ("adam", 0.02, 0.85, 0.999)

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 
 import numpy as np
 import pytest
@@ -30,8 +31,7 @@ def forward(weights, biases, x, activation="sigmoid", alpha=0.01):
 @pytest.mark.parametrize("sizes", [[2, 3, 1], [4, 1], [3, 5, 4, 2]])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
 def test_round_trip_keeps_weights_and_settings(sizes, activation):
-    net = nncore.Network(sizes, activation=activation, learning_rate=0.2, momentum=0.4,
-                         leaky_relu_alpha=0.05, seed=3)
+    net = nncore.Network(sizes, activation=activation, learning_rate=0.2, momentum=0.4, leaky_relu_alpha=0.05, seed=3)
     rng = np.random.default_rng(0)
     net.fit(rng.random((6, sizes[0])), rng.random((6, sizes[-1])), epochs=2, seed=0)
     obj = net.to_brainjs()
@@ -51,11 +51,21 @@ def test_round_trip_keeps_weights_and_settings(sizes, activation):
 
 
 def test_export_has_brainjs_2_layout():
-    net = nncore.Network([3, 4, 2], activation="leaky_relu", leaky_relu_alpha=0.02, learning_rate=0.1,
-                         momentum=0.5, seed=0)
+    net = nncore.Network(
+        [3, 4, 2], activation="leaky_relu", leaky_relu_alpha=0.02, learning_rate=0.1, momentum=0.5, seed=0
+    )
     obj = net.to_brainjs()
-    assert list(obj) == ["type", "sizes", "layers", "inputLookup", "inputLookupLength", "outputLookup",
-                         "outputLookupLength", "options", "trainOpts"]
+    assert list(obj) == [
+        "type",
+        "sizes",
+        "layers",
+        "inputLookup",
+        "inputLookupLength",
+        "outputLookup",
+        "outputLookupLength",
+        "options",
+        "trainOpts",
+    ]
     assert obj["type"] == "NeuralNetwork" and obj["sizes"] == [3, 4, 2]
     assert obj["layers"][0] == {"weights": [], "biases": []}
     assert np.shape(obj["layers"][1]["weights"]) == (4, 3) and np.shape(obj["layers"][2]["biases"]) == (2,)
@@ -63,23 +73,31 @@ def test_export_has_brainjs_2_layout():
     assert obj["options"] == {"inputSize": 3, "outputSize": 2, "binaryThresh": 0.5, "hiddenLayers": [4]}
     opts = obj["trainOpts"]
     assert (opts["activation"], opts["leakyReluAlpha"], opts["learningRate"], opts["momentum"]) == (
-        "leaky-relu", 0.02, 0.1, 0.5)
+        "leaky-relu",
+        0.02,
+        0.1,
+        0.5,
+    )
     assert set(opts) == {"activation", *_brainjs.BRAINJS_TRAIN_DEFAULTS}
     assert json.loads(json.dumps(obj)) == obj
 
 
-@pytest.mark.parametrize("name, brainjs_name", [("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu"),
-                                                ("leaky_relu", "leaky-relu")])
+@pytest.mark.parametrize(
+    ("name", "brainjs_name"), [("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu"), ("leaky_relu", "leaky-relu")]
+)
 def test_activation_names(name, brainjs_name):
     assert nncore.Network([2, 1], activation=name).to_brainjs()["trainOpts"]["activation"] == brainjs_name
 
 
-@pytest.mark.parametrize("settings, field", [
-    (dict(activation=["relu", "sigmoid"]), "one activation"),
-    (dict(momentum=0.0), "momentum"),
-    (dict(learning_rate=1.0), "learningRate"),
-    (dict(activation="leaky_relu", leaky_relu_alpha=1.5), "leakyReluAlpha"),
-])
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        (dict(activation=["relu", "sigmoid"]), "one activation"),
+        (dict(momentum=0.0), "momentum"),
+        (dict(learning_rate=1.0), "learningRate"),
+        (dict(activation="leaky_relu", leaky_relu_alpha=1.5), "leakyReluAlpha"),
+    ],
+)
 def test_export_refuses_what_brainjs_cannot_load(settings, field):
     net = nncore.Network([2, 3, 1], **settings)
     with pytest.raises(ValueError, match=field):
@@ -107,8 +125,10 @@ def test_missing_train_opts_mean_brainjs_defaults():
 def test_module_functions_match_the_methods():
     net = nncore.Network([2, 2, 1], seed=2)
     assert _brainjs2.brainjs_from_dict(net.to_dict()) == net.to_brainjs()
-    assert nncore.Network.from_dict(_brainjs2.dict_from_brainjs(net.to_brainjs())).to_dict() == \
-        nncore.Network.from_brainjs(net.to_brainjs()).to_dict()
+    assert (
+        nncore.Network.from_dict(_brainjs2.dict_from_brainjs(net.to_brainjs())).to_dict()
+        == nncore.Network.from_brainjs(net.to_brainjs()).to_dict()
+    )
 
 
 # What brain.js 2.0.0-beta.24's toJSON() wrote for a [2, 3, 1] network after 100 training passes.
@@ -152,22 +172,37 @@ BRAINJS_1_SAMPLE = {
             "1": {"bias": -0.025611354038119316, "weights": {"0": -0.07852664589881897, "1": -0.2277703732252121}},
             "2": {"bias": 0.14198510348796844, "weights": {"0": -0.11068221181631088, "1": 0.07089664041996002}},
         },
-        {"0": {"bias": 0.04900820925831795,
-               "weights": {"0": -0.06960155069828033, "1": -0.04425254091620445, "2": 0.018890760838985443}}},
+        {
+            "0": {
+                "bias": 0.04900820925831795,
+                "weights": {"0": -0.06960155069828033, "1": -0.04425254091620445, "2": 0.018890760838985443},
+            }
+        },
     ],
     "outputLookup": False,
     "inputLookup": False,
     "activation": "sigmoid",
-    "trainOpts": {"iterations": 100, "errorThresh": 0.005, "log": False, "logPeriod": 10, "learningRate": 0.3,
-                  "momentum": 0.1, "callbackPeriod": 10, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+    "trainOpts": {
+        "iterations": 100,
+        "errorThresh": 0.005,
+        "log": False,
+        "logPeriod": 10,
+        "learningRate": 0.3,
+        "momentum": 0.1,
+        "callbackPeriod": 10,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "epsilon": 1e-8,
+    },
 }
 
 
 def sample_1x_parameters(sample):
     weights, biases = [], []
     for layer, previous in zip(sample["layers"][1:], sample["layers"]):
-        weights.append([[layer[j]["weights"][k] for k in map(str, range(len(previous)))]
-                        for j in map(str, range(len(layer)))])
+        weights.append(
+            [[layer[j]["weights"][k] for k in map(str, range(len(previous)))] for j in map(str, range(len(layer)))]
+        )
         biases.append([layer[j]["bias"] for j in map(str, range(len(layer)))])
     return weights, biases
 
@@ -191,7 +226,7 @@ def test_brainjs_1_keys_in_any_order_and_top_level_options():
     sample.update(activation="leaky-relu", leakyReluAlpha=0.2)
     del sample["sizes"], sample["trainOpts"]["momentum"]  # 1.x leaves out options that are 0 or false
     net = nncore.Network.from_brainjs(sample)
-    weights, biases = sample_1x_parameters(BRAINJS_1_SAMPLE)
+    weights, _ = sample_1x_parameters(BRAINJS_1_SAMPLE)
     np.testing.assert_array_equal(net.weights[0], weights[0])
     assert (net.activations[0], net.leaky_relu_alpha, net.momentum) == ("leaky_relu", 0.2, 0.1)
 
@@ -200,7 +235,7 @@ def test_brainjs_1_named_inputs_are_refused():
     sample = copy.deepcopy(BRAINJS_1_SAMPLE)
     sample["layers"][0] = {"red": {}, "green": {}}
     sample["inputLookup"] = True
-    with pytest.raises(ValueError, match="inputLookup.*'red'"):
+    with pytest.raises(ValueError, match=r"inputLookup.*'red'"):
         nncore.Network.from_brainjs(sample)
 
 
@@ -217,11 +252,21 @@ def tutorial_json(net):
     return {
         "learningRate": net.learning_rate,
         "iterations": net.iterations,
-        "layers": [[{
-            "id": ids[id(n)], "delta": n.delta, "output": n.output, "error": 0, "bias": n.bias,
-            "inputConnections": [connection(c) for c in n.input_connections],
-            "outputConnections": [connection(c) for c in n.output_connections],
-        } for n in layer.neurons] for layer in net.layers],
+        "layers": [
+            [
+                {
+                    "id": ids[id(n)],
+                    "delta": n.delta,
+                    "output": n.output,
+                    "error": 0,
+                    "bias": n.bias,
+                    "inputConnections": [connection(c) for c in n.input_connections],
+                    "outputConnections": [connection(c) for c in n.output_connections],
+                }
+                for n in layer.neurons
+            ]
+            for layer in net.layers
+        ],
     }
 
 
@@ -241,9 +286,12 @@ def test_tutorial_json_loads_with_changes_and_step_count():
     # training goes on exactly as the tutorial's network would
     for x, t in [([0.2, 0.9], [1.0]), ([0.7, 0.1], [0.0])]:
         assert net.train(x, t) == ref.train(x, t)
-    np.testing.assert_allclose(np.concatenate([w.ravel() for w in net.weights]),
-                               [c.weight for layer in ref.layers[1:] for n in layer.neurons for c in n.input_connections],
-                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        np.concatenate([w.ravel() for w in net.weights]),
+        [c.weight for layer in ref.layers[1:] for n in layer.neurons for c in n.input_connections],
+        rtol=0,
+        atol=1e-15,
+    )
 
 
 def test_tutorial_json_as_the_text_shows_it():
@@ -253,14 +301,32 @@ def test_tutorial_json_as_the_text_shows_it():
         "learningRate": 0.2,
         "iterations": 7,
         "layers": [
-            [dict(neuron, outputConnections=[{"change": 0, "weight": 0.5}, {"change": 0.01, "weight": -1.5}]),
-             dict(neuron, outputConnections=[{"change": 0, "weight": 2.0}, {"change": 0, "weight": 0.25}])],
-            [dict(neuron, bias=-1, inputConnections=[{"change": 0, "weight": 0.5}, {"change": 0, "weight": 2.0}],
-                  outputConnections=[{"change": 0, "weight": 1.0}]),
-             dict(neuron, bias=2, inputConnections=[{"change": 0.01, "weight": -1.5}, {"change": 0, "weight": 0.25}],
-                  outputConnections=[{"change": 0, "weight": -3.0}])],
-            [dict(neuron, bias=0.5, inputConnections=[{"change": 0, "weight": 1.0}, {"change": 0, "weight": -3.0}],
-                  outputConnections=[])],
+            [
+                dict(neuron, outputConnections=[{"change": 0, "weight": 0.5}, {"change": 0.01, "weight": -1.5}]),
+                dict(neuron, outputConnections=[{"change": 0, "weight": 2.0}, {"change": 0, "weight": 0.25}]),
+            ],
+            [
+                dict(
+                    neuron,
+                    bias=-1,
+                    inputConnections=[{"change": 0, "weight": 0.5}, {"change": 0, "weight": 2.0}],
+                    outputConnections=[{"change": 0, "weight": 1.0}],
+                ),
+                dict(
+                    neuron,
+                    bias=2,
+                    inputConnections=[{"change": 0.01, "weight": -1.5}, {"change": 0, "weight": 0.25}],
+                    outputConnections=[{"change": 0, "weight": -3.0}],
+                ),
+            ],
+            [
+                dict(
+                    neuron,
+                    bias=0.5,
+                    inputConnections=[{"change": 0, "weight": 1.0}, {"change": 0, "weight": -3.0}],
+                    outputConnections=[],
+                )
+            ],
         ],
     }
     net = nncore.Network.from_tutorial_json(sample)
@@ -331,7 +397,8 @@ BAD_TUTORIAL = {
     "layers[1][3].inputConnections[1].weight": lambda d: d["layers"][1][3]["inputConnections"][1].update(weight="1"),
     "layers[2][0].inputConnections[0].change": lambda d: d["layers"][2][0]["inputConnections"][0].update(change=[]),
     "layers[1][1].inputConnections[0].from": lambda d: d["layers"][1][1]["inputConnections"][0].update(
-        {"from": "n0-1"}),
+        {"from": "n0-1"}
+    ),
     "layers[0][1].outputConnections[2]": lambda d: d["layers"][0][1]["outputConnections"][2].update(weight=9.0),
     "layers[3][0].outputConnections": lambda d: d["layers"][3][0]["outputConnections"].append({"weight": 1.0}),
     "learningRate": lambda d: d.update(learningRate=float("inf")),
@@ -346,25 +413,22 @@ def tutorial_sample():
 
 @pytest.mark.parametrize("field", sorted(BAD_BRAINJS))
 def test_bad_brainjs_2_names_the_field(field):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=r"^brain\.js data: ") as error:
         nncore.Network.from_brainjs(broken(brainjs_2_sample, BAD_BRAINJS[field]))
     assert field.strip() in str(error.value)
-    assert str(error.value).startswith("brain.js data: ")
 
 
 @pytest.mark.parametrize("field", sorted(BAD_BRAINJS_1))
 def test_bad_brainjs_1_names_the_field(field):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=re.escape(field.strip())):
         nncore.Network.from_brainjs(broken(lambda: copy.deepcopy(BRAINJS_1_SAMPLE), BAD_BRAINJS_1[field]))
-    assert field.strip() in str(error.value)
 
 
 @pytest.mark.parametrize("field", sorted(BAD_TUTORIAL))
 def test_bad_tutorial_json_names_the_field(field):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=r"^tutorial data: ") as error:
         nncore.Network.from_tutorial_json(broken(tutorial_sample, BAD_TUTORIAL[field]))
     assert field.strip() in str(error.value)
-    assert str(error.value).startswith("tutorial data: ")
 
 
 @pytest.mark.parametrize("load", [nncore.Network.from_brainjs, nncore.Network.from_tutorial_json])
@@ -394,7 +458,7 @@ def test_brainjs_lookups_become_names_and_back():
 def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_field():
     obj = nncore.Network([2, 3, 1], seed=0).to_brainjs()
     obj["trainOpts"]["learningRate"] = 10**400
-    with pytest.raises(ValueError, match="trainOpts.learningRate"):
+    with pytest.raises(ValueError, match=r"trainOpts.learningRate"):
         nncore.Network.from_brainjs(obj)
 
 

@@ -59,8 +59,24 @@ def points():
 def points_net(tmp_path_factory):
     """A network trained on the points by the command line, and its file."""
     path = tmp_path_factory.mktemp("net") / "points.json"
-    assert _cli.main(["train", str(POINTS), "--target", "inside", "--hidden", "6", "--seed", "0",
-                     "--no-progress", "-o", str(path)]) == 0
+    assert (
+        _cli.main(
+            [
+                "train",
+                str(POINTS),
+                "--target",
+                "inside",
+                "--hidden",
+                "6",
+                "--seed",
+                "0",
+                "--no-progress",
+                "-o",
+                str(path),
+            ]
+        )
+        == 0
+    )
     return path
 
 
@@ -100,7 +116,7 @@ def test_the_readme_walk_through(folder, capsys):
 @pytest.mark.skipif(not README.is_file(), reason="the tests run from a copy without the README")
 def test_the_readme_shows_the_walk_through_commands():
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Command line"):]
+    section = text[text.index("## Command line") :]
     for command in WALKTHROUGH:
         assert f"\n{command}\n" in section, command
 
@@ -109,46 +125,110 @@ def test_the_readme_shows_the_walk_through_commands():
 
 
 def test_train_uses_the_other_columns_as_inputs_and_prints_a_summary(tmp_path, capsys):
-    code, out, err = run_main(["train", POINTS, "--target", "inside", "--hidden", "3", "2", "--epochs", "7",
-                               "--activation", "tanh", "--learning-rate", "0.2", "--momentum", "0",
-                               "--order", "sequential", "--seed", "4", "--init", "xavier", "--no-progress",
-                               "-o", tmp_path / "n.json"], capsys)
+    code, out, err = run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "inside",
+            "--hidden",
+            "3",
+            "2",
+            "--epochs",
+            "7",
+            "--activation",
+            "tanh",
+            "--learning-rate",
+            "0.2",
+            "--momentum",
+            "0",
+            "--order",
+            "sequential",
+            "--seed",
+            "4",
+            "--init",
+            "xavier",
+            "--no-progress",
+            "-o",
+            tmp_path / "n.json",
+        ],
+        capsys,
+    )
     assert code == 0 and err == ""
     net = nncore.load(tmp_path / "n.json")
     assert net.sizes == (2, 3, 2, 1) and net.activations == ("tanh",) * 3
     assert (net.learning_rate, net.momentum, net.iterations) == (0.2, 0.0, 7 * 40)
-    assert out == (f"trained [2, 3, 2, 1] for 7 epochs (280 steps): final error {_error_of(net):.6g}, "
-                   f"stopped by epochs; saved to {tmp_path / 'n.json'}\n")
+    assert out == (
+        f"trained [2, 3, 2, 1] for 7 epochs (280 steps): final error {_error_of(net):.6g}, "
+        f"stopped by epochs; saved to {tmp_path / 'n.json'}\n"
+    )
 
 
 def _error_of(net):
     """The final error of the same training through the Python API."""
     _, X, Y = points()
-    again = nncore.Network([2, 3, 2, 1], activation="tanh", learning_rate=0.2, momentum=0.0, init="xavier",
-                           seed=4)
+    again = nncore.Network([2, 3, 2, 1], activation="tanh", learning_rate=0.2, momentum=0.0, init="xavier", seed=4)
     return again.fit(X, Y, epochs=7, order="sequential", seed=4).error
 
 
 def test_train_matches_the_python_api(tmp_path, capsys):
-    run_main(["train", POINTS, "--target", "inside", "--epochs", "5", "--seed", "1", "--no-progress",
-              "-o", tmp_path / "n.json"], capsys)
+    run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "inside",
+            "--epochs",
+            "5",
+            "--seed",
+            "1",
+            "--no-progress",
+            "-o",
+            tmp_path / "n.json",
+        ],
+        capsys,
+    )
     _, X, Y = points()
     expected = nncore.Network([2, 10, 1], seed=1)
     expected.fit(X, Y, epochs=5, seed=1)
     assert nncore.load(tmp_path / "n.json").weights[0].tolist() == expected.weights[0].tolist()
 
 
-@pytest.mark.parametrize("options, network, fit", [
-    (["--optimizer", "adam", "--batch-size", "4"], {"optimizer": "adam"}, {"batch_size": 4}),
-    (["--optimizer", "rprop"], {"optimizer": "rprop"}, {}),
-    (["--optimizer", "sgd", "--batch-size", "all", "--weight-decay", "0.01", "--learning-rate", "0.5"],
-     {"weight_decay": 0.01, "learning_rate": 0.5}, {"batch_size": None}),
-    (["--activation", "tanh", "--output-activation", "sigmoid", "--loss", "cross_entropy"],
-     {"activation": ["tanh", "sigmoid"], "loss": "cross_entropy"}, {}),
-])
+@pytest.mark.parametrize(
+    ("options", "network", "fit"),
+    [
+        (["--optimizer", "adam", "--batch-size", "4"], {"optimizer": "adam"}, {"batch_size": 4}),
+        (["--optimizer", "rprop"], {"optimizer": "rprop"}, {}),
+        (
+            ["--optimizer", "sgd", "--batch-size", "all", "--weight-decay", "0.01", "--learning-rate", "0.5"],
+            {"weight_decay": 0.01, "learning_rate": 0.5},
+            {"batch_size": None},
+        ),
+        (
+            ["--activation", "tanh", "--output-activation", "sigmoid", "--loss", "cross_entropy"],
+            {"activation": ["tanh", "sigmoid"], "loss": "cross_entropy"},
+            {},
+        ),
+    ],
+)
 def test_train_takes_the_learning_rule(tmp_path, capsys, options, network, fit):
-    code, _, err = run_main(["train", POINTS, "--target", "inside", "--epochs", "3", "--seed", "2", "--no-progress",
-                             *options, "-o", tmp_path / "n.json"], capsys)
+    code, _, err = run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "inside",
+            "--epochs",
+            "3",
+            "--seed",
+            "2",
+            "--no-progress",
+            *options,
+            "-o",
+            tmp_path / "n.json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     _, X, Y = points()
     expected = nncore.Network([2, 10, 1], seed=2, **network)
@@ -158,22 +238,41 @@ def test_train_takes_the_learning_rule(tmp_path, capsys, options, network, fit):
     assert (trained.optimizer, trained.loss) == (expected.optimizer, expected.loss)
 
 
-@pytest.mark.parametrize("options, message", [
-    (["--batch-size", "0"], "must be a whole number >= 1 or 'all'"),
-    (["--optimizer", "rprop", "--batch-size", "2"], "whole batches"),
-    (["--output-activation", "softmax"], "softmax"),
-    (["--optimizer", "adam", "--momentum", "0.5"], "momentum does not apply"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--batch-size", "0"], "must be a whole number >= 1 or 'all'"),
+        (["--optimizer", "rprop", "--batch-size", "2"], "whole batches"),
+        (["--output-activation", "softmax"], "softmax"),
+        (["--optimizer", "adam", "--momentum", "0.5"], "momentum does not apply"),
+    ],
+)
 def test_train_refuses_a_rule_that_does_not_fit(tmp_path, capsys, options, message):
-    code, out, err = run_main(["train", POINTS, "--target", "inside", "--epochs", "1", "--no-progress", *options,
-                               "-o", tmp_path / "n.json"], capsys)
+    code, _, err = run_main(
+        ["train", POINTS, "--target", "inside", "--epochs", "1", "--no-progress", *options, "-o", tmp_path / "n.json"],
+        capsys,
+    )
     assert code == 2 and message in err
     assert not (tmp_path / "n.json").exists()
 
 
 def test_train_with_chosen_inputs(tmp_path, capsys):
-    code, _, _ = run_main(["train", POINTS, "--target", "x", "--inputs", "y", "--epochs", "2", "--no-progress",
-                           "-o", tmp_path / "n.json"], capsys)
+    code, _, _ = run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "x",
+            "--inputs",
+            "y",
+            "--epochs",
+            "2",
+            "--no-progress",
+            "-o",
+            tmp_path / "n.json",
+        ],
+        capsys,
+    )
     net = nncore.load(tmp_path / "n.json")
     assert code == 0 and net.input_names == ("y",) and net.output_names == ("x",)
 
@@ -181,8 +280,22 @@ def test_train_with_chosen_inputs(tmp_path, capsys):
 def test_train_stops_by_default_as_fit_does(tmp_path, capsys):
     args = _cli.build_parser().parse_args(["train", "d.csv", "--target", "t", "-o", "n.json"])
     assert (args.hidden, args.epochs, args.error_threshold, args.order) == ([10], None, None, "shuffle")
-    code, out, _ = run_main(["train", POINTS, "--target", "inside", "--seed", "0", "--error-threshold", "0.05",
-                             "--no-progress", "-o", tmp_path / "n.json"], capsys)
+    code, out, _ = run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "inside",
+            "--seed",
+            "0",
+            "--error-threshold",
+            "0.05",
+            "--no-progress",
+            "-o",
+            tmp_path / "n.json",
+        ],
+        capsys,
+    )
     assert code == 0 and "stopped by error_threshold" in out
 
 
@@ -195,16 +308,42 @@ def test_progress_bar_on_request_and_off_on_request(tmp_path, capsys):
 
 def test_plot_saves_the_loss_curve(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    code, out, _ = run_main(["train", POINTS, "--target", "inside", "--epochs", "20", "--no-progress",
-                             "-o", tmp_path / "n.json", "--plot", tmp_path / "loss.png"], capsys)
+    code, out, _ = run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "inside",
+            "--epochs",
+            "20",
+            "--no-progress",
+            "-o",
+            tmp_path / "n.json",
+            "--plot",
+            tmp_path / "loss.png",
+        ],
+        capsys,
+    )
     assert code == 0 and out.rstrip().endswith(f"loss curve in {tmp_path / 'loss.png'}")
     assert (tmp_path / "loss.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_plot_without_matplotlib_is_one_error_before_training(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # find_spec then reports it missing
-    code, out, err = run_main(["train", POINTS, "--target", "inside", "--no-progress", "-o", tmp_path / "n.json",
-                               "--plot", tmp_path / "loss.png"], capsys)
+    code, out, err = run_main(
+        [
+            "train",
+            POINTS,
+            "--target",
+            "inside",
+            "--no-progress",
+            "-o",
+            tmp_path / "n.json",
+            "--plot",
+            tmp_path / "loss.png",
+        ],
+        capsys,
+    )
     assert (code, out) == (2, "")
     assert err == 'nncore train: error: --plot needs matplotlib: pip install "nncore-nn[plot]"\n'
     assert os.listdir(tmp_path) == []
@@ -229,7 +368,7 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize("text, message", BAD_FILES)
+@pytest.mark.parametrize(("text", "message"), BAD_FILES)
 def test_a_bad_file_is_one_line_with_exit_code_2_and_nothing_written(tmp_path, capsys, text, message):
     data = write(tmp_path / "data.csv", text)
     code, out, err = run_main(["train", data, "--target", "y", "--no-progress", "-o", tmp_path / "n.json"], capsys)
@@ -255,15 +394,15 @@ def test_a_file_that_is_not_utf8_or_missing(tmp_path, capsys):
 
 
 def test_a_column_both_input_and_target(tmp_path, capsys):
-    code, _, err = run_main(["train", POINTS, "--target", "x", "--inputs", "x", "y", "-o", tmp_path / "n.json"],
-                            capsys)
+    code, _, err = run_main(["train", POINTS, "--target", "x", "--inputs", "x", "y", "-o", tmp_path / "n.json"], capsys)
     assert code == 2 and err == "nncore train: error: column 'x' is both an input and a target\n"
 
 
 def test_bad_options_are_argparse_errors(capsys):
     code, _, err = run_main(["train", POINTS, "--target", "inside", "--learning-rate", "-1", "-o", "n.json"], capsys)
-    assert code == 2 and err.splitlines()[-1] == ("nncore train: error: argument --learning-rate: must be a "
-                                                  "number >= 0, got '-1'")
+    assert code == 2 and err.splitlines()[-1] == (
+        "nncore train: error: argument --learning-rate: must be a number >= 0, got '-1'"
+    )
     code, _, err = run_main(["train", POINTS, "-o", "n.json"], capsys)
     assert code == 2 and "the following arguments are required: --target" in err
 
@@ -298,12 +437,15 @@ def test_predict_without_names_takes_every_column_in_order_or_the_chosen_ones(tm
     np.testing.assert_array_equal(np.array(rows[1:], dtype=float), net.predict([[0.5, 1], [-1, 2]]))
     wide = write(tmp_path / "w.csv", "a,b,c\n0.5,1,9\n")
     code, _, err = run_main(["predict", tmp_path / "n.json", wide], capsys)
-    assert code == 2 and err == (f"nncore predict: error: {wide}, line 1: the network has 2 unnamed inputs and "
-                                 "the file has 3 columns; choose the input columns with --inputs\n")
+    assert code == 2 and err == (
+        f"nncore predict: error: {wide}, line 1: the network has 2 unnamed inputs and "
+        "the file has 3 columns; choose the input columns with --inputs\n"
+    )
     code, out, _ = run_main(["predict", tmp_path / "n.json", wide, "--inputs", "c", "a"], capsys)
     assert code == 0
-    np.testing.assert_array_equal(np.array(list(csv.reader(out.splitlines()))[1:], dtype=float),
-                                  net.predict([[9, 0.5]]))
+    np.testing.assert_array_equal(
+        np.array(list(csv.reader(out.splitlines()))[1:], dtype=float), net.predict([[9, 0.5]])
+    )
 
 
 def test_predict_writes_the_output_file_atomically(points_net, tmp_path, capsys):
@@ -336,8 +478,7 @@ def test_evaluate_an_unnamed_network_needs_target(tmp_path, capsys):
     data = write(tmp_path / "d.csv", "a,b,c,d\n0,1,1,0\n1,1,0,1\n")
     code, _, err = run_main(["evaluate", tmp_path / "n.json", data, "--inputs", "a", "b"], capsys)
     assert code == 2 and "the network has no output names; name the target columns with --target" in err
-    code, out, _ = run_main(["evaluate", tmp_path / "n.json", data, "--inputs", "a", "b", "--target", "c", "d"],
-                            capsys)
+    code, out, _ = run_main(["evaluate", tmp_path / "n.json", data, "--inputs", "a", "b", "--target", "c", "d"], capsys)
     result = net.evaluate([[0, 1], [1, 1]], [[1, 0], [0, 1]])
     assert code == 0 and f"error:    {result.error:.6g}" in out and "confusion" not in out
 
@@ -350,17 +491,27 @@ def test_info(points_net, capsys):
     code, out, _ = run_main(["info", points_net], capsys)
     assert code == 0
     assert out.splitlines()[1:] == [
-        "sizes:         [2, 6, 1]", "activations:   sigmoid, sigmoid", "loss:          mse", "optimizer:     sgd",
-        "dtype:         float64", "learning rate: 0.3",
-        "momentum:      0.1", f"iterations:    {net.iterations}", "input names:   x, y", "output names:  inside",
+        "sizes:         [2, 6, 1]",
+        "activations:   sigmoid, sigmoid",
+        "loss:          mse",
+        "optimizer:     sgd",
+        "dtype:         float64",
+        "learning rate: 0.3",
+        "momentum:      0.1",
+        f"iterations:    {net.iterations}",
+        "input names:   x, y",
+        "output names:  inside",
     ]
 
 
-@pytest.mark.parametrize("to, read", [
-    ("brainjs", lambda path: nncore.Network.from_brainjs(path)),
-    ("tutorial", lambda path: nncore.Network.from_tutorial_json(path)),
-    ("fann", lambda path: nncore.Network.from_fann(path)),
-])
+@pytest.mark.parametrize(
+    ("to", "read"),
+    [
+        ("brainjs", lambda path: nncore.Network.from_brainjs(path)),
+        ("tutorial", lambda path: nncore.Network.from_tutorial_json(path)),
+        ("fann", lambda path: nncore.Network.from_fann(path)),
+    ],
+)
 def test_export_and_import_back(points_net, tmp_path, capsys, to, read):
     net = nncore.load(points_net)
     _, X, _ = points()
@@ -370,13 +521,13 @@ def test_export_and_import_back(points_net, tmp_path, capsys, to, read):
     np.testing.assert_allclose(read(tmp_path / "out").predict(X), net.predict(X), rtol=0, atol=tolerance)
     code, _, _ = run_main(["import", tmp_path / "out", "-o", tmp_path / "back.json"], capsys)
     assert code == 0
-    np.testing.assert_allclose(nncore.load(tmp_path / "back.json").predict(X), net.predict(X), rtol=0,
-                               atol=tolerance)
+    np.testing.assert_allclose(nncore.load(tmp_path / "back.json").predict(X), net.predict(X), rtol=0, atol=tolerance)
     assert json.loads((tmp_path / "back.json").read_text())["format"] == "nncore"
 
 
-@pytest.mark.parametrize("to, method, named", [("onnx", "to_onnx", False), ("c", "to_c", True),
-                                               ("js", "to_javascript", True)])
+@pytest.mark.parametrize(
+    ("to", "method", "named"), [("onnx", "to_onnx", False), ("c", "to_c", True), ("js", "to_javascript", True)]
+)
 def test_export_to_onnx_c_and_javascript(points_net, tmp_path, capsys, to, method, named):
     if to == "onnx":
         pytest.importorskip("onnx", reason="exporting to ONNX needs the onnx package (an optional extra)")
@@ -412,18 +563,27 @@ def test_import_a_bad_file_names_it(tmp_path, capsys):
     bad = write(tmp_path / "bad.net", "FANN_FLO_2.1\nnum_layers=1\n")
     code, _, err = run_main(["import", bad, "-o", tmp_path / "n.json"], capsys)
     assert code == 2
-    assert err == (f"nncore import: error: {bad}: line 2, field 'num_layers': expected an integer >= 2, "
-                   "got '1'\n")
+    assert err == (f"nncore import: error: {bad}: line 2, field 'num_layers': expected an integer >= 2, got '1'\n")
     assert not (tmp_path / "n.json").exists()
 
 
 @pytest.mark.skipif(sys.platform == "emscripten", reason="WebAssembly builds cannot start processes")
 def test_a_real_process_gets_exit_code_2_and_one_line(points_net, tmp_path):
     data = write(tmp_path / "d.csv", "x,y\n1,2\n3,oops\n")
-    done = subprocess.run([sys.executable, "-m", "nncore", "predict", str(points_net), str(data)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "nncore", "predict", str(points_net), str(data)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"nncore predict: error: {data}, line 3, column 'y': 'oops' is not a number\n"
-    done = subprocess.run([sys.executable, "-m", "nncore", "predict", str(points_net), str(POINTS)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "nncore", "predict", str(points_net), str(POINTS)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert done.returncode == 0 and done.stdout.startswith("inside\n") and len(done.stdout.splitlines()) == 41

@@ -22,8 +22,9 @@ def run_main(argv, capsys):
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("argv", [["--seeds", "99999999999999999"], ["--seeds", "1_000"], ["--steps", "\u0661\u0660"],
-                                  ["--seed", "\uff11"]])
+@pytest.mark.parametrize(
+    "argv", [["--seeds", "99999999999999999"], ["--seeds", "1_000"], ["--steps", "\u0661\u0660"], ["--seed", "\uff11"]]
+)
 def test_xor_counts_are_ascii_integers_in_range_or_one_error_line(argv, capsys):
     # A population beyond MAX_SEEDS would be built before anything is printed: refused at once.
     code, out, err = run_main(["xor", *argv], capsys)
@@ -32,14 +33,17 @@ def test_xor_counts_are_ascii_integers_in_range_or_one_error_line(argv, capsys):
     assert last.startswith("nncore xor: error: argument") and "must be an integer" in last and "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--steps", "99999999999999999999"], "steps must be at most"),
-    (["--seed", str(2**64)], "seed must be at most"),
-    (["--seeds", "3", "--steps", str(10**20)], "steps must be at most"),
-    (["--hidden", str(10**14)], "sizes[1] must be at most"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--steps", "99999999999999999999"], "steps must be at most"),
+        (["--seed", str(2**64)], "seed must be at most"),
+        (["--seeds", "3", "--steps", str(10**20)], "steps must be at most"),
+        (["--hidden", str(10**14)], "sizes[1] must be at most"),
+    ],
+)
 def test_xor_values_out_of_range_give_one_error_line(argv, message, capsys):
-    code, out, err = run_main(["xor", *argv], capsys)
+    code, _, err = run_main(["xor", *argv], capsys)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("nncore xor: error: ") and message in err
     assert "Traceback" not in err
@@ -53,8 +57,7 @@ def network_file(tmp_path):
 
 
 def export_js(network_file, output, capsys, name=None):
-    return run_main(["export", network_file, "--to", "js", "-o", output, *(["--name", name] if name else [])],
-                    capsys)
+    return run_main(["export", network_file, "--to", "js", "-o", output, *(["--name", name] if name else [])], capsys)
 
 
 @needs_links
@@ -70,8 +73,10 @@ def test_a_link_to_a_folder_is_refused_naming_the_link(tmp_path, network_file, c
 def test_a_folder_is_refused_naming_the_folder_not_a_temporary_file(tmp_path, network_file, capsys):
     (tmp_path / "outdir").mkdir()
     code, _, err = export_js(network_file, tmp_path / "outdir", capsys)
-    assert code == 2 and err == (f"nncore export: error: {tmp_path / 'outdir'}: not a regular file (a directory); "
-                                 "only regular files are written\n")
+    assert code == 2 and err == (
+        f"nncore export: error: {tmp_path / 'outdir'}: not a regular file (a directory); "
+        "only regular files are written\n"
+    )
     assert sorted(os.listdir(tmp_path)) == ["net.json", "outdir"] and os.listdir(tmp_path / "outdir") == []
 
 
@@ -109,7 +114,7 @@ def test_a_fifo_is_never_replaced(tmp_path, network_file, capsys):
 def test_save_through_a_link_to_a_folder_is_a_value_error_naming_the_link(tmp_path):
     (tmp_path / "outdir").mkdir()
     os.symlink(tmp_path / "outdir", tmp_path / "dirlink")
-    with pytest.raises(ValueError, match="dirlink: not a regular file .a directory, through the symbolic link"):
+    with pytest.raises(ValueError, match=r"dirlink: not a regular file .a directory, through the symbolic link"):
         _files.write_atomically(tmp_path / "dirlink", b"data")
 
 

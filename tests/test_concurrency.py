@@ -28,8 +28,9 @@ def run_child(script, timeout=CHILD_TIMEOUT):
     # The child imports nncore from where this process did (an installed wheel or a source tree).
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
     try:
-        child = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
-                               timeout=timeout, env=env)
+        child = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=timeout, env=env
+        )
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"the child hung for {timeout} s\nstdout:\n{error.stdout}\nstderr:\n{error.stderr}")
     assert child.returncode == 0, f"the child ended with code {child.returncode}\n{child.stdout}\n{child.stderr}"
@@ -204,8 +205,10 @@ SUBINTERPRETER = """
 """
 
 
-@pytest.mark.skipif(not any(importlib.util.find_spec(name) for name in ("_interpreters", "_xxsubinterpreters")),
-                    reason="this Python has no subinterpreters module (_interpreters or _xxsubinterpreters)")
+@pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in ("_interpreters", "_xxsubinterpreters")),
+    reason="this Python has no subinterpreters module (_interpreters or _xxsubinterpreters)",
+)
 @pytest.mark.parametrize("main_first", [False, True], ids=["subinterpreter first", "main interpreter first"])
 def test_a_subinterpreter_gets_the_real_reason_and_the_main_interpreter_still_imports(main_first):
     script = f"MAIN_FIRST, CODE = {main_first}, {IMPORT_IN_A_SUBINTERPRETER!r}\n" + textwrap.dedent(SUBINTERPRETER)

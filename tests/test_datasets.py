@@ -66,7 +66,7 @@ def test_unknown_name_is_rejected_and_the_network_left_unchanged():
     net = nncore.Network([3, 4, 2], seed=0)
     net.fit(COLOURS, epochs=1)
     before = net.to_dict()
-    with pytest.raises(ValueError, match="'alpha'.*not one of the network's input names"):
+    with pytest.raises(ValueError, match=r"'alpha'.*not one of the network's input names"):
         net.fit([{"input": {"r": 1, "alpha": 0.5}, "output": {"black": 1}}], epochs=1)
     assert net.to_dict() == before
 
@@ -84,8 +84,12 @@ def test_names_survive_every_round_trip():
     net.fit(COLOURS, epochs=1)
     data = net.to_dict()
     assert data["input_names"] == ["r", "g", "b"] and data["output_names"] == ["black", "white"]
-    for loaded in (nncore.Network.from_dict(data), nncore.Network.from_json(net.to_json()),
-                   pickle.loads(pickle.dumps(net)), copy.deepcopy(net)):
+    for loaded in (
+        nncore.Network.from_dict(data),
+        nncore.Network.from_json(net.to_json()),
+        pickle.loads(pickle.dumps(net)),
+        copy.deepcopy(net),
+    ):
         assert loaded.input_names == ("r", "g", "b")
         assert loaded.output_names == ("black", "white")
         assert loaded.likely({"r": 0.03, "g": 0.7}) == net.likely({"r": 0.03, "g": 0.7})
@@ -98,12 +102,15 @@ def test_dicts_without_names_still_load():
     assert loaded.input_names is None and loaded.output_names is None
 
 
-@pytest.mark.parametrize("names, field", [
-    (["r", "g"], "input_names"),
-    (["r", "g", "r"], "input_names"),
-    ("rgb", "input_names"),
-    ([1, 2, 3], "input_names"),
-])
+@pytest.mark.parametrize(
+    ("names", "field"),
+    [
+        (["r", "g"], "input_names"),
+        (["r", "g", "r"], "input_names"),
+        ("rgb", "input_names"),
+        ([1, 2, 3], "input_names"),
+    ],
+)
 def test_from_dict_checks_the_names(names, field):
     data = nncore.Network([3, 4, 2], seed=0).to_dict()
     data["input_names"] = names
@@ -154,19 +161,22 @@ def test_setting_names_is_checked():
     assert net.input_names is None
 
 
-@pytest.mark.parametrize("data, error, match", [
-    ([{"input": {"r": 1}}], ValueError, "no 'output'"),
-    ([{"output": [1]}], ValueError, "no 'input'"),
-    ([{"input": [0, 1], "output": [1]}, {"input": {"a": 1}, "output": [1]}], TypeError, r"data\[1\]\['input'\]"),
-    ([{"input": {"a": 1, "b": 2}, "output": [1]}, [0, 1]], TypeError, r"data\[1\]"),
-    ([{"input": {"a": 1, 2: 0}, "output": [1]}], TypeError, "not a string"),
-    ([{"input": {"a": True, "b": 0}, "output": [1]}], TypeError, "real number"),
-    ([{"input": {"a": float("nan"), "b": 0}, "output": [1]}], ValueError, "finite"),
-    ([{"input": {"a": 1}, "output": [1]}], ValueError, "names 1 inputs"),
-    ([{"input": {"a": 1, "b": 1, "c": 1}, "output": [1]}], ValueError, "names 3 inputs"),
-    ([{"input": [0, 1, 2], "output": [1]}], ValueError, "2 values"),
-    ([{"input": [0, 1], "output": [1, 0]}], ValueError, "1 values"),
-])
+@pytest.mark.parametrize(
+    ("data", "error", "match"),
+    [
+        ([{"input": {"r": 1}}], ValueError, "no 'output'"),
+        ([{"output": [1]}], ValueError, "no 'input'"),
+        ([{"input": [0, 1], "output": [1]}, {"input": {"a": 1}, "output": [1]}], TypeError, r"data\[1\]\['input'\]"),
+        ([{"input": {"a": 1, "b": 2}, "output": [1]}, [0, 1]], TypeError, r"data\[1\]"),
+        ([{"input": {"a": 1, 2: 0}, "output": [1]}], TypeError, "not a string"),
+        ([{"input": {"a": True, "b": 0}, "output": [1]}], TypeError, "real number"),
+        ([{"input": {"a": float("nan"), "b": 0}, "output": [1]}], ValueError, "finite"),
+        ([{"input": {"a": 1}, "output": [1]}], ValueError, "names 1 inputs"),
+        ([{"input": {"a": 1, "b": 1, "c": 1}, "output": [1]}], ValueError, "names 3 inputs"),
+        ([{"input": [0, 1, 2], "output": [1]}], ValueError, "2 values"),
+        ([{"input": [0, 1], "output": [1, 0]}], ValueError, "1 values"),
+    ],
+)
 def test_bad_samples_are_named_and_change_nothing(data, error, match):
     net = nncore.Network([2, 3, 1], seed=0)
     before = net.to_dict()

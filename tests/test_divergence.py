@@ -10,8 +10,7 @@ import nncore
 
 def exploding_network():
     # leaky relu with momentum 0.9 on targets of order 10 blows up within a few epochs
-    return nncore.Network([3, 8, 8, 2], activation="leaky_relu", learning_rate=0.005, momentum=0.9,
-                          init="he", seed=0)
+    return nncore.Network([3, 8, 8, 2], activation="leaky_relu", learning_rate=0.005, momentum=0.9, init="he", seed=0)
 
 
 def test_fit_restores_the_start_of_the_failing_epoch():
@@ -55,6 +54,7 @@ def test_divergence_error_is_a_floating_point_error():
 def test_fit_with_long_epochs_restores_the_start_of_the_failing_epoch(monkeypatch):
     # Make every epoch longer than a compiled chunk, as with large data sets.
     from nncore import _fitting
+
     monkeypatch.setattr(_fitting, "FIRST_CHUNK_WORK", 500.0)
     rng = np.random.default_rng(0)
     X, Y = rng.random((20, 3)) * 10, rng.random((20, 2)) * 10

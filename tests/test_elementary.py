@@ -9,10 +9,9 @@ exact value.
 import math
 from decimal import Decimal, localcontext
 
+import elementary_numpy as el
 import numpy as np
 import pytest
-
-import elementary_numpy as el
 
 # Documented bounds, in ulps of the correctly rounded result.
 EXP_BOUND = 1.0
@@ -36,8 +35,9 @@ def decimal_tanh(x):
         if abs(d) < Decimal("1e-3"):
             # Taylor series: e^(2x) - 1 would cancel away the digits of tiny x.
             d2 = d * d
-            return d * (1 - d2 * (Decimal(1) / 3 - d2 * (Decimal(2) / 15 - d2 * (
-                Decimal(17) / 315 - d2 * Decimal(62) / 2835))))
+            return d * (
+                1 - d2 * (Decimal(1) / 3 - d2 * (Decimal(2) / 15 - d2 * (Decimal(17) / 315 - d2 * Decimal(62) / 2835)))
+            )
         e2 = (2 * d).exp()
         return (e2 - 1) / (e2 + 1)
 
@@ -81,37 +81,67 @@ def log_uniform(rng, n, low_exponent, high_exponent, high):
 def same_bits(a, b):
     a = np.asarray(a)
     b = np.asarray(b)
-    return np.array_equal(a.view(np.uint64 if a.dtype == np.float64 else np.uint32),
-                          b.view(np.uint64 if b.dtype == np.float64 else np.uint32))
+    return np.array_equal(
+        a.view(np.uint64 if a.dtype == np.float64 else np.uint32),
+        b.view(np.uint64 if b.dtype == np.float64 else np.uint32),
+    )
 
 
 # Thresholds: the largest x whose exp is finite and its successor, the
 # smallest x whose exp is not zero and its predecessor, and the edges of
 # the branches in tanh.
-EXP64_EDGES = [709.782712893384, 709.7827128933841, -745.1332191019411,
-               -745.1332191019412, -708.39641853226408, -708.4, 1e-300, -1e-300,
-               5e-324, -5e-324, 0.0, -0.0, 0.5 * math.log(2), -0.5 * math.log(2)]
-TANH64_EDGES = [7.4505805969238281e-09, math.nextafter(7.4505805969238281e-09, 0.0),
-                0.625, math.nextafter(0.625, 0.0), 19.1, 22.0, 5e-324, 2.2250738585072014e-308]
-EXP32_EDGES = [88.72283935546875, 88.72284698486328, -103.97207641601562,
-               -103.97208404541016, -87.33654022216797, -87.33655548095703, 1e-45, 0.0]
+EXP64_EDGES = [
+    709.782712893384,
+    709.7827128933841,
+    -745.1332191019411,
+    -745.1332191019412,
+    -708.39641853226408,
+    -708.4,
+    1e-300,
+    -1e-300,
+    5e-324,
+    -5e-324,
+    0.0,
+    -0.0,
+    0.5 * math.log(2),
+    -0.5 * math.log(2),
+]
+TANH64_EDGES = [
+    7.4505805969238281e-09,
+    math.nextafter(7.4505805969238281e-09, 0.0),
+    0.625,
+    math.nextafter(0.625, 0.0),
+    19.1,
+    22.0,
+    5e-324,
+    2.2250738585072014e-308,
+]
+EXP32_EDGES = [
+    88.72283935546875,
+    88.72284698486328,
+    -103.97207641601562,
+    -103.97208404541016,
+    -87.33654022216797,
+    -87.33655548095703,
+    1e-45,
+    0.0,
+]
 TANH32_EDGES = [0.000244140625, 0.00024414061044808477, 0.625, 0.6249999403953552, 9.02, 10.0, 1e-45]
 
 
 # ------------------------------------------------------------------ accuracy
 
+
 def test_exp64_is_within_its_bound_of_the_correctly_rounded_value():
     rng = np.random.default_rng(1)
-    xs = np.concatenate([log_uniform(rng, 1500, -17, 3, 709.78),
-                         rng.uniform(-745.13, -708.4, 300), EXP64_EDGES])
+    xs = np.concatenate([log_uniform(rng, 1500, -17, 3, 709.78), rng.uniform(-745.13, -708.4, 300), EXP64_EDGES])
     worst = max(ulp_error64(el.exp64(float(x)), decimal_exp(float(x))) for x in xs)
     assert worst <= EXP_BOUND
 
 
 def test_tanh64_is_within_its_bound_of_the_correctly_rounded_value():
     rng = np.random.default_rng(2)
-    xs = np.concatenate([log_uniform(rng, 1000, -300, 1.3, 20.0),
-                         rng.uniform(-1.2, 1.2, 800), TANH64_EDGES])
+    xs = np.concatenate([log_uniform(rng, 1000, -300, 1.3, 20.0), rng.uniform(-1.2, 1.2, 800), TANH64_EDGES])
     worst = max(ulp_error64(el.tanh64(float(x)), decimal_tanh(float(x))) for x in xs)
     assert worst <= TANH_BOUND
 
@@ -125,8 +155,9 @@ def test_sigmoid64_is_within_its_bound_where_the_exponential_is_finite():
 
 def test_exp32_is_within_its_bound_of_the_correctly_rounded_value():
     rng = np.random.default_rng(4)
-    xs = np.concatenate([log_uniform(rng, 1500, -8, 2, 88.7),
-                         rng.uniform(-103.97, -87.3, 300), EXP32_EDGES]).astype(np.float32)
+    xs = np.concatenate([log_uniform(rng, 1500, -8, 2, 88.7), rng.uniform(-103.97, -87.3, 300), EXP32_EDGES]).astype(
+        np.float32
+    )
     got = el.exp32_array(xs)
     worst = max(ulp_error32(g, decimal_exp(float(x))) for x, g in zip(xs, got))
     assert worst <= EXP_BOUND
@@ -134,8 +165,9 @@ def test_exp32_is_within_its_bound_of_the_correctly_rounded_value():
 
 def test_tanh32_is_within_its_bound_of_the_correctly_rounded_value():
     rng = np.random.default_rng(5)
-    xs = np.concatenate([log_uniform(rng, 1000, -40, 1.3, 20.0),
-                         rng.uniform(-1.2, 1.2, 800), TANH32_EDGES]).astype(np.float32)
+    xs = np.concatenate([log_uniform(rng, 1000, -40, 1.3, 20.0), rng.uniform(-1.2, 1.2, 800), TANH32_EDGES]).astype(
+        np.float32
+    )
     got = el.tanh32_array(xs)
     worst = max(ulp_error32(g, decimal_tanh(float(x))) for x, g in zip(xs, got))
     assert worst <= TANH_BOUND
@@ -143,8 +175,7 @@ def test_tanh32_is_within_its_bound_of_the_correctly_rounded_value():
 
 def test_sigmoid32_is_within_its_bound_where_the_exponential_is_finite():
     rng = np.random.default_rng(6)
-    xs = np.concatenate([log_uniform(rng, 600, -40, 1.94, 88.0),
-                         rng.uniform(-20.0, 20.0, 400)]).astype(np.float32)
+    xs = np.concatenate([log_uniform(rng, 600, -40, 1.94, 88.0), rng.uniform(-20.0, 20.0, 400)]).astype(np.float32)
     got = el.sigmoid32_array(xs)
     worst = max(ulp_error32(g, decimal_sigmoid(float(z))) for z, g in zip(xs, got))
     assert worst <= SIGMOID_BOUND
@@ -152,20 +183,41 @@ def test_sigmoid32_is_within_its_bound_where_the_exponential_is_finite():
 
 # ------------------------------------------------------------ special values
 
-@pytest.mark.parametrize(("x", "expected"), [
-    (0.0, 1.0), (-0.0, 1.0), (math.inf, math.inf), (-math.inf, 0.0), (1000.0, math.inf),
-    (-1000.0, 0.0), (709.7827128933841, math.inf), (-745.1332191019412, 0.0),
-    (-745.1332191019411, 5e-324), (5e-324, 1.0), (-5e-324, 1.0),
-])
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        (0.0, 1.0),
+        (-0.0, 1.0),
+        (math.inf, math.inf),
+        (-math.inf, 0.0),
+        (1000.0, math.inf),
+        (-1000.0, 0.0),
+        (709.7827128933841, math.inf),
+        (-745.1332191019412, 0.0),
+        (-745.1332191019411, 5e-324),
+        (5e-324, 1.0),
+        (-5e-324, 1.0),
+    ],
+)
 def test_exp64_special_values(x, expected):
     assert el.exp64(x) == expected
     assert el.exp64_array([x])[0] == expected
 
 
-@pytest.mark.parametrize(("x", "expected"), [
-    (0.0, 1.0), (-0.0, 1.0), (math.inf, math.inf), (-math.inf, 0.0), (100.0, math.inf),
-    (88.72284698486328, math.inf), (-103.97208404541016, 0.0), (-103.97207641601562, 1e-45),
-])
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        (0.0, 1.0),
+        (-0.0, 1.0),
+        (math.inf, math.inf),
+        (-math.inf, 0.0),
+        (100.0, math.inf),
+        (88.72284698486328, math.inf),
+        (-103.97208404541016, 0.0),
+        (-103.97207641601562, 1e-45),
+    ],
+)
 def test_exp32_special_values(x, expected):
     result = el.exp32(np.float32(x))
     assert isinstance(result, np.float32)
@@ -178,14 +230,15 @@ def test_exp64_gives_subnormal_results_below_the_normal_range():
     assert ulp_error64(result, decimal_exp(-740.0)) <= EXP_BOUND
 
 
-@pytest.mark.parametrize("function", [el.exp64, el.tanh64, el.sigmoid64,
-                                      el.exp32, el.tanh32, el.sigmoid32])
+@pytest.mark.parametrize("function", [el.exp64, el.tanh64, el.sigmoid64, el.exp32, el.tanh32, el.sigmoid32])
 def test_nan_gives_nan(function):
     assert math.isnan(function(math.nan))
 
 
-@pytest.mark.parametrize("function", [el.exp64_array, el.tanh64_array, el.sigmoid64_array,
-                                      el.exp32_array, el.tanh32_array, el.sigmoid32_array])
+@pytest.mark.parametrize(
+    "function",
+    [el.exp64_array, el.tanh64_array, el.sigmoid64_array, el.exp32_array, el.tanh32_array, el.sigmoid32_array],
+)
 def test_nan_gives_nan_in_arrays_without_disturbing_neighbours(function):
     result = function([1.0, math.nan, -1.0])
     assert math.isnan(result[1])
@@ -207,8 +260,7 @@ def test_tanh64_returns_tiny_and_subnormal_arguments_unchanged():
         assert el.tanh64(x) == x
 
 
-@pytest.mark.parametrize(("sigmoid", "low", "high"), [(el.sigmoid64, -800.0, 40.0),
-                                                      (el.sigmoid32, -120.0, 20.0)])
+@pytest.mark.parametrize(("sigmoid", "low", "high"), [(el.sigmoid64, -800.0, 40.0), (el.sigmoid32, -120.0, 20.0)])
 def test_sigmoid_saturates(sigmoid, low, high):
     assert sigmoid(0.0) == 0.5
     assert sigmoid(-math.inf) == 0.0
@@ -219,6 +271,7 @@ def test_sigmoid_saturates(sigmoid, low, high):
 
 # --------------------------------------------------------------- structure
 
+
 def test_tanh_is_exactly_odd():
     rng = np.random.default_rng(7)
     xs = np.concatenate([log_uniform(rng, 3000, -300, 1.5, 30.0), TANH64_EDGES])
@@ -228,20 +281,30 @@ def test_tanh_is_exactly_odd():
     assert same_bits(el.tanh32_array(-xs32), -el.tanh32_array(xs32))
 
 
-@pytest.mark.parametrize(("function", "low", "high"), [
-    (el.exp64_array, -750.0, 712.0), (el.exp64_array, -1e-3, 1e-3),
-    (el.tanh64_array, -20.0, 20.0), (el.tanh64_array, -0.7, 0.7),
-    (el.sigmoid64_array, -50.0, 50.0),
-])
+@pytest.mark.parametrize(
+    ("function", "low", "high"),
+    [
+        (el.exp64_array, -750.0, 712.0),
+        (el.exp64_array, -1e-3, 1e-3),
+        (el.tanh64_array, -20.0, 20.0),
+        (el.tanh64_array, -0.7, 0.7),
+        (el.sigmoid64_array, -50.0, 50.0),
+    ],
+)
 def test_float64_functions_are_monotonic(function, low, high):
     ys = function(np.linspace(low, high, 50_001))
     assert (ys[1:] >= ys[:-1]).all()
 
 
-@pytest.mark.parametrize(("function", "low", "high"), [
-    (el.exp32_array, -105.0, 90.0), (el.tanh32_array, -12.0, 12.0),
-    (el.tanh32_array, -0.7, 0.7), (el.sigmoid32_array, -30.0, 30.0),
-])
+@pytest.mark.parametrize(
+    ("function", "low", "high"),
+    [
+        (el.exp32_array, -105.0, 90.0),
+        (el.tanh32_array, -12.0, 12.0),
+        (el.tanh32_array, -0.7, 0.7),
+        (el.sigmoid32_array, -30.0, 30.0),
+    ],
+)
 def test_float32_functions_are_monotonic(function, low, high):
     ys = function(np.linspace(low, high, 50_001, dtype=np.float32))
     assert (ys[1:] >= ys[:-1]).all()
@@ -256,9 +319,9 @@ def test_consecutive_float32_inputs_near_zero_give_monotonic_exp():
     assert (ys[1:] >= ys[:-1]).all()
 
 
-@pytest.mark.parametrize(("scalar", "vector"), [(el.exp64, el.exp64_array),
-                                                (el.tanh64, el.tanh64_array),
-                                                (el.sigmoid64, el.sigmoid64_array)])
+@pytest.mark.parametrize(
+    ("scalar", "vector"), [(el.exp64, el.exp64_array), (el.tanh64, el.tanh64_array), (el.sigmoid64, el.sigmoid64_array)]
+)
 def test_scalar_and_array_forms_agree_bit_for_bit(scalar, vector):
     rng = np.random.default_rng(8)
     xs = np.concatenate([log_uniform(rng, 3000, -310, 2.9, 800.0), EXP64_EDGES, TANH64_EDGES])

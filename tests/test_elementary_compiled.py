@@ -9,21 +9,52 @@ of every instruction-set level this machine can run.
 import importlib
 import math
 
+import elementary_numpy as el
 import numpy as np
 import pytest
 
 from nncore import _core
-import elementary_numpy as el
 
 TWINS = {
-    "exp64": el.exp64_array, "tanh64": el.tanh64_array, "sigmoid64": el.sigmoid64_array,
-    "exp32": el.exp32_array, "tanh32": el.tanh32_array, "sigmoid32": el.sigmoid32_array,
+    "exp64": el.exp64_array,
+    "tanh64": el.tanh64_array,
+    "sigmoid64": el.sigmoid64_array,
+    "exp32": el.exp32_array,
+    "tanh32": el.tanh32_array,
+    "sigmoid32": el.sigmoid32_array,
 }
 
-SPECIAL = [0.0, -0.0, math.inf, -math.inf, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300,
-           7.4505805969238281e-09, 0.000244140625, 0.625, -0.625, 9.02, 10.0, 19.1, 22.0, -22.0, 36.7,
-           88.72283935546875, -103.97207641601562, 709.782712893384, 709.7827128933841,
-           -745.1332191019411, -745.1332191019412, 710.0, -746.0, 1e308, -1e308]
+SPECIAL = [
+    0.0,
+    -0.0,
+    math.inf,
+    -math.inf,
+    5e-324,
+    -5e-324,
+    2.2250738585072014e-308,
+    1e-300,
+    -1e-300,
+    7.4505805969238281e-09,
+    0.000244140625,
+    0.625,
+    -0.625,
+    9.02,
+    10.0,
+    19.1,
+    22.0,
+    -22.0,
+    36.7,
+    88.72283935546875,
+    -103.97207641601562,
+    709.782712893384,
+    709.7827128933841,
+    -745.1332191019411,
+    -745.1332191019412,
+    710.0,
+    -746.0,
+    1e308,
+    -1e308,
+]
 
 
 def arguments(dtype, n=40_000, seed=0):
@@ -32,10 +63,13 @@ def arguments(dtype, n=40_000, seed=0):
     wide = 800.0 if dtype == np.float64 else 110.0
     magnitudes = 10.0 ** rng.uniform(-40 if dtype == np.float32 else -310, 3, n)
     with np.errstate(over="ignore"):
-        values = np.concatenate([rng.uniform(-wide, wide, n), rng.uniform(-25.0, 25.0, n),
-                                 magnitudes * rng.choice([-1.0, 1.0], n), SPECIAL]).astype(dtype)
-    neighbours = [np.nextafter(values[-len(SPECIAL):], dtype(math.inf)),
-                  np.nextafter(values[-len(SPECIAL):], dtype(-math.inf))]
+        values = np.concatenate(
+            [rng.uniform(-wide, wide, n), rng.uniform(-25.0, 25.0, n), magnitudes * rng.choice([-1.0, 1.0], n), SPECIAL]
+        ).astype(dtype)
+    neighbours = [
+        np.nextafter(values[-len(SPECIAL) :], dtype(math.inf)),
+        np.nextafter(values[-len(SPECIAL) :], dtype(-math.inf)),
+    ]
     return np.concatenate([values, *neighbours])
 
 
@@ -76,5 +110,5 @@ def test_nan_stays_nan(name):
 
 
 def test_unknown_function_name_is_refused():
-    with pytest.raises(ValueError, match="exp64.*got 'log64'"):
+    with pytest.raises(ValueError, match=r"exp64.*got 'log64'"):
         compiled("baseline", "log64", np.array([1.0]))

@@ -123,9 +123,9 @@ def test_result_is_frozen():
     result = threshold_network().evaluate(X_1D, Y_1D)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.error = 0.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         result.actual_classes[0] = 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         result.misclasses[0].input[0] = 1.0
     assert "true_positives=2" in repr(result) and "misclassified=[1, 5]" in repr(result)
 
@@ -137,14 +137,17 @@ def test_evaluate_does_not_change_the_network():
     assert net.to_dict() == before
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda n: n.evaluate(X_1D, Y_1D, threshold=float("nan")), ValueError, "threshold"),
-    (lambda n: n.evaluate(X_1D, Y_1D, threshold="0.5"), TypeError, "threshold"),
-    (lambda n: n.evaluate(X_1D, Y_1D[:3]), ValueError, "same number of rows"),
-    (lambda n: n.evaluate([[0.0, 1.0]], [1]), ValueError, "1 columns"),
-    (lambda n: n.evaluate(X_1D), TypeError, "Y"),
-    (lambda n: n.evaluate([{"input": {"x": 1}, "output": [1]}]), ValueError, "no input names"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda n: n.evaluate(X_1D, Y_1D, threshold=float("nan")), ValueError, "threshold"),
+        (lambda n: n.evaluate(X_1D, Y_1D, threshold="0.5"), TypeError, "threshold"),
+        (lambda n: n.evaluate(X_1D, Y_1D[:3]), ValueError, "same number of rows"),
+        (lambda n: n.evaluate([[0.0, 1.0]], [1]), ValueError, "1 columns"),
+        (lambda n: n.evaluate(X_1D), TypeError, "Y"),
+        (lambda n: n.evaluate([{"input": {"x": 1}, "output": [1]}]), ValueError, "no input names"),
+    ],
+)
 def test_bad_input_is_named(call, error, match):
     with pytest.raises(error, match=match):
         call(threshold_network())

@@ -30,10 +30,12 @@ def bridge(tmp_path_factory):
     if compiler is None:
         pytest.skip("no C compiler (cc) to build the libfann bridge")
     program = tmp_path_factory.mktemp("fann") / "fann_bridge"
-    built = subprocess.run([compiler, "-O1", "-o", str(program), str(BRIDGE_SOURCE), "-ldoublefann", "-lm"],
-                           capture_output=True, text=True)
-    if built.returncode != 0 and ("doublefann.h" in built.stderr or "-ldoublefann" in built.stderr
-                                  or "cannot find -ldoublefann" in built.stderr):
+    built = subprocess.run(
+        [compiler, "-O1", "-o", str(program), str(BRIDGE_SOURCE), "-ldoublefann", "-lm"], capture_output=True, text=True
+    )
+    if built.returncode != 0 and (
+        "doublefann.h" in built.stderr or "-ldoublefann" in built.stderr or "cannot find -ldoublefann" in built.stderr
+    ):
         pytest.skip("libfann is not installed (apt-get install libfann-dev)")
     assert built.returncode == 0, built.stderr
     return program
@@ -92,7 +94,9 @@ def test_the_text_has_fanns_layout():
     assert connections[-1].rstrip(")") == f"6, {net.biases[1][0]:.20e}"
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", ["tanh", "sigmoid", "tanh"], ["identity", "tanh", "identity"]])
+@pytest.mark.parametrize(
+    "activation", ["sigmoid", "tanh", ["tanh", "sigmoid", "tanh"], ["identity", "tanh", "identity"]]
+)
 def test_a_round_trip_keeps_weights_biases_and_rates_exactly(activation):
     net = trained([3, 5, 4, 2], activation)
     back = nncore.Network.from_fann(net.to_fann())
@@ -142,14 +146,17 @@ def _set_activation(text, code, steepness):
     return _edit(text, _fann.NEURONS_KEY, neurons)
 
 
-@pytest.mark.parametrize("code, steepness, message", [
-    (4, 0.5, r"FANN_SIGMOID_STEPWISE at steepness 0.5.*fann_set_activation_function_hidden\(ann, FANN_SIGMOID\)"),
-    (0, 0.5, r"FANN_LINEAR at steepness 0.5;.*FANN_LINEAR at steepness 1 \(its identity\)"),
-    (3, 1.0, r"FANN_SIGMOID at steepness 1;.*fann_set_activation_steepness_hidden\(ann, 0.5\)"),
-    (5, 0.5, r"FANN_SIGMOID_SYMMETRIC at steepness 0.5"),
-    (17, 0.5, r"FANN_COS at steepness 0.5"),
-    (30, 0.5, r"activation code 30"),
-])
+@pytest.mark.parametrize(
+    ("code", "steepness", "message"),
+    [
+        (4, 0.5, r"FANN_SIGMOID_STEPWISE at steepness 0.5.*fann_set_activation_function_hidden\(ann, FANN_SIGMOID\)"),
+        (0, 0.5, r"FANN_LINEAR at steepness 0.5;.*FANN_LINEAR at steepness 1 \(its identity\)"),
+        (3, 1.0, r"FANN_SIGMOID at steepness 1;.*fann_set_activation_steepness_hidden\(ann, 0.5\)"),
+        (5, 0.5, r"FANN_SIGMOID_SYMMETRIC at steepness 0.5"),
+        (17, 0.5, r"FANN_COS at steepness 0.5"),
+        (30, 0.5, r"activation code 30"),
+    ],
+)
 def test_other_activations_are_refused_saying_what_to_set(code, steepness, message):
     text = _set_activation(nncore.Network([2, 2, 1], seed=0).to_fann(), code, steepness)
     with pytest.raises(ValueError, match="FANN network: layer 1 uses " + message):
@@ -163,27 +170,41 @@ def test_a_layer_mixing_activations_is_refused():
         nncore.Network.from_fann(_edit(text, _fann.NEURONS_KEY, neurons))
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda t: t.replace("FANN_FLO_2.1", "FANN_FIX_2.0", 1), r"line 1: 'FANN_FIX_2.0' is a fixed-point"),
-    (lambda t: t.replace("FANN_FLO_2.1", "FANN_FLO_9.9", 1), r"line 1: expected 'FANN_FLO_2.1'"),
-    (lambda t: _edit(t, "num_layers", "x"), r"line 2, field 'num_layers': expected an integer >= 2"),
-    (lambda t: _edit(t, "layer_sizes", "3 3"), r"field 'layer_sizes': expected 3 layer sizes"),
-    (lambda t: _edit(t, "network_type", "1"), r"field 'network_type': is '1': only layered networks"),
-    (lambda t: _edit(t, "scale_included", "1"), r"field 'scale_included'.*scaling parameters"),
-    (lambda t: _edit(t, "learning_rate", "abc"), r"line 3, field 'learning_rate': expected a number"),
-    (lambda t: _edit(t, "learning_momentum", "-0.5"),
-     r"line 6, field 'learning_momentum': learning_momentum must be a finite number >= 0"),
-    (lambda t: t.replace("(3, 3, ", "(3, x, ", 1), r"neuron 3: expected \(integer, integer, number\)"),
-    (lambda t: t.rstrip().rsplit(" (", 1)[0], r"line 36, field 'connections \(connected_to_neuron, weight\)': "
-                                              r"expected 9 groups of 2 numbers, got 8"),
-    (lambda t: re.sub(r"weight\)=\(0, [^)]*\)", "weight)=(0, inf)", t),
-     r"connection 0: expected \(neuron, finite number\)"),
-    (lambda t: re.sub(r"weight\)=\(0, ", "weight)=(4, ", t),
-     r"neuron 3 \(layer 1\) is connected to neuron 4, outside the previous layer"),
-    (lambda t: "\n".join(line for line in t.splitlines() if not line.startswith("layer_sizes")),
-     r"missing field 'layer_sizes'"),
-    (lambda t: t + "no equals sign\n", r"line 37: expected key=value, got 'no equals sign'"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("FANN_FLO_2.1", "FANN_FIX_2.0", 1), r"line 1: 'FANN_FIX_2.0' is a fixed-point"),
+        (lambda t: t.replace("FANN_FLO_2.1", "FANN_FLO_9.9", 1), r"line 1: expected 'FANN_FLO_2.1'"),
+        (lambda t: _edit(t, "num_layers", "x"), r"line 2, field 'num_layers': expected an integer >= 2"),
+        (lambda t: _edit(t, "layer_sizes", "3 3"), r"field 'layer_sizes': expected 3 layer sizes"),
+        (lambda t: _edit(t, "network_type", "1"), r"field 'network_type': is '1': only layered networks"),
+        (lambda t: _edit(t, "scale_included", "1"), r"field 'scale_included'.*scaling parameters"),
+        (lambda t: _edit(t, "learning_rate", "abc"), r"line 3, field 'learning_rate': expected a number"),
+        (
+            lambda t: _edit(t, "learning_momentum", "-0.5"),
+            r"line 6, field 'learning_momentum': learning_momentum must be a finite number >= 0",
+        ),
+        (lambda t: t.replace("(3, 3, ", "(3, x, ", 1), r"neuron 3: expected \(integer, integer, number\)"),
+        (
+            lambda t: t.rstrip().rsplit(" (", 1)[0],
+            r"line 36, field 'connections \(connected_to_neuron, weight\)': "
+            r"expected 9 groups of 2 numbers, got 8",
+        ),
+        (
+            lambda t: re.sub(r"weight\)=\(0, [^)]*\)", "weight)=(0, inf)", t),
+            r"connection 0: expected \(neuron, finite number\)",
+        ),
+        (
+            lambda t: re.sub(r"weight\)=\(0, ", "weight)=(4, ", t),
+            r"neuron 3 \(layer 1\) is connected to neuron 4, outside the previous layer",
+        ),
+        (
+            lambda t: "\n".join(line for line in t.splitlines() if not line.startswith("layer_sizes")),
+            r"missing field 'layer_sizes'",
+        ),
+        (lambda t: t + "no equals sign\n", r"line 37: expected key=value, got 'no equals sign'"),
+    ],
+)
 def test_malformed_text_is_refused_naming_line_and_field(edit, message):
     text = nncore.Network([2, 2, 1], seed=0).to_fann()
     with pytest.raises(ValueError, match=message) as error:
@@ -215,14 +236,17 @@ def test_a_sparse_network_is_refused_naming_the_neuron():
 # ---------------------------------------------------------------- against libfann
 
 
-@pytest.mark.parametrize("sizes, activation", [
-    ([2, 4, 1], "sigmoid"),
-    ([3, 6, 5, 2], "tanh"),
-    ([4, 7, 3, 3], ["tanh", "sigmoid", "tanh"]),
-    ([5, 2], "sigmoid"),
-    ([3, 6, 2], ["tanh", "identity"]),
-    ([4, 5, 3], ["identity", "sigmoid"]),
-])
+@pytest.mark.parametrize(
+    ("sizes", "activation"),
+    [
+        ([2, 4, 1], "sigmoid"),
+        ([3, 6, 5, 2], "tanh"),
+        ([4, 7, 3, 3], ["tanh", "sigmoid", "tanh"]),
+        ([5, 2], "sigmoid"),
+        ([3, 6, 2], ["tanh", "identity"]),
+        ([4, 5, 3], ["identity", "sigmoid"]),
+    ],
+)
 def test_a_network_exported_by_nncore_runs_in_libfann_with_the_same_outputs(bridge, tmp_path, sizes, activation):
     net = trained(sizes, activation, seed=len(sizes))
     X = np.random.default_rng(1).uniform(-3, 3, (25, sizes[0]))
@@ -243,8 +267,12 @@ def test_libfann_saves_the_same_text_nncore_writes(bridge, tmp_path, activation)
 
 def test_fann_clips_only_sums_whose_activation_is_already_saturated(bridge, tmp_path):
     for activation, limit in (("sigmoid", 1e-260), ("tanh", 1e-129)):
-        net = nncore.Network.from_dict({**nncore.Network([2, 1], activation=activation).to_dict(),
-                                        "layers": [{"weights": [[700.0, -800.0]], "biases": [0.0]}]})
+        net = nncore.Network.from_dict(
+            {
+                **nncore.Network([2, 1], activation=activation).to_dict(),
+                "layers": [{"weights": [[700.0, -800.0]], "biases": [0.0]}],
+            }
+        )
         (tmp_path / "net.net").write_text(net.to_fann())
         nncore.write_fann_data(tmp_path / "rows.data", XOR_X, XOR_Y)
         outputs = run_bridge(bridge, "run", tmp_path / "net.net", tmp_path / "rows.data")
@@ -291,7 +319,7 @@ def test_data_files_round_trip_losslessly(tmp_path):
 def test_a_one_dimensional_target_is_one_output(tmp_path):
     nncore.write_fann_data(tmp_path / "x.data", XOR_X, XOR_Y.ravel())
     assert (tmp_path / "x.data").read_text() == "4 2 1\n0.0 0.0\n0.0\n0.0 1.0\n1.0\n1.0 0.0\n1.0\n1.0 1.0\n0.0\n"
-    X, Y = nncore.read_fann_data(str(tmp_path / "x.data"))
+    _, Y = nncore.read_fann_data(str(tmp_path / "x.data"))
     np.testing.assert_array_equal(Y, XOR_Y)
 
 
@@ -302,16 +330,19 @@ def test_fanns_own_layout_is_read(tmp_path):
     np.testing.assert_array_equal(Y, [[-1], [1], [1], [-1]])
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
-    ("2 2\n", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
-    ("1 0 1\n\n1\n", r"line 1: expected"),
-    ("2 2 1\n0 0\n0\n", r"line 1 announces 2 pairs \(4 lines of numbers\), the file has 2"),
-    ("1 2 1\n0 0 0\n0\n", r"line 2: expected 2 inputs, got 3 numbers"),
-    ("1 2 1\n0 0\n0 1\n", r"line 3: expected 1 outputs, got 2 numbers"),
-    ("1 2 1\n0 abc\n0\n", r"line 2: 'abc' is not a finite number"),
-    ("1 2 1\n0 1\nnan\n", r"line 3: 'nan' is not a finite number"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
+        ("2 2\n", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
+        ("1 0 1\n\n1\n", r"line 1: expected"),
+        ("2 2 1\n0 0\n0\n", r"line 1 announces 2 pairs \(4 lines of numbers\), the file has 2"),
+        ("1 2 1\n0 0 0\n0\n", r"line 2: expected 2 inputs, got 3 numbers"),
+        ("1 2 1\n0 0\n0 1\n", r"line 3: expected 1 outputs, got 2 numbers"),
+        ("1 2 1\n0 abc\n0\n", r"line 2: 'abc' is not a finite number"),
+        ("1 2 1\n0 1\nnan\n", r"line 3: 'nan' is not a finite number"),
+    ],
+)
 def test_malformed_data_files_name_the_file_and_line(tmp_path, text, message):
     path = tmp_path / "bad.data"
     path.write_text(text)
@@ -319,12 +350,15 @@ def test_malformed_data_files_name_the_file_and_line(tmp_path, text, message):
         nncore.read_fann_data(path)
 
 
-@pytest.mark.parametrize("X, Y, error, message", [
-    ([[0.0, np.nan]], [[0.0]], ValueError, "X must be finite"),
-    ([[0.0, 1.0]], [[0.0], [1.0]], ValueError, "same number of rows"),
-    ([0.0, 1.0], [[0.0]], ValueError, "X must be 2-D"),
-    ("abc", [[0.0]], TypeError, "X must be an array of real numbers"),
-])
+@pytest.mark.parametrize(
+    ("X", "Y", "error", "message"),
+    [
+        ([[0.0, np.nan]], [[0.0]], ValueError, "X must be finite"),
+        ([[0.0, 1.0]], [[0.0], [1.0]], ValueError, "same number of rows"),
+        ([0.0, 1.0], [[0.0]], ValueError, "X must be 2-D"),
+        ("abc", [[0.0]], TypeError, "X must be an array of real numbers"),
+    ],
+)
 def test_writing_bad_data_raises_and_writes_nothing(tmp_path, X, Y, error, message):
     with pytest.raises(error, match=message):
         nncore.write_fann_data(tmp_path / "d.data", X, Y)

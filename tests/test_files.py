@@ -110,7 +110,7 @@ def test_a_failed_first_save_leaves_nothing(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "write", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left on device"):
         trained().save(tmp_path / "net.json")
     monkeypatch.undo()
     assert os.listdir(tmp_path) == []
@@ -118,9 +118,9 @@ def test_a_failed_first_save_leaves_nothing(tmp_path, monkeypatch):
 
 def test_bad_paths_and_files_are_named(tmp_path):
     net = trained()
-    with pytest.raises(TypeError, match="str or os.PathLike"):
+    with pytest.raises(TypeError, match=r"str or os.PathLike"):
         net.save(42)
-    with pytest.raises(TypeError, match="str or os.PathLike"):
+    with pytest.raises(TypeError, match=r"str or os.PathLike"):
         nncore.load(b"net.json")
     with pytest.raises(ValueError, match="empty"):
         net.save("")
@@ -130,13 +130,13 @@ def test_bad_paths_and_files_are_named(tmp_path):
         net.save(tmp_path / "no-such-folder" / "net.json")
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "nncore", "version": 1')
-    with pytest.raises(ValueError, match="broken.json.*not valid JSON"):
+    with pytest.raises(ValueError, match=r"broken.json.*not valid JSON"):
         nncore.load(broken)
     wrong = tmp_path / "wrong.json"
     data = net.to_dict()
     data["sizes"] = [3]
     wrong.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match="wrong.json.*sizes"):
+    with pytest.raises(ValueError, match=r"wrong.json.*sizes"):
         nncore.load(wrong)
 
 
@@ -199,7 +199,7 @@ def test_a_link_in_the_path_is_resolved_once(tmp_path, monkeypatch):
     expected_dir = os.path.realpath(tmp_path / "elsewhere")
     assert sorted(os.listdir(expected_dir)) == ["net.json", "real"]
     assert os.listdir(tmp_path / "here") == ["link"]
-    (source, target), = replaced
+    ((source, target),) = replaced
     assert os.path.dirname(source) == expected_dir == os.path.dirname(target)
     assert synced[-1] == expected_dir  # the directory holding the new entry is the one flushed
     assert nncore.load(path).to_dict() == net.to_dict()
@@ -207,7 +207,7 @@ def test_a_link_in_the_path_is_resolved_once(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_a_device_is_not_read():
-    with pytest.raises(ValueError, match="/dev/zero: not a regular file.*character device"):
+    with pytest.raises(ValueError, match=r"/dev/zero: not a regular file.*character device"):
         nncore.load("/dev/zero")
 
 
@@ -215,13 +215,13 @@ def test_a_device_is_not_read():
 def test_a_fifo_is_not_read(tmp_path):
     fifo = tmp_path / "net.json"
     os.mkfifo(fifo)
-    with pytest.raises(ValueError, match="net.json: not a regular file.*FIFO"):
+    with pytest.raises(ValueError, match=r"net.json: not a regular file.*FIFO"):
         nncore.load(fifo)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX opens directories for reading")
 def test_a_directory_is_not_read(tmp_path):
-    with pytest.raises(ValueError, match="not a regular file.*a directory"):
+    with pytest.raises(ValueError, match=r"not a regular file.*a directory"):
         nncore.load(tmp_path)
 
 
@@ -253,7 +253,7 @@ def test_a_file_that_grows_past_the_cap_while_read_is_refused(tmp_path, monkeypa
 
     monkeypatch.setattr(_files, "MAX_FILE_SIZE", 100)
     monkeypatch.setattr(os, "fstat", stale_fstat)
-    with pytest.raises(ValueError, match="net.json: the file holds 101 bytes, more than the 100"):
+    with pytest.raises(ValueError, match=r"net.json: the file holds 101 bytes, more than the 100"):
         nncore.load(path)
     monkeypatch.setattr(_files, "MAX_FILE_SIZE", size)
     assert nncore.load(path).sizes == (3, 4, 2)  # a stale size below the real one still reads it all
@@ -274,5 +274,5 @@ def test_write_atomically_and_read_file_work_on_bytes(tmp_path):
 def test_load_of_json_that_is_not_a_network_names_the_file(tmp_path):
     path = tmp_path / "list.json"
     path.write_text("[]")
-    with pytest.raises(ValueError, match="list.json: expected a network.*got an array"):
+    with pytest.raises(ValueError, match=r"list.json: expected a network.*got an array"):
         nncore.load(path)

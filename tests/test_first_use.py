@@ -28,11 +28,15 @@ def test_train_with_a_brainjs_data_set_says_to_use_fit():
 
 def test_fit_with_brainjs_option_names_says_what_to_use():
     net = nncore.Network([2, 3, 1], seed=0)
-    for option, instead in (("iterations", "epochs="), ("errorThresh", "error_threshold="),
-                            ("log", "progress=True"), ("learningRate", "net.learning_rate")):
+    for option, instead in (
+        ("iterations", "epochs="),
+        ("errorThresh", "error_threshold="),
+        ("log", "progress=True"),
+        ("learningRate", "net.learning_rate"),
+    ):
         with pytest.raises(TypeError, match=f"unexpected keyword argument '{option}': use {instead}"):
             net.fit(*XOR, **{option: 1})
-    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'$"):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'colour'$"):
         net.fit(*XOR, colour=1)
     assert net.iterations == 0
 
@@ -88,6 +92,7 @@ def test_the_bar_is_left_at_its_end_in_a_log(monkeypatch):
 
     def bar_into_log(progress, total_epochs):
         return tqdm.tqdm(total=total_epochs, unit="epoch", desc="fit", leave=True, file=log)
+
     monkeypatch.setattr(_fitting, "_progress_bar", bar_into_log)
     nncore.Network([2, 3, 1], seed=0).fit(*XOR, epochs=3, progress=True)
     assert "3/3" in log.getvalue().splitlines()[-1].split("\r")[-1]

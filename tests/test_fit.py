@@ -72,7 +72,8 @@ def test_result_counts_and_iterations():
     assert result.elapsed >= 0
     assert result.steps == 10 * result.epochs
     assert (result.stop_reason == "error_threshold" and result.error < 0.005 <= result.errors[-2]) or (
-        result.stop_reason == "epochs" and result.epochs == 20000)
+        result.stop_reason == "epochs" and result.epochs == 20000
+    )
 
 
 def test_one_dimensional_targets_for_one_output():
@@ -125,6 +126,7 @@ def test_long_epochs_are_trained_in_several_chunks():
     b = nncore.Network.from_dict(a.to_dict())
     result = a.fit(X, Y, epochs=2, order="shuffle", seed=4)
     from nncore import reference
+
     ref = reference.Network.from_dict(b.to_dict())
     errors = ref.fit(X.tolist(), Y.tolist(), epochs=2, order="shuffle", seed=4)
     np.testing.assert_allclose(result.errors, errors, atol=1e-12)

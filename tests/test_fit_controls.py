@@ -2,6 +2,7 @@
 
 import signal
 import threading
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -35,7 +36,7 @@ def test_callback_period_20_over_100_epochs_fires_5_times():
     assert [info.epoch for info in calls] == [20, 40, 60, 80, 100]
     assert [info.steps for info in calls] == [80, 160, 240, 320, 400]
     np.testing.assert_array_equal([info.error for info in calls], result.errors[19::20])
-    assert all(b.elapsed >= a.elapsed >= 0 for a, b in zip(calls, calls[1:]))
+    assert all(b.elapsed >= a.elapsed >= 0 for a, b in pairwise(calls))
     assert result.stop_reason == "epochs"
 
 
@@ -108,7 +109,7 @@ def test_ctrl_c_outside_fit_still_raises_keyboard_interrupt():
     try:
         xor_net().fit(XOR_X, XOR_Y, epochs=2)
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # fit put it back
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):  # noqa: PT012 (raised while the loop runs, at the latest)
             signal.raise_signal(signal.SIGINT)  # to this thread, the main one: handled before the next bytecode
             for _ in range(10**8):
                 pass
@@ -141,6 +142,7 @@ def test_fit_from_another_thread_releases_the_gil():
 
 def test_controls_work_when_epochs_span_several_chunks(monkeypatch):
     from nncore import _fitting
+
     monkeypatch.setattr(_fitting, "FIRST_CHUNK_WORK", 50.0)  # a chunk of a few steps
     calls = []
     net = xor_net()
@@ -200,6 +202,5 @@ def test_train_from_another_thread_waits_for_a_running_fit():
 def test_train_inside_a_callback_is_not_blocked():
     net = xor_net()
     steps = []
-    net.fit(XOR_X, XOR_Y, epochs=10, callback=lambda info: steps.append(net.train([1, 1], [0])),
-            callback_period=5)
+    net.fit(XOR_X, XOR_Y, epochs=10, callback=lambda info: steps.append(net.train([1, 1], [0])), callback_period=5)
     assert len(steps) == 2 and net.iterations == 42

@@ -42,8 +42,13 @@ def assert_like_fit_alone(make, X, Y, seeds, threads=2, **options):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_every_network_ends_as_its_own_fit_alone(order, dtype):
     population, _ = assert_like_fit_alone(
-        lambda i: nncore.Network([2, 5, 1], seed=i, dtype=dtype), XOR_X, XOR_Y, seeds=[7, 8, 9, 10, 11],
-        epochs=40, order=order)
+        lambda i: nncore.Network([2, 5, 1], seed=i, dtype=dtype),
+        XOR_X,
+        XOR_Y,
+        seeds=[7, 8, 9, 10, 11],
+        epochs=40,
+        order=order,
+    )
     # the networks did learn something different from each other
     assert len({str(net.to_dict()["layers"]) for net in population}) == 5
 
@@ -51,8 +56,13 @@ def test_every_network_ends_as_its_own_fit_alone(order, dtype):
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "identity"])
 def test_every_activation(activation):
     X, Y = regression_data()
-    assert_like_fit_alone(lambda i: nncore.Network([3, 4, 2], activation=activation, learning_rate=0.05, seed=i),
-                          X, Y, seeds=[1, 2, 3], epochs=15)
+    assert_like_fit_alone(
+        lambda i: nncore.Network([3, 4, 2], activation=activation, learning_rate=0.05, seed=i),
+        X,
+        Y,
+        seeds=[1, 2, 3],
+        epochs=15,
+    )
 
 
 def test_softmax_with_cross_entropy():
@@ -61,27 +71,42 @@ def test_softmax_with_cross_entropy():
     Y = np.eye(3)[rng.integers(0, 3, 15)]
     assert_like_fit_alone(
         lambda i: nncore.Network([4, 5, 3], activation=["tanh", "softmax"], loss="cross_entropy", seed=i),
-        X, Y, seeds=[3, 4, 5], epochs=20)
+        X,
+        Y,
+        seeds=[3, 4, 5],
+        epochs=20,
+    )
 
 
-@pytest.mark.parametrize("optimizer, options", [
-    ("sgd", {"batch_size": 3}),
-    ("adam", {}),
-    ("adam", {"batch_size": 4}),
-    ("rprop", {}),
-    ("rprop", {"batch_size": None}),
-])
+@pytest.mark.parametrize(
+    ("optimizer", "options"),
+    [
+        ("sgd", {"batch_size": 3}),
+        ("adam", {}),
+        ("adam", {"batch_size": 4}),
+        ("rprop", {}),
+        ("rprop", {"batch_size": None}),
+    ],
+)
 def test_every_optimizer_and_batch_size(optimizer, options):
     X, Y = regression_data()
-    assert_like_fit_alone(lambda i: nncore.Network([3, 4, 2], optimizer=optimizer, seed=i),
-                          X, Y, seeds=[5, 6, 7], epochs=12, **options)
+    assert_like_fit_alone(
+        lambda i: nncore.Network([3, 4, 2], optimizer=optimizer, seed=i), X, Y, seeds=[5, 6, 7], epochs=12, **options
+    )
 
 
 def test_sample_weights_and_weight_decay():
     X, Y = regression_data(rows=10)
     weights = np.array([0, 1, 2, 1, 1, 0.5, 3, 1, 1, 2])
-    assert_like_fit_alone(lambda i: nncore.Network([3, 4, 2], weight_decay=0.01 * i, seed=i),
-                          X, Y, seeds=[1, 2, 3], epochs=10, sample_weight=weights, batch_size=2)
+    assert_like_fit_alone(
+        lambda i: nncore.Network([3, 4, 2], weight_decay=0.01 * i, seed=i),
+        X,
+        Y,
+        seeds=[1, 2, 3],
+        epochs=10,
+        sample_weight=weights,
+        batch_size=2,
+    )
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
@@ -97,8 +122,7 @@ def test_a_mixed_population_on_any_number_of_threads(threads):
         sizes = [2, 3 + i % 3, 1]
         return nncore.Network(sizes, seed=i, **kinds[i % len(kinds)])
 
-    assert_like_fit_alone(make, XOR_X, XOR_Y, seeds=list(range(100, 110)), threads=threads, steps=300,
-                          order="random")
+    assert_like_fit_alone(make, XOR_X, XOR_Y, seeds=list(range(100, 110)), threads=threads, steps=300, order="random")
 
 
 def test_error_threshold_is_met_by_each_network_on_its_own():
@@ -110,8 +134,9 @@ def test_error_threshold_is_met_by_each_network_on_its_own():
 
 def test_defaults_are_fits_defaults():
     # without epochs and steps: brain.js's 20,000 epochs or an error below 0.005, as fit
-    _, results = assert_like_fit_alone(lambda i: nncore.Network([2, 4, 1], learning_rate=1.0, seed=i),
-                                       XOR_X, XOR_Y, seeds=[0, 1])
+    _, results = assert_like_fit_alone(
+        lambda i: nncore.Network([2, 4, 1], learning_rate=1.0, seed=i), XOR_X, XOR_Y, seeds=[0, 1]
+    )
     assert all(result.stop_reason in ("error_threshold", "epochs") for result in results)
 
 
@@ -129,8 +154,9 @@ def test_without_seeds_each_network_draws_its_own_order():
 
 def exploding_network(seed=0):
     # leaky relu with momentum 0.9 on targets of order 10 blows up within a few epochs
-    return nncore.Network([3, 8, 8, 2], activation="leaky_relu", learning_rate=0.005, momentum=0.9,
-                          init="he", seed=seed)
+    return nncore.Network(
+        [3, 8, 8, 2], activation="leaky_relu", learning_rate=0.005, momentum=0.9, init="he", seed=seed
+    )
 
 
 def test_a_diverging_network_is_rolled_back_and_the_others_go_on():
@@ -140,8 +166,8 @@ def test_a_diverging_network_is_rolled_back_and_the_others_go_on():
     population = [calm(), exploding_network(), calm()]
     results = nncore.fit_many(population, X, Y, epochs=300, seeds=[1, 1, 2], threads=2)
     assert [result.stop_reason for result in results] == ["epochs", "diverged", "epochs"]
+    alone = exploding_network()
     with pytest.raises(nncore.DivergenceError, match=r"diverged in epoch (\d+)") as info:
-        alone = exploding_network()
         alone.fit(X, Y, epochs=300, seed=1)
     assert population[1].to_dict() == alone.to_dict()
     failing_epoch = int(re.search(r"epoch (\d+)", str(info.value)).group(1))
@@ -164,8 +190,17 @@ def test_timeout_zero_takes_no_step():
 @pytest.mark.parametrize("threads", [1, 2])  # one thread: the two networks share lanes
 def test_timeout_stops_every_network_where_a_fit_of_as_many_steps_would(threads):
     population = [nncore.Network([2, 8, 1], seed=i) for i in range(2)]
-    results = nncore.fit_many(population, XOR_X, XOR_Y, epochs=2**40, seeds=[4, 5], timeout=0.2, threads=threads,
-                              keep_errors=False, order="random")
+    results = nncore.fit_many(
+        population,
+        XOR_X,
+        XOR_Y,
+        epochs=2**40,
+        seeds=[4, 5],
+        timeout=0.2,
+        threads=threads,
+        keep_errors=False,
+        order="random",
+    )
     for i, result in enumerate(results):
         assert result.stop_reason == "timeout"
         # On a busy machine a network may not have started within 0.2 s: then it took no step.
@@ -182,8 +217,9 @@ def test_ctrl_c_keeps_every_network_at_its_last_completed_step():
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
-        results = nncore.fit_many(population, XOR_X, XOR_Y, epochs=2**40, seeds=[1, 2, 3], threads=2,
-                                  keep_errors=False, order="random")
+        results = nncore.fit_many(
+            population, XOR_X, XOR_Y, epochs=2**40, seeds=[1, 2, 3], threads=2, keep_errors=False, order="random"
+        )
     finally:
         timer.cancel()
     assert [result.stop_reason for result in results] == ["interrupt"] * 3
@@ -209,6 +245,7 @@ def test_progress_bar_over_all_steps(capsys):
 def lane_groups(monkeypatch):
     """The sizes of the lane groups fit_many makes, recorded as it makes them."""
     from nncore import _core, _many
+
     made = []
 
     def recording(schedules):
@@ -226,8 +263,14 @@ def test_networks_in_lanes_end_as_their_own_fit_alone(activation, dtype, order, 
     X, Y = regression_data(n_in=3, n_out=2, rows=9, seed=2)
 
     def make(i):  # one shape, different rates and starts
-        return nncore.Network([3, 6, 5, 2], activation=activation, dtype=dtype, seed=i,
-                              learning_rate=[0.01, 0.02, 0.05][i % 3], momentum=[0.0, 0.1, 0.5][i % 3])
+        return nncore.Network(
+            [3, 6, 5, 2],
+            activation=activation,
+            dtype=dtype,
+            seed=i,
+            learning_rate=[0.01, 0.02, 0.05][i % 3],
+            momentum=[0.0, 0.1, 0.5][i % 3],
+        )
 
     assert_like_fit_alone(make, X, Y, seeds=list(range(20, 27)), threads=2, epochs=25, order=order)
     assert sorted(lane_groups) == [3, 4]
@@ -238,8 +281,9 @@ def test_lanes_stop_each_network_at_its_own_error_threshold(threads, lane_groups
     def make(i):
         return nncore.Network([2, 6, 1], learning_rate=0.3 + 0.2 * i, seed=i % 3)
 
-    _, results = assert_like_fit_alone(make, XOR_X, XOR_Y, seeds=[i % 4 for i in range(9)], threads=threads,
-                                       epochs=3000, error_threshold=0.02)
+    _, results = assert_like_fit_alone(
+        make, XOR_X, XOR_Y, seeds=[i % 4 for i in range(9)], threads=threads, epochs=3000, error_threshold=0.02
+    )
     assert len({result.epochs for result in results}) > 3
     assert "error_threshold" in {result.stop_reason for result in results}
     assert sum(lane_groups) == 9
@@ -247,17 +291,32 @@ def test_lanes_stop_each_network_at_its_own_error_threshold(threads, lane_groups
 
 def test_lanes_with_a_steps_count_that_ends_inside_an_epoch(lane_groups):
     X, Y = regression_data(rows=7)
-    assert_like_fit_alone(lambda i: nncore.Network([3, 4, 2], seed=i), X, Y, seeds=[1, 2, 3, 4], threads=1,
-                          steps=7 * 30 + 3, order="shuffle")
+    assert_like_fit_alone(
+        lambda i: nncore.Network([3, 4, 2], seed=i),
+        X,
+        Y,
+        seeds=[1, 2, 3, 4],
+        threads=1,
+        steps=7 * 30 + 3,
+        order="shuffle",
+    )
     assert lane_groups == [4]
 
 
 def test_lanes_record_more_epoch_errors_than_one_call_holds(lane_groups):
     # more epochs than the schedule's buffer of epoch errors: the lane loop returns for a flush
     from nncore import _core
+
     epochs = _core.EPOCH_ERRORS_CAPACITY + 50
-    _, results = assert_like_fit_alone(lambda i: nncore.Network([2, 2, 1], seed=i), XOR_X[:1], XOR_Y[:1],
-                                       seeds=[0, 1], threads=1, epochs=epochs, order="sequential")
+    _, results = assert_like_fit_alone(
+        lambda i: nncore.Network([2, 2, 1], seed=i),
+        XOR_X[:1],
+        XOR_Y[:1],
+        seeds=[0, 1],
+        threads=1,
+        epochs=epochs,
+        order="sequential",
+    )
     assert [len(result.errors) for result in results] == [epochs, epochs]
     assert lane_groups == [2]
 
@@ -288,23 +347,28 @@ def test_a_diverging_lane_finishes_alone_and_the_other_lanes_go_on(lane_groups):
 
 def test_networks_off_the_plain_path_do_not_take_lanes(lane_groups):
     def make(i):
-        return [nncore.Network([2, 3, 1], optimizer="adam", seed=i),
-                nncore.Network([2, 3, 1], weight_decay=0.01, seed=i),
-                nncore.Network([2, 3, 1], loss="cross_entropy", seed=i),
-                nncore.Network([2, 3, 1], seed=i)][i % 4]
+        return [
+            nncore.Network([2, 3, 1], optimizer="adam", seed=i),
+            nncore.Network([2, 3, 1], weight_decay=0.01, seed=i),
+            nncore.Network([2, 3, 1], loss="cross_entropy", seed=i),
+            nncore.Network([2, 3, 1], seed=i),
+        ][i % 4]
 
     assert_like_fit_alone(make, XOR_X, XOR_Y, seeds=list(range(8)), threads=1, epochs=20)
     assert lane_groups == [2]  # the two plain networks
 
 
-@pytest.mark.parametrize("options, batch_size, weighted", [
-    ({"optimizer": "adam"}, 1, False),
-    ({"weight_decay": 0.01}, 1, False),
-    ({"loss": "cross_entropy"}, 1, False),
-    ({"activation": ["sigmoid", "softmax"], "loss": "cross_entropy"}, 1, False),
-    ({}, 2, False),
-    ({}, 1, True),
-])
+@pytest.mark.parametrize(
+    ("options", "batch_size", "weighted"),
+    [
+        ({"optimizer": "adam"}, 1, False),
+        ({"weight_decay": 0.01}, 1, False),
+        ({"loss": "cross_entropy"}, 1, False),
+        ({"activation": ["sigmoid", "softmax"], "loss": "cross_entropy"}, 1, False),
+        ({}, 2, False),
+        ({}, 1, True),
+    ],
+)
 def test_one_rule_says_which_fits_take_lanes(options, batch_size, weighted):
     # the plain path (SGD, no weight decay, one unweighted sample per update) with mse and no softmax
     assert nncore.Network([2, 3, 2], seed=0).takes_lanes(1, False)
@@ -333,8 +397,15 @@ print(nncore.show_runtime()["simd"])
 def test_lanes_agree_with_fit_at_every_instruction_set_level(level, tmp_path):
     import subprocess
     import sys
-    completed = subprocess.run([sys.executable, "-c", LEVEL_SCRIPT], env={**os.environ, "NNCORE_SIMD": level},
-                               capture_output=True, text=True, timeout=300, cwd=tmp_path)
+
+    completed = subprocess.run(
+        [sys.executable, "-c", LEVEL_SCRIPT],
+        env={**os.environ, "NNCORE_SIMD": level},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip().splitlines()[-1].endswith(level)
 
@@ -348,29 +419,36 @@ def unchanged_after(call, population):
     assert [net.to_dict() for net in population] == before
 
 
-@pytest.mark.parametrize("networks, error, message", [
-    ([], ValueError, "at least one network"),
-    ("nets", TypeError, "networks must be a list"),
-    ([object()], TypeError, r"networks\[0\] must be an nncore.Network, got object"),
-])
+@pytest.mark.parametrize(
+    ("networks", "error", "message"),
+    [
+        ([], ValueError, "at least one network"),
+        ("nets", TypeError, "networks must be a list"),
+        ([object()], TypeError, r"networks\[0\] must be an nncore.Network, got object"),
+    ],
+)
 def test_a_bad_population_is_refused(networks, error, message):
     with pytest.raises(error, match=message):
         nncore.fit_many(networks, XOR_X, XOR_Y, epochs=1)
 
 
-@pytest.mark.parametrize("mutate, error, message", [
-    (lambda nets: nets + [nets[0]], ValueError, r"networks\[3\] is the same network as networks\[0\]"),
-    (lambda nets: nets + ["net"], TypeError, r"networks\[3\] must be an nncore.Network, got str"),
-    (lambda nets: nets + [nncore.Network([3, 2, 1])], ValueError, r"networks\[3\]: X must have 3 columns"),
-    (lambda nets: nets + [nncore.Network([2, 2, 2])], ValueError, r"networks\[3\]: Y must be 2-D"),
-    (lambda nets: nets + [nncore.Network([2, 2, 1], optimizer="rprop")], ValueError, "rprop.*batch_size"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "error", "message"),
+    [
+        (lambda nets: nets + [nets[0]], ValueError, r"networks\[3\] is the same network as networks\[0\]"),
+        (lambda nets: nets + ["net"], TypeError, r"networks\[3\] must be an nncore.Network, got str"),
+        (lambda nets: nets + [nncore.Network([3, 2, 1])], ValueError, r"networks\[3\]: X must have 3 columns"),
+        (lambda nets: nets + [nncore.Network([2, 2, 2])], ValueError, r"networks\[3\]: Y must be 2-D"),
+        (lambda nets: nets + [nncore.Network([2, 2, 1], optimizer="rprop")], ValueError, "rprop.*batch_size"),
+    ],
+)
 def test_a_bad_network_anywhere_leaves_every_network_unchanged(mutate, error, message):
     population = [nncore.Network([2, 3, 1], seed=i) for i in range(3)]
     bad = mutate(population)
     kwargs = {"batch_size": 2} if "rprop" in message else {}
-    unchanged_after(lambda: _expect(error, message, lambda: nncore.fit_many(bad, XOR_X, XOR_Y, epochs=5, **kwargs)),
-                    population)
+    unchanged_after(
+        lambda: _expect(error, message, lambda: nncore.fit_many(bad, XOR_X, XOR_Y, epochs=5, **kwargs)), population
+    )
 
 
 def _expect(error, message, call):
@@ -378,27 +456,33 @@ def _expect(error, message, call):
         call()
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"seeds": [1, 2]}, ValueError, r"one seed per network \(3\), got 2"),
-    ({"seeds": 5}, TypeError, "seeds must be a sequence"),
-    ({"seeds": [1, -1, 2]}, ValueError, r"seeds\[1\] must be >= 0"),
-    ({"seeds": [1, 2.5, 2]}, TypeError, r"seeds\[1\] must be an integer"),
-    ({"threads": 0}, ValueError, "threads must be >= 1"),
-    ({"threads": 1.5}, TypeError, "threads must be an integer"),
-    ({"steps": -1}, ValueError, "steps must be >= 0"),
-    ({"order": "backwards"}, ValueError, "order must be one of"),
-    ({"sample_weight": [1, 1]}, ValueError, "sample_weight must have one weight per sample"),
-    ({"batch_size": 9}, ValueError, "batch_size must be at most"),
-    ({"Y": None}, TypeError, "X and Y"),
-    ({"Y": [0, 1, 2, 0]}, ValueError, r"values in \[0, 1\]"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"seeds": [1, 2]}, ValueError, r"one seed per network \(3\), got 2"),
+        ({"seeds": 5}, TypeError, "seeds must be a sequence"),
+        ({"seeds": [1, -1, 2]}, ValueError, r"seeds\[1\] must be >= 0"),
+        ({"seeds": [1, 2.5, 2]}, TypeError, r"seeds\[1\] must be an integer"),
+        ({"threads": 0}, ValueError, "threads must be >= 1"),
+        ({"threads": 1.5}, TypeError, "threads must be an integer"),
+        ({"steps": -1}, ValueError, "steps must be >= 0"),
+        ({"order": "backwards"}, ValueError, "order must be one of"),
+        ({"sample_weight": [1, 1]}, ValueError, "sample_weight must have one weight per sample"),
+        ({"batch_size": 9}, ValueError, "batch_size must be at most"),
+        ({"Y": None}, TypeError, "X and Y"),
+        ({"Y": [0, 1, 2, 0]}, ValueError, r"values in \[0, 1\]"),
+    ],
+)
 def test_bad_arguments_leave_every_network_unchanged(kwargs, error, message):
     population = [nncore.Network([2, 3, 1], seed=i) for i in range(2)]
     population.append(nncore.Network([2, 3, 1], loss="cross_entropy", seed=9))
     Y = kwargs.pop("Y", XOR_Y)
-    unchanged_after(lambda: _expect(error, message, lambda: nncore.fit_many(population, XOR_X, Y, epochs=5,
-                                                                            **{"seeds": [1, 2, 3], **kwargs})),
-                    population)
+    unchanged_after(
+        lambda: _expect(
+            error, message, lambda: nncore.fit_many(population, XOR_X, Y, epochs=5, **{"seeds": [1, 2, 3], **kwargs})
+        ),
+        population,
+    )
 
 
 def test_an_unknown_option_is_refused():
@@ -411,13 +495,35 @@ def test_an_unknown_option_is_refused():
 
 def test_xor_seeds_counts_the_seeds_whose_own_fit_learns_xor(capsys):
     from nncore import _cli
-    code = _cli.main(["xor", "--seeds", "12", "--steps", "1500", "--hidden", "4", "--init", "scaled", "tutorial",
-                     "--learning-rate", "0.3", "2", "--threads", "2"])
+
+    code = _cli.main(
+        [
+            "xor",
+            "--seeds",
+            "12",
+            "--steps",
+            "1500",
+            "--hidden",
+            "4",
+            "--init",
+            "scaled",
+            "tutorial",
+            "--learning-rate",
+            "0.3",
+            "2",
+            "--threads",
+            "2",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     rows = [line.split() for line in out.splitlines() if line.startswith(("  scaled", "  tutorial"))]
     assert [(row[0], float(row[1]), int(row[2])) for row in rows] == [
-        ("scaled", 0.3, 1500), ("scaled", 2.0, 1500), ("tutorial", 0.3, 1500), ("tutorial", 2.0, 1500)]
+        ("scaled", 0.3, 1500),
+        ("scaled", 2.0, 1500),
+        ("tutorial", 0.3, 1500),
+        ("tutorial", 2.0, 1500),
+    ]
     for init, rate, _, learned, share, *_ in rows:
         expected = 0
         for seed in range(12):
@@ -431,6 +537,7 @@ def test_xor_seeds_counts_the_seeds_whose_own_fit_learns_xor(capsys):
 
 def test_xor_takes_several_values_only_with_seeds(capsys):
     from nncore import _cli
+
     assert _cli.main(["xor", "--steps", "10", "20"]) == 2
     assert "several values of --steps need --seeds" in capsys.readouterr().err
 
@@ -441,8 +548,9 @@ def test_xor_takes_several_values_only_with_seeds(capsys):
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -451,8 +559,9 @@ def dask_client():
 
 def test_on_a_dask_cluster_the_results_are_those_of_a_local_run(dask_client):
     def make(i):
-        return nncore.Network([2, 4, 1], learning_rate=0.1 + 0.05 * (i % 4), seed=i,
-                              dtype="float32" if i % 3 == 0 else "float64")
+        return nncore.Network(
+            [2, 4, 1], learning_rate=0.1 + 0.05 * (i % 4), seed=i, dtype="float32" if i % 3 == 0 else "float64"
+        )
 
     seeds = list(range(10, 19))
     remote = [make(i) for i in range(9)]

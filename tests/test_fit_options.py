@@ -1,4 +1,5 @@
-"""fit's options are declared once (nncore._fit_options.OPTIONS); fit, fit_many and nncore train take them from there."""
+"""fit's options are declared once (nncore._fit_options.OPTIONS); fit, fit_many and nncore train take them from
+there."""
 
 import inspect
 
@@ -12,8 +13,9 @@ FIT_MANY_OWN = {"networks", "X", "Y", "seeds", "threads", "client"}
 
 
 def _keywords(function, own):
-    return {name: parameter.default for name, parameter in inspect.signature(function).parameters.items()
-            if name not in own}
+    return {
+        name: parameter.default for name, parameter in inspect.signature(function).parameters.items() if name not in own
+    }
 
 
 def test_fit_shows_every_option_with_its_default():
@@ -26,10 +28,13 @@ def test_fit_many_shows_the_options_it_takes_with_their_defaults():
     assert {"seed", "callback", "validation_data", "patience"}.isdisjoint(shown)
 
 
-@pytest.mark.parametrize("function, names", [
-    (nncore.Network.fit, list(OPTIONS)),
-    (nncore.fit_many, [name for name, option in OPTIONS.items() if option.fit_many]),
-])
+@pytest.mark.parametrize(
+    ("function", "names"),
+    [
+        (nncore.Network.fit, list(OPTIONS)),
+        (nncore.fit_many, [name for name, option in OPTIONS.items() if option.fit_many]),
+    ],
+)
 def test_every_option_is_documented_in_numpydoc(function, names):
     doc = inspect.getdoc(function)
     for name in names:
@@ -37,10 +42,13 @@ def test_every_option_is_documented_in_numpydoc(function, names):
     assert "{fit options}" not in doc
 
 
-@pytest.mark.parametrize("call", [
-    lambda net: net.fit([[0, 1]], [1], epochs=1, seeds=[1]),
-    lambda net: nncore.fit_many([net], [[0, 1]], [1], epochs=1, patience=3),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda net: net.fit([[0, 1]], [1], epochs=1, seeds=[1]),
+        lambda net: nncore.fit_many([net], [[0, 1]], [1], epochs=1, patience=3),
+    ],
+)
 def test_an_option_the_function_does_not_take_is_a_type_error(call):
     net = nncore.Network([2, 1], seed=0)
     before = net.to_dict()

@@ -9,10 +9,10 @@ plain numpy float32 implementation with matrix products and ``np.exp``
 import copy
 import pickle
 
+import elementary_numpy
 import numpy as np
 import pytest
 
-import elementary_numpy
 import nncore
 from nncore._vocabulary import ACTIVATIONS
 
@@ -93,8 +93,9 @@ class Emulation:
         if self.loss == "cross_entropy":  # the loss's derivative cancels the activation's
             deltas[last] = errors
         else:
-            deltas[last] = [derivative_times(e, o, self.activations[last], self.alpha)
-                            for e, o in zip(errors, outputs[-1])]
+            deltas[last] = [
+                derivative_times(e, o, self.activations[last], self.alpha) for e, o in zip(errors, outputs[-1])
+            ]
         for l in range(last - 1, -1, -1):
             sums = []
             for j in range(len(outputs[l + 1])):
@@ -102,8 +103,7 @@ class Emulation:
                 for k, d in enumerate(deltas[l + 1]):
                     total = total + d * self.weights[l + 1][k][j]
                 sums.append(total)
-            deltas[l] = [derivative_times(s, o, self.activations[l], self.alpha)
-                         for s, o in zip(sums, outputs[l + 1])]
+            deltas[l] = [derivative_times(s, o, self.activations[l], self.alpha) for s, o in zip(sums, outputs[l + 1])]
         for l, (w, c, b) in enumerate(zip(self.weights, self.changes, self.biases)):
             for j in range(len(w)):
                 step = self.lr * deltas[l][j]
@@ -119,14 +119,24 @@ def samples(sizes, n, seed):
     return rng.uniform(-1.5, 1.5, (n, sizes[0])), rng.uniform(0.0, 1.0, (n, sizes[-1]))
 
 
-@pytest.mark.parametrize("activation, loss", [(name, "mse") for name in ACTIVATIONS if name != "softmax"]
-                         + [(["tanh", "relu", "softmax"], "cross_entropy"),
-                            (["identity", "tanh", "sigmoid"], "cross_entropy")])
+@pytest.mark.parametrize(
+    ("activation", "loss"),
+    [(name, "mse") for name in ACTIVATIONS if name != "softmax"]
+    + [(["tanh", "relu", "softmax"], "cross_entropy"), (["identity", "tanh", "sigmoid"], "cross_entropy")],
+)
 def test_train_gives_the_float32_emulation_bit_for_bit(activation, loss):
     sizes = [3, 5, 4, 2]
     rate = 0.02 if activation == "identity" else 0.2  # a linear network diverges at 0.2 on these samples
-    net = nncore.Network(sizes, activation=activation, seed=3, dtype="float32", learning_rate=rate,
-                         momentum=0.3, leaky_relu_alpha=0.05, loss=loss)
+    net = nncore.Network(
+        sizes,
+        activation=activation,
+        seed=3,
+        dtype="float32",
+        learning_rate=rate,
+        momentum=0.3,
+        leaky_relu_alpha=0.05,
+        loss=loss,
+    )
     emulation = Emulation(net)
     X, Y = samples(sizes, 12, seed=4)
     if net.activations[-1] == "softmax":
@@ -135,8 +145,9 @@ def test_train_gives_the_float32_emulation_bit_for_bit(activation, loss):
     for step in range(120):
         net.train(X[step % 12], Y[step % 12])
         emulation.train(X[step % 12], Y[step % 12])
-    for ours, theirs in zip(net.weights + net.biases + net.changes,
-                            emulation.weights + emulation.biases + emulation.changes):
+    for ours, theirs in zip(
+        net.weights + net.biases + net.changes, emulation.weights + emulation.biases + emulation.changes
+    ):
         assert ours.dtype == np.float32
         np.testing.assert_array_equal(ours, np.array(theirs, dtype=np.float32))
     assert np.array_equal(net.predict(X[0]), np.array(emulation.forward(X[0])[-1], dtype=np.float32))
@@ -226,8 +237,17 @@ def test_dtype_is_given_by_name_or_numpy_type(dtype):
     assert "dtype" not in repr(nncore.Network([2, 1]))
 
 
-@pytest.mark.parametrize("dtype, error", [("float16", ValueError), ("double", ValueError), (np.float16, TypeError),
-                                          (np.int32, TypeError), (None, TypeError), (3, TypeError)])
+@pytest.mark.parametrize(
+    ("dtype", "error"),
+    [
+        ("float16", ValueError),
+        ("double", ValueError),
+        (np.float16, TypeError),
+        (np.int32, TypeError),
+        (None, TypeError),
+        (3, TypeError),
+    ],
+)
 def test_an_unknown_dtype_is_refused_naming_the_choices(dtype, error):
     with pytest.raises(error, match=r"dtype must be one of \['float64', 'float32'\]"):
         nncore.Network([2, 1], dtype=dtype)
@@ -257,8 +277,14 @@ def test_save_load_pickle_and_copy_keep_dtype_and_every_bit(tmp_path):
     assert data["dtype"] == "float32"
     path = tmp_path / "net.json"
     net.save(path)
-    for other in (nncore.Network.from_dict(data), nncore.Network.load(path), pickle.loads(pickle.dumps(net)),
-                  copy.copy(net), copy.deepcopy(net), nncore.Network.from_json(net.to_json())):
+    for other in (
+        nncore.Network.from_dict(data),
+        nncore.Network.load(path),
+        pickle.loads(pickle.dumps(net)),
+        copy.copy(net),
+        copy.deepcopy(net),
+        nncore.Network.from_json(net.to_json()),
+    ):
         assert other.dtype == np.float32
         assert other.to_dict() == data
         assert np.array_equal(other.predict(X), net.predict(X))
@@ -283,14 +309,17 @@ def test_a_float32_dictionary_refuses_values_beyond_float32_and_rounds_the_other
     assert net.weights[0][1, 0] == np.float32(0.1)
 
 
-@pytest.mark.parametrize("call", [
-    lambda net: net.train([1e39, 0, 0], [0, 0]),
-    lambda net: net.train([0, 0, 0], [0, -1e39]),
-    lambda net: net.activate([0, 1e40, 0]),
-    lambda net: net.predict([0, 1e40, 0]),
-    lambda net: net.fit([[0, 0, 1e39]], [[0, 0]], epochs=1),
-    lambda net: net.evaluate([[0, 0, 0]], [[0, 1e39]]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda net: net.train([1e39, 0, 0], [0, 0]),
+        lambda net: net.train([0, 0, 0], [0, -1e39]),
+        lambda net: net.activate([0, 1e40, 0]),
+        lambda net: net.predict([0, 1e40, 0]),
+        lambda net: net.fit([[0, 0, 1e39]], [[0, 0]], epochs=1),
+        lambda net: net.evaluate([[0, 0, 0]], [[0, 1e39]]),
+    ],
+)
 def test_values_beyond_float32_are_refused_and_leave_the_network_unchanged(call):
     net, _ = trained32()
     before = net.to_dict()
@@ -312,17 +341,19 @@ def test_writes_through_the_views_round_to_float32_and_refuse_overflow():
 
 def test_a_float32_network_stops_before_overflowing():
     # leaky_relu with slope 1 is the identity: nothing saturates, the weight grows without bound
-    net = nncore.Network([1, 1], activation="leaky_relu", leaky_relu_alpha=1.0, seed=1, dtype="float32",
-                         learning_rate=1.0, momentum=0.5)
-    with pytest.raises(nncore.DivergenceError):
+    net = nncore.Network(
+        [1, 1], activation="leaky_relu", leaky_relu_alpha=1.0, seed=1, dtype="float32", learning_rate=1.0, momentum=0.5
+    )
+    with pytest.raises(nncore.DivergenceError):  # noqa: PT012 (at some step of the loop)
         for _ in range(200):
             net.train([1e12], [-1e12])
     assert all(np.isfinite(a).all() for a in net.weights + net.biases + net.changes)
 
 
 def test_fit_of_a_float32_network_that_overflows_rolls_back_to_finite_weights():
-    net = nncore.Network([1, 1], activation="leaky_relu", leaky_relu_alpha=1.0, seed=1, dtype="float32",
-                         learning_rate=1.0, momentum=0.5)
+    net = nncore.Network(
+        [1, 1], activation="leaky_relu", leaky_relu_alpha=1.0, seed=1, dtype="float32", learning_rate=1.0, momentum=0.5
+    )
     with pytest.raises(nncore.DivergenceError):
         net.fit([[1e12], [2e12]], [[-1e12], [1e12]], epochs=100)
     assert all(np.isfinite(a).all() for a in net.weights + net.biases + net.changes)

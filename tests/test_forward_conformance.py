@@ -41,13 +41,14 @@ import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import pairwise
 from unittest import mock
 
 import numpy as np
 import pytest
+from export_support import JSFunction, c_function, run_c_functions, run_js_functions
 
 import nncore
-from export_support import JSFunction, c_function, run_c_functions, run_js_functions
 from nncore import _batched, _core, reference
 from nncore._activations import ACTIVATION_TABLE
 from nncore._vocabulary import DTYPES, LOSSES
@@ -81,15 +82,30 @@ def _accepted(case):
     return True
 
 
-CASES = [case for case in (Case(dtype, hidden, output, loss) for dtype in DTYPES for hidden in ACTIVATION_TABLE
-                           for output in ACTIVATION_TABLE for loss in LOSSES) if _accepted(case)]
+CASES = [
+    case
+    for case in (
+        Case(dtype, hidden, output, loss)
+        for dtype in DTYPES
+        for hidden in ACTIVATION_TABLE
+        for output in ACTIVATION_TABLE
+        for loss in LOSSES
+    )
+    if _accepted(case)
+]
 
 
 @functools.cache
 def network_of(case):
     seed = CASES.index(case)
-    return nncore.Network(SIZES, activation=[case.hidden, case.hidden, case.output], loss=case.loss,
-                          dtype=case.dtype, leaky_relu_alpha=LEAKY_RELU_ALPHA, seed=seed)
+    return nncore.Network(
+        SIZES,
+        activation=[case.hidden, case.hidden, case.output],
+        loss=case.loss,
+        dtype=case.dtype,
+        leaky_relu_alpha=LEAKY_RELU_ALPHA,
+        seed=seed,
+    )
 
 
 @functools.cache
@@ -129,7 +145,7 @@ def magnitudes_of(case):
 def predicted(case):
     """The reference point: the compiled per-sample forward pass."""
     net, rows = network_of(case), rows_of(case)
-    assert len(rows) * sum(a * b for a, b in zip(SIZES, SIZES[1:])) < _batched.MIN_WORK
+    assert len(rows) * sum(a * b for a, b in pairwise(SIZES)) < _batched.MIN_WORK
     return net.predict(rows)
 
 
@@ -155,6 +171,7 @@ def squared_errors(outputs, targets):
 
 def _each(run_one):
     """A runner that calls ``run_one(case, tool)`` for each case, keeping a failure for its case."""
+
     def run(cases, tool, folder):
         results = {}
         for case in cases:
@@ -163,21 +180,29 @@ def _each(run_one):
             except Exception as error:
                 results[case] = error
         return results
+
     return run
 
 
 def _at_level(function):
     """A runner that calls ``function(case)`` for each case in a process of its own that loads the kernels
     of the level its tool names (``NNCORE_SIMD``): this file, run as a script (see the end)."""
+
     def run(cases, level, folder):
         results_path = folder / "results.pickle"
         completed = subprocess.run(
             [sys.executable, __file__, str(results_path), function.__name__, *map(str, cases)],
-            env={**os.environ, "NNCORE_SIMD": level}, capture_output=True, text=True, timeout=300, cwd=folder)
+            env={**os.environ, "NNCORE_SIMD": level},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=folder,
+        )
         assert completed.returncode == 0, completed.stderr
         results = pickle.loads(results_path.read_bytes())
         assert results.pop("simd") == level
         return {case: results[str(case)] for case in cases}
+
     return run
 
 
@@ -188,8 +213,10 @@ def _in_lanes(case):
     """
     net, rows, targets = network_of(case), rows_of(case), targets_of(case)
     in_lanes = [copy.deepcopy(net) for _ in rows]
-    schedules = [_core.FitSchedule(lane_net, rows[i:i + 1], targets[i:i + 1], "sequential", 0, 1)
-                 for i, lane_net in enumerate(in_lanes)]
+    schedules = [
+        _core.FitSchedule(lane_net, rows[i : i + 1], targets[i : i + 1], "sequential", 0, 1)
+        for i, lane_net in enumerate(in_lanes)
+    ]
     with ExitStack() as holding:
         for lane_net in in_lanes:
             holding.enter_context(lane_net._fitting())
@@ -218,11 +245,11 @@ def _run_reference(case, tool):
 def _run_batched(case, tool):
     """``predict`` of the rows repeated until the batch takes the matrix products."""
     net, rows = network_of(case), rows_of(case)
-    repeats = -(-_batched.MIN_WORK // (len(rows) * sum(a * b for a, b in zip(SIZES, SIZES[1:]))))
+    repeats = -(-_batched.MIN_WORK // (len(rows) * sum(a * b for a, b in pairwise(SIZES))))
     with mock.patch.object(_batched, "forward_matrix", wraps=_batched.forward_matrix) as forward_matrix:
         outputs = net.predict(np.tile(rows, (repeats, 1)))
     assert forward_matrix.call_count == 1, "predict of a large batch did not take the matrix products"
-    return outputs[:len(rows)]
+    return outputs[: len(rows)]
 
 
 def _exported(cases, export):
@@ -238,17 +265,20 @@ def _exported(cases, export):
 
 def _run_c(cases, cc, folder):
     """Every network exported to C and compiled into one program."""
-    functions, results = _exported(cases, lambda case, number: c_function(network_of(case), rows_of(case),
-                                                                           name=f"predict_{number}"))
+    functions, results = _exported(
+        cases, lambda case, number: c_function(network_of(case), rows_of(case), name=f"predict_{number}")
+    )
     results.update(zip(functions, run_c_functions(cc, folder, list(functions.values()))))
     return results
 
 
 def _run_javascript(cases, node, folder):
     """Every network exported to JavaScript and run in one Node process."""
+
     def export(case, number):
-        return JSFunction(network_of(case).to_javascript(f"predict{number}"), f"predict{number}",
-                          rows_of(case).tolist())
+        return JSFunction(
+            network_of(case).to_javascript(f"predict{number}"), f"predict{number}", rows_of(case).tolist()
+        )
 
     functions, results = _exported(cases, export)
     for case, result in zip(functions, run_js_functions(node, folder, list(functions.values()))):
@@ -277,13 +307,21 @@ def _mse_of_predict(outputs, case):
 
 
 IMPLEMENTATIONS = {
-    **{f"kernels-{level}": Implementation(_at_level(predicted), exact=True, tool=f"simd-{level}")
-       for level in _core.SIMD_LEVELS},
+    **{
+        f"kernels-{level}": Implementation(_at_level(predicted), exact=True, tool=f"simd-{level}")
+        for level in _core.SIMD_LEVELS
+    },
     # fit_many's rule: one sample per update, no sample weights
-    **{f"lanes-{level}": Implementation(_at_level(_in_lanes), exact=True, tool=f"simd-{level}",
-                                        takes=lambda case: network_of(case).takes_lanes(1, False),
-                                        observe=_mse_of_predict)
-       for level in _core.SIMD_LEVELS},
+    **{
+        f"lanes-{level}": Implementation(
+            _at_level(_in_lanes),
+            exact=True,
+            tool=f"simd-{level}",
+            takes=lambda case: network_of(case).takes_lanes(1, False),
+            observe=_mse_of_predict,
+        )
+        for level in _core.SIMD_LEVELS
+    },
     "reference": Implementation(_each(_run_reference), exact=True, takes=lambda case: case.dtype == "float64"),
     "c": Implementation(_run_c, exact=True, tool="cc"),
     "batched": Implementation(_each(_run_batched), exact=False),
@@ -297,10 +335,12 @@ def _tool(request, name):
     if name is None:
         return None
     if name.startswith("simd-"):
-        level = name[len("simd-"):]
+        level = name[len("simd-") :]
         if level not in _core.SIMD_AVAILABLE:
-            pytest.skip(f"the {level} kernels are not offered by this CPU or this build (they offer "
-                        f"{', '.join(_core.SIMD_AVAILABLE)})")
+            pytest.skip(
+                f"the {level} kernels are not offered by this CPU or this build (they offer "
+                f"{', '.join(_core.SIMD_AVAILABLE)})"
+            )
         return level
     if name == "onnxruntime":
         pytest.importorskip("onnx", reason="the ONNX export needs the onnx package (pip install onnx)")
@@ -322,6 +362,7 @@ def outcomes(tmp_path_factory):
             except Exception as error:  # e.g. the one C program did not compile: every case fails with it
                 computed[name] = dict.fromkeys(cases, error)
         return computed[name]
+
     return of
 
 
@@ -340,8 +381,10 @@ def _agreement(outputs, expected, exact, dtype, magnitudes):
     if same.all():
         return None
     where = tuple(int(i) for i in np.argwhere(~same)[0])
-    return (f"{int(np.sum(~same))} of {same.size} values differ; the first at {where}: "
-            f"{outputs[where]!r}, expected {expected[where]!r} ({'bit for bit' if exact else 'within tolerance'})")
+    return (
+        f"{int(np.sum(~same))} of {same.size} values differ; the first at {where}: "
+        f"{outputs[where]!r}, expected {expected[where]!r} ({'bit for bit' if exact else 'within tolerance'})"
+    )
 
 
 def _marks(implementation):
@@ -349,8 +392,12 @@ def _marks(implementation):
     return [pytest.mark.needs_node] if implementation.tool == "node" else []
 
 
-PAIRS = [pytest.param(name, case, id=f"{name}-{case}", marks=_marks(implementation))
-         for name, implementation in IMPLEMENTATIONS.items() for case in CASES if implementation.takes(case)]
+PAIRS = [
+    pytest.param(name, case, id=f"{name}-{case}", marks=_marks(implementation))
+    for name, implementation in IMPLEMENTATIONS.items()
+    for case in CASES
+    if implementation.takes(case)
+]
 
 
 @pytest.mark.parametrize(("name", "case"), PAIRS)

@@ -51,8 +51,14 @@ def test_hostile_calls_in_a_child_process(name):
     # The child imports nncore from where this process did (an installed wheel or a source tree).
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
     try:
-        child = subprocess.run([sys.executable, str(SUPPORT), name], capture_output=True, text=True,
-                               timeout=CHILD_TIMEOUT, cwd=HERE, env=env)
+        child = subprocess.run(
+            [sys.executable, str(SUPPORT), name],
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
+            cwd=HERE,
+            env=env,
+        )
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"{name}: the child hung for {CHILD_TIMEOUT} s\n{error.stdout}\n{error.stderr}")
     output = f"stdout:\n{child.stdout[-20000:]}\nstderr:\n{child.stderr[-20000:]}"
@@ -107,8 +113,17 @@ def test_from_json_of_edited_text(net, data):
 TEXT_WORDS = ["JSON", "nested"]
 """Words a reader of text may name instead of a field: the text itself, or how deeply it nests."""
 
-DEEP_TEXTS = ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000, "[" * 100_000,
-              "1" * 100_000, '"' + "\\u0000" * 1000 + '"', "1e999", "-Infinity", "NaN", ""]
+DEEP_TEXTS = [
+    "[" * 100_000 + "]" * 100_000,
+    '{"a":' * 100_000 + "1" + "}" * 100_000,
+    "[" * 100_000,
+    "1" * 100_000,
+    '"' + "\\u0000" * 1000 + '"',
+    "1e999",
+    "-Infinity",
+    "NaN",
+    "",
+]
 
 
 @pytest.mark.parametrize("text", DEEP_TEXTS, ids=range(len(DEEP_TEXTS)))
@@ -130,8 +145,9 @@ def test_from_brainjs_of_a_mutated_object(net, data):
     broken = data.draw(fz.mutated(document), label="document")
     if data.draw(st.booleans(), label="as text"):
         broken = as_text(broken)
-    made = attempt(lambda: nncore.Network.from_brainjs(broken), _keys(document) + ["brain.js data", "dict"],
-                   what="from_brainjs")
+    made = attempt(
+        lambda: nncore.Network.from_brainjs(broken), _keys(document) + ["brain.js data", "dict"], what="from_brainjs"
+    )
     if made is not None:
         fz.round_trips(made)
 
@@ -147,18 +163,21 @@ def tutorial_document(net) -> dict:
         c = layers[l].neurons[j].input_connections[k]
         return {"weight": c.weight, "change": c.change, "from": ident(l - 1, k), "to": ident(l, j)}
 
-    document = {"learningRate": net.learning_rate, "momentum": net.momentum, "iterations": net.iterations,
-                "layers": []}
+    document = {"learningRate": net.learning_rate, "momentum": net.momentum, "iterations": net.iterations, "layers": []}
     for l, size in enumerate(net.sizes):
         neurons = []
         for j in range(size):
             following = range(net.sizes[l + 1]) if l + 1 < len(net.sizes) else range(0)
-            neurons.append({
-                "id": ident(l, j), "output": 0, "error": 0,
-                "bias": 0 if l == 0 else layers[l].neurons[j].bias,
-                "inputConnections": [] if l == 0 else [connection(l, j, k) for k in range(net.sizes[l - 1])],
-                "outputConnections": [connection(l + 1, i, j) for i in following],
-            })
+            neurons.append(
+                {
+                    "id": ident(l, j),
+                    "output": 0,
+                    "error": 0,
+                    "bias": 0 if l == 0 else layers[l].neurons[j].bias,
+                    "inputConnections": [] if l == 0 else [connection(l, j, k) for k in range(net.sizes[l - 1])],
+                    "outputConnections": [connection(l + 1, i, j) for i in following],
+                }
+            )
         document["layers"].append(neurons)
     return document
 
@@ -170,8 +189,11 @@ def test_from_tutorial_json_of_a_mutated_object(net, data):
     broken = data.draw(fz.mutated(document), label="document")
     if data.draw(st.booleans(), label="as text"):
         broken = as_text(broken)
-    made = attempt(lambda: nncore.Network.from_tutorial_json(broken),
-                   _keys(document) + ["tutorial data", "dict"], what="from_tutorial_json")
+    made = attempt(
+        lambda: nncore.Network.from_tutorial_json(broken),
+        _keys(document) + ["tutorial data", "dict"],
+        what="from_tutorial_json",
+    )
     if made is not None:
         fz.round_trips(made)
 
@@ -216,8 +238,10 @@ def test_save_and_load_of_a_junk_path(tmp_path_factory, net, path):
 @given(fz.networks(), st.sampled_from(["learning_rate", "momentum", "input_names", "output_names"]), st.data())
 def test_setters(net, name, data):
     if name.endswith("_names"):
-        value = data.draw(st.one_of(fz.junk, st.lists(st.one_of(st.text(max_size=3), fz.junk), max_size=5),
-                                    fz.arrays()), label="value")
+        value = data.draw(
+            st.one_of(fz.junk, st.lists(st.one_of(st.text(max_size=3), fz.junk), max_size=5), fz.arrays()),
+            label="value",
+        )
     else:
         value = data.draw(st.one_of(fz.junk, st.floats()), label="value")
     attempt(lambda: setattr(net, name, value), [name], net=net, what=f"setting {name}")
@@ -258,9 +282,26 @@ def naming_network(dtype="float64"):
 
 NAMING_INPUT = np.array([0.25, -1.5, 2.0])
 
-C_ISSUE_NAMES = ["nncore_exp64", "nncore_tanh32", "NNCORE_FUNCTION", "NNCORE_ELEMENTARY64", "memcpy", "int64_t",
-                 "uint32_t", "size_t", "NULL", "INFINITY", "isnan", "UINT64_C", "INT8_MAX", "printf", "abort", "y0",
-                 "linux", "strdup"]
+C_ISSUE_NAMES = [
+    "nncore_exp64",
+    "nncore_tanh32",
+    "NNCORE_FUNCTION",
+    "NNCORE_ELEMENTARY64",
+    "memcpy",
+    "int64_t",
+    "uint32_t",
+    "size_t",
+    "NULL",
+    "INFINITY",
+    "isnan",
+    "UINT64_C",
+    "INT8_MAX",
+    "printf",
+    "abort",
+    "y0",
+    "linux",
+    "strdup",
+]
 JAVASCRIPT_ISSUE_NAMES = ["layers", "x0", "x1", "x2", "inputNames", "outputNames", "result", "input", "row", "sum"]
 
 
@@ -338,8 +379,12 @@ def test_the_command_line_exports_a_javascript_function_named_layers_that_works(
     net.save(tmp_path / "net.json")
     from nncore import _cli
 
-    assert _cli.main(["export", str(tmp_path / "net.json"), "--to", "js", "--name", "layers",
-                      "-o", str(tmp_path / "layers.js")]) == 0
+    assert (
+        _cli.main(
+            ["export", str(tmp_path / "net.json"), "--to", "js", "--name", "layers", "-o", str(tmp_path / "layers.js")]
+        )
+        == 0
+    )
     assert (tmp_path / "layers.js").read_text() == net.to_javascript("layers")
     outputs = fz.run_javascript_functions(node, net, ["layers"], NAMING_INPUT, str(tmp_path))
     assert np.allclose(outputs["layers"], net.predict(NAMING_INPUT), rtol=1e-12, atol=0)
@@ -355,8 +400,19 @@ def export_names(draw):
     from nncore._source_export import C_RESERVED, JAVASCRIPT_RESERVED, c_own_names
 
     pool = st.sampled_from(sorted(C_RESERVED | c_own_names() | JAVASCRIPT_RESERVED) + _NAME_POOL)
-    edit = st.sampled_from([str, str.upper, str.lower, str.capitalize, lambda n: n + "_", lambda n: n + "1",
-                            lambda n: "x" + n, lambda n: n + "_weights_1", lambda n: n + "$"])
+    edit = st.sampled_from(
+        [
+            str,
+            str.upper,
+            str.lower,
+            str.capitalize,
+            lambda n: n + "_",
+            lambda n: n + "1",
+            lambda n: "x" + n,
+            lambda n: n + "_weights_1",
+            lambda n: n + "$",
+        ]
+    )
     return draw(st.lists(st.builds(lambda name, change: change(name), pool, edit), min_size=1, max_size=40))
 
 

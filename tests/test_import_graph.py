@@ -16,13 +16,32 @@ CORE_SOURCE = ROOT / "src" / "_core.pyx"
 
 # Who may import nncore._network: the package, the command line, and modules that wrap Network
 # (the scikit-learn estimators, and fit_many's entry point, which checks its population of networks).
-MAY_IMPORT_NETWORK = {"nncore", "nncore._cli", "nncore.__main__", "nncore._network", "nncore._population",
-                      "nncore.sklearn"}
-LEAVES = {"nncore._checks", "nncore._json", "nncore._version", "nncore._vocabulary", "nncore._activations", "nncore._elementary", "nncore._examples", "nncore._exceptions",
-          "nncore._initializers", "nncore._loss_rules", "nncore._sampling", "nncore._simd"}
+MAY_IMPORT_NETWORK = {
+    "nncore",
+    "nncore._cli",
+    "nncore.__main__",
+    "nncore._network",
+    "nncore._population",
+    "nncore.sklearn",
+}
+LEAVES = {
+    "nncore._checks",
+    "nncore._json",
+    "nncore._version",
+    "nncore._vocabulary",
+    "nncore._activations",
+    "nncore._elementary",
+    "nncore._examples",
+    "nncore._exceptions",
+    "nncore._initializers",
+    "nncore._loss_rules",
+    "nncore._sampling",
+    "nncore._simd",
+}
 
-needs_sources = pytest.mark.skipif(not PACKAGE.is_dir() or not CORE_SOURCE.is_file(),
-                                   reason="the tests run from a copy without the package sources")
+needs_sources = pytest.mark.skipif(
+    not PACKAGE.is_dir() or not CORE_SOURCE.is_file(), reason="the tests run from a copy without the package sources"
+)
 
 
 def _module_name(path: Path) -> str:
@@ -92,7 +111,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(module)
         for target in sorted(graph.get(module, ())):
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             if target not in state:
                 cycle = visit(target)
                 if cycle:
@@ -139,16 +158,22 @@ def test_services_do_not_import_the_package_or_the_command_line():
 
 def _private_modules_imported_by(path: Path) -> set[str]:
     imported = _imports_of_python(path, path.stem)
-    return {name for name in imported
-            if name.startswith("nncore.") and any(part.startswith("_") for part in name.split(".")[1:2])}
+    return {
+        name
+        for name in imported
+        if name.startswith("nncore.") and any(part.startswith("_") for part in name.split(".")[1:2])
+    }
 
 
 @needs_sources
 def test_nothing_outside_the_package_imports_a_private_module():
     # The benchmark, the build and the CI scripts use nncore as users do; only the tests look inside.
     outside = [ROOT / "setup.py", *ROOT.glob("bench/**/*.py"), *ROOT.glob(".ci/*.py"), *ROOT.glob("docs/**/*.py")]
-    found = {str(path.relative_to(ROOT)): sorted(names) for path in outside
-             if (names := _private_modules_imported_by(path) - {"nncore.__version__"})}
+    found = {
+        str(path.relative_to(ROOT)): sorted(names)
+        for path in outside
+        if (names := _private_modules_imported_by(path) - {"nncore.__version__"})
+    }
     assert not found, found
 
 

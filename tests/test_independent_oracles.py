@@ -88,8 +88,9 @@ class Oracle:
     def __init__(self, net, optimizer, **rule):
         self.weights = [np.array(W, dtype=float) for W in net.weights]
         self.biases = [np.array(b, dtype=float) for b in net.biases]
-        self.activations = list(net.activations)[1:] if len(net.activations) == len(net.sizes) else list(
-            net.activations)
+        self.activations = (
+            list(net.activations)[1:] if len(net.activations) == len(net.sizes) else list(net.activations)
+        )
         self.loss = net.loss
         self.optimizer = optimizer
         self.rule = rule
@@ -127,8 +128,8 @@ class Oracle:
                 m += (1 - b1) * g
                 v *= b2
                 v += (1 - b2) * g * g
-                m_hat = m / (1 - b1 ** self.t)
-                v_hat = v / (1 - b2 ** self.t)
+                m_hat = m / (1 - b1**self.t)
+                v_hat = v / (1 - b2**self.t)
                 p -= lr * m_hat / (np.sqrt(v_hat) + eps)
 
     def _rprop(self, grads):
@@ -155,7 +156,7 @@ def train_oracle(oracle, X, Y, *, epochs, batch_size, sample_weight=None, weight
     k = len(kept) if batch_size is None else batch_size
     for _ in range(epochs):
         for start in range(0, len(kept), k):
-            rows = kept[start:start + k]
+            rows = kept[start : start + k]
             oracle.update(batch_gradients(oracle.state(), X, Y, rows, w, mean_weight, weight_decay))
     return oracle
 
@@ -178,14 +179,21 @@ def one_hot_targets(n_rows, n_classes, seed):
 
 def assert_same_parameters(net, oracle):
     for layer, (W, b) in enumerate(zip(oracle.weights, oracle.biases)):
-        np.testing.assert_allclose(net.weights[layer], W, rtol=0, atol=TOLERANCE, err_msg=f"weights of layer {layer + 1}")
+        np.testing.assert_allclose(
+            net.weights[layer], W, rtol=0, atol=TOLERANCE, err_msg=f"weights of layer {layer + 1}"
+        )
         np.testing.assert_allclose(net.biases[layer], b, rtol=0, atol=TOLERANCE, err_msg=f"biases of layer {layer + 1}")
 
 
 SGD = {"learning_rate": 0.3, "momentum": 0.1}
 ADAM = {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-RPROP = {"rprop_increase": 1.2, "rprop_decrease": 0.5, "rprop_step_min": 0.0, "rprop_step_max": 50.0,
-         "rprop_step_initial": 0.1}
+RPROP = {
+    "rprop_increase": 1.2,
+    "rprop_decrease": 0.5,
+    "rprop_step_min": 0.0,
+    "rprop_step_max": 50.0,
+    "rprop_step_initial": 0.1,
+}
 CASES = {
     # name: (optimizer, rule parameters, batch_size, sample weights, weight decay, epochs)
     "sgd per sample": ("sgd", SGD, 1, None, 0.0, 30),
@@ -197,8 +205,14 @@ CASES = {
     "adam in batches of 3 with weight decay": ("adam", ADAM, 3, None, 0.01, 60),
     "adam with sample weights": ("adam", ADAM, 1, "weights", 0.0, 30),
     "rprop, whole batches": ("rprop", RPROP, None, None, 0.0, 300),
-    "rprop with weight decay and sample weights": ("rprop", {**RPROP, "rprop_step_min": 1e-6, "rprop_step_max": 5.0},
-                                                   None, "weights", 0.01, 300),
+    "rprop with weight decay and sample weights": (
+        "rprop",
+        {**RPROP, "rprop_step_min": 1e-6, "rprop_step_max": 5.0},
+        None,
+        "weights",
+        0.01,
+        300,
+    ),
 }
 
 
@@ -208,14 +222,20 @@ def test_each_rule_agrees_with_its_formulas(case, data):
     X, Y = data
     sample_weight = np.array([1.0, 2.0, 0.0, 0.5, 1.5, 1.0, 3.0, 0.25, 1.0, 2.0]) if weighted else None
     parameters = {name: value for name, value in rule.items() if not (optimizer == "adam" and name == "momentum")}
-    net = nncore.Network([3, 4, 2], activation=["tanh", "sigmoid"], optimizer=optimizer, weight_decay=weight_decay,
-                         seed=5, **parameters)
+    net = nncore.Network(
+        [3, 4, 2], activation=["tanh", "sigmoid"], optimizer=optimizer, weight_decay=weight_decay, seed=5, **parameters
+    )
     oracle = Oracle(net, optimizer, **rule)
     net.fit(X, Y, epochs=epochs, order="sequential", batch_size=batch_size, sample_weight=sample_weight)
-    train_oracle(oracle, X, Y, epochs=epochs, batch_size=batch_size, sample_weight=sample_weight,
-                 weight_decay=weight_decay)
-    moved = max(np.abs(W - W0).max() for W, W0 in zip(net.weights, Oracle(nncore.Network(
-        [3, 4, 2], activation=["tanh", "sigmoid"], seed=5), "sgd", **SGD).weights))
+    train_oracle(
+        oracle, X, Y, epochs=epochs, batch_size=batch_size, sample_weight=sample_weight, weight_decay=weight_decay
+    )
+    moved = max(
+        np.abs(W - W0).max()
+        for W, W0 in zip(
+            net.weights, Oracle(nncore.Network([3, 4, 2], activation=["tanh", "sigmoid"], seed=5), "sgd", **SGD).weights
+        )
+    )
     assert moved > 1e-3, "the network barely trained: the comparison would prove nothing"
     assert_same_parameters(net, oracle)
 
@@ -226,8 +246,9 @@ def test_softmax_with_cross_entropy_agrees_with_its_formulas(optimizer, data):
     Y = one_hot_targets(len(X), 3, seed=9)
     rule = SGD if optimizer == "sgd" else ADAM
     parameters = {**rule, "learning_rate": 0.1} if optimizer == "sgd" else rule
-    net = nncore.Network([3, 5, 3], activation=["sigmoid", "softmax"], loss="cross_entropy", optimizer=optimizer,
-                         seed=11, **parameters)
+    net = nncore.Network(
+        [3, 5, 3], activation=["sigmoid", "softmax"], loss="cross_entropy", optimizer=optimizer, seed=11, **parameters
+    )
     oracle = Oracle(net, optimizer, **parameters)
     net.fit(X, Y, epochs=30, order="sequential")
     train_oracle(oracle, X, Y, epochs=30, batch_size=1)

@@ -12,8 +12,12 @@ import pytest
 import nncore
 from nncore import reference
 
-RULES = [(optimizer, batch_size) for optimizer in ("sgd", "adam", "rprop") for batch_size in (1, 3, None)
-         if optimizer != "rprop" or batch_size is None]  # rprop trains on whole batches only
+RULES = [
+    (optimizer, batch_size)
+    for optimizer in ("sgd", "adam", "rprop")
+    for batch_size in (1, 3, None)
+    if optimizer != "rprop" or batch_size is None
+]  # rprop trains on whole batches only
 LEARNING_RATES = {"sgd": {"learning_rate": 0.1, "momentum": 0.5}, "adam": {"learning_rate": 0.01}, "rprop": {}}
 
 
@@ -37,23 +41,36 @@ def assert_same_parameters(net, ref):
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "leaky_relu", ["relu", "sigmoid"]])
 @pytest.mark.parametrize("weight_decay", [0.0, 0.01])
 @pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize("optimizer, batch_size", RULES)
+@pytest.mark.parametrize(("optimizer", "batch_size"), RULES)
 def test_core_matches_reference(optimizer, batch_size, weighted, weight_decay, activation):
     X, Y, weights = rows(1, weighted)
-    net = nncore.Network([4, 6, 2], activation=activation, optimizer=optimizer, weight_decay=weight_decay, seed=3,
-                         **LEARNING_RATES[optimizer])
+    net = nncore.Network(
+        [4, 6, 2],
+        activation=activation,
+        optimizer=optimizer,
+        weight_decay=weight_decay,
+        seed=3,
+        **LEARNING_RATES[optimizer],
+    )
     start = [w.copy() for w in net.weights]
     ref = reference.Network.from_dict(net.to_dict(), optimizer=optimizer, weight_decay=weight_decay)
     result = net.fit(X, Y, steps=1000, order="shuffle", seed=5, batch_size=batch_size, sample_weight=weights)
-    errors = ref.fit(X.tolist(), Y.tolist(), steps=1000, order="shuffle", seed=5, batch_size=batch_size,
-                     sample_weight=None if weights is None else weights.tolist())
+    errors = ref.fit(
+        X.tolist(),
+        Y.tolist(),
+        steps=1000,
+        order="shuffle",
+        seed=5,
+        batch_size=batch_size,
+        sample_weight=None if weights is None else weights.tolist(),
+    )
     assert net.iterations == ref.iterations == 1000
     assert_same_parameters(net, ref)
     np.testing.assert_allclose(result.errors, errors, rtol=1e-12, atol=0)
     assert max(np.abs(a - b).max() for a, b in zip(net.weights, start)) > 1e-3  # training did move the weights
 
 
-@pytest.mark.parametrize("optimizer, batch_size", RULES)
+@pytest.mark.parametrize(("optimizer", "batch_size"), RULES)
 def test_state_round_trip_continues_exactly(optimizer, batch_size):
     X, Y, weights = rows(2, True)
     options = {"optimizer": optimizer, "weight_decay": 0.01, **LEARNING_RATES[optimizer]}
@@ -87,18 +104,37 @@ def torch_sample_loss(torch, params, x, t):
 @pytest.mark.parametrize("weight_decay", [0.0, 0.01])
 def test_core_adam_matches_torch(weight_decay):
     torch = pytest.importorskip("torch")
-    net = nncore.Network([3, 5, 2], learning_rate=0.01, optimizer="adam", weight_decay=weight_decay, beta1=0.85,
-                         beta2=0.99, epsilon=1e-7, seed=2)
-    params = [(torch.tensor(w, dtype=torch.float64, requires_grad=True),
-               torch.tensor(b, dtype=torch.float64, requires_grad=True)) for w, b in zip(net.weights, net.biases)]
+    net = nncore.Network(
+        [3, 5, 2],
+        learning_rate=0.01,
+        optimizer="adam",
+        weight_decay=weight_decay,
+        beta1=0.85,
+        beta2=0.99,
+        epsilon=1e-7,
+        seed=2,
+    )
+    params = [
+        (
+            torch.tensor(w, dtype=torch.float64, requires_grad=True),
+            torch.tensor(b, dtype=torch.float64, requires_grad=True),
+        )
+        for w, b in zip(net.weights, net.biases)
+    ]
     start = [w.copy() for w in net.weights]
     rng = np.random.default_rng(3)
     X, Y = rng.uniform(-1.0, 1.0, (25, 3)), rng.random((25, 2))
     net.fit(X, Y, steps=500, order="sequential")
     # torch's weight_decay is on every parameter of a group: the weights get it, the biases do not
-    optimizer = torch.optim.Adam([{"params": [w for w, _ in params], "weight_decay": weight_decay},
-                                  {"params": [b for _, b in params], "weight_decay": 0.0}],
-                                 lr=0.01, betas=(0.85, 0.99), eps=1e-7)
+    optimizer = torch.optim.Adam(
+        [
+            {"params": [w for w, _ in params], "weight_decay": weight_decay},
+            {"params": [b for _, b in params], "weight_decay": 0.0},
+        ],
+        lr=0.01,
+        betas=(0.85, 0.99),
+        eps=1e-7,
+    )
     for step in range(500):
         optimizer.zero_grad()
         torch_sample_loss(torch, params, X[step % 25], Y[step % 25]).backward()
@@ -111,19 +147,33 @@ def test_core_adam_matches_torch(weight_decay):
 
 @pytest.mark.parametrize("activation", [["tanh", "softmax"], ["relu", "sigmoid"]])
 @pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize("optimizer, batch_size", RULES)
+@pytest.mark.parametrize(("optimizer", "batch_size"), RULES)
 def test_core_matches_reference_with_cross_entropy(optimizer, batch_size, weighted, activation):
     X, _, weights = rows(4, weighted)
     rng = np.random.default_rng(6)
     Y = rng.random((11, 2))
     if activation[-1] == "softmax":
         Y /= Y.sum(axis=1, keepdims=True)  # categorical targets: rows summing to 1
-    net = nncore.Network([4, 6, 2], activation=activation, loss="cross_entropy", optimizer=optimizer,
-                         weight_decay=0.01, seed=7, **LEARNING_RATES[optimizer])
+    net = nncore.Network(
+        [4, 6, 2],
+        activation=activation,
+        loss="cross_entropy",
+        optimizer=optimizer,
+        weight_decay=0.01,
+        seed=7,
+        **LEARNING_RATES[optimizer],
+    )
     ref = reference.Network.from_dict(net.to_dict(), optimizer=optimizer, weight_decay=0.01)
     assert ref.loss == "cross_entropy"
     result = net.fit(X, Y, steps=1000, order="random", seed=8, batch_size=batch_size, sample_weight=weights)
-    errors = ref.fit(X.tolist(), Y.tolist(), steps=1000, order="random", seed=8, batch_size=batch_size,
-                     sample_weight=None if weights is None else weights.tolist())
+    errors = ref.fit(
+        X.tolist(),
+        Y.tolist(),
+        steps=1000,
+        order="random",
+        seed=8,
+        batch_size=batch_size,
+        sample_weight=None if weights is None else weights.tolist(),
+    )
     assert_same_parameters(net, ref)
     np.testing.assert_allclose(result.errors, errors, rtol=1e-12, atol=0)

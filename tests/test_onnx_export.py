@@ -44,7 +44,8 @@ def network(sizes, activation, seed=1, **options):
 
 def test_every_activation_has_an_entry_in_the_table():
     assert set(ACTIVATIONS) <= set(_onnx_export.ACTIVATION_NODES), sorted(
-        set(ACTIVATIONS) - set(_onnx_export.ACTIVATION_NODES))
+        set(ACTIVATIONS) - set(_onnx_export.ACTIVATION_NODES)
+    )
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -153,14 +154,17 @@ except ImportError as error:
 
 
 def test_without_onnx_the_export_says_how_to_install_it(tmp_path):
-    ran = subprocess.run([sys.executable, "-c", WITHOUT_ONNX], capture_output=True, text=True, check=True,
-                         cwd=tmp_path, timeout=120)
+    ran = subprocess.run(
+        [sys.executable, "-c", WITHOUT_ONNX], capture_output=True, text=True, check=True, cwd=tmp_path, timeout=120
+    )
     assert 'pip install "nncore-nn[onnx]"' in ran.stdout
 
 
 def test_importing_nncore_does_not_import_onnx(tmp_path):
-    script = ("import sys, nncore; nncore.Network([2, 1]).to_c(); "
-              "print(sorted({'onnx', 'onnxruntime'} & set(sys.modules)))")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path,
-                         timeout=120)
+    script = (
+        "import sys, nncore; nncore.Network([2, 1]).to_c(); print(sorted({'onnx', 'onnxruntime'} & set(sys.modules)))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path, timeout=120
+    )
     assert ran.stdout.strip() == "[]"

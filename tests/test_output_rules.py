@@ -30,7 +30,7 @@ PAIR_IDS = [f"{output}-{loss}" for _, output, loss in PAIRS]
 
 
 def make(sizes, hidden, output, loss, seed=1, **options):
-    return nncore.Network(sizes, activation=[*hidden[:len(sizes) - 2], output], loss=loss, seed=seed, **options)
+    return nncore.Network(sizes, activation=[*hidden[: len(sizes) - 2], output], loss=loss, seed=seed, **options)
 
 
 def targets_for(output, loss, rng, n, width):
@@ -48,7 +48,7 @@ def layer_parameters(data):
 # ---------------------------------------------------------------- the reference, bit for bit
 
 
-@pytest.mark.parametrize("hidden, output, loss", PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS, ids=PAIR_IDS)
 def test_a_thousand_train_steps_equal_the_reference_bit_for_bit(hidden, output, loss):
     rng = np.random.default_rng(3)
     net = make([5, 7, 6, 4], hidden, output, loss, learning_rate=0.05)
@@ -65,7 +65,7 @@ def test_a_thousand_train_steps_equal_the_reference_bit_for_bit(hidden, output, 
 
 
 @pytest.mark.parametrize("order", ["shuffle", "random"])
-@pytest.mark.parametrize("hidden, output, loss", PAIRS[-2:], ids=PAIR_IDS[-2:])
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS[-2:], ids=PAIR_IDS[-2:])
 def test_fit_reports_the_loss_the_reference_computes(hidden, output, loss, order):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(11, 3))
@@ -78,7 +78,7 @@ def test_fit_reports_the_loss_the_reference_computes(hidden, output, loss, order
     assert result.errors[-1] < result.errors[0]  # it learns
 
 
-@pytest.mark.parametrize("hidden, output, loss", PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS, ids=PAIR_IDS)
 def test_predict_and_evaluate_equal_the_reference_bit_for_bit(hidden, output, loss):
     rng = np.random.default_rng(6)
     net = make([4, 6, 3], hidden, output, loss, seed=2)
@@ -121,7 +121,7 @@ def perturbed(data, layer, key, index, amount):
     return changed
 
 
-@pytest.mark.parametrize("hidden, output, loss", PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS, ids=PAIR_IDS)
 def test_one_step_is_minus_the_learning_rate_times_the_gradient(hidden, output, loss):
     rng = np.random.default_rng(8)
     sizes = [3, 4, 3]
@@ -142,7 +142,7 @@ def test_one_step_is_minus_the_learning_rate_times_the_gradient(hidden, output, 
             assert change == pytest.approx(-0.5 * gradient, rel=1e-5, abs=1e-9), (key, layer, index)
 
 
-@pytest.mark.parametrize("hidden, output, loss", PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS, ids=PAIR_IDS)
 def test_the_output_deltas_equal_the_reference_and_are_target_minus_output_for_matched_pairs(hidden, output, loss):
     rng = np.random.default_rng(10)
     net = make([2, 3, 3], hidden, output, loss, seed=3)
@@ -167,9 +167,14 @@ def saturated(output, loss, sums):
     return nncore.Network.from_dict(base)
 
 
-@pytest.mark.parametrize("sums, target", [([800.0, -800.0, 0.0], [0.0, 1.0, 0.0]),
-                                          ([-1000.0, 1000.0, 999.0], [0.2, 0.3, 0.5]),
-                                          ([3.0, 1.0, -2.0], [1.0, 0.0, 0.0])])
+@pytest.mark.parametrize(
+    ("sums", "target"),
+    [
+        ([800.0, -800.0, 0.0], [0.0, 1.0, 0.0]),
+        ([-1000.0, 1000.0, 999.0], [0.2, 0.3, 0.5]),
+        ([3.0, 1.0, -2.0], [1.0, 0.0, 0.0]),
+    ],
+)
 def test_softmax_cross_entropy_is_exact_where_the_outputs_saturate(sums, target):
     net = saturated("softmax", "cross_entropy", sums)
     z, t = np.array(sums), np.array(target)
@@ -181,8 +186,9 @@ def test_softmax_cross_entropy_is_exact_where_the_outputs_saturate(sums, target)
     assert all(np.isfinite(w).all() for w in net.weights + net.biases)
 
 
-@pytest.mark.parametrize("sums, target", [([800.0, -800.0], [0.0, 1.0]), ([-40.0, 40.0], [0.25, 0.75]),
-                                          ([0.5, -0.5], [1.0, 0.0])])
+@pytest.mark.parametrize(
+    ("sums", "target"), [([800.0, -800.0], [0.0, 1.0]), ([-40.0, 40.0], [0.25, 0.75]), ([0.5, -0.5], [1.0, 0.0])]
+)
 def test_sigmoid_cross_entropy_is_exact_where_the_outputs_saturate(sums, target):
     net = saturated("sigmoid", "cross_entropy", sums)
     z, t = np.array(sums), np.array(target)
@@ -196,14 +202,25 @@ def test_sigmoid_cross_entropy_is_exact_where_the_outputs_saturate(sums, target)
 # ---------------------------------------------------------------- the rules, and bad input
 
 
-@pytest.mark.parametrize("activation, loss, message", [
-    (["softmax", "sigmoid"], "cross_entropy", r"'softmax' is allowed on the output layer only, got it on layer 1 of 2"),
-    (["tanh", "softmax"], "mse", r"'softmax' needs loss='cross_entropy', got loss='mse'"),
-    ("softmax", "cross_entropy", r"'softmax' is allowed on the output layer only"),
-    (["tanh", "tanh"], "cross_entropy", r"loss='cross_entropy' needs a 'softmax' or 'sigmoid' output layer, got 'tanh'"),
-    (["tanh", "identity"], "cross_entropy", r"needs a 'softmax' or 'sigmoid' output layer, got 'identity'"),
-    ("sigmoid", "hinge", r"loss must be one of \['mse', 'cross_entropy'\], got 'hinge'"),
-])
+@pytest.mark.parametrize(
+    ("activation", "loss", "message"),
+    [
+        (
+            ["softmax", "sigmoid"],
+            "cross_entropy",
+            r"'softmax' is allowed on the output layer only, got it on layer 1 of 2",
+        ),
+        (["tanh", "softmax"], "mse", r"'softmax' needs loss='cross_entropy', got loss='mse'"),
+        ("softmax", "cross_entropy", r"'softmax' is allowed on the output layer only"),
+        (
+            ["tanh", "tanh"],
+            "cross_entropy",
+            r"loss='cross_entropy' needs a 'softmax' or 'sigmoid' output layer, got 'tanh'",
+        ),
+        (["tanh", "identity"], "cross_entropy", r"needs a 'softmax' or 'sigmoid' output layer, got 'identity'"),
+        ("sigmoid", "hinge", r"loss must be one of \['mse', 'cross_entropy'\], got 'hinge'"),
+    ],
+)
 def test_pairs_that_do_not_go_together_are_refused(activation, loss, message):
     with pytest.raises(ValueError, match=message):
         nncore.Network([2, 3, 2], activation=activation, loss=loss)
@@ -216,13 +233,20 @@ def test_a_loss_that_is_not_a_name_is_a_type_error():
         nncore.Network([2, 1], loss=3)
 
 
-@pytest.mark.parametrize("output, target, message", [
-    ("softmax", [0.5, 0.6, 0.0], r"target must hold values >= 0 summing to 1 .* softmax outputs, got list "
-                                 r"\[0.5, 0.6, 0.0\] \(sum 1.1\)"),
-    ("softmax", [-0.5, 1.0, 0.5], r"target must hold values >= 0 summing to 1"),
-    ("sigmoid", [0.5, 1.5, 0.0], r"target must hold values in \[0, 1\] .* sigmoid outputs, got 1.5 at index 1"),
-    ("sigmoid", [0.5, 0.0, -0.25], r"got -0.25 at index 2"),
-])
+@pytest.mark.parametrize(
+    ("output", "target", "message"),
+    [
+        (
+            "softmax",
+            [0.5, 0.6, 0.0],
+            r"target must hold values >= 0 summing to 1 .* softmax outputs, got list "
+            r"\[0.5, 0.6, 0.0\] \(sum 1.1\)",
+        ),
+        ("softmax", [-0.5, 1.0, 0.5], r"target must hold values >= 0 summing to 1"),
+        ("sigmoid", [0.5, 1.5, 0.0], r"target must hold values in \[0, 1\] .* sigmoid outputs, got 1.5 at index 1"),
+        ("sigmoid", [0.5, 0.0, -0.25], r"got -0.25 at index 2"),
+    ],
+)
 def test_train_refuses_targets_the_loss_is_not_defined_for_and_changes_nothing(output, target, message):
     net = make([2, 3, 3], ["tanh"], output, "cross_entropy")
     before = net.to_dict()
@@ -249,12 +273,15 @@ def test_softmax_targets_may_miss_1_by_rounding():
     assert math.isfinite(net.train([0.0, 1.0], smoothed))
 
 
-@pytest.mark.parametrize("excess, accepted", [(5e-10, True), (-5e-10, True), (3e-9, False), (-3e-9, False)])
+@pytest.mark.parametrize(("excess", "accepted"), [(5e-10, True), (-5e-10, True), (3e-9, False), (-3e-9, False)])
 def test_train_fit_and_evaluate_draw_the_same_line_for_softmax_target_sums(excess, accepted):
     net = make([2, 3, 2], ["tanh"], "softmax", "cross_entropy")
     target = [0.25, 0.75 + excess]
-    calls = [lambda: net.train([0.5, 0.5], target), lambda: net.fit([[0.5, 0.5]], [target], epochs=1),
-             lambda: net.evaluate([[0.5, 0.5]], [target])]
+    calls = [
+        lambda: net.train([0.5, 0.5], target),
+        lambda: net.fit([[0.5, 0.5]], [target], epochs=1),
+        lambda: net.evaluate([[0.5, 0.5]], [target]),
+    ]
     for call in calls:
         if accepted:
             call()
@@ -288,11 +315,14 @@ def test_data_without_a_loss_reads_as_mse():
     assert reference.Network.from_dict(data).loss == "mse"
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"loss": "hinge"}, r"network data: loss must be one of"),
-    ({"loss": None}, r"network data: loss must be one of"),
-    ({"loss": "mse"}, r"network data: activation 'softmax' needs loss='cross_entropy'"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"loss": "hinge"}, r"network data: loss must be one of"),
+        ({"loss": None}, r"network data: loss must be one of"),
+        ({"loss": "mse"}, r"network data: activation 'softmax' needs loss='cross_entropy'"),
+    ],
+)
 def test_a_bad_loss_field_is_refused(change, message):
     data = {**make([2, 3, 2], ["tanh"], "softmax", "cross_entropy").to_dict(), **change}
     with pytest.raises(ValueError, match=message):
@@ -306,8 +336,13 @@ def test_pickle_copy_save_and_load_keep_the_loss(tmp_path):
     net.save(path)
     data = net.to_dict()
     next_loss = nncore.Network.from_dict(data).train([0.3, 0.2, 0.1], [0.0, 1.0])
-    for other in (pickle.loads(pickle.dumps(net)), copy.copy(net), copy.deepcopy(net), nncore.load(path),
-                  nncore.Network.from_json(net.to_json())):
+    for other in (
+        pickle.loads(pickle.dumps(net)),
+        copy.copy(net),
+        copy.deepcopy(net),
+        nncore.load(path),
+        nncore.Network.from_json(net.to_json()),
+    ):
         assert other.loss == "cross_entropy" and other.to_dict() == data
         assert other.train([0.3, 0.2, 0.1], [0.0, 1.0]) == next_loss
 
@@ -328,7 +363,7 @@ def test_the_vocabulary_lists_what_the_rules_use():
 # ---------------------------------------------------------------- services that work on the dictionary
 
 
-@pytest.mark.parametrize("hidden, output, loss", PAIRS[-3:], ids=PAIR_IDS[-3:])
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS[-3:], ids=PAIR_IDS[-3:])
 def test_a_large_batch_through_matrix_products_agrees_with_the_per_row_pass(hidden, output, loss):
     net = make([20, 64, 10], hidden, output, loss, seed=4)
     rows = np.random.default_rng(11).normal(size=(400, 20))  # above _batched.MIN_WORK
@@ -365,11 +400,14 @@ def test_fann_refuses_softmax_and_cross_entropy_naming_them():
         make([2, 3, 2], ["sigmoid"], "sigmoid", "cross_entropy").to_fann()
 
 
-@pytest.mark.parametrize("activation, loss, message", [
-    ("identity", "mse", r"brain.js's NeuralNetwork has no activation 'identity'"),
-    (["sigmoid", "softmax"], "cross_entropy", r"brain.js's NeuralNetwork has no activation 'softmax'"),
-    ("sigmoid", "cross_entropy", r"brain.js's NeuralNetwork trains on the squared error only .* 'cross_entropy'"),
-])
+@pytest.mark.parametrize(
+    ("activation", "loss", "message"),
+    [
+        ("identity", "mse", r"brain.js's NeuralNetwork has no activation 'identity'"),
+        (["sigmoid", "softmax"], "cross_entropy", r"brain.js's NeuralNetwork has no activation 'softmax'"),
+        ("sigmoid", "cross_entropy", r"brain.js's NeuralNetwork trains on the squared error only .* 'cross_entropy'"),
+    ],
+)
 def test_brainjs_refuses_what_its_neural_network_does_not_have(activation, loss, message):
     net = nncore.Network([2, 3, 2], activation=activation, loss=loss)
     with pytest.raises(ValueError, match=message):
@@ -381,7 +419,7 @@ def test_the_tutorial_json_refuses_cross_entropy():
         nncore.Network([2, 3, 1], loss="cross_entropy").to_tutorial_json()
 
 
-@pytest.mark.parametrize("hidden, output, loss", PAIRS[-3:], ids=PAIR_IDS[-3:])
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS[-3:], ids=PAIR_IDS[-3:])
 def test_a_float32_network_reports_in_evaluate_the_loss_train_computes(hidden, output, loss):
     rng = np.random.default_rng(12)
     net = make([3, 5, 4], hidden, output, loss, dtype="float32")

@@ -44,7 +44,8 @@ def test_the_declared_names_are_the_listed_ones():
     assert len(set(listed)) == len(listed), "public_api.txt lists a name twice"
     assert sorted(declared) == sorted(listed), (
         f"declared but not listed: {sorted(set(declared) - set(listed))}; "
-        f"listed but not declared: {sorted(set(listed) - set(declared))}")
+        f"listed but not declared: {sorted(set(listed) - set(declared))}"
+    )
 
 
 @pytest.mark.parametrize("module_name", PUBLIC_MODULES)

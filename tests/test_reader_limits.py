@@ -36,8 +36,14 @@ def measure(tmp_path, reader: str, text: str) -> tuple[int, int]:
     path.write_text(text)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
     try:
-        child = subprocess.run([sys.executable, str(SUPPORT), "measure", reader, str(path)], capture_output=True,
-                               text=True, timeout=300, cwd=SUPPORT.parent, env=env)
+        child = subprocess.run(
+            [sys.executable, str(SUPPORT), "measure", reader, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=SUPPORT.parent,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"reading {path} took more than 300 s")
     assert child.returncode == 0, f"{child.stdout[-5000:]}\n{child.stderr[-5000:]}"
@@ -50,25 +56,37 @@ def measure(tmp_path, reader: str, text: str) -> tuple[int, int]:
 def test_a_hostile_file_costs_memory_in_proportion_to_its_size(tmp_path, name):
     reader, text = HOSTILE_FILES[name]
     grew, bound = measure(tmp_path, reader, text)
-    assert grew <= bound or not fz.MEASURES_MEMORY, \
+    assert grew <= bound or not fz.MEASURES_MEMORY, (
         f"{name}: the peak memory grew by {grew >> 20} MiB, more than {bound >> 20} MiB"
+    )
 
 
 # ---------------------------------------------------------------- FANN networks
 
 
 def test_a_neuron_without_its_connections_is_refused_before_anything_is_allocated():
-    with pytest.raises(ValueError, match=r"neuron 3 \(layer 1\) has 0 inputs, expected 3 "
-                                         r"\(one from each neuron of layer 0, its bias neuron included\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"neuron 3 \(layer 1\) has 0 inputs, expected 3 "
+        r"\(one from each neuron of layer 0, its bias neuron included\)",
+    ):
         nncore.Network.from_fann(unconnected_net(2))
 
 
-@pytest.mark.parametrize("neurons, message", [
-    ("(0, 0, 0) (1, 0, 0) (0, 0, 0) (3, 3, 0.5) (0, 3, 0.5)", r"neuron 1 \(an input neuron\) has 1 inputs, expected 0"),
-    ("(0, 0, 0) (0, 0, 0) (0, 0, 0) (3, 3, 0.5) (3, 3, 0.5)",
-     r"neuron 4 \(the bias neuron of layer 1\) has 3 inputs, expected 0"),
-    ("(0, 0, 0) (0, 0, 0) (0, 0, 0) (4, 3, 0.5) (0, 3, 0.5)", r"neuron 3 \(layer 1\) has 4 inputs, expected 3"),
-])
+@pytest.mark.parametrize(
+    ("neurons", "message"),
+    [
+        (
+            "(0, 0, 0) (1, 0, 0) (0, 0, 0) (3, 3, 0.5) (0, 3, 0.5)",
+            r"neuron 1 \(an input neuron\) has 1 inputs, expected 0",
+        ),
+        (
+            "(0, 0, 0) (0, 0, 0) (0, 0, 0) (3, 3, 0.5) (3, 3, 0.5)",
+            r"neuron 4 \(the bias neuron of layer 1\) has 3 inputs, expected 0",
+        ),
+        ("(0, 0, 0) (0, 0, 0) (0, 0, 0) (4, 3, 0.5) (0, 3, 0.5)", r"neuron 3 \(layer 1\) has 4 inputs, expected 3"),
+    ],
+)
 def test_every_neuron_must_have_the_inputs_of_a_fully_connected_layer(neurons, message):
     with pytest.raises(ValueError, match=message):
         nncore.Network.from_fann(fann_text(**{_fann.NEURONS_KEY: neurons}))
@@ -76,8 +94,11 @@ def test_every_neuron_must_have_the_inputs_of_a_fully_connected_layer(neurons, m
 
 def test_a_connection_from_a_neuron_that_does_not_exist_is_refused():
     connections = "(0, 1.0) (1, 2.0) (10000000000000000000000000, 3.0) "
-    with pytest.raises(ValueError, match=r"connection 2 comes from neuron 10000000000000000000000000, but the "
-                                         r"network has 5 neurons"):
+    with pytest.raises(
+        ValueError,
+        match=r"connection 2 comes from neuron 10000000000000000000000000, but the "
+        r"network has 5 neurons",
+    ):
         nncore.Network.from_fann(fann_text(**{_fann.CONNECTIONS_KEY: connections}))
 
 
@@ -139,13 +160,16 @@ def test_a_csv_cell_in_other_digits_is_not_a_number(tmp_path, digit):
         _csvdata.read_table(path).columns(["x", "y"])
 
 
-@pytest.mark.parametrize("text, message", [
-    ("1 1 1\u00b2\n1\n1\n", r"line 1: expected 'num_pairs num_inputs num_outputs' \(integers in ASCII digits"),
-    ("\u0661 1 1\n1\n1\n", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
-    ("1 1 1\n\u0663\n1\n", "line 2: '\u0663' is not a finite number"),
-    ("1 1 1\n1\n\uff11\n", "line 3: '\uff11' is not a finite number"),
-    ("1 1 " + "9" * 5000 + "\n1\n1\n", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1 1 1\u00b2\n1\n1\n", r"line 1: expected 'num_pairs num_inputs num_outputs' \(integers in ASCII digits"),
+        ("\u0661 1 1\n1\n1\n", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
+        ("1 1 1\n\u0663\n1\n", "line 2: '\u0663' is not a finite number"),
+        ("1 1 1\n1\n\uff11\n", "line 3: '\uff11' is not a finite number"),
+        ("1 1 " + "9" * 5000 + "\n1\n1\n", r"line 1: expected 'num_pairs num_inputs num_outputs'"),
+    ],
+)
 def test_a_fann_data_file_in_other_digits_is_refused_naming_the_line(tmp_path, text, message):
     path = tmp_path / "bad.data"
     path.write_text(text, encoding="utf-8")
@@ -153,16 +177,27 @@ def test_a_fann_data_file_in_other_digits_is_refused_naming_the_line(tmp_path, t
         nncore.read_fann_data(path)
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"num_layers": "\u0662"}, r"field 'num_layers': expected an integer >= 2"),
-    ({"layer_sizes": "3 \u0662 "}, r"field 'layer_sizes': expected integers"),
-    ({_fann.NEURONS_KEY: "(0, 0, 0) (0, 0, 0) (0, 0, 0) (\u0663, 3, 0.5) (0, 3, 0.5)"},
-     r"neuron 3: expected \(integer, integer, number\)"),
-    ({_fann.CONNECTIONS_KEY: "(0, 1.0) (\uff11, 2.0) (2, 3.0) "}, r"connection 1: expected \(neuron, finite number\)"),
-    ({_fann.CONNECTIONS_KEY: "(0, 1.0) (1, \u0662.0) (2, 3.0) "}, r"connection 1: expected \(neuron, finite number\)"),
-    ({"learning_rate": "0.\u0663"}, r"field 'learning_rate': expected a number"),
-    ({"num_layers": "9" * 5000}, r"field 'num_layers': expected an integer >= 2"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"num_layers": "\u0662"}, r"field 'num_layers': expected an integer >= 2"),
+        ({"layer_sizes": "3 \u0662 "}, r"field 'layer_sizes': expected integers"),
+        (
+            {_fann.NEURONS_KEY: "(0, 0, 0) (0, 0, 0) (0, 0, 0) (\u0663, 3, 0.5) (0, 3, 0.5)"},
+            r"neuron 3: expected \(integer, integer, number\)",
+        ),
+        (
+            {_fann.CONNECTIONS_KEY: "(0, 1.0) (\uff11, 2.0) (2, 3.0) "},
+            r"connection 1: expected \(neuron, finite number\)",
+        ),
+        (
+            {_fann.CONNECTIONS_KEY: "(0, 1.0) (1, \u0662.0) (2, 3.0) "},
+            r"connection 1: expected \(neuron, finite number\)",
+        ),
+        ({"learning_rate": "0.\u0663"}, r"field 'learning_rate': expected a number"),
+        ({"num_layers": "9" * 5000}, r"field 'num_layers': expected an integer >= 2"),
+    ],
+)
 def test_a_fann_network_in_other_digits_is_refused_naming_the_field(fields, message):
     with pytest.raises(ValueError, match=message):
         nncore.Network.from_fann(fann_text(**fields))
@@ -175,8 +210,11 @@ def test_a_fann_network_in_other_digits_is_refused_naming_the_field(fields, mess
 def test_a_csv_number_beyond_a_double_is_too_large(tmp_path, cell):
     path = tmp_path / "data.csv"
     path.write_text(f"x,y\n1,{cell}\n")
-    with pytest.raises(ValueError, match=f"^{path}, line 2, column 'y': '{cell[:40]}' is too large "
-                                         r"\(more than 1.7976931348623157e\+308, the largest double\)$"):
+    with pytest.raises(
+        ValueError,
+        match=f"^{path}, line 2, column 'y': '{cell[:40]}' is too large "
+        r"\(more than 1.7976931348623157e\+308, the largest double\)$",
+    ):
         _csvdata.read_table(path).columns(["x", "y"])
 
 

@@ -5,6 +5,7 @@ import copy
 import fractions
 import json
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -39,7 +40,9 @@ def same_parameters(a, b, changes=True):
 # ---------------------------------------------------------------- the modules stay leaves
 
 
-@pytest.mark.parametrize("module", ["_files", "_json", "_json_formats", "_brainjs", "_brainjs1", "_brainjs2", "_tutorial_format"])
+@pytest.mark.parametrize(
+    "module", ["_files", "_json", "_json_formats", "_brainjs", "_brainjs1", "_brainjs2", "_tutorial_format"]
+)
 def test_readers_do_not_import_the_network_module(module):
     source = (pathlib.Path(nncore.__file__).parent / f"{module}.py").read_text()
     imported = set()
@@ -63,8 +66,13 @@ def test_readers_take_a_path_text_or_an_object(tmp_path, kind, how):
     path = tmp_path / "net.json"
     path.write_text(json.dumps(obj))
     given = {
-        "str path": str(path), "Path": path, "text": json.dumps(obj), "indented text": "\n\t  " + json.dumps(obj),
-        "bytes": json.dumps(obj).encode(), "bytearray": bytearray(json.dumps(obj).encode()), "dict": obj,
+        "str path": str(path),
+        "Path": path,
+        "text": json.dumps(obj),
+        "indented text": "\n\t  " + json.dumps(obj),
+        "bytes": json.dumps(obj).encode(),
+        "bytearray": bytearray(json.dumps(obj).encode()),
+        "dict": obj,
     }[how]
     read = nncore.Network.from_brainjs if kind == "brainjs" else nncore.Network.from_tutorial_json
     loaded = read(given)
@@ -77,11 +85,11 @@ def test_a_str_that_is_not_json_is_a_path(tmp_path, monkeypatch, read):
     with pytest.raises(FileNotFoundError):
         read("missing.json")
     (tmp_path / "net.json").write_text("[1, 2]")
-    with pytest.raises(ValueError, match="net.json.*JSON object.*array"):
+    with pytest.raises(ValueError, match=r"net.json.*JSON object.*array"):
         read("net.json")
     with pytest.raises(TypeError, match="path"):
         read(3.5)
-    with pytest.raises(ValueError, match="neither JSON text .* nor the path of an existing file"):
+    with pytest.raises(ValueError, match=r"neither JSON text .* nor the path of an existing file"):
         read('\ufeff{"layers": []}')
 
 
@@ -98,9 +106,9 @@ def test_errors_from_a_file_name_the_file(tmp_path, read):
 
 def test_a_reader_given_another_format_points_to_the_right_one():
     _, forms = samples()
-    with pytest.raises(ValueError, match="tutorial's toJSON.*from_tutorial_json"):
+    with pytest.raises(ValueError, match=r"tutorial's toJSON.*from_tutorial_json"):
         nncore.Network.from_brainjs(forms["tutorial"])
-    with pytest.raises(ValueError, match="brain.js's toJSON.*from_brainjs"):
+    with pytest.raises(ValueError, match=r"brain.js's toJSON.*from_brainjs"):
         nncore.Network.from_tutorial_json(forms["brainjs"])
     with pytest.raises(ValueError, match="nncore's format"):
         nncore.Network.from_brainjs(forms["nncore"])
@@ -110,10 +118,13 @@ def test_a_reader_given_another_format_points_to_the_right_one():
 
 
 BRAINJS_1 = {
-    "layers": [{"0": {}, "1": {}},
-               {"0": {"bias": 0.5, "weights": {"0": 1.0, "1": -2.0}}},
-               ],
-    "outputLookup": False, "inputLookup": False, "activation": "sigmoid",
+    "layers": [
+        {"0": {}, "1": {}},
+        {"0": {"bias": 0.5, "weights": {"0": 1.0, "1": -2.0}}},
+    ],
+    "outputLookup": False,
+    "inputLookup": False,
+    "activation": "sigmoid",
     "trainOpts": {"learningRate": 0.2},
 }
 
@@ -128,15 +139,22 @@ def test_detect_format():
     assert _json_formats.detect_format(one_x) == "brainjs"
 
 
-@pytest.mark.parametrize("value, what", [
-    ([], "an array"), ({}, "an empty object"), ({"weights": [1]}, "'weights'"), ("net", "a string"),
-    (None, "null"), (3, "a number"), ({"layers": [[], {}]}, "'layers'"),
-])
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ([], "an array"),
+        ({}, "an empty object"),
+        ({"weights": [1]}, "'weights'"),
+        ("net", "a string"),
+        (None, "null"),
+        (3, "a number"),
+        ({"layers": [[], {}]}, "'layers'"),
+    ],
+)
 def test_detect_format_says_what_it_got_and_what_was_expected(value, what):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=re.escape(what)) as error:
         _json_formats.detect_format(value)
     message = str(error.value)
-    assert what in message
     assert "nncore's format" in message and "brain.js" in message and "tutorial" in message
 
 
@@ -161,12 +179,15 @@ def test_load_reads_a_brainjs_1_file(tmp_path):
     np.testing.assert_array_equal(net.weights[0], [[1.0, -2.0]])
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("[]", "expected a network.*got an array"),
-    ("{}", "expected a network.*empty object"),
-    ('"net"', "expected a network.*a string"),
-    ('{"layers": [[], {}]}', "expected a network.*'layers'"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[]", "expected a network.*got an array"),
+        ("{}", "expected a network.*empty object"),
+        ('"net"', "expected a network.*a string"),
+        ('{"layers": [[], {}]}', "expected a network.*'layers'"),
+    ],
+)
 def test_load_of_something_else_names_the_file(tmp_path, content, expected):
     path = tmp_path / "other.json"
     path.write_text(content)
@@ -195,31 +216,33 @@ def brainjs_sample():
     return net.to_brainjs()
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("inputLookup", {"a": "0", "b": 1}, "inputLookup['a'] must be a column number (an integer), got str '0'"),
-    ("inputLookup", {"a": True, "b": 0}, "inputLookup['a'] must be a column number (an integer), got bool True"),
-    ("inputLookup", {"a": 0.0, "b": 1}, "inputLookup['a'] must be a column number"),
-    ("inputLookup", {"a": None, "b": 1}, "inputLookup['a'] must be a column number"),
-    ("inputLookup", {"a": 0, "b": 0}, "'inputLookup' must map 2 names to the columns 0..1"),
-    ("inputLookup", ["a", "b"], "'inputLookup' must be an object"),
-    ("inputLookup", True, "'inputLookup' must be an object"),
-    ("inputLookup", "ab", "'inputLookup' must be an object"),
-    ("outputLookup", {"x": "1", "y": 0}, "outputLookup['x'] must be a column number (an integer), got str '1'"),
-    ("outputLookup", {"x": False, "y": True}, "outputLookup['x'] must be a column number"),
-    ("outputLookup", {"x": [0], "y": 1}, "outputLookup['x'] must be a column number"),
-    ("inputLookupLength", 3, "'inputLookupLength' must be 2"),
-    ("inputLookupLength", True, "'inputLookupLength' must be 2"),
-    ("outputLookupLength", "2", "'outputLookupLength' must be 2"),
-    ("options", [], "'options' must be an object"),
-    ("sizes", [10**400, 3, 2], "sizes[0] must be at most 2**36"),
-    ("type", ["NeuralNetwork"], "'type' must be one of"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("inputLookup", {"a": "0", "b": 1}, "inputLookup['a'] must be a column number (an integer), got str '0'"),
+        ("inputLookup", {"a": True, "b": 0}, "inputLookup['a'] must be a column number (an integer), got bool True"),
+        ("inputLookup", {"a": 0.0, "b": 1}, "inputLookup['a'] must be a column number"),
+        ("inputLookup", {"a": None, "b": 1}, "inputLookup['a'] must be a column number"),
+        ("inputLookup", {"a": 0, "b": 0}, "'inputLookup' must map 2 names to the columns 0..1"),
+        ("inputLookup", ["a", "b"], "'inputLookup' must be an object"),
+        ("inputLookup", True, "'inputLookup' must be an object"),
+        ("inputLookup", "ab", "'inputLookup' must be an object"),
+        ("outputLookup", {"x": "1", "y": 0}, "outputLookup['x'] must be a column number (an integer), got str '1'"),
+        ("outputLookup", {"x": False, "y": True}, "outputLookup['x'] must be a column number"),
+        ("outputLookup", {"x": [0], "y": 1}, "outputLookup['x'] must be a column number"),
+        ("inputLookupLength", 3, "'inputLookupLength' must be 2"),
+        ("inputLookupLength", True, "'inputLookupLength' must be 2"),
+        ("outputLookupLength", "2", "'outputLookupLength' must be 2"),
+        ("options", [], "'options' must be an object"),
+        ("sizes", [10**400, 3, 2], "sizes[0] must be at most 2**36"),
+        ("type", ["NeuralNetwork"], "'type' must be one of"),
+    ],
+)
 def test_brainjs_fields_are_checked(field, value, message):
     obj = brainjs_sample()
     obj[field] = value
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=r"^brain\.js data: ") as error:
         nncore.Network.from_brainjs(obj)
-    assert str(error.value).startswith("brain.js data: ")
     assert message in str(error.value)
 
 
@@ -248,7 +271,7 @@ def test_no_lookup_is_null_false_or_empty(lookup):
 
 
 HUGE = pytest.param(10**400, id="10**400")
-MINUS_HUGE = pytest.param(-10**400, id="-10**400")
+MINUS_HUGE = pytest.param(-(10**400), id="-10**400")
 
 
 @pytest.mark.parametrize("value", [HUGE, MINUS_HUGE, fractions.Fraction(1, 3), float("inf"), "0.5", None, True])
@@ -306,8 +329,10 @@ def test_tutorial_iterations_may_be_a_whole_float():
 def test_tutorial_numbers_must_be_finite_json_numbers(value):
     _, forms = samples()
     for change, field in [
-        (lambda d: d["layers"][1][0]["inputConnections"][1].update(weight=value),
-         r"layers\[1\]\[0\].inputConnections\[1\].weight"),
+        (
+            lambda d: d["layers"][1][0]["inputConnections"][1].update(weight=value),
+            r"layers\[1\]\[0\].inputConnections\[1\].weight",
+        ),
         (lambda d: d["layers"][2][2].update(bias=value), r"layers\[2\]\[2\].bias"),
         (lambda d: d.update(learningRate=value), "learningRate"),
     ]:
@@ -328,8 +353,15 @@ def deep_objects(depth):
     return '{"a": ' * depth + "1" + "}" * depth
 
 
-@pytest.mark.parametrize("text", [deep_arrays(100_000), deep_objects(100_000), deep_arrays(_json.MAX_DEPTH + 1),
-                                  '{"layers": ' + deep_arrays(5000) + "}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        deep_arrays(100_000),
+        deep_objects(100_000),
+        deep_arrays(_json.MAX_DEPTH + 1),
+        '{"layers": ' + deep_arrays(5000) + "}",
+    ],
+)
 def test_deep_json_is_a_value_error(tmp_path, text):
     path = tmp_path / "deep.json"
     path.write_text(text)
@@ -339,7 +371,7 @@ def test_deep_json_is_a_value_error(tmp_path, text):
             with pytest.raises(ValueError, match=f"nested .* at most {_json.MAX_DEPTH}"):
                 read(given)
     for read in readers[1:] + [nncore.load, nncore.Network.load]:
-        with pytest.raises(ValueError, match="deep.json is nested"):
+        with pytest.raises(ValueError, match=r"deep.json is nested"):
             read(path)
 
 
@@ -369,7 +401,7 @@ def test_brainjs_timeout_string_is_read():
 
 def test_an_integer_with_too_many_digits_is_invalid_json():
     text = json.dumps(brainjs_sample()).replace('"learningRate": 0.3', '"learningRate": ' + "9" * 5000)
-    with pytest.raises(ValueError, match="brain.js data is not valid JSON"):
+    with pytest.raises(ValueError, match=r"brain.js data is not valid JSON"):
         nncore.Network.from_brainjs(text)
 
 
@@ -436,11 +468,11 @@ def test_every_dictionary_format_names_a_missing_field_by_its_path():
     del broken["nncore"]["layers"][0]["biases"]
     del broken["brainjs"]["layers"][1]["biases"]
     del broken["tutorial"]["layers"][1][0]["bias"]
-    cases = [(nncore.Network.from_dict, broken["nncore"], "network data: missing field 'layers[0].biases'"),
-             (nncore.Network.from_brainjs, broken["brainjs"], "brain.js data: missing field 'layers[1].biases'"),
-             (nncore.Network.from_tutorial_json, broken["tutorial"],
-              "tutorial data: missing field 'layers[1][0].bias'")]
+    cases = [
+        (nncore.Network.from_dict, broken["nncore"], "network data: missing field 'layers[0].biases'"),
+        (nncore.Network.from_brainjs, broken["brainjs"], "brain.js data: missing field 'layers[1].biases'"),
+        (nncore.Network.from_tutorial_json, broken["tutorial"], "tutorial data: missing field 'layers[1][0].bias'"),
+    ]
     for read, obj, message in cases:
-        with pytest.raises(ValueError) as error:
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
             read(obj)
-        assert str(error.value) == message

@@ -17,7 +17,7 @@ def max_weight_difference(net, ref):
     return worst
 
 
-@pytest.mark.parametrize("sizes, seed", [([2, 10, 10, 1], 0), ([5, 7, 3], 1), ([3, 4, 5, 6, 2], 2)])
+@pytest.mark.parametrize(("sizes", "seed"), [([2, 10, 10, 1], 0), ([5, 7, 3], 1), ([3, 4, 5, 6, 2], 2)])
 def test_train_steps_match_reference(sizes, seed):
     rng = np.random.default_rng(seed)
     net = nncore.Network(sizes, seed=seed)

@@ -20,8 +20,9 @@ ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", ["tanh", "sigmoid"]]
 
 def start_of(sizes, activation="sigmoid", seed=0, learning_rate=0.3, momentum=0.1):
     """A network's starting dictionary, with the compiled core's random initial weights."""
-    return nncore.Network(sizes, activation=activation, learning_rate=learning_rate, momentum=momentum,
-                          seed=seed).to_dict()
+    return nncore.Network(
+        sizes, activation=activation, learning_rate=learning_rate, momentum=momentum, seed=seed
+    ).to_dict()
 
 
 def data(n, n_in, n_out, seed=0):
@@ -54,7 +55,7 @@ def sequential_batches(n, steps, batch_size):
     batches, done = [], 0
     while done < steps:
         epoch = list(range(min(n, steps - done)))
-        batches += [epoch[i:i + size] for i in range(0, len(epoch), size)]
+        batches += [epoch[i : i + size] for i in range(0, len(epoch), size)]
         done += len(epoch)
     return batches
 
@@ -89,16 +90,25 @@ def numpy_mean_loss(params, activations, rows, targets, factors, weight_decay):
 
 def torch_parameters(ref):
     torch = pytest.importorskip("torch")
-    return [(torch.tensor(w, dtype=torch.float64, requires_grad=True),
-             torch.tensor(b, dtype=torch.float64, requires_grad=True)) for w, b in ref.parameters()]
+    return [
+        (
+            torch.tensor(w, dtype=torch.float64, requires_grad=True),
+            torch.tensor(b, dtype=torch.float64, requires_grad=True),
+        )
+        for w, b in ref.parameters()
+    ]
 
 
 def torch_sample_loss(params, activations, x, t):
     import torch
     import torch.nn.functional as F
 
-    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
-                 "leaky_relu": lambda z: F.leaky_relu(z, 0.01)}
+    functions = {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
+    }
     h = torch.tensor(x, dtype=torch.float64)
     for (w, b), name in zip(params, activations):
         h = functions[name](w @ h + b)
@@ -116,8 +126,10 @@ def torch_train(params, activations, optimizer, batches):
 
 def weight_and_bias_groups(params, weight_decay, **weight_options):
     """Torch parameter groups: weight decay (and e.g. momentum) on the weights only, as nncore does."""
-    return [{"params": [w for w, _ in params], "weight_decay": weight_decay, **weight_options},
-            {"params": [b for _, b in params], "weight_decay": 0.0}]
+    return [
+        {"params": [w for w, _ in params], "weight_decay": weight_decay, **weight_options},
+        {"params": [b for _, b in params], "weight_decay": 0.0},
+    ]
 
 
 def max_difference(ref, params):
@@ -135,13 +147,13 @@ def max_difference(ref, params):
 def test_adam_matches_torch(activation, weight_decay):
     torch = pytest.importorskip("torch")
     start = start_of([3, 5, 2], activation, seed=2, learning_rate=0.01)
-    ref = reference.Network.from_dict(start, optimizer="adam", weight_decay=weight_decay, beta1=0.85,
-                                      beta2=0.99, epsilon=1e-7)
+    ref = reference.Network.from_dict(
+        start, optimizer="adam", weight_decay=weight_decay, beta1=0.85, beta2=0.99, epsilon=1e-7
+    )
     params = torch_parameters(ref)
     X, Y = data(25, 3, 2, seed=3)
     ref.fit(X, Y, steps=500, order="sequential")
-    optimizer = torch.optim.Adam(weight_and_bias_groups(params, weight_decay), lr=0.01, betas=(0.85, 0.99),
-                                 eps=1e-7)
+    optimizer = torch.optim.Adam(weight_and_bias_groups(params, weight_decay), lr=0.01, betas=(0.85, 0.99), eps=1e-7)
     batches = [[(X[i], Y[i], 1.0)] for (i,) in sequential_batches(25, 500, 1)]
     torch_train(params, ref.activations, optimizer, batches)
     assert ref.iterations == 500 and ref.rule.t == 500
@@ -152,14 +164,17 @@ def test_adam_matches_torch(activation, weight_decay):
 # ---------------------------------------------------------------- 2. sgd's general path against torch.optim.SGD
 
 
-@pytest.mark.parametrize("batch_size, momentum, weight_decay, weighted", [
-    (3, 0.0, 0.0, False),
-    (1, 0.0, 0.01, False),
-    (4, 0.9, 0.0, False),
-    (None, 0.5, 0.01, False),
-    (3, 0.0, 0.0, True),
-    (1, 0.2, 0.0, True),
-])
+@pytest.mark.parametrize(
+    ("batch_size", "momentum", "weight_decay", "weighted"),
+    [
+        (3, 0.0, 0.0, False),
+        (1, 0.0, 0.01, False),
+        (4, 0.9, 0.0, False),
+        (None, 0.5, 0.01, False),
+        (3, 0.0, 0.0, True),
+        (1, 0.2, 0.0, True),
+    ],
+)
 def test_sgd_general_path_matches_torch(batch_size, momentum, weight_decay, weighted):
     torch = pytest.importorskip("torch")
     start = start_of([3, 4, 2], ["tanh", "sigmoid"], seed=5, learning_rate=0.2, momentum=momentum)
@@ -169,8 +184,9 @@ def test_sgd_general_path_matches_torch(batch_size, momentum, weight_decay, weig
     weights = np.linspace(0.5, 3.0, 10) if weighted else np.ones(10)
     factors = weights / weights.mean()
     steps = 10 * 30 + 2  # the last batch is cut short by steps=
-    ref.fit(X, Y, steps=steps, order="sequential", batch_size=batch_size,
-            sample_weight=weights if weighted else None)  # a numpy array is a sequence too
+    ref.fit(
+        X, Y, steps=steps, order="sequential", batch_size=batch_size, sample_weight=weights if weighted else None
+    )  # a numpy array is a sequence too
     optimizer = torch.optim.SGD(weight_and_bias_groups(params, weight_decay, momentum=momentum), lr=0.2)
     batches = [[(X[i], Y[i], factors[i]) for i in rows] for rows in sequential_batches(10, steps, batch_size)]
     torch_train(params, ref.activations, optimizer, batches)
@@ -236,8 +252,9 @@ def test_weight_of_two_is_a_duplicated_row(optimizer):
     X, Y = data(6, 2, 1, seed=4)
     weighted = reference.Network.from_dict(start, optimizer=optimizer)
     duplicated = reference.Network.from_dict(start, optimizer=optimizer)
-    errors = weighted.fit(X, Y, epochs=30, order="sequential", batch_size=None,
-                          sample_weight=[1.0, 1.0, 2.0, 1.0, 1.0, 1.0])
+    errors = weighted.fit(
+        X, Y, epochs=30, order="sequential", batch_size=None, sample_weight=[1.0, 1.0, 2.0, 1.0, 1.0, 1.0]
+    )
     duplicated_errors = duplicated.fit(X + [X[2]], Y + [Y[2]], epochs=30, order="sequential", batch_size=None)
     np.testing.assert_allclose(errors, duplicated_errors, rtol=1e-12)
     for (w, b), (w2, b2) in zip(as_arrays(weighted), as_arrays(duplicated)):
@@ -255,8 +272,10 @@ def test_equal_weights_change_nothing(optimizer, batch_size):
     start = start_of([3, 4, 2], "sigmoid", seed=5)
     X, Y = data(7, 3, 2, seed=6)
     nets = [reference.Network.from_dict(start, optimizer=optimizer) for _ in range(2)]
-    errors = [net.fit(X, Y, epochs=10, order="shuffle", seed=3, batch_size=batch_size, sample_weight=weights)
-              for net, weights in zip(nets, [None, [2.5] * 7])]
+    errors = [
+        net.fit(X, Y, epochs=10, order="shuffle", seed=3, batch_size=batch_size, sample_weight=weights)
+        for net, weights in zip(nets, [None, [2.5] * 7])
+    ]
     assert errors[0] == errors[1]
     assert_same_parameters(*nets)
     assert largest_move(nets[0], start) > 1e-3
@@ -272,8 +291,14 @@ def test_zero_weights_drop_rows(optimizer, batch_size):
     with_zeros = reference.Network.from_dict(start, optimizer=optimizer)
     without = reference.Network.from_dict(start, optimizer=optimizer)
     errors = with_zeros.fit(X, Y, epochs=15, order="sequential", batch_size=batch_size, sample_weight=weights)
-    errors_without = without.fit([X[i] for i in kept], [Y[i] for i in kept], epochs=15, order="sequential",
-                                 batch_size=batch_size, sample_weight=[weights[i] for i in kept])
+    errors_without = without.fit(
+        [X[i] for i in kept],
+        [Y[i] for i in kept],
+        epochs=15,
+        order="sequential",
+        batch_size=batch_size,
+        sample_weight=[weights[i] for i in kept],
+    )
     assert errors == errors_without
     assert_same_parameters(with_zeros, without)
     assert with_zeros.iterations == 15 * len(kept)
@@ -414,36 +439,60 @@ def test_from_dict_takes_rule_options_and_to_dict_keeps_sgd():
         adam.to_dict()
 
 
-@pytest.mark.parametrize("options, error, message", [
-    ({"optimizer": "adagrad"}, ValueError, r"optimizer must be one of \['sgd', 'adam', 'rprop'\], got 'adagrad'"),
-    ({"optimizer": 3}, TypeError, "optimizer must be one of .*, got int 3"),
-    ({"weight_decay": -0.1}, ValueError, "weight_decay must be a finite number >= 0, got -0.1"),
-    ({"optimizer": "adam", "beta1": 1.0}, ValueError, r"beta1 must be in \[0, 1\), got 1.0"),
-    ({"optimizer": "adam", "beta2": "0.9"}, TypeError, "beta2 must be a real number, got str"),
-    ({"optimizer": "adam", "epsilon": 0.0}, ValueError, r"epsilon must be in \(0, inf\), got 0.0"),
-    ({"optimizer": "rprop", "rprop_increase": 0.9}, ValueError, r"rprop_increase must be in \[1, inf\), got 0.9"),
-    ({"optimizer": "rprop", "rprop_decrease": 1.5}, ValueError, r"rprop_decrease must be in \(0, 1\], got 1.5"),
-    ({"optimizer": "rprop", "rprop_step_min": 2.0, "rprop_step_max": 1.0}, ValueError,
-     "rprop_step_min must be <= rprop_step_max, got 2.0 > 1.0"),
-    ({"optimizer": "rprop", "rprop_step_initial": math.nan}, ValueError, "rprop_step_initial must be finite"),
-])
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"optimizer": "adagrad"}, ValueError, r"optimizer must be one of \['sgd', 'adam', 'rprop'\], got 'adagrad'"),
+        ({"optimizer": 3}, TypeError, "optimizer must be one of .*, got int 3"),
+        ({"weight_decay": -0.1}, ValueError, "weight_decay must be a finite number >= 0, got -0.1"),
+        ({"optimizer": "adam", "beta1": 1.0}, ValueError, r"beta1 must be in \[0, 1\), got 1.0"),
+        ({"optimizer": "adam", "beta2": "0.9"}, TypeError, "beta2 must be a real number, got str"),
+        ({"optimizer": "adam", "epsilon": 0.0}, ValueError, r"epsilon must be in \(0, inf\), got 0.0"),
+        ({"optimizer": "rprop", "rprop_increase": 0.9}, ValueError, r"rprop_increase must be in \[1, inf\), got 0.9"),
+        ({"optimizer": "rprop", "rprop_decrease": 1.5}, ValueError, r"rprop_decrease must be in \(0, 1\], got 1.5"),
+        (
+            {"optimizer": "rprop", "rprop_step_min": 2.0, "rprop_step_max": 1.0},
+            ValueError,
+            "rprop_step_min must be <= rprop_step_max, got 2.0 > 1.0",
+        ),
+        ({"optimizer": "rprop", "rprop_step_initial": math.nan}, ValueError, "rprop_step_initial must be finite"),
+    ],
+)
 def test_bad_rule_options(options, error, message):
     with pytest.raises(error, match=message):
         reference.Network([2, 1], **options)
 
 
-@pytest.mark.parametrize("optimizer, fit_options, error, message", [
-    ("sgd", {"batch_size": 0}, ValueError, "batch_size must be >= 1, got 0"),
-    ("sgd", {"batch_size": 2.0}, TypeError, "batch_size must be an integer, got float"),
-    ("adam", {"batch_size": 4}, ValueError, r"batch_size must be at most the 3 samples \(or None"),
-    ("rprop", {"batch_size": 1}, ValueError, "rprop trains on whole batches only: batch_size must be None, got 1"),
-    ("sgd", {"sample_weight": [1.0, -1.0, 1.0]}, ValueError, r"sample_weight must be >= 0, got .*-1.0.* at index 1"),
-    ("sgd", {"sample_weight": [1.0, math.inf, 1.0]}, ValueError, "sample_weight must be finite, got inf at index 1"),
-    ("sgd", {"sample_weight": [0.0, 0.0, 0.0]}, ValueError, "sample_weight must not be all zero"),
-    ("adam", {"sample_weight": [1.0, 2.0]}, ValueError, r"one weight per sample \(3\), got 2"),
-    ("adam", {"sample_weight": 2.0}, ValueError, "sample_weight must be 1-D, got 0-D"),
-    ("sgd", {"sample_weight": [1.0, "2", 1.0]}, TypeError, "sample_weight must be an array of real numbers, got list"),
-])
+@pytest.mark.parametrize(
+    ("optimizer", "fit_options", "error", "message"),
+    [
+        ("sgd", {"batch_size": 0}, ValueError, "batch_size must be >= 1, got 0"),
+        ("sgd", {"batch_size": 2.0}, TypeError, "batch_size must be an integer, got float"),
+        ("adam", {"batch_size": 4}, ValueError, r"batch_size must be at most the 3 samples \(or None"),
+        ("rprop", {"batch_size": 1}, ValueError, "rprop trains on whole batches only: batch_size must be None, got 1"),
+        (
+            "sgd",
+            {"sample_weight": [1.0, -1.0, 1.0]},
+            ValueError,
+            r"sample_weight must be >= 0, got .*-1.0.* at index 1",
+        ),
+        (
+            "sgd",
+            {"sample_weight": [1.0, math.inf, 1.0]},
+            ValueError,
+            "sample_weight must be finite, got inf at index 1",
+        ),
+        ("sgd", {"sample_weight": [0.0, 0.0, 0.0]}, ValueError, "sample_weight must not be all zero"),
+        ("adam", {"sample_weight": [1.0, 2.0]}, ValueError, r"one weight per sample \(3\), got 2"),
+        ("adam", {"sample_weight": 2.0}, ValueError, "sample_weight must be 1-D, got 0-D"),
+        (
+            "sgd",
+            {"sample_weight": [1.0, "2", 1.0]},
+            TypeError,
+            "sample_weight must be an array of real numbers, got list",
+        ),
+    ],
+)
 def test_bad_fit_options_leave_the_network_unchanged(optimizer, fit_options, error, message):
     start = start_of([2, 3, 1], seed=16)
     ref = reference.Network.from_dict(start, optimizer=optimizer)

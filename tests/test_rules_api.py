@@ -25,31 +25,55 @@ def data(n=40, n_in=3, n_out=2, seed=0):
 # ---------------------------------------------------------------- constructing
 
 
-@pytest.mark.parametrize("optimizer, rate, momentum", [("sgd", 0.3, 0.1), ("adam", 0.001, 0.0), ("rprop", 0.0, 0.0)])
+@pytest.mark.parametrize(
+    ("optimizer", "rate", "momentum"), [("sgd", 0.3, 0.1), ("adam", 0.001, 0.0), ("rprop", 0.0, 0.0)]
+)
 def test_each_optimizer_has_its_defaults(optimizer, rate, momentum):
     net = nncore.Network([2, 3, 1], optimizer=optimizer)
     assert (net.optimizer, net.learning_rate, net.momentum) == (optimizer, rate, momentum)
     assert (net.beta1, net.beta2, net.epsilon) == (0.9, 0.999, 1e-8)
-    assert (net.rprop_increase, net.rprop_decrease, net.rprop_step_min, net.rprop_step_max,
-            net.rprop_step_initial) == (1.2, 0.5, 0.0, 50.0, 0.1)
+    assert (net.rprop_increase, net.rprop_decrease, net.rprop_step_min, net.rprop_step_max, net.rprop_step_initial) == (
+        1.2,
+        0.5,
+        0.0,
+        50.0,
+        0.1,
+    )
     assert net.weight_decay == 0.0
 
 
-@pytest.mark.parametrize("optimizer, argument", [
-    ("adam", "momentum"), ("rprop", "learning_rate"), ("rprop", "momentum"), ("sgd", "beta1"),
-    ("sgd", "rprop_increase"), ("adam", "rprop_step_max"), ("rprop", "epsilon"),
-])
+@pytest.mark.parametrize(
+    ("optimizer", "argument"),
+    [
+        ("adam", "momentum"),
+        ("rprop", "learning_rate"),
+        ("rprop", "momentum"),
+        ("sgd", "beta1"),
+        ("sgd", "rprop_increase"),
+        ("adam", "rprop_step_max"),
+        ("rprop", "epsilon"),
+    ],
+)
 def test_a_parameter_of_another_optimizer_is_refused(optimizer, argument):
     with pytest.raises(ValueError, match=f"{argument} does not apply to optimizer='{optimizer}'"):
         nncore.Network([2, 1], optimizer=optimizer, **{argument: 0.5})
 
 
-@pytest.mark.parametrize("name, value, error", [
-    ("beta1", 1.0, ValueError), ("beta2", -0.1, ValueError), ("epsilon", 0.0, ValueError),
-    ("weight_decay", -1.0, ValueError), ("weight_decay", float("nan"), ValueError),
-    ("rprop_increase", 0.9, ValueError), ("rprop_decrease", 1.5, ValueError), ("rprop_step_max", 0.0, ValueError),
-    ("beta1", "0.9", TypeError), ("epsilon", None, TypeError),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("beta1", 1.0, ValueError),
+        ("beta2", -0.1, ValueError),
+        ("epsilon", 0.0, ValueError),
+        ("weight_decay", -1.0, ValueError),
+        ("weight_decay", float("nan"), ValueError),
+        ("rprop_increase", 0.9, ValueError),
+        ("rprop_decrease", 1.5, ValueError),
+        ("rprop_step_max", 0.0, ValueError),
+        ("beta1", "0.9", TypeError),
+        ("epsilon", None, TypeError),
+    ],
+)
 def test_rule_parameters_are_checked_when_set(name, value, error):
     net = nncore.Network([2, 2, 1], optimizer="adam" if name in ("beta1", "beta2", "epsilon") else "rprop", seed=1)
     before = net.to_dict()
@@ -89,17 +113,19 @@ def test_the_optimizer_cannot_be_changed_after_construction():
 def test_rprop_trains_on_whole_batches_only():
     net = nncore.Network([2, 4, 1], optimizer="rprop", seed=0)
     before = net.to_dict()
-    with pytest.raises(ValueError, match="rprop.*whole batches"):
+    with pytest.raises(ValueError, match=r"rprop.*whole batches"):
         net.train([0, 1], [1])
-    with pytest.raises(ValueError, match="rprop.*batch_size must be None"):
+    with pytest.raises(ValueError, match=r"rprop.*batch_size must be None"):
         net.fit(X, Y, epochs=1, batch_size=2)
     assert net.to_dict() == before
     result = net.fit(X, Y, epochs=200)  # the default batch for RPROP: the whole data set
     assert result.error < 0.01 and net.iterations == 800
 
 
-@pytest.mark.parametrize("batch_size, message", [(0, "batch_size must be >= 1"), (5, "at most the 4 samples"),
-                                                 (1.5, "batch_size must be an integer")])
+@pytest.mark.parametrize(
+    ("batch_size", "message"),
+    [(0, "batch_size must be >= 1"), (5, "at most the 4 samples"), (1.5, "batch_size must be an integer")],
+)
 def test_a_bad_batch_size_is_refused(batch_size, message):
     net = nncore.Network([2, 3, 1], seed=0)
     before = net.to_dict()
@@ -108,10 +134,16 @@ def test_a_bad_batch_size_is_refused(batch_size, message):
     assert net.to_dict() == before
 
 
-@pytest.mark.parametrize("weights, message", [
-    ([1, 1, 1], "one weight per sample"), ([1, -1, 1, 1], "must be >= 0"), ([0, 0, 0, 0], "not be all zero"),
-    ([1, float("nan"), 1, 1], "must be finite"), ("heavy", "array of real numbers"),
-])
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ([1, 1, 1], "one weight per sample"),
+        ([1, -1, 1, 1], "must be >= 0"),
+        ([0, 0, 0, 0], "not be all zero"),
+        ([1, float("nan"), 1, 1], "must be finite"),
+        ("heavy", "array of real numbers"),
+    ],
+)
 def test_bad_sample_weights_are_refused(weights, message):
     net = nncore.Network([2, 3, 1], seed=0)
     before = net.to_dict()
@@ -154,7 +186,7 @@ def test_weight_decay_shrinks_the_weights():
     plain, decayed = nncore.Network([3, 8, 2], seed=5), nncore.Network([3, 8, 2], seed=5, weight_decay=0.05)
     plain.fit(inputs, targets, epochs=200, seed=1)
     decayed.fit(inputs, targets, epochs=200, seed=1)
-    norm = lambda net: sum(float(np.sum(w ** 2)) for w in net.weights)  # noqa: E731
+    norm = lambda net: sum(float(np.sum(w**2)) for w in net.weights)  # noqa: E731
     assert norm(decayed) < 0.8 * norm(plain)
 
 
@@ -169,7 +201,7 @@ def test_adam_diverging_in_fit_rolls_back_to_finite_state():
 # ---------------------------------------------------------------- saving the optimizer's state
 
 
-@pytest.mark.parametrize("optimizer, batch_size", [("adam", 1), ("adam", 3), ("rprop", None), ("sgd", 3)])
+@pytest.mark.parametrize(("optimizer", "batch_size"), [("adam", 1), ("adam", 3), ("rprop", None), ("sgd", 3)])
 def test_a_network_saved_mid_training_continues_exactly(optimizer, batch_size, tmp_path):
     inputs, targets = data()
     straight = nncore.Network([3, 5, 2], optimizer=optimizer, seed=7, weight_decay=0.001)
@@ -196,20 +228,26 @@ def test_adam_state_is_in_the_dictionary():
     state = net.to_dict()
     assert state["version"] == 2 and state["optimizer"] == "adam"
     assert state["optimizer_state"]["updates"] == 4
-    assert state["optimizer_state"]["beta1_power"] == pytest.approx(0.9 ** 4, rel=1e-15)
+    assert state["optimizer_state"]["beta1_power"] == pytest.approx(0.9**4, rel=1e-15)
     layer = state["optimizer_state"]["layers"][0]
     assert np.shape(layer["m_weights"]) == (3, 2) and np.shape(layer["v_biases"]) == (3,)
     assert np.min(layer["v_weights"]) >= 0.0
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda s: s["optimizer_state"].update(updates=-1), "updates must be >= 0"),
-    (lambda s: s["optimizer_state"].update(beta1_power=2.0), "beta1_power and beta2_power must be in"),
-    (lambda s: s["optimizer_state"]["layers"][0].pop("m_weights"), "missing field 'optimizer_state.layers\\[0\\].m_weights'"),
-    (lambda s: s["optimizer_state"]["layers"][0].update(v_biases=[1.0]), "v_biases' must have shape"),
-    (lambda s: s.update(optimizer="lbfgs"), "optimizer must be one of"),
-    (lambda s: s.update(beta2=1.5), "beta2 must be in"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s["optimizer_state"].update(updates=-1), "updates must be >= 0"),
+        (lambda s: s["optimizer_state"].update(beta1_power=2.0), "beta1_power and beta2_power must be in"),
+        (
+            lambda s: s["optimizer_state"]["layers"][0].pop("m_weights"),
+            "missing field 'optimizer_state.layers\\[0\\].m_weights'",
+        ),
+        (lambda s: s["optimizer_state"]["layers"][0].update(v_biases=[1.0]), "v_biases' must have shape"),
+        (lambda s: s.update(optimizer="lbfgs"), "optimizer must be one of"),
+        (lambda s: s.update(beta2=1.5), "beta2 must be in"),
+    ],
+)
 def test_a_bad_optimizer_state_is_named(change, message):
     net = nncore.Network([2, 3, 1], optimizer="adam", seed=1)
     net.fit(X, Y, epochs=1)
@@ -262,10 +300,14 @@ def test_validation_errors_without_a_stop():
     assert plain.best_epoch is None and len(plain.validation_errors) == 0
 
 
-@pytest.mark.parametrize("validation, error, message", [
-    ("x", TypeError, "validation_data must be a tuple"), ((np.zeros((3, 2)), np.zeros((3, 2))), ValueError, "X must have 3 columns"),
-    ((np.zeros((3, 3)), np.zeros((4, 2))), ValueError, "same number of rows"),
-])
+@pytest.mark.parametrize(
+    ("validation", "error", "message"),
+    [
+        ("x", TypeError, "validation_data must be a tuple"),
+        ((np.zeros((3, 2)), np.zeros((3, 2))), ValueError, "X must have 3 columns"),
+        ((np.zeros((3, 3)), np.zeros((4, 2))), ValueError, "same number of rows"),
+    ],
+)
 def test_bad_validation_data_is_refused(validation, error, message):
     inputs, targets = data()
     net = nncore.Network([3, 4, 2], seed=1)
@@ -287,16 +329,21 @@ def test_brainjs_praxis_round_trip_offline():
     assert "praxis" not in nncore.Network([2, 1]).to_brainjs()["trainOpts"]  # as brain.js writes SGD networks
 
 
-@pytest.mark.parametrize("net, message", [
-    (nncore.Network([2, 1], optimizer="rprop"), "no optimizer 'rprop'"),
-    (nncore.Network([2, 1], weight_decay=0.1), "no weight decay"),
-])
+@pytest.mark.parametrize(
+    ("net", "message"),
+    [
+        (nncore.Network([2, 1], optimizer="rprop"), "no optimizer 'rprop'"),
+        (nncore.Network([2, 1], weight_decay=0.1), "no weight decay"),
+    ],
+)
 def test_brainjs_refuses_what_it_cannot_hold(net, message):
     with pytest.raises(ValueError, match=message):
         net.to_brainjs()
 
 
-@pytest.mark.parametrize("praxis, message", [("sgd", "praxis' must be null or 'adam'"), (3, "praxis' must be null")])
+@pytest.mark.parametrize(
+    ("praxis", "message"), [("sgd", "praxis' must be null or 'adam'"), (3, "praxis' must be null")]
+)
 def test_an_unknown_praxis_is_refused(praxis, message):
     exported = nncore.Network([2, 1]).to_brainjs()
     exported["trainOpts"]["praxis"] = praxis

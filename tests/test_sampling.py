@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import _examples, reference, _sampling
+from nncore import _examples, _sampling, reference
 from nncore._sampling import SplitMix64, plan_steps
 
 # ------------------------------------------------------------------ SplitMix64
@@ -79,20 +79,23 @@ def test_fit_visits_the_rows_splitmix64_draws(order, seed):
 # ------------------------------------------------------------------ plan_steps
 
 
-@pytest.mark.parametrize("n_samples, epochs, steps, expected", [
-    (4, None, None, (4, "epochs")),
-    (4, 3, None, (12, "epochs")),
-    (4, None, 10, (10, "steps")),
-    (4, 3, 10, (10, "steps")),
-    (4, 2, 10, (8, "epochs")),
-    (4, 3, 12, (12, "epochs")),   # a tie: the epochs end it
-    (1797, 1, 10**6, (1797, "epochs")),
-])
+@pytest.mark.parametrize(
+    ("n_samples", "epochs", "steps", "expected"),
+    [
+        (4, None, None, (4, "epochs")),
+        (4, 3, None, (12, "epochs")),
+        (4, None, 10, (10, "steps")),
+        (4, 3, 10, (10, "steps")),
+        (4, 2, 10, (8, "epochs")),
+        (4, 3, 12, (12, "epochs")),  # a tie: the epochs end it
+        (1797, 1, 10**6, (1797, "epochs")),
+    ],
+)
 def test_plan_steps(n_samples, epochs, steps, expected):
     assert plan_steps(n_samples, epochs, steps) == expected
 
 
-@pytest.mark.parametrize("epochs, steps", [(3, None), (None, 10), (3, 10), (2, 10), (3, 12)])
+@pytest.mark.parametrize(("epochs", "steps"), [(3, None), (None, 10), (3, 10), (2, 10), (3, 12)])
 def test_plan_steps_is_what_fit_and_the_reference_do(epochs, steps, xor_data):
     inputs, targets = xor_data
     expected, reason = plan_steps(len(inputs), epochs, steps)
@@ -119,6 +122,7 @@ def test_xor_examples():
 def test_leaves_import_nothing_from_nncore(module):
     tree = ast.parse(inspect.getsource(module))
     imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    imported += [("." * node.level) + (node.module or "") for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom)]
+    imported += [
+        ("." * node.level) + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    ]
     assert not [name for name in imported if name == "nncore" or name.startswith(("nncore.", "."))]

@@ -60,8 +60,9 @@ def run_with_level(level, script):
     ``import nncore`` would find the unbuilt sources)."""
     env = {**os.environ, "NNCORE_SIMD": level}
     with tempfile.TemporaryDirectory() as folder:
-        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                              timeout=300, cwd=folder)
+        return subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300, cwd=folder
+        )
 
 
 @pytest.fixture(scope="module")
@@ -137,4 +138,4 @@ def test_use_simd_refuses_a_level_that_is_not_available(level):
     before = _core.SIMD
     with pytest.raises((ValueError, TypeError), match="available"):
         nncore.use_simd(level)
-    assert _core.SIMD == before
+    assert before == _core.SIMD

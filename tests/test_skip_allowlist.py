@@ -17,14 +17,21 @@ pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="WebAssembl
 def run_suite(tmp_path, reason, allow_list):
     shutil.copy(CONFTEST, tmp_path / "conftest.py")
     (tmp_path / "test_one.py").write_text(
-        f"import pytest\n\ndef test_passes():\n    pass\n\ndef test_skips():\n    pytest.skip({reason!r})\n")
+        f"import pytest\n\ndef test_passes():\n    pass\n\ndef test_skips():\n    pytest.skip({reason!r})\n"
+    )
     env = {**os.environ}
     env.pop("NNCORE_ALLOWED_SKIPS", None)
     if allow_list is not None:
         (tmp_path / "allowed.txt").write_text(allow_list)
         env["NNCORE_ALLOWED_SKIPS"] = str(tmp_path / "allowed.txt")
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tmp_path)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_skip_not_on_the_list_fails_the_run(tmp_path):

@@ -10,19 +10,20 @@ import pytest
 
 pytest.importorskip("sklearn", minversion="1.6")
 
-from sklearn.base import clone  # noqa: E402
-from sklearn.datasets import load_digits, make_classification, make_multilabel_classification  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
-from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
-from sklearn.utils.estimator_checks import (  # noqa: E402
-    check_sample_weight_equivalence_on_dense_data, parametrize_with_checks,
+from sklearn.base import clone
+from sklearn.datasets import load_digits, make_classification, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.estimator_checks import (
+    check_sample_weight_equivalence_on_dense_data,
+    parametrize_with_checks,
 )
 
-import nncore  # noqa: E402
-from nncore.sklearn import NetworkClassifier, NetworkRegressor  # noqa: E402
+import nncore
+from nncore.sklearn import NetworkClassifier, NetworkRegressor
 
 PER_SAMPLE_WEIGHTS = (
     "per-sample (and mini-batch) training updates once per row, so a row given twice takes two steps "
@@ -38,19 +39,24 @@ def expected_failed_checks(estimator):
 
 
 # Only max_iter is lowered (as scikit-learn's own tests do for its MLP); every other parameter is the default.
-@parametrize_with_checks([NetworkClassifier(max_iter=50), NetworkRegressor(max_iter=50)],
-                         expected_failed_checks=expected_failed_checks)
+@parametrize_with_checks(
+    [NetworkClassifier(max_iter=50), NetworkRegressor(max_iter=50)], expected_failed_checks=expected_failed_checks
+)
 def test_scikit_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
 
 
-@pytest.mark.parametrize("estimator", [
-    NetworkClassifier(batch_size=None, alpha=0.0, max_iter=30),
-    NetworkRegressor(batch_size=None, alpha=0.0, max_iter=30),
-    NetworkRegressor(solver="rprop", alpha=0.0, max_iter=30),
-], ids=["classifier-sgd", "regressor-adam", "regressor-rprop"])
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        NetworkClassifier(batch_size=None, alpha=0.0, max_iter=30),
+        NetworkRegressor(batch_size=None, alpha=0.0, max_iter=30),
+        NetworkRegressor(solver="rprop", alpha=0.0, max_iter=30),
+    ],
+    ids=["classifier-sgd", "regressor-adam", "regressor-rprop"],
+)
 def test_whole_batch_sample_weights_equal_repeated_rows(estimator):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -136,8 +142,12 @@ def test_a_search_on_a_dask_cluster_scores_as_the_local_one(blobs):
     X, y = blobs
     grid = {"hidden_layer_sizes": [(4,), (8,)], "alpha": [0.0, 0.001]}
     local = quietly(GridSearchCV(small(), grid, cv=3).fit, X, y)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         with joblib.parallel_backend("dask"):
             remote = quietly(GridSearchCV(small(), grid, cv=3, n_jobs=-1).fit, X, y)
         assert len(client.scheduler_info()["workers"]) == 2
@@ -148,8 +158,11 @@ def test_a_search_on_a_dask_cluster_scores_as_the_local_one(blobs):
 # ---------------------------------------------------------------- the classifier
 
 
-@pytest.mark.parametrize("labels", [np.array(["cat", "dog", "emu"]), np.array([False, True]), np.array([3, 7])],
-                         ids=["strings", "booleans", "integers"])
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["cat", "dog", "emu"]), np.array([False, True]), np.array([3, 7])],
+    ids=["strings", "booleans", "integers"],
+)
 def test_labels_of_any_kind(blobs, labels):
     X, y = blobs
     y = labels[y % len(labels)]
@@ -308,8 +321,13 @@ def test_the_same_random_state_gives_the_same_model(blobs):
 
 def test_parameters_reach_the_network(blobs):
     X, y = blobs
-    model = quietly(small(solver="adam", alpha=0.01, batch_size=4, learning_rate_init=0.002, activation="logistic",
-                          init="xavier").fit, X, y)
+    model = quietly(
+        small(
+            solver="adam", alpha=0.01, batch_size=4, learning_rate_init=0.002, activation="logistic", init="xavier"
+        ).fit,
+        X,
+        y,
+    )
     net = model.network_
     assert net.optimizer == "adam" and net.learning_rate == 0.002
     assert net.weight_decay == pytest.approx(0.01 / 4)
@@ -321,14 +339,17 @@ def test_parameters_reach_the_network(blobs):
 def test_a_batch_larger_than_the_rows_trained_on_is_clipped_with_a_warning_at_the_callers_line():
     X = np.random.default_rng(0).normal(size=(6, 2))
     weights = [0, 1, 1, 1, 1, 0]  # rows of weight 0 are left out: 4 rows are trained on
-    for fit in (lambda: NetworkRegressor((3,), batch_size=5, max_iter=2).fit(X, X[:, 0], sample_weight=weights),
-                lambda: NetworkRegressor((3,), batch_size=5).partial_fit(X, X[:, 0], sample_weight=weights)):
+    for fit in (
+        lambda: NetworkRegressor((3,), batch_size=5, max_iter=2).fit(X, X[:, 0], sample_weight=weights),
+        lambda: NetworkRegressor((3,), batch_size=5).partial_fit(X, X[:, 0], sample_weight=weights),
+    ):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             model = fit()
         clipped = [w for w in caught if "batch_size" in str(w.message)]
-        assert [str(w.message) for w in clipped] == ["batch_size 5 is larger than the 4 training samples; "
-                                                     "it is clipped to 4"]
+        assert [str(w.message) for w in clipped] == [
+            "batch_size 5 is larger than the 4 training samples; it is clipped to 4"
+        ]
         assert clipped[0].filename == __file__
         assert model.network_.weight_decay == pytest.approx(0.0001 / 4)
 
@@ -360,25 +381,28 @@ def test_verbose_shows_a_progress_bar(blobs, capsys):
     assert "3/3" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("params, error, words", [
-    ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes"),
-    ({"hidden_layer_sizes": "4"}, TypeError, "hidden_layer_sizes"),
-    ({"activation": "softmax"}, ValueError, "activation"),
-    ({"solver": "lbfgs"}, ValueError, "solver"),
-    ({"solver": ["sgd"]}, TypeError, "solver"),
-    ({"momentum": -0.5}, ValueError, "momentum"),
-    ({"solver": "adam", "beta_2": 1.0}, ValueError, "beta2"),
-    ({"alpha": -1.0}, ValueError, "alpha"),
-    ({"max_iter": 0}, ValueError, "max_iter"),
-    ({"max_iter": 2.5}, TypeError, "max_iter"),
-    ({"tol": float("nan")}, ValueError, "tol"),
-    ({"validation_fraction": 1.0}, ValueError, "validation_fraction"),
-    ({"shuffle": "yes"}, TypeError, "shuffle"),
-    ({"order": "backwards"}, ValueError, "order"),
-    ({"init": "zeros"}, ValueError, "init"),
-    ({"class_weight": "even"}, TypeError, "class_weight"),
-    ({"learning_rate_init": -0.1}, ValueError, "learning_rate_init"),
-])
+@pytest.mark.parametrize(
+    ("params", "error", "words"),
+    [
+        ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes"),
+        ({"hidden_layer_sizes": "4"}, TypeError, "hidden_layer_sizes"),
+        ({"activation": "softmax"}, ValueError, "activation"),
+        ({"solver": "lbfgs"}, ValueError, "solver"),
+        ({"solver": ["sgd"]}, TypeError, "solver"),
+        ({"momentum": -0.5}, ValueError, "momentum"),
+        ({"solver": "adam", "beta_2": 1.0}, ValueError, "beta2"),
+        ({"alpha": -1.0}, ValueError, "alpha"),
+        ({"max_iter": 0}, ValueError, "max_iter"),
+        ({"max_iter": 2.5}, TypeError, "max_iter"),
+        ({"tol": float("nan")}, ValueError, "tol"),
+        ({"validation_fraction": 1.0}, ValueError, "validation_fraction"),
+        ({"shuffle": "yes"}, TypeError, "shuffle"),
+        ({"order": "backwards"}, ValueError, "order"),
+        ({"init": "zeros"}, ValueError, "init"),
+        ({"class_weight": "even"}, TypeError, "class_weight"),
+        ({"learning_rate_init": -0.1}, ValueError, "learning_rate_init"),
+    ],
+)
 def test_bad_parameters_are_refused_by_fit_and_leave_the_model_unchanged(blobs, params, error, words):
     X, y = blobs
     model = quietly(small().fit, X, y)

@@ -15,11 +15,12 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from export_support import STRICT_FLAGS, run_c, run_js
 
 import nncore
-from export_support import STRICT_FLAGS, run_c, run_js
 from nncore import _source_export
 from nncore._vocabulary import ACTIVATIONS
+
 
 def rows_for(net, n_rows, seed=0):
     return np.random.default_rng(seed).uniform(-2.0, 2.0, (n_rows, net.sizes[0])).astype(net.dtype)
@@ -57,11 +58,14 @@ def test_c_gives_predict_bit_for_bit_for_a_float32_network(cc, tmp_path, activat
     assert outputs.dtype == np.float32 and np.array_equal(outputs, predict_rows(net, rows))
 
 
-@pytest.mark.parametrize("sizes, activation", [
-    ([4, 3], "tanh"),                                                  # no hidden layer
-    ([3, 8, 2], ["relu", "sigmoid"]),                                  # one hidden layer
-    ([5, 9, 12, 4, 3], ["leaky_relu", "tanh", "relu", "sigmoid"]),     # both buffers, in turn
-])
+@pytest.mark.parametrize(
+    ("sizes", "activation"),
+    [
+        ([4, 3], "tanh"),  # no hidden layer
+        ([3, 8, 2], ["relu", "sigmoid"]),  # one hidden layer
+        ([5, 9, 12, 4, 3], ["leaky_relu", "tanh", "relu", "sigmoid"]),  # both buffers, in turn
+    ],
+)
 def test_c_gives_predict_bit_for_bit_with_a_plain_O2(cc, tmp_path, sizes, activation):
     # No -std and no -ffp-contract: the compiler's own mode, in which GCC may fuse multiply-adds
     # unless the source's pragma forbids it.
@@ -76,8 +80,10 @@ def test_c_gives_predict_bit_for_bit_for_a_784_128_10_network(cc, tmp_path):
     assert np.array_equal(run_c(cc, tmp_path, net, rows, flags=("-O2",)), predict_rows(net, rows))
 
 
-@pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"),
-                    reason="-march=native with fused multiply-add is checked on x86-64")
+@pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64"),
+    reason="-march=native with fused multiply-add is checked on x86-64",
+)
 def test_c_stays_bit_for_bit_when_the_cpu_has_fused_multiply_add(cc, tmp_path):
     net = network([20, 30, 4], ["tanh", "sigmoid"])
     rows = rows_for(net, 100, seed=4)
@@ -91,7 +97,9 @@ def test_c_source_holds_every_weight_exactly_in_order():
     data["layers"][1]["weights"][0][0] = -0.0
     net = nncore.Network.from_dict(data)
     source = net.to_c()
-    arrays = source[source.index("static const"):source.index("\nvoid nncore_predict(const double *input, double *output)\n{")]
+    arrays = source[
+        source.index("static const") : source.index("\nvoid nncore_predict(const double *input, double *output)\n{")
+    ]
     literals = re.findall(r"-?0x[0-9a-f.]+p[+-]\d+", arrays)
     expected = np.concatenate([np.concatenate([w.ravel(), b]) for w, b in zip(net.weights, net.biases)])
     assert len(literals) == expected.size
@@ -133,8 +141,12 @@ def test_c_float32_source_uses_float_and_compiles(cc, tmp_path):
     assert "nncore_sigmoid32(" in source and "double" not in source.split("*/", 1)[1]
     path = tmp_path / "small.c"
     path.write_text(source)
-    compiled = subprocess.run([cc, *STRICT_FLAGS, "-O2", "-c", "-o", str(tmp_path / "small.o"), str(path)],
-                              capture_output=True, text=True, check=False)
+    compiled = subprocess.run(
+        [cc, *STRICT_FLAGS, "-O2", "-c", "-o", str(tmp_path / "small.o"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert compiled.returncode == 0, compiled.stderr
 
 
@@ -149,8 +161,9 @@ def test_c_copies_exp_tanh_and_sigmoid_from_the_installed_header(dtype):
     assert sections["common"] + sections[dtype] in source and sections[other] not in source
 
 
-@pytest.mark.parametrize("name", ["", "1net", "net-1", "net 1", "int", "double", "main", "exp", "_net", "__net",
-                                  "né", "predict$"])
+@pytest.mark.parametrize(
+    "name", ["", "1net", "net-1", "net 1", "int", "double", "main", "exp", "_net", "__net", "né", "predict$"]
+)
 def test_c_refuses_a_name_that_is_not_a_c_identifier(name):
     net = network([2, 2], "sigmoid")
     before = net.to_dict()
@@ -185,8 +198,10 @@ def test_javascript_agrees_with_predict_for_every_activation(node, tmp_path, act
 
 
 def test_javascript_agrees_with_predict_for_mixed_layers_and_a_784_128_10_network(node, tmp_path):
-    for sizes, activation in (([5, 9, 12, 4, 3], ["leaky_relu", "tanh", "relu", "sigmoid"]),
-                              ([784, 128, 10], "sigmoid")):
+    for sizes, activation in (
+        ([5, 9, 12, 4, 3], ["leaky_relu", "tanh", "relu", "sigmoid"]),
+        ([784, 128, 10], "sigmoid"),
+    ):
         net = network(sizes, activation, seed=0)
         rows = rows_for(net, 20, seed=5)
         outputs = np.array(run_js(node, tmp_path, net, rows.tolist()))
@@ -206,23 +221,26 @@ def test_javascript_handles_zero_biases_and_zero_weights(node, tmp_path):
 
 def test_javascript_takes_and_returns_objects_for_a_named_network(node, tmp_path):
     net = network([3, 5, 2], "sigmoid")
-    net.input_names, net.output_names = ["a", "b", "constructor"], ["__proto__", "out \"2\""]
+    net.input_names, net.output_names = ["a", "b", "constructor"], ["__proto__", 'out "2"']
     inputs = [{"a": 0.5, "b": -1.0, "constructor": 2.0}, {"b": 0.25}, {}, [0.1, 0.2, 0.3]]
     outputs = run_js(node, tmp_path, net, inputs)
     for given, result in zip(inputs, outputs):
         expected = net.run(given)
-        assert list(result) == ["__proto__", "out \"2\""]
+        assert list(result) == ["__proto__", 'out "2"']
         np.testing.assert_allclose([result[key] for key in expected], list(expected.values()), rtol=1e-12, atol=1e-12)
 
 
 def test_javascript_refuses_an_input_of_the_wrong_length(node, tmp_path):
     net = network([3, 2], "relu")
     (tmp_path / "predict.js").write_text(net.to_javascript("f"))
-    script = ('const fs = require("fs");'
-              'const f = new Function(fs.readFileSync(process.argv[1], "utf8") + "\\nreturn f;")();'
-              'try { f([1, 2]); } catch (error) { process.stdout.write(error.name + ": " + error.message); }')
-    ran = subprocess.run([node, "-e", script, str(tmp_path / "predict.js")], capture_output=True, text=True,
-                         check=True, timeout=60)
+    script = (
+        'const fs = require("fs");'
+        'const f = new Function(fs.readFileSync(process.argv[1], "utf8") + "\\nreturn f;")();'
+        'try { f([1, 2]); } catch (error) { process.stdout.write(error.name + ": " + error.message); }'
+    )
+    ran = subprocess.run(
+        [node, "-e", script, str(tmp_path / "predict.js")], capture_output=True, text=True, check=True, timeout=60
+    )
     assert ran.stdout == "RangeError: f: expected 3 inputs, got 2"
 
 
@@ -236,8 +254,24 @@ def test_javascript_source_writes_each_weight_as_its_shortest_decimal_and_loops(
     assert len(source) < 30 * n_parameters
 
 
-@pytest.mark.parametrize("name", ["", "1f", "my-net", "my net", "class", "function", "return", "let", "await",
-                                  "eval", "arguments", "undefined", "né"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        "1f",
+        "my-net",
+        "my net",
+        "class",
+        "function",
+        "return",
+        "let",
+        "await",
+        "eval",
+        "arguments",
+        "undefined",
+        "né",
+    ],
+)
 def test_javascript_refuses_a_name_that_is_not_a_javascript_identifier(name):
     net = network([2, 2], "sigmoid")
     before = net.to_dict()

@@ -57,11 +57,18 @@ def is_consistent(snapshot: dict) -> bool:
 
 
 def counter_network() -> nncore.Network:
-    return nncore.Network.from_dict({
-        "format": "nncore", "version": 1, "sizes": [1, 1], "activation": "relu",
-        "learning_rate": LEARNING_RATE, "momentum": 0.0, "iterations": 0,
-        "layers": [{"weights": [[0.0]], "biases": [BIAS_0], "changes": [[0.0]]}],
-    })
+    return nncore.Network.from_dict(
+        {
+            "format": "nncore",
+            "version": 1,
+            "sizes": [1, 1],
+            "activation": "relu",
+            "learning_rate": LEARNING_RATE,
+            "momentum": 0.0,
+            "iterations": 0,
+            "layers": [{"weights": [[0.0]], "biases": [BIAS_0], "changes": [[0.0]]}],
+        }
+    )
 
 
 class Worker:
@@ -74,8 +81,18 @@ class Worker:
         self.steps = 0  # training steps this thread made
         self.snapshots = []
         self.problems = []
-        self.operations = [self.train, self.fit, self.predict_small, self.predict_large, self.to_dict,
-                           self.pickle_round_trip, self.deep_copy, self.setters, self.views, self.save_load]
+        self.operations = [
+            self.train,
+            self.fit,
+            self.predict_small,
+            self.predict_large,
+            self.to_dict,
+            self.pickle_round_trip,
+            self.deep_copy,
+            self.setters,
+            self.views,
+            self.save_load,
+        ]
 
     def run(self):
         turn = self.index
@@ -90,8 +107,9 @@ class Worker:
             self.problems.append(f"train returned the error {error!r}")
 
     def fit(self):
-        result = self.net.fit([[0.0], [0.0]], [[TARGET], [TARGET]], steps=int(self.rng.integers(1, 20)),
-                              order="sequential")
+        result = self.net.fit(
+            [[0.0], [0.0]], [[TARGET], [TARGET]], steps=int(self.rng.integers(1, 20)), order="sequential"
+        )
         self.steps += result.steps
 
     def predict_small(self):
@@ -124,8 +142,9 @@ class Worker:
     def views(self):
         neuron = self.net.layers[1].neurons[0]
         bias = neuron.bias
-        if not (math.isfinite(bias) and bias >= BIAS_0 and math.isfinite(neuron.output)
-                and math.isfinite(neuron.delta)):
+        if not (
+            math.isfinite(bias) and bias >= BIAS_0 and math.isfinite(neuron.output) and math.isfinite(neuron.delta)
+        ):
             self.problems.append(f"a view read {bias!r}, {neuron.output!r}, {neuron.delta!r}")
         connection = neuron.input_connections[0]
         connection.weight = float(self.rng.normal())
@@ -184,8 +203,11 @@ def test_sixteen_threads_on_one_network(tmp_path):
     assert not problems, f"{len(problems)} problems; the first ones: {problems[:5]}"
 
     snapshots = [item for worker in workers for item in worker.snapshots]
-    torn = [(source, snapshot["iterations"], snapshot["layers"][0]["biases"][0])
-            for source, snapshot in snapshots if not is_consistent(snapshot)]
+    torn = [
+        (source, snapshot["iterations"], snapshot["layers"][0]["biases"][0])
+        for source, snapshot in snapshots
+        if not is_consistent(snapshot)
+    ]
     by_source = {source: sum(1 for s, _, _ in torn if s == source) for source, _ in snapshots}
     assert not torn, (
         f"{len(torn)} of {len(snapshots)} snapshots were torn (bias from another step count than the "

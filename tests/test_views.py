@@ -122,9 +122,16 @@ def test_writing_input_outputs_is_activate():
     np.testing.assert_array_equal(by_views, net.predict([0.2, 0.9]))
 
 
-@pytest.mark.parametrize("value, error", [
-    (float("nan"), ValueError), (float("inf"), ValueError), ("0.5", TypeError), (True, TypeError), (None, TypeError),
-])
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("0.5", TypeError),
+        (True, TypeError),
+        (None, TypeError),
+    ],
+)
 def test_writes_are_checked_and_leave_the_network_unchanged(value, error):
     net = nncore.Network([2, 3, 1], seed=0)
     before = net.to_dict()

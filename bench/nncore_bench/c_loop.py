@@ -47,8 +47,9 @@ def find_compiler() -> str | None:
 def compiler_version(compiler: str) -> str:
     """First line of ``compiler --version``."""
     try:
-        output = subprocess.run([*shlex.split(compiler), "--version"], capture_output=True, text=True,
-                                timeout=30).stdout
+        output = subprocess.run(
+            [*shlex.split(compiler), "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError, ValueError):
         return "unknown"
     return output.splitlines()[0].strip() if output.strip() else "unknown"
@@ -87,14 +88,29 @@ class CLoop:
         # Compiled and linked in two commands: linked with -ffast-math, GCC adds
         # start-up code that makes the whole process flush subnormals to zero
         # as soon as the library loads, which would change nncore's results.
-        for command in ([*shlex.split(compiler), *self.flags, "-fPIC", "-c", "-o", objects, str(SOURCE)],
-                        [*shlex.split(compiler), "-shared", "-o", library, objects, "-lm"]):
+        for command in (
+            [*shlex.split(compiler), *self.flags, "-fPIC", "-c", "-o", objects, str(SOURCE)],
+            [*shlex.split(compiler), "-shared", "-o", library, objects, "-lm"],
+        ):
             self._run(compiler, command)
         self._library = ctypes.CDLL(library)
         function = self._library.nn_train_steps
         pointer = ctypes.c_void_p
-        function.argtypes = [ctypes.c_int64, pointer, pointer, pointer, pointer, pointer, pointer,
-                             pointer, pointer, pointer, ctypes.c_int64, ctypes.c_double, ctypes.c_double]
+        function.argtypes = [
+            ctypes.c_int64,
+            pointer,
+            pointer,
+            pointer,
+            pointer,
+            pointer,
+            pointer,
+            pointer,
+            pointer,
+            pointer,
+            ctypes.c_int64,
+            ctypes.c_double,
+            ctypes.c_double,
+        ]
         function.restype = ctypes.c_double
         self._function = function
 
@@ -143,8 +159,9 @@ class CNetwork:
         self.changes = [np.ascontiguousarray(c) for _, _, c in layers]
         self.outputs = [np.zeros(int(n)) for n in self.sizes]
         self.deltas = [np.zeros(int(n)) for n in self.sizes[1:]]
-        self._pointers = [pointers(arrays) for arrays in
-                          (self.weights, self.changes, self.biases, self.outputs, self.deltas)]
+        self._pointers = [
+            pointers(arrays) for arrays in (self.weights, self.changes, self.biases, self.outputs, self.deltas)
+        ]
 
     def train(self, inputs: np.ndarray, targets: np.ndarray, order: np.ndarray) -> float:
         """Train on rows ``order`` of the C-contiguous float64 arrays; returns the summed error."""
@@ -157,9 +174,16 @@ class CNetwork:
         if len(order) and (order.min() < 0 or order.max() >= len(inputs)):
             raise ValueError("order holds a row index outside the data")
         return self._loop._function(
-            len(self.sizes), self.sizes.ctypes.data, *self._pointers,
-            inputs.ctypes.data, targets.ctypes.data, order.ctypes.data, len(order),
-            self.learning_rate, self.momentum)
+            len(self.sizes),
+            self.sizes.ctypes.data,
+            *self._pointers,
+            inputs.ctypes.data,
+            targets.ctypes.data,
+            order.ctypes.data,
+            len(order),
+            self.learning_rate,
+            self.momentum,
+        )
 
     def layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """(weights, biases, changes) of each non-input layer, as copies."""

@@ -48,8 +48,9 @@ class CheckFailed(AssertionError):
     """An implementation did not end with nncore's weights."""
 
 
-def check_against_fit(case: Case, implementation: Implementation, steps: int,
-                      fit_layers_cache: dict | None = None) -> Agreement:
+def check_against_fit(
+    case: Case, implementation: Implementation, steps: int, fit_layers_cache: dict | None = None
+) -> Agreement:
     """Train ``steps`` steps with ``implementation`` and with ``Network.fit``; compare the results."""
     if implementation.agreement not in TOLERANCES:
         raise ValueError(f"{implementation.key} is not comparable with nncore")
@@ -72,7 +73,11 @@ def raise_on_disagreement(agreements: list[Agreement]) -> None:
     """Raise :class:`CheckFailed` naming every implementation that ended elsewhere than nncore."""
     failed = [a for a in agreements if not a.passed]
     if failed:
-        lines = [f"  {a.workload} {a.implementation}: max |difference| {a.max_difference:.3g} after "
-                 f"{a.steps} steps (tolerance {a.tolerance:g})" for a in failed]
-        raise CheckFailed("these implementations do not end with nncore's weights; no timing was done:\n"
-                          + "\n".join(lines))
+        lines = [
+            f"  {a.workload} {a.implementation}: max |difference| {a.max_difference:.3g} after "
+            f"{a.steps} steps (tolerance {a.tolerance:g})"
+            for a in failed
+        ]
+        raise CheckFailed(
+            "these implementations do not end with nncore's weights; no timing was done:\n" + "\n".join(lines)
+        )

@@ -31,11 +31,14 @@ def train_per_call(case: Case, repeats: int) -> dict:
                 for i in chosen:
                     train(xs[i], ys[i])
 
-            return Trial(run, lambda: [])
+            return Trial(run, list)
+
         return make
 
-    int_rows = [[int(v) for v in row] for row in case.inputs.tolist()], \
-        [[int(v) for v in row] for row in case.targets.tolist()]
+    int_rows = (
+        [[int(v) for v in row] for row in case.inputs.tolist()],
+        [[int(v) for v in row] for row in case.targets.tolist()],
+    )
     exact_ints = np.array_equal(np.array(int_rows[0]), case.inputs)
     plans = [
         Plan("train_list", lambda n: TrainFromPython("list").prepare(case, n), steps, 4),
@@ -53,7 +56,7 @@ def train_per_call(case: Case, repeats: int) -> dict:
 def fit_call_cost(case: Case, repeats: int) -> dict:
     """Microseconds of one ``fit`` call that takes no step: checking the data, setting up, returning."""
     net = case.new_network()
-    timing = measure(lambda n: Trial(lambda: case.fit(net, 0), lambda: []), 1, repeats)
+    timing = measure(lambda n: Trial(lambda: case.fit(net, 0), list), 1, repeats)
     return {"workload": case.name, "us_per_call": timing.us_per_step, "data_bytes": int(case.inputs.nbytes)}
 
 
@@ -78,13 +81,22 @@ def predict_vs_numpy(workload: str, rows: int, repeats: int) -> dict:
     inputs = np.random.default_rng(1).random((rows, case.sizes[0]))
     difference = float(np.max(np.abs(net.predict(inputs) - _numpy_forward(layers, inputs))))
 
-    timings = measure_interleaved([
-        Plan("predict", lambda n: Trial(lambda: net.predict(inputs), lambda: []), rows, 2),
-        Plan("numpy", lambda n: Trial(lambda: _numpy_forward(layers, inputs), lambda: []), rows, 2)], repeats)
+    timings = measure_interleaved(
+        [
+            Plan("predict", lambda n: Trial(lambda: net.predict(inputs), list), rows, 2),
+            Plan("numpy", lambda n: Trial(lambda: _numpy_forward(layers, inputs), list), rows, 2),
+        ],
+        repeats,
+    )
     predict, numpy = timings["predict"], timings["numpy"]
-    return {"workload": workload, "sizes": list(case.sizes), "rows": rows,
-            "predict_us_per_row": predict.us_per_step, "numpy_us_per_row": numpy.us_per_step,
-            "max_difference": difference}
+    return {
+        "workload": workload,
+        "sizes": list(case.sizes),
+        "rows": rows,
+        "predict_us_per_row": predict.us_per_step,
+        "numpy_us_per_row": numpy.us_per_step,
+        "max_difference": difference,
+    }
 
 
 def _serial_and_threaded(make_jobs: Callable[[], list[Callable[[], object]]], repeats: int) -> tuple[float, float]:
@@ -94,7 +106,7 @@ def _serial_and_threaded(make_jobs: Callable[[], list[Callable[[], object]]], re
     load on a shared machine weighs on both alike.
     """
     serial, threaded = [], []
-    for repeat in range(repeats + 1):
+    for _ in range(repeats + 1):
         jobs = make_jobs()
         started = time.perf_counter()
         for job in jobs:
@@ -139,9 +151,14 @@ def two_threads(workload: str, steps: int, repeats: int) -> dict:
     serial, threaded = _serial_and_threaded(fit_jobs, repeats)
     hashing = _hashing_job(serial / 2)
     control_serial, control_threaded = _serial_and_threaded(lambda: [hashing, hashing], repeats)
-    return {"workload": workload, "steps_per_network": steps,
-            "serial_seconds": serial, "threaded_seconds": threaded, "throughput_ratio": serial / threaded,
-            "control_throughput_ratio": control_serial / control_threaded}
+    return {
+        "workload": workload,
+        "steps_per_network": steps,
+        "serial_seconds": serial,
+        "threaded_seconds": threaded,
+        "throughput_ratio": serial / threaded,
+        "control_throughput_ratio": control_serial / control_threaded,
+    }
 
 
 def fit_memory(steps: list[int]) -> dict:

@@ -56,19 +56,21 @@ class FannRprop:
             raise FannUnavailable(f"{compiler} could not run: {error}") from None
         if built.returncode != 0:
             detail = (built.stderr.strip().splitlines() or ["no compiler output"])[0]
-            raise FannUnavailable(f"the libfann program did not build; is libfann's double build installed "
-                                  f"(apt-get install libfann-dev)? {compiler}: {detail}")
+            raise FannUnavailable(
+                f"the libfann program did not build; is libfann's double build installed "
+                f"(apt-get install libfann-dev)? {compiler}: {detail}"
+            )
         self.description = f"libfann 2.2 (doublefann), {compiler_version(compiler)}, {' '.join(FLAGS)}"
 
     def _run(self, *arguments: object) -> str:
-        done = subprocess.run([self.program, *map(str, arguments)], capture_output=True, text=True,
-                              timeout=3600)
+        done = subprocess.run([self.program, *map(str, arguments)], capture_output=True, text=True, timeout=3600)
         if done.returncode != 0:
             raise RuntimeError(f"fann_rprop {' '.join(map(str, arguments))} failed: {done.stderr.strip()}")
         return done.stdout
 
-    def curve(self, net_text: str, inputs: np.ndarray, targets: np.ndarray, max_epochs: int,
-              target_mse: float) -> list[float]:
+    def curve(
+        self, net_text: str, inputs: np.ndarray, targets: np.ndarray, max_epochs: int, target_mse: float
+    ) -> list[float]:
         """The MSE after each epoch, until it is at most ``target_mse`` or ``max_epochs`` are done."""
         net_path, data_path = self._files(net_text, inputs, targets)
         output = self._run("curve", net_path, data_path, max_epochs, repr(float(target_mse)))

@@ -33,9 +33,16 @@ class Goal:
         return "met" if met else "not met"
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "quantity": self.quantity, "comparison": self.comparison,
-                "target": self.target, "measured": self.measured, "status": self.status,
-                "workload": self.workload, "row": self.row}
+        return {
+            "text": self.text,
+            "quantity": self.quantity,
+            "comparison": self.comparison,
+            "target": self.target,
+            "measured": self.measured,
+            "status": self.status,
+            "workload": self.workload,
+            "row": self.row,
+        }
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -59,23 +66,52 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
     def us(workload: str, key: str) -> float | None:
         return per_step.get(workload, {}).get(key)
 
-    for workload, bound, how in [("W1", 1.0, "no slower than"), ("W2", 1.0, "no slower than"),
-                                 ("W3", 0.4, "faster than"), ("W4", 0.4, "faster than"),
-                                 ("W5", 0.4, "faster than")]:
+    for workload, bound, how in [
+        ("W1", 1.0, "no slower than"),
+        ("W2", 1.0, "no slower than"),
+        ("W3", 0.4, "faster than"),
+        ("W4", 0.4, "faster than"),
+        ("W5", 0.4, "faster than"),
+    ]:
         if workload in per_step:
-            goals.append(Goal(f"fit {how} the plain C loop on {workload}", "fit time / C time", "<=", bound,
-                              _ratio(us(workload, "fit"), us(workload, "c")), workload, "c"))
+            goals.append(
+                Goal(
+                    f"fit {how} the plain C loop on {workload}",
+                    "fit time / C time",
+                    "<=",
+                    bound,
+                    _ratio(us(workload, "fit"), us(workload, "c")),
+                    workload,
+                    "c",
+                )
+            )
     for workload, bound in [("W4", 0.20), ("W5", 0.25)]:
         if workload in per_step:
-            goals.append(Goal(f"fit of a float32 network faster than the plain C loop (float64) on {workload}",
-                              "fit float32 time / C time", "<=", bound,
-                              _ratio(us(workload, "fit_float32"), us(workload, "c")), workload, "c"))
+            goals.append(
+                Goal(
+                    f"fit of a float32 network faster than the plain C loop (float64) on {workload}",
+                    "fit float32 time / C time",
+                    "<=",
+                    bound,
+                    _ratio(us(workload, "fit_float32"), us(workload, "c")),
+                    workload,
+                    "c",
+                )
+            )
     for workload in per_step:
         for key, kind in [("train_list", "lists"), ("train_numpy", "numpy rows")]:
             if us(workload, key) is not None:
-                goals.append(Goal(f"fit no slower than a train() loop ({kind}) on {workload}",
-                                  "fit time / train() time", "<=", 1.0,
-                                  _ratio(us(workload, "fit"), us(workload, key)), workload, key))
+                goals.append(
+                    Goal(
+                        f"fit no slower than a train() loop ({kind}) on {workload}",
+                        "fit time / train() time",
+                        "<=",
+                        1.0,
+                        _ratio(us(workload, "fit"), us(workload, key)),
+                        workload,
+                        key,
+                    )
+                )
 
     per_call = extras.get("train_per_call", {})
     for key, kind in [("train_list", "lists"), ("train_numpy", "numpy rows")]:
@@ -83,37 +119,93 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
         if "W1" in per_step or key in per_call:
             goals.append(Goal(f"train() per call on W1, {kind}", "us per call", "<=", 0.6, value, "W1", key))
         if "W1" in per_step:
-            goals.append(Goal(f"train() per call on W1, {kind}, against the pure-Python reference",
-                              "reference time / train() time", ">=", 30.0,
-                              _ratio(us("W1", "reference"), us("W1", key)), "W1", key))
+            goals.append(
+                Goal(
+                    f"train() per call on W1, {kind}, against the pure-Python reference",
+                    "reference time / train() time",
+                    ">=",
+                    30.0,
+                    _ratio(us("W1", "reference"), us("W1", key)),
+                    "W1",
+                    key,
+                )
+            )
 
     for workload, factor in [("W1", 60.0), ("W3", 100.0), ("W4", 100.0), ("W5", 100.0)]:
         if workload in per_step:
-            goals.append(Goal(f"fit against the pure-Python reference on {workload}", "reference time / fit time",
-                              ">=", factor, _ratio(us(workload, "reference"), us(workload, "fit")),
-                              workload, "reference"))
+            goals.append(
+                Goal(
+                    f"fit against the pure-Python reference on {workload}",
+                    "reference time / fit time",
+                    ">=",
+                    factor,
+                    _ratio(us(workload, "reference"), us(workload, "fit")),
+                    workload,
+                    "reference",
+                )
+            )
 
     if "W4" in per_step:
         numpy_times = [t for t in (us("W4", "numpy"), us("W4", "numpy_blas")) if t is not None]
         fastest = min(numpy_times) if numpy_times else None
         row = None if fastest is None else ("numpy" if fastest == us("W4", "numpy") else "numpy_blas")
-        goals.append(Goal("fit against numpy per sample on W4 (the faster numpy variant)",
-                          "numpy time / fit time", ">=", 2.5, _ratio(fastest, us("W4", "fit")), "W4", row))
-        goals.append(Goal("fit against PyTorch per sample on W4", "PyTorch time / fit time", ">=", 3.0,
-                          _ratio(us("W4", "torch"), us("W4", "fit")), "W4", "torch"))
+        goals.append(
+            Goal(
+                "fit against numpy per sample on W4 (the faster numpy variant)",
+                "numpy time / fit time",
+                ">=",
+                2.5,
+                _ratio(fastest, us("W4", "fit")),
+                "W4",
+                row,
+            )
+        )
+        goals.append(
+            Goal(
+                "fit against PyTorch per sample on W4",
+                "PyTorch time / fit time",
+                ">=",
+                3.0,
+                _ratio(us("W4", "torch"), us("W4", "fit")),
+                "W4",
+                "torch",
+            )
+        )
 
     for entry in extras.get("predict", []):
-        goals.append(Goal(f"predict on {entry['rows']:,} rows of {entry['workload']}'s network against a numpy "
-                          "matrix-product forward pass", "numpy time / predict time", ">=", 1.0,
-                          _ratio(entry["numpy_us_per_row"], entry["predict_us_per_row"])))
+        goals.append(
+            Goal(
+                f"predict on {entry['rows']:,} rows of {entry['workload']}'s network against a numpy "
+                "matrix-product forward pass",
+                "numpy time / predict time",
+                ">=",
+                1.0,
+                _ratio(entry["numpy_us_per_row"], entry["predict_us_per_row"]),
+            )
+        )
 
     runs = [run for run in extras.get("memory", {}).get("runs", []) if not run.get("keep_errors", True)]
     if len(runs) >= 2:
         growth = (runs[-1]["tracemalloc_peak_bytes"] - runs[0]["tracemalloc_peak_bytes"]) / MiB
-        goals.append(Goal(f"fit's memory does not grow with steps ({runs[0]['steps']:,} to {runs[-1]['steps']:,} "
-                          "steps on W1, keep_errors=False)", "growth of traced peak, MiB", "<=", 1.0, growth))
+        goals.append(
+            Goal(
+                f"fit's memory does not grow with steps ({runs[0]['steps']:,} to {runs[-1]['steps']:,} "
+                "steps on W1, keep_errors=False)",
+                "growth of traced peak, MiB",
+                "<=",
+                1.0,
+                growth,
+            )
+        )
 
     for entry in extras.get("threads", []):
-        goals.append(Goal(f"two networks on two threads against one after the other ({entry['workload']})",
-                          "throughput ratio", ">=", 1.7, entry["throughput_ratio"]))
+        goals.append(
+            Goal(
+                f"two networks on two threads against one after the other ({entry['workload']})",
+                "throughput ratio",
+                ">=",
+                1.7,
+                entry["throughput_ratio"],
+            )
+        )
     return goals

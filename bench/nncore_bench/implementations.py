@@ -16,20 +16,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nncore import reference
 import nncore
+from nncore import Network, reference
 from nncore_bench.c_loop import C_FLAGS, FAST_MATH_FLAGS, NATIVE_FLAGS, CLoop, CNetwork, CompilerUnavailable
 from nncore_bench.numpy_loop import NumpyNetwork
 from nncore_bench.parameters import Layers, layers_of_dict
 from nncore_bench.tutorial import TutorialNetwork
 from nncore_bench.workloads import Case
-from nncore import Network
 
 # How an implementation's final weights compare with nncore's:
-EXACT = "exact"   # same algorithm, same summation order: equal up to ~1e-12 at most
-CLOSE = "close"   # same algorithm, other summation order (BLAS): equal up to accumulated rounding
+EXACT = "exact"  # same algorithm, same summation order: equal up to ~1e-12 at most
+CLOSE = "close"  # same algorithm, other summation order (BLAS): equal up to accumulated rounding
 FLOAT32 = "float32"  # the same algorithm in float32: equal up to float32's rounding
-NONE = "none"     # a different model (not compared)
+NONE = "none"  # a different model (not compared)
 
 
 class Trial:
@@ -165,7 +164,8 @@ class FitAtLevel(Implementation):
         self.key = f"fit_{level}{suffix}"
         self.label = f"nncore Network.fit, {level} kernels" + ("" if dtype == "float64" else f", {dtype}")
         self.note = f"the compiled data-set loop, kernels compiled for {level}" + (
-            "" if dtype == "float64" else f", a {dtype} network")
+            "" if dtype == "float64" else f", a {dtype} network"
+        )
         if dtype != "float64":
             self.agreement = FLOAT32
 
@@ -211,8 +211,9 @@ class PlainC(Implementation):
     key = "c"
     label = "plain C loop"
 
-    def __init__(self, flags: tuple[str, ...] = C_FLAGS, key: str = "c", label: str = "plain C loop",
-                 agreement: str = EXACT) -> None:
+    def __init__(
+        self, flags: tuple[str, ...] = C_FLAGS, key: str = "c", label: str = "plain C loop", agreement: str = EXACT
+    ) -> None:
         self.key, self.label, self.agreement, self.flags = key, label, agreement, flags
         self._loop: CLoop | None = None
         self._reason: str | None = None
@@ -243,14 +244,14 @@ class Torch(Implementation):
     key = "torch"
     label = "PyTorch per sample"
     agreement = CLOSE
-    note = ("float64 nn.Linear + sigmoid, SGD momentum on weights only, 0.5 * sum of squared errors; "
-            "one thread")
+    note = "float64 nn.Linear + sigmoid, SGD momentum on weights only, 0.5 * sum of squared errors; one thread"
 
     def unavailable(self) -> str | None:
         return None if importlib.util.find_spec("torch") else "PyTorch not installed"
 
     def version(self) -> str:
         import torch
+
         return torch.__version__
 
     def prepare(self, case: Case, steps: int) -> Trial:
@@ -270,9 +271,12 @@ class Torch(Implementation):
         model = nn.Sequential(*[m for linear in linears for m in (linear, nn.Sigmoid())])
         # nncore keeps no momentum for biases: two parameter groups.
         optimizer = torch.optim.SGD(
-            [{"params": [linear.weight for linear in linears], "momentum": float(start["momentum"])},
-             {"params": [linear.bias for linear in linears], "momentum": 0.0}],
-            lr=float(start["learning_rate"]))
+            [
+                {"params": [linear.weight for linear in linears], "momentum": float(start["momentum"])},
+                {"params": [linear.bias for linear in linears], "momentum": 0.0},
+            ],
+            lr=float(start["learning_rate"]),
+        )
         xs = list(torch.from_numpy(case.inputs))
         ys = list(torch.from_numpy(case.targets))
         order = case.index_list[:steps]
@@ -286,8 +290,9 @@ class Torch(Implementation):
                 optimizer.step()
 
         def layers() -> Layers:
-            return [(linear.weight.detach().numpy().copy(), linear.bias.detach().numpy().copy(), None)
-                    for linear in linears]
+            return [
+                (linear.weight.detach().numpy().copy(), linear.bias.detach().numpy().copy(), None) for linear in linears
+            ]
 
         return Trial(run, layers)
 
@@ -296,14 +301,17 @@ class ScikitLearn(Implementation):
     key = "sklearn"
     label = "scikit-learn MLPRegressor"
     agreement = NONE
-    note = ('solver="sgd", batch_size=1, momentum 0.1 (weights and biases), logistic hidden layers, '
-            "identity output (its own model: not compared)")
+    note = (
+        'solver="sgd", batch_size=1, momentum 0.1 (weights and biases), logistic hidden layers, '
+        "identity output (its own model: not compared)"
+    )
 
     def unavailable(self) -> str | None:
         return None if importlib.util.find_spec("sklearn") else "scikit-learn not installed"
 
     def version(self) -> str:
         import sklearn
+
         return sklearn.__version__
 
     def prepare(self, case: Case, steps: int) -> Trial:
@@ -312,10 +320,21 @@ class ScikitLearn(Implementation):
 
         start = case.start
         regressor = MLPRegressor(
-            hidden_layer_sizes=tuple(start["sizes"][1:-1]), activation="logistic", solver="sgd",
-            batch_size=1, learning_rate="constant", learning_rate_init=float(start["learning_rate"]),
-            momentum=float(start["momentum"]), nesterovs_momentum=False, alpha=0.0, shuffle=False,
-            max_iter=1, tol=0.0, n_iter_no_change=10**9, random_state=0)
+            hidden_layer_sizes=tuple(start["sizes"][1:-1]),
+            activation="logistic",
+            solver="sgd",
+            batch_size=1,
+            learning_rate="constant",
+            learning_rate_init=float(start["learning_rate"]),
+            momentum=float(start["momentum"]),
+            nesterovs_momentum=False,
+            alpha=0.0,
+            shuffle=False,
+            max_iter=1,
+            tol=0.0,
+            n_iter_no_change=10**9,
+            random_state=0,
+        )
         order = case.indices[:steps]
         inputs = np.ascontiguousarray(case.inputs[order])
         targets = case.targets[order]
@@ -324,7 +343,7 @@ class ScikitLearn(Implementation):
         targets = np.ascontiguousarray(targets)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            regressor.partial_fit(inputs[:1], targets[:1])       # builds the layers
+            regressor.partial_fit(inputs[:1], targets[:1])  # builds the layers
         for layer, coef, intercept in zip(start["layers"], regressor.coefs_, regressor.intercepts_):
             coef[...] = np.asarray(layer["weights"]).T
             intercept[...] = layer["biases"]
@@ -346,8 +365,9 @@ class ScikitLearn(Implementation):
 def load_reference(net: reference.Network, data: dict) -> None:
     """Put the parameters of a ``to_dict()`` dictionary into an existing reference network of the same sizes."""
     for layer, values in zip(net.layers[1:], data["layers"]):
-        for neuron, bias, weights, changes in zip(layer.neurons, values["biases"], values["weights"],
-                                                  values["changes"]):
+        for neuron, bias, weights, changes in zip(
+            layer.neurons, values["biases"], values["weights"], values["changes"]
+        ):
             neuron.bias = float(bias)
             for connection, weight, change in zip(neuron.input_connections, weights, changes):
                 connection.weight = float(weight)
@@ -358,10 +378,24 @@ def load_reference(net: reference.Network, data: dict) -> None:
 def all_implementations() -> list[Implementation]:
     """Every implementation, nncore's fit first (the basis of every ratio)."""
     levels = [FitAtLevel(level, dtype) for dtype in ("float64", "float32") for level in SIMD_LEVELS]
-    anchors = [PlainC(NATIVE_FLAGS, "c_native", "C, -O3 -march=native, sums in order"),
-               PlainC(FAST_MATH_FLAGS, "c_fast_math", "C, -O3 -march=native -ffast-math", CLOSE)]
-    return [Fit(), Fit("float32"), TrainFromPython("list"), TrainFromPython("numpy"), PlainC(), *anchors, *levels,
-            Numpy("reference"), Numpy("blas"), Torch(), ScikitLearn(), Reference()]
+    anchors = [
+        PlainC(NATIVE_FLAGS, "c_native", "C, -O3 -march=native, sums in order"),
+        PlainC(FAST_MATH_FLAGS, "c_fast_math", "C, -O3 -march=native -ffast-math", CLOSE),
+    ]
+    return [
+        Fit(),
+        Fit("float32"),
+        TrainFromPython("list"),
+        TrainFromPython("numpy"),
+        PlainC(),
+        *anchors,
+        *levels,
+        Numpy("reference"),
+        Numpy("blas"),
+        Torch(),
+        ScikitLearn(),
+        Reference(),
+    ]
 
 
 def call_overhead_trial(case: Case, steps: int) -> Trial:
@@ -374,4 +408,4 @@ def call_overhead_trial(case: Case, steps: int) -> Trial:
         for i in order:
             nothing(xs[i], ys[i])
 
-    return Trial(run, lambda: [])
+    return Trial(run, list)

@@ -69,30 +69,43 @@ def measure_here(steps: int, keep_errors: bool = True) -> dict:
     rss_before = _proc_status_bytes("VmRSS") or _peak_rss_bytes()
     tracemalloc.start()
     baseline = tracemalloc.get_traced_memory()[0]
-    result = net.fit(case.inputs, case.targets, steps=steps, order="random", seed=case.seed,
-                     keep_errors=keep_errors)
+    result = net.fit(case.inputs, case.targets, steps=steps, order="random", seed=case.seed, keep_errors=keep_errors)
     peak = tracemalloc.get_traced_memory()[1] - baseline
     tracemalloc.stop()
-    return {"steps": steps, "epochs": int(result.epochs), "keep_errors": keep_errors,
-            "tracemalloc_peak_bytes": peak,
-            "loss_curve_bytes": int(result.errors.nbytes),
-            "rss_before_bytes": rss_before, "peak_rss_bytes": _peak_rss_bytes()}
+    return {
+        "steps": steps,
+        "epochs": int(result.epochs),
+        "keep_errors": keep_errors,
+        "tracemalloc_peak_bytes": peak,
+        "loss_curve_bytes": int(result.errors.nbytes),
+        "rss_before_bytes": rss_before,
+        "peak_rss_bytes": _peak_rss_bytes(),
+    }
 
 
 def measure_in_subprocess(steps: int, keep_errors: bool = True, timeout: float = 600.0) -> dict:
     """:func:`measure_here` in a new Python process, so earlier work does not mask the peak."""
-    code = ("import json, nncore_bench.memory as m; "
-            f"print(json.dumps(m.measure_here({int(steps)}, {bool(keep_errors)})))")
+    code = (
+        f"import json, nncore_bench.memory as m; print(json.dumps(m.measure_here({int(steps)}, {bool(keep_errors)})))"
+    )
     # The child must import this very nncore, not a source tree that happens
     # to be the working directory (which ``python -c`` puts first on the path),
     # and this suite, which is not installed.
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(nncore.__file__)))
     suite_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [package_root, suite_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([package_root, suite_root, *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
     with tempfile.TemporaryDirectory() as elsewhere:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=timeout, cwd=elsewhere, env=environment)
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=elsewhere,
+            env=environment,
+        )
     if done.returncode != 0:
         raise RuntimeError(f"the memory probe failed:\n{done.stderr.strip()}")
     return json.loads(done.stdout)

@@ -46,7 +46,7 @@ class NumpyNetwork:
         sizes = list(start["sizes"])
         self.outputs = [np.zeros(n) for n in sizes]
         self.deltas = [np.zeros(n) for n in sizes[1:]]
-        self.spare = [np.zeros(n) for n in sizes[1:]]           # 1 - o, per layer
+        self.spare = [np.zeros(n) for n in sizes[1:]]  # 1 - o, per layer
         self.outer = [np.zeros_like(w) for w in self.weights]  # lr*delta x input, per layer
         # (n_in, n_out) products for the forward sums in reference order
         self.forward_products = [np.zeros((w.shape[1], w.shape[0])) for w in self.weights]

@@ -11,8 +11,14 @@ Layers = list  # of (weights (n_out, n_in), biases (n_out,), changes (n_out, n_i
 
 def layers_of_dict(data: dict) -> Layers:
     """(weights, biases, changes) of each non-input layer of a ``Network.to_dict()`` result."""
-    return [(np.array(layer["weights"], dtype=np.float64), np.array(layer["biases"], dtype=np.float64),
-             np.array(layer["changes"], dtype=np.float64)) for layer in data["layers"]]
+    return [
+        (
+            np.array(layer["weights"], dtype=np.float64),
+            np.array(layer["biases"], dtype=np.float64),
+            np.array(layer["changes"], dtype=np.float64),
+        )
+        for layer in data["layers"]
+    ]
 
 
 def all_sigmoid(data: dict) -> bool:
@@ -24,8 +30,15 @@ def all_sigmoid(data: dict) -> bool:
 
 def largest_magnitude(layers: Sequence) -> float:
     """The largest magnitude of any weight, bias or change."""
-    return max((float(np.max(np.abs(np.asarray(x)))) for layer in layers for x in layer
-                if x is not None and np.asarray(x).size), default=0.0)
+    return max(
+        (
+            float(np.max(np.abs(np.asarray(x))))
+            for layer in layers
+            for x in layer
+            if x is not None and np.asarray(x).size
+        ),
+        default=0.0,
+    )
 
 
 def max_difference(ours: Sequence, theirs: Sequence) -> float:

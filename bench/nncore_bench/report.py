@@ -37,10 +37,15 @@ def machine() -> dict:
             versions[name] = metadata.version(distribution)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    return {"cpu": cpu, "logical_cpus": os.cpu_count(), "load_average": load,
-            "platform": platform.platform(), "python_implementation": platform.python_implementation(),
-            "versions": versions,
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "cpu": cpu,
+        "logical_cpus": os.cpu_count(),
+        "load_average": load,
+        "platform": platform.platform(),
+        "python_implementation": platform.python_implementation(),
+        "versions": versions,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -50,7 +55,7 @@ def _number(value: float | None, digits: int = 3) -> str:
     if value == 0:
         return "0"
     magnitude = abs(value)
-    if magnitude >= 10 ** digits:
+    if magnitude >= 10**digits:
         return f"{value:,.0f}"
     decimals = max(0, digits - 1 - int(np.floor(np.log10(magnitude))))
     return f"{value:,.{decimals}f}"
@@ -67,18 +72,21 @@ def markdown(results: dict) -> str:
     lines = ["## nncore benchmark", ""]
     versions = ", ".join(f"{name} {version}" for name, version in meta["versions"].items() if version)
     load = f", load average {meta['load_average'][0]}" if meta.get("load_average") else ""
-    lines += [f"- date: {meta['date']}",
-              f"- machine: {meta['cpu']}, {meta['logical_cpus']} logical CPUs{load}; {meta['platform']}",
-              f"- versions: {versions}; C compiler: {settings.get('c_compiler') or 'not run'}; "
-              f"numpy's BLAS threads: {settings.get('blas_threads', 'not recorded')}",
-              f"- command: `{settings['command']}`",
-              f"- method: the training loop alone is timed (no imports, no construction), "
-              f"{settings['warmups']} warm-up run, then {settings['repeats']} rounds that run every "
-              "implementation in turn (short loops several times a round), and the median of those runs; "
-              f"{_fit_steps_note(settings)}an implementation costing more than {settings['budget_seconds']:g} s "
-              "per run times a prefix of the steps (\"steps timed\"). \"× fit\" is the time per step "
-              "divided by `Network.fit`'s in the same run (above 1: slower than fit); the fastest run shows the "
-              "loop undisturbed by other work on the machine.", ""]
+    lines += [
+        f"- date: {meta['date']}",
+        f"- machine: {meta['cpu']}, {meta['logical_cpus']} logical CPUs{load}; {meta['platform']}",
+        f"- versions: {versions}; C compiler: {settings.get('c_compiler') or 'not run'}; "
+        f"numpy's BLAS threads: {settings.get('blas_threads', 'not recorded')}",
+        f"- command: `{settings['command']}`",
+        f"- method: the training loop alone is timed (no imports, no construction), "
+        f"{settings['warmups']} warm-up run, then {settings['repeats']} rounds that run every "
+        "implementation in turn (short loops several times a round), and the median of those runs; "
+        f"{_fit_steps_note(settings)}an implementation costing more than {settings['budget_seconds']:g} s "
+        'per run times a prefix of the steps ("steps timed"). "× fit" is the time per step '
+        "divided by `Network.fit`'s in the same run (above 1: slower than fit); the fastest run shows the "
+        "loop undisturbed by other work on the machine.",
+        "",
+    ]
 
     lines += summary(results)
 
@@ -91,18 +99,22 @@ def markdown(results: dict) -> str:
         lines += [f"### {name}: {workload['sizes']}, {workload['steps']:,} steps, {workload['description']}", ""]
         if workload.get("data_note"):
             lines += [f"Data: {workload['data_note']}.", ""]
-        lines += ["| implementation | steps timed | µs/step | × fit | fastest run, µs/step | goal | measured |",
-                  "|---|---:|---:|---:|---:|---|---|"]
+        lines += [
+            "| implementation | steps timed | µs/step | × fit | fastest run, µs/step | goal | measured |",
+            "|---|---:|---:|---:|---:|---|---|",
+        ]
         for row in workload["rows"]:
             timed = f"{row['steps_timed']:,}"
             if row["steps_timed"] < workload["steps"]:
                 timed += f" of {workload['steps']:,}"
             goals = goals_by_row.get((name, row["key"]), [])
             cells = [_goal_cell(g) for g in goals]
-            lines.append(f"| {row['label']} | {timed} | {_number(row['us_per_step'])} | "
-                         f"{_number(row['ratio_to_fit'])} | {_number(row.get('best_us_per_step'))} | "
-                         f"{'; '.join(c[0] for c in cells)} | "
-                         f"{'; '.join(c[1] for c in cells)} |")
+            lines.append(
+                f"| {row['label']} | {timed} | {_number(row['us_per_step'])} | "
+                f"{_number(row['ratio_to_fit'])} | {_number(row.get('best_us_per_step'))} | "
+                f"{'; '.join(c[0] for c in cells)} | "
+                f"{'; '.join(c[1] for c in cells)} |"
+            )
         for key, reason in workload.get("skipped", {}).items():
             lines.append(f"| {key}: skipped ({reason}) | | | | | | |")
         lines.append("")
@@ -111,22 +123,30 @@ def markdown(results: dict) -> str:
         lines += ["### Goals", "", "| goal | quantity | target | measured | status |", "|---|---|---|---:|---|"]
         for goal in results["goals"]:
             sign = "≤" if goal["comparison"] == "<=" else "≥"
-            lines.append(f"| {goal['text']} | {goal['quantity']} | {sign} {goal['target']:g} | "
-                         f"{_number(goal['measured'])} | {goal['status']} |")
+            lines.append(
+                f"| {goal['text']} | {goal['quantity']} | {sign} {goal['target']:g} | "
+                f"{_number(goal['measured'])} | {goal['status']} |"
+            )
         lines.append("")
 
     lines += _extras_markdown(results.get("extras", {}))
 
     if results["checks"]:
-        lines += ["### Correctness check (before timing)", "",
-                  "Each implementation trained the same steps as `Network.fit` from the same start; "
-                  "largest absolute difference of the final weights, biases and momentum terms "
-                  "(PyTorch: weights and biases).", "",
-                  "| workload | implementation | steps | max abs difference | tolerance |",
-                  "|---|---|---:|---:|---:|"]
+        lines += [
+            "### Correctness check (before timing)",
+            "",
+            "Each implementation trained the same steps as `Network.fit` from the same start; "
+            "largest absolute difference of the final weights, biases and momentum terms "
+            "(PyTorch: weights and biases).",
+            "",
+            "| workload | implementation | steps | max abs difference | tolerance |",
+            "|---|---|---:|---:|---:|",
+        ]
         for check in results["checks"]:
-            lines.append(f"| {check['workload']} | {check['implementation']} | {check['steps']:,} | "
-                         f"{check['max_difference']:.3g} | {check['tolerance']:g} |")
+            lines.append(
+                f"| {check['workload']} | {check['implementation']} | {check['steps']:,} | "
+                f"{check['max_difference']:.3g} | {check['tolerance']:g} |"
+            )
         lines.append("")
 
     if results.get("notes"):
@@ -156,9 +176,12 @@ def summary(results: dict) -> list[str]:
             mark = "*" if row["steps_timed"] < workload["steps"] else ""
             ratio = _number(row["ratio_to_fit"], 2)
             cells[row["label"], name] = f"{_number(row['us_per_step'])}{mark} ({ratio}×)"
-    lines = ["### Summary: µs per step (× fit's time)", "",
-             "| implementation | " + " | ".join(f"{n} {w['sizes']}" for n, w in workloads.items()) + " |",
-             "|---|" + "---:|" * len(workloads)]
+    lines = [
+        "### Summary: µs per step (× fit's time)",
+        "",
+        "| implementation | " + " | ".join(f"{n} {w['sizes']}" for n, w in workloads.items()) + " |",
+        "|---|" + "---:|" * len(workloads),
+    ]
     for label in labels:
         lines.append(f"| {label} | " + " | ".join(cells.get((label, n), "-") for n in workloads) + " |")
     lines += ["", "\\* a prefix of the steps was timed (see the workload's table).", ""]
@@ -169,73 +192,114 @@ def _extras_markdown(extras: dict) -> list[str]:
     lines: list[str] = []
     per_call = extras.get("train_per_call")
     if per_call:
-        lines += [f"### train() per call (W1, {per_call['steps']:,} calls)", "",
-                  "| call | µs per step |", "|---|---:|",
-                  f"| `net.train(x, t)`, x and t lists of floats | {_number(per_call['train_list'])} |",
-                  *([f"| `net.train(x, t)`, x and t lists of ints (`[0, 1]`, `[1]`) | "
-                     f"{_number(per_call['train_list_of_ints'])} |"] if "train_list_of_ints" in per_call else []),
-                  "| `net.train(x, t)`, x and t numpy rows prepared beforehand | "
-                  f"{_number(per_call['train_numpy'])} |",
-                  f"| `net.train(X[i], Y[i])`, indexing numpy arrays in the loop | "
-                  f"{_number(per_call['train_numpy_indexing'])} |",
-                  f"| the same Python loop calling a do-nothing builtin | {_number(per_call['loop_overhead'])} |",
-                  f"| `Network.fit`, per step | {_number(per_call['fit'])} |", ""]
+        lines += [
+            f"### train() per call (W1, {per_call['steps']:,} calls)",
+            "",
+            "| call | µs per step |",
+            "|---|---:|",
+            f"| `net.train(x, t)`, x and t lists of floats | {_number(per_call['train_list'])} |",
+            *(
+                [
+                    f"| `net.train(x, t)`, x and t lists of ints (`[0, 1]`, `[1]`) | "
+                    f"{_number(per_call['train_list_of_ints'])} |"
+                ]
+                if "train_list_of_ints" in per_call
+                else []
+            ),
+            f"| `net.train(x, t)`, x and t numpy rows prepared beforehand | {_number(per_call['train_numpy'])} |",
+            f"| `net.train(X[i], Y[i])`, indexing numpy arrays in the loop | "
+            f"{_number(per_call['train_numpy_indexing'])} |",
+            f"| the same Python loop calling a do-nothing builtin | {_number(per_call['loop_overhead'])} |",
+            f"| `Network.fit`, per step | {_number(per_call['fit'])} |",
+            "",
+        ]
     call_costs = extras.get("fit_call_cost")
     if call_costs:
-        lines += ["### fit's fixed cost per call", "",
-                  "A `fit` call taking no step (`steps=0`): checking and copying the data, setting up, "
-                  "returning. Included in the per-step figures above, spread over the steps.", "",
-                  "| workload | data | µs per call |", "|---|---:|---:|"]
+        lines += [
+            "### fit's fixed cost per call",
+            "",
+            "A `fit` call taking no step (`steps=0`): checking and copying the data, setting up, "
+            "returning. Included in the per-step figures above, spread over the steps.",
+            "",
+            "| workload | data | µs per call |",
+            "|---|---:|---:|",
+        ]
         for entry in call_costs:
-            lines.append(f"| {entry['workload']} | {entry['data_bytes'] / 1024:,.0f} KiB | "
-                         f"{_number(entry['us_per_call'])} |")
+            lines.append(
+                f"| {entry['workload']} | {entry['data_bytes'] / 1024:,.0f} KiB | {_number(entry['us_per_call'])} |"
+            )
         lines.append("")
     predict = extras.get("predict")
     if predict:
-        lines += ["### predict on many rows", "",
-                  "| network | rows | predict µs/row | numpy matrix-product forward µs/row | numpy / predict | "
-                  "max abs difference |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### predict on many rows",
+            "",
+            "| network | rows | predict µs/row | numpy matrix-product forward µs/row | numpy / predict | "
+            "max abs difference |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for entry in predict:
-            lines.append(f"| {entry['workload']} {entry['sizes']} | {entry['rows']:,} | "
-                         f"{_number(entry['predict_us_per_row'])} | {_number(entry['numpy_us_per_row'])} | "
-                         f"{_number(entry['numpy_us_per_row'] / entry['predict_us_per_row'])} | "
-                         f"{entry['max_difference']:.2g} |")
+            lines.append(
+                f"| {entry['workload']} {entry['sizes']} | {entry['rows']:,} | "
+                f"{_number(entry['predict_us_per_row'])} | {_number(entry['numpy_us_per_row'])} | "
+                f"{_number(entry['numpy_us_per_row'] / entry['predict_us_per_row'])} | "
+                f"{entry['max_difference']:.2g} |"
+            )
         lines.append("")
     runs = extras.get("memory", {}).get("runs")
     if runs:
-        lines += ["### Memory of fit (W1, each in a fresh process)", "",
-                  "| steps | epochs | loss curve kept | traced peak during fit | result's loss curve | "
-                  "peak RSS growth during fit |",
-                  "|---:|---:|---|---:|---:|---:|"]
+        lines += [
+            "### Memory of fit (W1, each in a fresh process)",
+            "",
+            "| steps | epochs | loss curve kept | traced peak during fit | result's loss curve | "
+            "peak RSS growth during fit |",
+            "|---:|---:|---|---:|---:|---:|",
+        ]
         for run in runs:
             rss = None
             if run.get("peak_rss_bytes") is not None and run.get("rss_before_bytes") is not None:
                 rss = (run["peak_rss_bytes"] - run["rss_before_bytes"]) / MiB
-            lines.append(f"| {run['steps']:,} | {run['epochs']:,} | "
-                         f"{'yes' if run.get('keep_errors', True) else 'no (keep_errors=False)'} | "
-                         f"{run['tracemalloc_peak_bytes'] / MiB:.2f} MiB | "
-                         f"{run['loss_curve_bytes'] / MiB:.2f} MiB | "
-                         f"{'-' if rss is None else f'{rss:.2f} MiB'} |")
+            lines.append(
+                f"| {run['steps']:,} | {run['epochs']:,} | "
+                f"{'yes' if run.get('keep_errors', True) else 'no (keep_errors=False)'} | "
+                f"{run['tracemalloc_peak_bytes'] / MiB:.2f} MiB | "
+                f"{run['loss_curve_bytes'] / MiB:.2f} MiB | "
+                f"{'-' if rss is None else f'{rss:.2f} MiB'} |"
+            )
         lines.append("")
         kept = [run for run in runs if run.get("keep_errors", True)]
         first, last = (kept[0], kept[-1]) if kept else (runs[0], runs[-1])
         if last["epochs"] > first["epochs"]:
             per_epoch = (last["tracemalloc_peak_bytes"] - first["tracemalloc_peak_bytes"]) / (
-                last["epochs"] - first["epochs"])
-            lines += [f"From {first['steps']:,} to {last['steps']:,} steps the traced peak grows by "
-                      f"{per_epoch:.1f} bytes per epoch; the loss curve that `FitResult.errors` returns "
-                      "takes 8 bytes per epoch; with `keep_errors=False` nothing grows.", ""]
+                last["epochs"] - first["epochs"]
+            )
+            lines += [
+                f"From {first['steps']:,} to {last['steps']:,} steps the traced peak grows by "
+                f"{per_epoch:.1f} bytes per epoch; the loss curve that `FitResult.errors` returns "
+                "takes 8 bytes per epoch; with `keep_errors=False` nothing grows.",
+                "",
+            ]
     threads = extras.get("threads")
     if threads:
-        lines += ["### Two networks on two threads", "",
-                  "| workload | steps per network | one after the other | on two threads | throughput ratio | "
-                  "the machine's ratio |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### Two networks on two threads",
+            "",
+            "| workload | steps per network | one after the other | on two threads | throughput ratio | "
+            "the machine's ratio |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for entry in threads:
-            lines.append(f"| {entry['workload']} | {entry['steps_per_network']:,} | "
-                         f"{entry['serial_seconds'] * 1e3:.1f} ms | {entry['threaded_seconds'] * 1e3:.1f} ms | "
-                         f"{entry['throughput_ratio']:.2f} | {entry['control_throughput_ratio']:.2f} |")
-        lines += ["", "The machine's ratio: the same comparison for a job of the same length that holds no lock "
-                  "at all (SHA-256 hashing); on a shared machine it shows how much of a second core was free.", ""]
+            lines.append(
+                f"| {entry['workload']} | {entry['steps_per_network']:,} | "
+                f"{entry['serial_seconds'] * 1e3:.1f} ms | {entry['threaded_seconds'] * 1e3:.1f} ms | "
+                f"{entry['throughput_ratio']:.2f} | {entry['control_throughput_ratio']:.2f} |"
+            )
+        lines += [
+            "",
+            "The machine's ratio: the same comparison for a job of the same length that holds no lock "
+            "at all (SHA-256 hashing); on a shared machine it shows how much of a second core was free.",
+            "",
+        ]
     return lines
 
 
@@ -249,6 +313,7 @@ def plot(results: dict, path: str) -> str | None:
     """A bar chart of microseconds per step, one panel per workload; returns why not, when it cannot."""
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
@@ -258,8 +323,7 @@ def plot(results: dict, path: str) -> str | None:
         return "no workload was run"
     columns = min(3, len(workloads))
     grid_rows = -(-len(workloads) // columns)
-    figure, axes = plt.subplots(grid_rows, columns, figsize=(4.2 * columns + 1.6, 3.2 * grid_rows + 0.6),
-                                squeeze=False)
+    figure, axes = plt.subplots(grid_rows, columns, figsize=(4.2 * columns + 1.6, 3.2 * grid_rows + 0.6), squeeze=False)
     labels = []
     for workload in workloads.values():
         for row in workload["rows"]:
@@ -280,10 +344,11 @@ def plot(results: dict, path: str) -> str | None:
             axis.set_yticks(range(len(labels)), labels, fontsize=8)
         else:
             axis.set_yticks(range(len(labels)), [""] * len(labels))
-    for axis in panels[len(workloads):]:
+    for axis in panels[len(workloads) :]:
         axis.set_visible(False)
-    figure.suptitle(f"nncore benchmark, {results['machine']['date'][:10]}: time per training step (shorter is faster)",
-                    fontsize=10)
+    figure.suptitle(
+        f"nncore benchmark, {results['machine']['date'][:10]}: time per training step (shorter is faster)", fontsize=10
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

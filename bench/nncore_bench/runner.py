@@ -44,20 +44,32 @@ class Settings:
     """Longest run of ``fit`` before it too times a prefix (None: it always runs every step)."""
 
 
-FULL = Settings(probe_seconds=0.05, check_seconds=1.0, budget_seconds=0.5, memory_steps=(10**5, 10**7),
-                thread_steps=(("W1", 1_000_000), ("W4", 2_000)),
-                predict_rows=(("W1", 100_000), ("W4", 10_000)), min_steps=20)
-QUICK = Settings(probe_seconds=0.01, check_seconds=0.1, budget_seconds=0.03, memory_steps=(10**5, 10**6),
-                 thread_steps=(("W1", 100_000), ("W4", 200)),
-                 predict_rows=(("W1", 20_000), ("W4", 1_000)), min_steps=3, fit_budget_seconds=0.1)
+FULL = Settings(
+    probe_seconds=0.05,
+    check_seconds=1.0,
+    budget_seconds=0.5,
+    memory_steps=(10**5, 10**7),
+    thread_steps=(("W1", 1_000_000), ("W4", 2_000)),
+    predict_rows=(("W1", 100_000), ("W4", 10_000)),
+    min_steps=20,
+)
+QUICK = Settings(
+    probe_seconds=0.01,
+    check_seconds=0.1,
+    budget_seconds=0.03,
+    memory_steps=(10**5, 10**6),
+    thread_steps=(("W1", 100_000), ("W4", 200)),
+    predict_rows=(("W1", 20_000), ("W4", 1_000)),
+    min_steps=3,
+    fit_budget_seconds=0.1,
+)
 
 
 def _workload_list(text: str) -> list[str]:
     names = [name.strip().upper() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in WORKLOADS]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"expected a comma-separated list of {', '.join(WORKLOADS)}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(WORKLOADS)}, got {text!r}")
     return list(dict.fromkeys(names))
 
 
@@ -92,22 +104,40 @@ def _positive_float(text: str) -> float:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``python bench/run.py``."""
-    parser.add_argument("--quick", action="store_true",
-                        help="short timings and extras, under a minute (for CI)")
-    parser.add_argument("--workloads", type=_workload_list, default=list(WORKLOADS), metavar="W1,W3",
-                        help=f"workloads to run (default: all of {','.join(WORKLOADS)})")
-    parser.add_argument("--implementations", type=_implementation_list, metavar="fit,c,...",
-                        help="implementations to run (default: all available; fit always runs)")
-    parser.add_argument("--repeats", type=_positive_int, default=5,
-                        help="timed rounds per workload, each running every implementation in turn (default 5)")
-    parser.add_argument("--budget", type=_positive_float, metavar="SECONDS",
-                        help="longest repeat before an implementation times a prefix of the steps "
-                             f"(default {FULL.budget_seconds:g}, {QUICK.budget_seconds:g} with --quick)")
+    parser.add_argument("--quick", action="store_true", help="short timings and extras, under a minute (for CI)")
+    parser.add_argument(
+        "--workloads",
+        type=_workload_list,
+        default=list(WORKLOADS),
+        metavar="W1,W3",
+        help=f"workloads to run (default: all of {','.join(WORKLOADS)})",
+    )
+    parser.add_argument(
+        "--implementations",
+        type=_implementation_list,
+        metavar="fit,c,...",
+        help="implementations to run (default: all available; fit always runs)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=_positive_int,
+        default=5,
+        help="timed rounds per workload, each running every implementation in turn (default 5)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="longest repeat before an implementation times a prefix of the steps "
+        f"(default {FULL.budget_seconds:g}, {QUICK.budget_seconds:g} with --quick)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights, data and sample order")
-    parser.add_argument("--reference-on-w2", action="store_true",
-                        help="also time the pure-Python reference on W2 (skipped by default)")
-    parser.add_argument("--no-extras", action="store_true",
-                        help="skip train() per call, predict, memory and thread measurements")
+    parser.add_argument(
+        "--reference-on-w2", action="store_true", help="also time the pure-Python reference on W2 (skipped by default)"
+    )
+    parser.add_argument(
+        "--no-extras", action="store_true", help="skip train() per call, predict, memory and thread measurements"
+    )
     parser.add_argument("--json", metavar="FILE", help="write the raw results as JSON")
     parser.add_argument("--plot", metavar="FILE.png", help="draw a bar chart (needs matplotlib)")
 
@@ -157,17 +187,26 @@ def _run(args: argparse.Namespace, command: str, blas_threads: str) -> int:
     except CheckFailed as failure:
         print(f"{PROG}: CORRECTNESS CHECK FAILED\n{failure}", file=sys.stderr)
         return 1
-    workloads = {name: _time_workload(case, implementations, costs, skipped, settings, budget, args)
-                 for name, case in cases.items()}
+    workloads = {
+        name: _time_workload(case, implementations, costs, skipped, settings, budget, args)
+        for name, case in cases.items()
+    }
     extras = {} if args.no_extras else _extras(cases, settings, args)
     per_step = {name: {row["key"]: row["us_per_step"] for row in w["rows"]} for name, w in workloads.items()}
     c_loop = next((i for i in implementations if i.key == "c"), None)
     results = {
         "machine": report.machine(),
-        "settings": {"command": command, "quick": args.quick, "repeats": args.repeats, "warmups": 1,
-                     "budget_seconds": budget, "fit_budget_seconds": settings.fit_budget_seconds,
-                     "seed": args.seed, "blas_threads": blas_threads,
-                     "c_compiler": c_loop.version() if c_loop else skipped.get(PlainC.label, "not run")},
+        "settings": {
+            "command": command,
+            "quick": args.quick,
+            "repeats": args.repeats,
+            "warmups": 1,
+            "budget_seconds": budget,
+            "fit_budget_seconds": settings.fit_budget_seconds,
+            "seed": args.seed,
+            "blas_threads": blas_threads,
+            "c_compiler": c_loop.version() if c_loop else skipped.get(PlainC.label, "not run"),
+        },
         "checks": [a.as_dict() for a in agreements],
         "workloads": workloads,
         "extras": extras,
@@ -210,8 +249,9 @@ def _probe(cases: dict, implementations: list, settings: Settings, args: argpars
         for implementation in implementations:
             if _runs_on(implementation, case, args):
                 report.progress(f"probing {name} {implementation.key}")
-                costs[name, implementation.key] = probe(_trial_maker(implementation, case), case.steps,
-                                                        settings.probe_seconds)
+                costs[name, implementation.key] = probe(
+                    _trial_maker(implementation, case), case.steps, settings.probe_seconds
+                )
     return costs
 
 
@@ -224,17 +264,26 @@ def _check(cases: dict, implementations: list, costs: dict, settings: Settings) 
             key = implementation.key
             if key == "fit" or implementation.agreement == NONE or (name, key) not in costs:
                 continue
-            steps = steps_within(costs[name, key], settings.check_seconds, case.steps,
-                                 min(case.steps, settings.min_steps))
+            steps = steps_within(
+                costs[name, key], settings.check_seconds, case.steps, min(case.steps, settings.min_steps)
+            )
             agreement = check_against_fit(case, implementation, steps, fit_cache)
-            report.progress(f"check {name} {key}: {steps} steps, max |difference| from fit "
-                            f"{agreement.max_difference:.3g}")
+            report.progress(
+                f"check {name} {key}: {steps} steps, max |difference| from fit {agreement.max_difference:.3g}"
+            )
             agreements.append(agreement)
     return agreements
 
 
-def _time_workload(case: Case, implementations: list, costs: dict, skipped: dict, settings: Settings,
-                   budget: float, args: argparse.Namespace) -> dict:
+def _time_workload(
+    case: Case,
+    implementations: list,
+    costs: dict,
+    skipped: dict,
+    settings: Settings,
+    budget: float,
+    args: argparse.Namespace,
+) -> dict:
     """Time every implementation on ``case``, interleaved, ``fit`` first (on every step unless ``--quick``)."""
     plans, labels = [], {}
     for implementation in implementations:
@@ -246,24 +295,43 @@ def _time_workload(case: Case, implementations: list, costs: dict, skipped: dict
             steps = case.steps if fit_budget is None else steps_within(cost, fit_budget, case.steps)
         else:
             steps = steps_within(cost, budget, case.steps, min(case.steps, settings.min_steps))
-        plans.append(Plan(implementation.key, _trial_maker(implementation, case), steps,
-                          runs_per_round(cost, steps, budget)))
+        plans.append(
+            Plan(implementation.key, _trial_maker(implementation, case), steps, runs_per_round(cost, steps, budget))
+        )
         labels[implementation.key] = implementation.label
-    report.progress(f"timing {case.name}: " + ", ".join(f"{p.key} {p.steps} steps x {p.runs_per_round}"
-                                                        for p in plans) + f", {args.repeats} rounds")
+    report.progress(
+        f"timing {case.name}: "
+        + ", ".join(f"{p.key} {p.steps} steps x {p.runs_per_round}" for p in plans)
+        + f", {args.repeats} rounds"
+    )
     timings = measure_interleaved(plans, args.repeats)
-    rows = [{"key": key, "label": labels[key], "steps_timed": timing.steps, "seconds": timing.seconds,
-             "us_per_step": timing.us_per_step, "best_us_per_step": timing.best_us_per_step}
-            for key, timing in timings.items()]
+    rows = [
+        {
+            "key": key,
+            "label": labels[key],
+            "steps_timed": timing.steps,
+            "seconds": timing.seconds,
+            "us_per_step": timing.us_per_step,
+            "best_us_per_step": timing.best_us_per_step,
+        }
+        for key, timing in timings.items()
+    ]
     for row in rows:
         row["ratio_to_fit"] = row["us_per_step"] / timings["fit"].us_per_step
     workload_skips = dict(skipped)
     for implementation in implementations:
         if not _runs_on(implementation, case, args):
             workload_skips[implementation.label] = f"not run on {case.name} unless --reference-on-w2"
-    return {"sizes": list(case.sizes), "steps": case.steps, "order": case.workload.order,
-            "rows_of_data": len(case.inputs), "description": case.workload.description,
-            "data_note": case.data_note, "rows": rows, "skipped": workload_skips}
+    return {
+        "sizes": list(case.sizes),
+        "steps": case.steps,
+        "order": case.workload.order,
+        "rows_of_data": len(case.inputs),
+        "description": case.workload.description,
+        "data_note": case.data_note,
+        "rows": rows,
+        "skipped": workload_skips,
+    }
 
 
 def _extras(cases: dict, settings: Settings, args: argparse.Namespace) -> dict:
@@ -273,13 +341,15 @@ def _extras(cases: dict, settings: Settings, args: argparse.Namespace) -> dict:
     report.progress("extras: fit's cost per call")
     result["fit_call_cost"] = [extra_measurements.fit_call_cost(case, args.repeats) for case in cases.values()]
     report.progress("extras: predict")
-    result["predict"] = [extra_measurements.predict_vs_numpy(name, rows, args.repeats)
-                         for name, rows in settings.predict_rows]
+    result["predict"] = [
+        extra_measurements.predict_vs_numpy(name, rows, args.repeats) for name, rows in settings.predict_rows
+    ]
     report.progress(f"extras: memory of fit for {settings.memory_steps} steps")
     result["memory"] = extra_measurements.fit_memory(list(settings.memory_steps))
     report.progress("extras: two threads")
-    result["threads"] = [extra_measurements.two_threads(name, steps, args.repeats)
-                         for name, steps in settings.thread_steps]
+    result["threads"] = [
+        extra_measurements.two_threads(name, steps, args.repeats) for name, steps in settings.thread_steps
+    ]
     return result
 
 

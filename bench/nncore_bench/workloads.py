@@ -39,16 +39,13 @@ class Workload:
 
 
 WORKLOADS = {
-    "W1": Workload("W1", (2, 10, 10, 1), 20_000, "random", "xor", 4,
-                   "the tutorial's XOR, uniformly random rows"),
-    "W2": Workload("W2", (2, 10, 10, 1), 1_000_000, "random", "xor", 4,
-                   "XOR, a long run", reference_by_default=False),
-    "W3": Workload("W3", (64, 32, 10), 1797, "shuffle", "digits", 1797,
-                   "scikit-learn's digits, one shuffled epoch"),
-    "W4": Workload("W4", (784, 128, 10), 2_000, "random", "random", 1_000,
-                   "MNIST-shaped random data, uniformly random rows"),
-    "W5": Workload("W5", (256, 256, 256, 10), 2_000, "random", "random", 1_000,
-                   "random data, uniformly random rows"),
+    "W1": Workload("W1", (2, 10, 10, 1), 20_000, "random", "xor", 4, "the tutorial's XOR, uniformly random rows"),
+    "W2": Workload("W2", (2, 10, 10, 1), 1_000_000, "random", "xor", 4, "XOR, a long run", reference_by_default=False),
+    "W3": Workload("W3", (64, 32, 10), 1797, "shuffle", "digits", 1797, "scikit-learn's digits, one shuffled epoch"),
+    "W4": Workload(
+        "W4", (784, 128, 10), 2_000, "random", "random", 1_000, "MNIST-shaped random data, uniformly random rows"
+    ),
+    "W5": Workload("W5", (256, 256, 256, 10), 2_000, "random", "random", 1_000, "random data, uniformly random rows"),
 }
 
 
@@ -86,8 +83,13 @@ class Case:
         with ``Network.from_dict``, whose checks take a good part of a second
         on the larger workloads.
         """
-        return Network(list(self.sizes), learning_rate=self.start["learning_rate"],
-                       momentum=self.start["momentum"], seed=self.seed, dtype=dtype)
+        return Network(
+            list(self.sizes),
+            learning_rate=self.start["learning_rate"],
+            momentum=self.start["momentum"],
+            seed=self.seed,
+            dtype=dtype,
+        )
 
     @cached_property
     def index_list(self) -> list[int]:
@@ -152,7 +154,7 @@ def _random_rows(n_rows: int, steps: int, seed: int, block: int = 1 << 16) -> np
             z = (z ^ (z >> np.uint64(27))) * np.uint64(SplitMix64.MULTIPLIER_2)
             z = z ^ (z >> np.uint64(31))
             u = (z >> np.uint64(11)).astype(np.float64) * SplitMix64.UNIT
-            rows[begin:begin + len(k)] = (u * n_rows).astype(np.int64)
+            rows[begin : begin + len(k)] = (u * n_rows).astype(np.int64)
     return rows
 
 
