@@ -25,11 +25,18 @@ pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="WebAssembl
 
 def run_child(script, timeout=CHILD_TIMEOUT):
     """Run ``script`` in a fresh interpreter; its standard output, or a failure naming the hang or the error."""
-    # The child imports nncore from where this process did (an installed wheel or a source tree).
+    # The child imports nncore from where this process did (an installed wheel or a source tree). It runs
+    # in the tests' folder: `python -c` puts its working folder first on sys.path, and from a clone's root
+    # that would be the unbuilt sources.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
     try:
         child = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=timeout, env=env
+            [sys.executable, "-c", textwrap.dedent(script)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=os.path.dirname(os.path.abspath(__file__)),
         )
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"the child hung for {timeout} s\nstdout:\n{error.stdout}\nstderr:\n{error.stderr}")
