@@ -22,6 +22,7 @@ objects.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import math
@@ -424,7 +425,7 @@ def _fit_on_cluster(
                     results[start + offset] = result
                 if bar is not None:
                     bar.update(len(future.result()))
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # distributed raises asyncio's, a class of its own before 3.11
             client.cancel(list(futures))
             elapsed = time.perf_counter() - started
             for index, job in enumerate(jobs):
