@@ -420,6 +420,8 @@ def as_float_array(values: object, name: str, ndim: int, dtype: str = "float64")
         array = np.asarray(values)
     except (TypeError, ValueError, RecursionError, OverflowError):  # ragged or absurdly deep lists
         raise shape_error() from None
+    except Exception as error:  # an array-like that refuses numpy, e.g. a tensor that requires grad
+        raise TypeError(f"{name} could not be read as an array: {type(error).__name__}: {error}") from None
     if array.dtype.kind not in "iuf":
         if array.dtype.kind == "b":
             raise TypeError(f"{name} must contain real numbers, got booleans ({describe(values)})")
@@ -495,13 +497,24 @@ def check_data(
 
 
 def _is_flat(values: object) -> bool:
-    """True when ``values`` is a 1-D sequence or array (its first item is a number)."""
+    """True when ``values`` is a 1-D sequence or array-like (a list of numbers, a pandas Series, a 1-D tensor, a range).
+
+    A list or tuple is told by its first item alone; anything else that numpy
+    reads (the ``__array__`` protocol, sequences) by its number of dimensions.
+    """
     if isinstance(values, np.ndarray):
         return values.ndim == 1
-    if isinstance(values, (list, tuple)) and has_items(values):
+    if isinstance(values, (list, tuple)):
+        if not has_items(values):
+            return False
         first = values[0]
         return not isinstance(first, (list, tuple, np.ndarray)) and np.ndim(first) == 0
-    return False
+    if isinstance(values, (str, bytes, bytearray, Mapping, set, frozenset)) or values is None:
+        return False
+    try:
+        return bool(np.ndim(values) == 1)  # type: ignore[arg-type]  # any array-like
+    except Exception:  # not readable as an array: as_float_array says why
+        return False
 
 
 # ---------------------------------------------------------------- fit's data, fit_many's controls

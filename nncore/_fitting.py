@@ -62,7 +62,8 @@ class FitResult:
     """Mean error of every completed epoch: the loss curve (empty with ``keep_errors=False``)."""
     stop_reason: str
     """One of "epochs", "steps", "error_threshold", "timeout", "callback", "interrupt", "patience";
-    from :func:`nncore.fit_many` also "diverged" (the network went back to the start of the failing epoch)."""
+    from :func:`nncore.fit_many` also "diverged" (the network went back to the start of the failing epoch,
+    or to the start of the fit when its outputs on the data were no longer finite there)."""
     elapsed: float
     """Seconds spent in ``fit``."""
     validation_errors: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
@@ -264,7 +265,11 @@ class Training:
             batch_size,
             factors,
         )
-        self.checkpoint: tuple | None = None
+        # The start of the fit, kept for the whole fit: a roll-back goes back to it when the start of the
+        # failing epoch computes non-finite outputs on the data. It is also the first epoch's checkpoint.
+        self.start = self.checkpoint = self.schedule.checkpoint()
+        self.checkpoint_steps = 0
+        self.inputs, self.targets = inputs, targets
 
     @property
     def total_epochs(self) -> int:
@@ -277,19 +282,19 @@ class Training:
         Raises
         ------
         DivergenceError
-            When the chunk diverged; the network is back at the start of the failing epoch.
+            When the chunk diverged; the network is back at the start of the failing epoch, or at the
+            start of the fit (see :func:`_roll_back_divergence`).
         """
         schedule = self.schedule
-        if schedule.position == 0:
-            self.checkpoint = schedule.checkpoint()
+        if schedule.position == 0 and schedule.steps != self.checkpoint_steps:  # a new epoch's start
+            self.checkpoint, self.checkpoint_steps = schedule.checkpoint(), schedule.steps
         n_samples = schedule.n_samples
         chunk = self.budget if self.long_epochs else max(1, self.budget // n_samples) * n_samples
         started, steps_before = time.perf_counter(), schedule.steps
         status = schedule.advance(chunk)
         seconds = time.perf_counter() - started
         if status == "diverged" or not schedule.network_is_finite():
-            assert self.checkpoint is not None, "taken before the first chunk"
-            _roll_back_divergence(schedule, self.checkpoint)
+            _roll_back_divergence(schedule, self.checkpoint, self.start, self.inputs, self.targets)
         self.budget = _adapt_budget(self.budget, schedule.steps - steps_before, seconds)
         if status == "errors_full":
             schedule.flush_errors()
@@ -399,13 +404,18 @@ def _adapt_budget(budget: int, steps: int, seconds: float) -> int:
     return max(1, int(min(4 * budget, max(budget / 4, target))))
 
 
-def _roll_back_divergence(schedule: FitSchedule, checkpoint: tuple) -> None:
-    """Find the epoch in which training diverged, restore its start, and raise.
+def _roll_back_divergence(
+    schedule: FitSchedule, checkpoint: tuple, start: tuple, inputs: np.ndarray, targets: np.ndarray
+) -> None:
+    """Find the epoch in which training diverged, restore its start (or the fit's), and raise.
 
     The checkpoint lies at the start of an epoch at or before the failing one;
     training from it is exactly repeatable (no other thread can change the
     network while a fit holds it), so it is replayed an epoch at a time until
-    the failing epoch shows itself.
+    the failing epoch shows itself. Its start has finite parameters, but they
+    may already be so large that the outputs or errors on the training data
+    overflow; the network then goes back to ``start``, the start of the fit,
+    so that it is never left predicting NaN or infinity where it did not before.
     """
     schedule.restore(checkpoint)
     schedule.report_every = 1
@@ -414,13 +424,26 @@ def _roll_back_divergence(schedule: FitSchedule, checkpoint: tuple) -> None:
         status = schedule.advance(2**62)
         if status == "diverged" or not schedule.network_is_finite():
             schedule.restore(epoch_start)
+            failing = schedule.epochs + 1
+            restored = f"the network was restored to its state at the start of that epoch (epoch {failing})"
+            if failing > 1 and not _computes_finite(schedule.network, inputs, targets):
+                schedule.restore(start)
+                restored = (
+                    f"the network's outputs or errors on the training data at the start of epoch {failing} "
+                    "were already not finite, so it was restored to its state at the start of the fit (epoch 1)"
+                )
             raise DivergenceError(
-                f"training diverged in epoch {schedule.epochs + 1} (an error or weight became NaN or "
-                f"infinite); the network was restored to its state at the start of that epoch. "
-                f"Try {divergence_advice(schedule.network)}."
+                f"training diverged in epoch {failing} (an error or weight became NaN or infinite); "
+                f"{restored}. Try {divergence_advice(schedule.network)}."
             )
         if status in ("done", "error_threshold"):  # cannot happen: the replay is exact
             raise RuntimeError("training diverged, but replaying it did not")
+
+
+def _computes_finite(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray) -> bool:
+    """True when ``network``'s outputs and per-sample errors on the data are all finite."""
+    outputs, losses = network._forward_and_losses(inputs, targets)
+    return bool(np.isfinite(outputs).all() and np.isfinite(losses).all())
 
 
 def _progress_bar(progress: bool, total: int, unit: str = "epoch", desc: str = "fit") -> Any:

@@ -447,7 +447,10 @@ class Network(NetworkCore):
         ------
         DivergenceError
             If an error or weight became NaN or infinite. The network is
-            restored to its state at the start of the failing epoch.
+            restored to its state at the start of the failing epoch, or at the
+            start of the fit when its outputs or errors on the training data
+            were no longer finite at the start of the failing epoch; the message
+            says which.
 
         Notes
         -----

@@ -52,7 +52,7 @@ def fit_many(
     -------
     list of FitResult
         One per network, in order. A network whose training diverged is back
-        at the start of the failing epoch (as ``fit`` leaves it) and its result
+        at the start of the failing epoch, or of the fit (as ``fit`` leaves it), and its result
         has ``stop_reason="diverged"``; the others go on.
 
     Raises

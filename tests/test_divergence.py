@@ -21,6 +21,7 @@ def test_fit_restores_the_start_of_the_failing_epoch():
         net.fit(X, Y, epochs=1000, order="shuffle", seed=1)
     failing_epoch = int(re.search(r"epoch (\d+)", str(info.value)).group(1))
     assert failing_epoch > 1  # so the roll-back has earlier epochs to keep
+    assert f"restored to its state at the start of that epoch (epoch {failing_epoch})" in str(info.value)
     state = net.to_dict()
     assert all(np.isfinite(w).all() for w in net.weights + net.biases + net.changes)
     assert net.iterations == (failing_epoch - 1) * 20
@@ -67,3 +68,35 @@ def test_fit_with_long_epochs_restores_the_start_of_the_failing_epoch(monkeypatc
     replay = exploding_network()
     replay.fit(X, Y, epochs=failing_epoch - 1, order="random", seed=2)
     assert replay.to_dict() == net.to_dict()
+
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
+
+
+def overflowing_network():
+    # identity layers with momentum 0.9 on data of order 1e3 and targets of order 1e6: the weights grow
+    # so fast that the start of the failing epoch already computes outputs beyond float64's range
+    return nncore.Network([2, 3, 1], activation="identity", learning_rate=0.9, momentum=0.9, seed=0)
+
+
+def test_fit_goes_back_to_its_start_when_the_failing_epoch_starts_from_an_overflowing_network():
+    X, Y = XOR_X * 1e3, XOR_Y * 1e6
+    net = overflowing_network()
+    before = net.to_dict()
+    with pytest.raises(nncore.DivergenceError, match=r"diverged in epoch (\d+).*start of the fit \(epoch 1\)") as info:
+        net.fit(X, Y, epochs=100, seed=0)
+    assert int(re.search(r"diverged in epoch (\d+)", str(info.value)).group(1)) > 1
+    assert net.to_dict() == before
+    assert np.isfinite(net.predict(X)).all()
+    assert np.isfinite(net.evaluate(X, Y).error)
+
+
+def test_fit_many_goes_back_to_the_start_of_the_fit_as_fit_does():
+    X, Y = XOR_X * 1e3, XOR_Y * 1e6
+    nets = [overflowing_network(), overflowing_network()]
+    before = nets[0].to_dict()
+    results = nncore.fit_many(nets, X, Y, epochs=100, seeds=[0, 0], threads=1)
+    assert [result.stop_reason for result in results] == ["diverged", "diverged"]
+    assert [result.steps for result in results] == [0, 0]
+    assert nets[0].to_dict() == nets[1].to_dict() == before
