@@ -72,8 +72,10 @@ def load(path: str | _os.PathLike[str]) -> Network:
     Raises
     ------
     ValueError
-        If the file does not hold a valid network, is not a regular file or
-        is too large (the message names the file and the bad field).
+        If the file does not hold a valid network, is not a regular file (a
+        directory, ...) or is too large (the message names the file and the
+        bad field); or if ``path`` is a network's text rather than a path (read
+        that with :meth:`Network.from_json`).
     """
     return Network.load(path)
 

@@ -119,7 +119,7 @@ def read_file(path: PathLike) -> bytes:
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            raise ValueError(f"{target}: not a regular file ({_kind(status.st_mode)}); only regular files are read")
+            raise ValueError(_not_regular(target, status.st_mode, "", writing=False))
         if status.st_size > MAX_FILE_SIZE:
             raise ValueError(_too_large(target, status.st_size))
         data = _read_at_most(fd, status.st_size, MAX_FILE_SIZE + 1)  # one byte more catches a file that grew
@@ -166,7 +166,7 @@ def _real_location(target: str) -> tuple[str, str]:
     goes to the parent of the directory it points to.
     """
     directory, name = os.path.split(target)
-    if not name:
+    if not name and not os.path.isdir(target):
         raise ValueError(f"path must name a file, got the directory {target!r}")
     real = os.path.realpath(target)
     try:
@@ -174,8 +174,8 @@ def _real_location(target: str) -> tuple[str, str]:
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        through = f", through the symbolic link to {real}" if os.path.islink(target) else ""
-        raise ValueError(f"{target}: not a regular file ({_kind(mode)}{through}); only regular files are written")
+        through = f", through the symbolic link to {real}" if os.path.islink(target.rstrip(os.sep)) else ""
+        raise ValueError(_not_regular(target, mode, through, writing=True))
     real_directory, real_name = os.path.split(real)
     if not os.path.isdir(real_directory):
         raise FileNotFoundError(errno.ENOENT, "cannot write the file: no such directory", directory or real_directory)
@@ -184,6 +184,15 @@ def _real_location(target: str) -> tuple[str, str]:
 
 def _too_large(target: str, size: int) -> str:
     return f"{target}: the file holds {size} bytes, more than the {MAX_FILE_SIZE} read (nncore._files.MAX_FILE_SIZE)"
+
+
+def _not_regular(target: str, mode: int, through: str, writing: bool) -> str:
+    """The message for a path that is not a regular file; a directory, the likeliest slip, is said first."""
+    if stat.S_ISDIR(mode):
+        verb = "write" if writing else "read"
+        return f"{target}: a directory{through}, not a file; give the path of a file to {verb}"
+    participle = "written" if writing else "read"
+    return f"{target}: not a regular file ({_kind(mode)}{through}); only regular files are {participle}"
 
 
 def _kind(mode: int) -> str:

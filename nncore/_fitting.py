@@ -78,14 +78,18 @@ class FitResult:
         return self.stop_reason == "interrupt"
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw the loss curve (mean error per epoch) with matplotlib.
+        """Draw the loss curves (mean error per epoch) with matplotlib.
+
+        The training curve; with ``validation_data``, the validation curve
+        too, and the best epoch (:attr:`best_epoch`) marked by a vertical
+        line; a legend names them.
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
             Where to draw; a new figure's axes by default.
         **kwargs
-            Passed to ``ax.plot`` (``label``, ``color``, ...).
+            Passed to ``ax.plot`` for the training curve (``label``, ``color``, ...).
 
         Returns
         -------
@@ -98,9 +102,9 @@ class FitResult:
             Without matplotlib (``pip install "nncore-nn[plot]"``).
         ValueError
             When there is no curve: no epoch completed, or ``fit`` ran with
-            ``keep_errors=False``.
+            ``keep_errors=False`` and without validation data.
         """
-        if len(self.errors) == 0:
+        if len(self.errors) == 0 and len(self.validation_errors) == 0:
             raise ValueError("there is no loss curve to plot: no epoch completed, or fit ran with keep_errors=False")
         try:
             import matplotlib.pyplot as plt
@@ -108,13 +112,22 @@ class FitResult:
             raise ImportError('FitResult.plot needs matplotlib: pip install "nncore-nn[plot]"') from None
         if ax is None:
             _, ax = plt.subplots()
-        epochs = np.arange(1, len(self.errors) + 1)
-        ax.plot(epochs, self.errors, **kwargs)
+        curves = [(self.errors, {"label": "training", **kwargs})]
+        if len(self.validation_errors):
+            curves.append((self.validation_errors, {"label": "validation"}))
+        for errors, style in curves:
+            if len(errors):
+                ax.plot(np.arange(1, len(errors) + 1), errors, **style)
+        title = f"{self.epochs} epochs, {self.steps} steps, stopped by {self.stop_reason}"
+        if self.best_epoch is not None:
+            ax.axvline(self.best_epoch, color="gray", linestyle=":", label=f"best epoch ({self.best_epoch})")
+            title += f", best epoch {self.best_epoch}"
         ax.set_xlabel("epoch")
         ax.set_ylabel("mean error (loss)")
-        if np.all(self.errors > 0):
+        if all(np.all(errors > 0) for errors, _ in curves):
             ax.set_yscale("log")
-        ax.set_title(f"{self.epochs} epochs, {self.steps} steps, stopped by {self.stop_reason}")
+        ax.set_title(title)
+        ax.legend()
         return ax
 
 
@@ -349,6 +362,7 @@ def fit(
 
     stop_reason = training.done_reason
     started = time.perf_counter()
+    completed = False
     try:
         with _SigintFlag() as sigint:
             while True:
@@ -382,10 +396,12 @@ def fit(
                 if options.timeout is not None and now - started >= options.timeout:
                     stop_reason = "timeout"
                     break
+        completed = stop_reason != "interrupt"
     finally:
         if bar is not None:
-            bar.update(schedule.epochs - bar.n)
-            bar.close()
+            # a budget of steps may end in a partial epoch, which the bar's total counts
+            done = training.total_epochs if completed and stop_reason == training.done_reason else schedule.epochs
+            close_progress_bar(bar, done, completed)
     validation = None if early is None else np.array(early.values)
     return training.result(
         stop_reason, time.perf_counter() - started, validation, None if early is None else early.best_epoch
@@ -444,6 +460,17 @@ def _computes_finite(network: NetworkCore, inputs: np.ndarray, targets: np.ndarr
     """True when ``network``'s outputs and per-sample errors on the data are all finite."""
     outputs, losses = network._forward_and_losses(inputs, targets)
     return bool(np.isfinite(outputs).all() and np.isfinite(losses).all())
+
+
+def close_progress_bar(bar: Any, done: int, completed: bool) -> None:
+    """Move ``bar`` to ``done`` units and close it; a ``completed`` run (not cut short by Ctrl+C or an
+    error) ends at 100 %: when it stopped before the planned total (early stopping, an error threshold,
+    a callback, a timeout), the total becomes what was done."""
+    bar.update(done - bar.n)
+    if completed and bar.n != bar.total:
+        bar.total = bar.n
+        bar.refresh()
+    bar.close()
 
 
 def _progress_bar(progress: bool, total: int, unit: str = "epoch", desc: str = "fit") -> Any:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from nncore import _files, _json, _serialization
 from nncore._checks import check_sizes, describe, length_of
 from nncore._fields import Fields
 from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA
+
+T = TypeVar("T")
 
 _JSON_TEXT = re.compile(r"[ \t\r\n]*[\[{]")
 _BROKEN_TEXT = re.compile(r"[\[{\n]")  # in a str read as a path: more likely JSON text with junk in front
@@ -88,7 +90,7 @@ def _what(obj: object) -> str:
     return f"{kind} ({describe(obj)})" if obj is not None else "null"
 
 
-def convert(obj: Any, source: str, expected: str, read: Callable[[Fields], dict]) -> dict:
+def convert(obj: Any, source: str, expected: str, read: Callable[[Fields], T]) -> T:
     """``read(fields)`` for the object ``obj`` holds, in the format ``expected``; a file's errors name the file."""
     data, path = _read_object(obj, source)
     try:
@@ -118,6 +120,22 @@ def _read_object(obj: Any, source: str) -> tuple[object, str | None]:
             )
         return _files.read_json(path), path
     raise TypeError(f"{source} must be a dict (a parsed JSON object), JSON text or a file's path, got {describe(obj)}")
+
+
+def check_not_text(path: object, reader: str) -> None:
+    """Refuse a network's text given to ``reader`` (a reader of files) instead of a file's path, naming the
+    reader of text: ``bytes``, or a ``str`` that is JSON text or holds lines and names no file."""
+    if isinstance(path, (bytes, bytearray)):
+        kind = "bytes"
+    elif isinstance(path, str) and (_JSON_TEXT.match(path) or "\n" in path) and not os.path.exists(path):
+        kind = "text"
+    else:
+        return
+    raise (TypeError if kind == "bytes" else ValueError)(
+        f"{reader} takes a file's path (str or os.PathLike), got {kind} ({describe(path)}); to read a network "
+        "from text use Network.from_json (nncore's JSON), Network.from_brainjs, Network.from_tutorial_json "
+        "or Network.from_fann"
+    )
 
 
 def _check_not_other_format(data: dict, source: str, expected: str) -> None:

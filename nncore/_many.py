@@ -43,7 +43,7 @@ from nncore._exceptions import DivergenceError
 from nncore._fit_data import Rows, read_rows
 from nncore._fit_data import prepare as prepare_fit
 from nncore._fit_options import PER_SAMPLE, FitOptions
-from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag
+from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag, close_progress_bar
 from nncore._sampling import plan_steps
 
 POLL_SECONDS = 0.05
@@ -201,6 +201,7 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
     """
     total_steps = sum(plan_steps(len(job.inputs), job.options.epochs, job.options.steps)[0] for job in jobs)
     bar = _progress_bar(options.progress, total_steps, unit="step", desc="fit_many")
+    completed = False
     with contextlib.ExitStack() as holding:
         hold_all(holding, [job.network for job in jobs])
         try:
@@ -218,9 +219,10 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
                         shared.aborted = True
                     if bar is not None:
                         bar.update(min(shared.steps, total_steps) - bar.n)
+            completed = not (shared.aborted or sigint.raised)
         finally:
             if bar is not None:
-                bar.close()
+                close_progress_bar(bar, min(shared.steps, total_steps) if completed else bar.n, completed)
     results: list[FitResult | None] = [None] * len(jobs)
     for task, future in zip(tasks, futures):
         for index, result in zip(task, future.result()):

@@ -28,7 +28,6 @@ from nncore import (
     _fit_data,
     _fitting,
     _initializers,
-    _json,
     _json_formats,
     _onnx_export,
     _serialization,
@@ -41,6 +40,7 @@ from nncore._checks import (
     check_alpha,
     check_data,
     check_dtype,
+    check_flag,
     check_init,
     check_learning_rule,
     check_loss,
@@ -555,19 +555,31 @@ class Network(NetworkCore):
         return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> Network:
-        """Build a network from :meth:`to_json`'s output.
+    def from_json(cls, source: str | bytes | os.PathLike) -> Network:
+        """Build a network from :meth:`to_json`'s output: JSON text, or a file holding it.
+
+        Parameters
+        ----------
+        source : str, bytes or os.PathLike
+            JSON text (``bytes``, or a ``str`` whose first non-blank character
+            is ``{`` or ``[``), or a file's path (any other ``str``, or an
+            ``os.PathLike``), as :meth:`from_brainjs` and :meth:`from_fann` take theirs.
 
         Raises
         ------
         ValueError
             If the text is not valid JSON (``NaN`` and ``Infinity`` are not),
             nests deeper than 100 levels, or does not hold
-            a valid network dictionary.
+            a valid network dictionary (naming the file, when read from one).
+        OSError
+            If the file cannot be read (no such file, no permission).
         """
-        if not isinstance(text, (str, bytes, bytearray)):
-            raise TypeError(f"from_json needs a JSON string, got {describe(text)}")
-        return cls.from_dict(_json.parse(text, "network data"))
+        if not isinstance(source, (str, bytes, bytearray, os.PathLike)):
+            raise TypeError(
+                f"from_json needs a JSON string (str or bytes) or a file's path (str or os.PathLike), "
+                f"got {describe(source)}"
+            )
+        return _json_formats.convert(source, "network data", "nncore", lambda fields: cls.from_dict(dict(fields.data)))
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the network to a JSON file (:meth:`to_json`), atomically.
@@ -594,10 +606,12 @@ class Network(NetworkCore):
         Raises
         ------
         ValueError
-            Naming the file: not a regular file, larger than
+            Naming the file: not a regular file (a directory, ...), larger than
             the size limit (1 GiB), not JSON, not a network, or a
-            bad field.
+            bad field. Also for text given instead of a path (JSON text, or
+            lines), pointing to :meth:`from_json` and the other readers of text.
         """
+        _json_formats.check_not_text(path, "load")
         target = _files.check_path(path)
         if _fann.is_fann_file(target):
             return cls.from_fann(target)
@@ -702,6 +716,35 @@ class Network(NetworkCore):
         """
         return _tutorial_format.tutorial_json_from_dict(self.to_dict())
 
+    def astype(self, dtype: str | np.dtype | type, *, copy: bool = True) -> Network:
+        """The network converted to another floating-point type, as numpy's ``astype``.
+
+        Parameters
+        ----------
+        dtype : {"float64", "float32"}
+            The new network's type (a numpy type or dtype works too).
+        copy : bool, default True
+            With ``False``, the network itself is returned when it already has ``dtype``.
+
+        Returns
+        -------
+        Network
+            A new network (unless ``copy=False`` and the type is the same) with
+            the same sizes, activations, loss, learning rule, names and step
+            count, whose weights, biases, momentum buffers and optimizer state
+            are rounded to nearest float32, or widened exactly to float64: a
+            float32 network converted to float64 and back is the same network.
+
+        Raises
+        ------
+        ValueError
+            If a value is beyond float32's range (3.4e38); the network is unchanged.
+        """
+        name = check_dtype(dtype)
+        if not check_flag("copy", copy) and name == self.dtype.name:
+            return self
+        return type(self).from_dict({**self._state(as_lists=False), "dtype": name})
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self).from_dict, (self._state(as_lists=False),))
 
@@ -750,16 +793,26 @@ class Network(NetworkCore):
 
     # ---- deployment
 
-    def to_onnx(self) -> bytes:
+    def to_onnx(self, *, input_dtype: str | np.dtype | type | None = None) -> bytes:
         """The network as a serialized ONNX model, for onnxruntime and other ONNX runtimes.
 
         Needs the optional ``onnx`` package: ``pip install "nncore-nn[onnx]"``.
+
+        Parameters
+        ----------
+        input_dtype : {"float32", "float64"}, optional
+            The type of the model's input; by default the network's :attr:`dtype`.
+            ``input_dtype="float32"`` makes a float64 network's model take the
+            float32 arrays most ONNX users feed: a ``Cast`` node widens them
+            (exactly) and the network computes in float64 as :meth:`predict`
+            does on the same float32 values.
 
         Returns
         -------
         bytes
             The model: input ``input`` of shape ``[N, sizes[0]]``, output ``output``
-            of shape ``[N, sizes[-1]]``, in the network's floating-point type;
+            of shape ``[N, sizes[-1]]``, in the network's floating-point type (the
+            input in ``input_dtype`` when given);
             :attr:`input_names` and :attr:`output_names`, when set, are in its
             ``metadata_props`` as JSON lists. Save it with ``open(path, "wb").write(...)``.
 
@@ -767,8 +820,10 @@ class Network(NetworkCore):
         ------
         ImportError
             If the ``onnx`` package is not installed.
+        ValueError
+            If ``input_dtype`` is not float32 or float64.
         """
-        return _onnx_export.onnx_model(self.to_dict(), self.dtype)
+        return _onnx_export.onnx_model(self.to_dict(), self.dtype, input_dtype)
 
     def to_c(self, name: str = "nncore_predict") -> str:
         """The network as standalone C99 source of ``void name(const double *input, double *output)``.

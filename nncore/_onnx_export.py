@@ -2,7 +2,8 @@
 
 The model has one input, ``input`` of shape ``[N, n_inputs]``, and one
 output, ``output`` of shape ``[N, n_outputs]``, both in the network's
-floating-point type; each layer is ``MatMul`` (by the transposed weights,
+floating-point type (the input may be another, cast to the network's by a
+``Cast`` node: float32 input for a float64 network); each layer is ``MatMul`` (by the transposed weights,
 shape ``(n_in, n_out)``), ``Add`` (the biases) and the activation's nodes,
 taken from :data:`ACTIVATION_NODES` (each activation's entry in
 ``nncore._activations.ACTIVATION_TABLE``).
@@ -70,10 +71,10 @@ class GraphBuilder:
         self.initializers.append(self.onnx.numpy_helper.from_array(array, name))
         return name
 
-    def node(self, op_type: str, *inputs: str, output: str | None = None) -> str:
-        """Add a node ``op_type(*inputs)``; return the name of its output."""
+    def node(self, op_type: str, *inputs: str, output: str | None = None, **attributes: Any) -> str:
+        """Add a node ``op_type(*inputs)`` with ``attributes``; return the name of its output."""
         name = output or self._fresh(op_type.lower())
-        self.nodes.append(self.onnx.helper.make_node(op_type, list(inputs), [name], name=f"node_{name}"))
+        self.nodes.append(self.onnx.helper.make_node(op_type, list(inputs), [name], name=f"node_{name}", **attributes))
         return name
 
 
@@ -84,7 +85,7 @@ ACTIVATION_NODES: dict[str, Callable[[GraphBuilder, str, float], str]] = {
 the name of the weighted sums and the ``leaky_relu`` slope, and returns the name of the result."""
 
 
-def onnx_model(data: dict, dtype: object = np.float64) -> bytes:
+def onnx_model(data: dict, dtype: object = np.float64, input_dtype: object = None) -> bytes:
     """The network as a serialized ONNX model.
 
     Parameters
@@ -93,7 +94,10 @@ def onnx_model(data: dict, dtype: object = np.float64) -> bytes:
         The network in nncore's dictionary format (``Network.to_dict()``).
     dtype : numpy dtype, default float64
         The network's floating-point type (float64 or float32), that of the
-        model's input, output and constants.
+        model's output, constants and computation.
+    input_dtype : numpy dtype, optional
+        The type of the model's input (float64 or float32), when it is not
+        ``dtype``: a ``Cast`` node converts it to ``dtype`` first.
 
     Returns
     -------
@@ -108,39 +112,42 @@ def onnx_model(data: dict, dtype: object = np.float64) -> bytes:
     ImportError
         If the ``onnx`` package is not installed.
     ValueError
-        If ``dtype`` is not float64 or float32.
+        If ``dtype`` or ``input_dtype`` is not float64 or float32.
     """
-    element_type = _element_type(dtype)
+    element_type = _element_type(dtype, "dtype")
+    input_type = element_type if input_dtype is None else _element_type(input_dtype, "input_dtype")
     state = read_dict(data)
     onnx = import_onnx()
     graph = GraphBuilder(onnx, np.dtype(dtype))  # type: ignore[call-overload]
     values = "input"
+    if input_type != element_type:
+        values = graph.node("Cast", values, to=getattr(onnx.TensorProto, element_type))
     for (weights, biases, _), activation in zip(state.layers, state.activations):
         sums = graph.node(
             "Add", graph.node("MatMul", values, graph.constant("weights", weights.T)), graph.constant("biases", biases)
         )
         values = ACTIVATION_NODES[activation](graph, sums, state.leaky_relu_alpha)
     graph.node("Identity", values, output="output")
-    model = _model(onnx, graph, state, getattr(onnx.TensorProto, element_type))
+    model = _model(onnx, graph, state, getattr(onnx.TensorProto, input_type), getattr(onnx.TensorProto, element_type))
     onnx.checker.check_model(model, full_check=True)
     return model.SerializeToString()
 
 
-def _element_type(dtype: object) -> str:
+def _element_type(dtype: object, name: str) -> str:
     try:
         return DTYPES[np.dtype(dtype)]  # type: ignore[call-overload]
     except (TypeError, KeyError):
-        raise ValueError(f"dtype must be float64 or float32, got {describe(dtype)}") from None
+        raise ValueError(f"{name} must be float64 or float32, got {describe(dtype)}") from None
 
 
-def _model(onnx: ModuleType, graph: GraphBuilder, state: State, element_type: int) -> Any:
+def _model(onnx: ModuleType, graph: GraphBuilder, state: State, input_type: int, output_type: int) -> Any:
     helper = onnx.helper
     description = f"a {list(state.sizes)} network ({', '.join(state.activations)})"
     onnx_graph = helper.make_graph(
         graph.nodes,
         "nncore_network",
-        [helper.make_tensor_value_info("input", element_type, ["N", state.sizes[0]])],
-        [helper.make_tensor_value_info("output", element_type, ["N", state.sizes[-1]])],
+        [helper.make_tensor_value_info("input", input_type, ["N", state.sizes[0]])],
+        [helper.make_tensor_value_info("output", output_type, ["N", state.sizes[-1]])],
         initializer=graph.initializers,
         doc_string=description,
     )

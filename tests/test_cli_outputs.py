@@ -65,8 +65,8 @@ def test_a_link_to_a_folder_is_refused_naming_the_link(tmp_path, network_file, c
     (tmp_path / "outdir").mkdir()
     os.symlink(tmp_path / "outdir", tmp_path / "dirlink")
     code, _, err = export_js(network_file, tmp_path / "dirlink", capsys)
-    assert code == 2 and err.startswith(f"nncore export: error: {tmp_path / 'dirlink'}: not a regular file")
-    assert "a directory" in err and ".tmp" not in err
+    assert code == 2 and err.startswith(f"nncore export: error: {tmp_path / 'dirlink'}: a directory, through")
+    assert "not a file" in err and ".tmp" not in err
     assert os.path.islink(tmp_path / "dirlink") and os.listdir(tmp_path / "outdir") == []
 
 
@@ -74,8 +74,7 @@ def test_a_folder_is_refused_naming_the_folder_not_a_temporary_file(tmp_path, ne
     (tmp_path / "outdir").mkdir()
     code, _, err = export_js(network_file, tmp_path / "outdir", capsys)
     assert code == 2 and err == (
-        f"nncore export: error: {tmp_path / 'outdir'}: not a regular file (a directory); "
-        "only regular files are written\n"
+        f"nncore export: error: {tmp_path / 'outdir'}: a directory, not a file; give the path of a file to write\n"
     )
     assert sorted(os.listdir(tmp_path)) == ["net.json", "outdir"] and os.listdir(tmp_path / "outdir") == []
 
@@ -114,7 +113,7 @@ def test_a_fifo_is_never_replaced(tmp_path, network_file, capsys):
 def test_save_through_a_link_to_a_folder_is_a_value_error_naming_the_link(tmp_path):
     (tmp_path / "outdir").mkdir()
     os.symlink(tmp_path / "outdir", tmp_path / "dirlink")
-    with pytest.raises(ValueError, match=r"dirlink: not a regular file .a directory, through the symbolic link"):
+    with pytest.raises(ValueError, match=r"dirlink: a directory, through the symbolic link"):
         _files.write_atomically(tmp_path / "dirlink", b"data")
 
 

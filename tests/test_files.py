@@ -221,7 +221,7 @@ def test_a_fifo_is_not_read(tmp_path):
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX opens directories for reading")
 def test_a_directory_is_not_read(tmp_path):
-    with pytest.raises(ValueError, match=r"not a regular file.*a directory"):
+    with pytest.raises(ValueError, match=r"a directory, not a file; give the path of a file to read"):
         nncore.load(tmp_path)
 
 
@@ -267,8 +267,10 @@ def test_write_atomically_and_read_file_work_on_bytes(tmp_path):
     assert _files.read_file(path) == b"\x00\x01 bytes"
     with pytest.raises(TypeError, match="bytes"):
         _files.write_atomically(path, "text")
-    with pytest.raises(ValueError, match="must name a file"):
+    with pytest.raises(ValueError, match="a directory, not a file"):
         _files.write_atomically(str(tmp_path) + os.sep, b"")
+    with pytest.raises(ValueError, match="must name a file"):
+        _files.write_atomically(str(tmp_path / "missing") + os.sep, b"")
 
 
 def test_load_of_json_that_is_not_a_network_names_the_file(tmp_path):
