@@ -1,13 +1,12 @@
 """brain.js's names and defaults, and what nncore calls them.
 
-Shared by the brain.js 2 format (:mod:`nncore._brainjs2`), the brain.js 1.x
-format (:mod:`nncore._brainjs1`) and ``fit``, which points a user who passes
-brain.js's option names to nncore's.
+Shared by the brain.js 2 format (:mod:`nncore._brainjs2`) and the brain.js 1.x
+format (:mod:`nncore._brainjs1`); what nncore calls brain.js's option names
+when a user passes them is in :mod:`nncore._spellings`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from nncore._activations import ACTIVATION_TABLE
@@ -46,25 +45,3 @@ def activation_from_brainjs(fields: Fields, key: str) -> str:
     if not isinstance(name, str) or name not in FROM_BRAINJS_ACTIVATION:
         raise fields.error(key, f"must be one of {list(FROM_BRAINJS_ACTIVATION)}, got {describe(name)}")
     return FROM_BRAINJS_ACTIVATION[name]
-
-
-# brain.js's option names that users pass to fit, and what nncore calls them.
-_BRAINJS_FIT_OPTIONS = {
-    "iterations": "epochs=",
-    "errorThresh": "error_threshold=",
-    "error_thresh": "error_threshold=",
-    "log": "progress=True",
-    "logPeriod": "callback_period=",
-    "callbackPeriod": "callback_period=",
-    "learningRate": "net.learning_rate = ... before fit",
-    "learning_rate": "net.learning_rate = ... before fit",
-    "momentum": "net.momentum = ... before fit",
-}
-
-
-def check_no_unknown_options(function: str, options: Mapping[str, object]) -> None:
-    """Refuse keyword arguments ``function`` does not take, saying what to use for brain.js's names."""
-    for name in options:
-        hint = _BRAINJS_FIT_OPTIONS.get(name)
-        instead = f": use {hint} instead" if hint else ""
-        raise TypeError(f"{function}() got an unexpected keyword argument {name!r}{instead}")

@@ -308,13 +308,9 @@ def check_learning_rule(
     ``(learning_rate, momentum)`` (the defaults where not given; 0 where they
     do not apply) and every parameter of ``RULE_DEFAULTS``.
     """
-    applies = OPTIMIZER_PARAMETERS[optimizer]
     for name, value in {"learning_rate": learning_rate, "momentum": momentum, **given}.items():
-        if value is not None and name not in applies:
-            raise ValueError(
-                f"{name} does not apply to optimizer={optimizer!r}, whose parameters are "
-                f"{', '.join(applies)} and weight_decay"
-            )
+        if value is not None:
+            check_rule_applies(optimizer, name)
     rate = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else check_rate("learning_rate", learning_rate)
     default_momentum = DEFAULT_MOMENTUM if optimizer == "sgd" else 0.0
     momentum_value = default_momentum if momentum is None else check_rate("momentum", momentum)
@@ -326,6 +322,23 @@ def check_learning_rule(
     parameters["weight_decay"] = check_rule_parameter("weight_decay", weight_decay)
     check_step_limits(parameters["rprop_step_min"], parameters["rprop_step_max"])
     return (rate, momentum_value), parameters
+
+
+def check_rule_applies(optimizer: str, name: str) -> None:
+    """A ``ValueError`` when the rate or parameter ``name`` is not one of ``optimizer``'s (or ``weight_decay``).
+
+    The message says which optimizer uses it: a value given for another
+    optimizer would be silently ignored, and lost by ``to_dict``.
+    """
+    applies = OPTIMIZER_PARAMETERS[optimizer]
+    if name in applies or name == "weight_decay":
+        return
+    users = [f"optimizer={other!r}" for other, names in OPTIMIZER_PARAMETERS.items() if name in names]
+    raise ValueError(
+        f"{name} does not apply to optimizer={optimizer!r}, whose parameters are {', '.join(applies)} and "
+        f"weight_decay: {name} is a parameter of {' and '.join(users)} (the optimizer is chosen when the "
+        "network is made)"
+    )
 
 
 def check_step_limits(step_min: float, step_max: float) -> None:

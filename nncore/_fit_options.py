@@ -18,7 +18,6 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nncore._brainjs import check_no_unknown_options
 from nncore._checks import (
     MAX_COUNT,
     check_batch_size,
@@ -31,6 +30,7 @@ from nncore._checks import (
     describe,
 )
 from nncore._sampling import plan_steps
+from nncore._spellings import check_keywords
 
 DEFAULT_EPOCHS = 20_000
 """brain.js's default: the most epochs a ``fit`` given no stopping rule runs."""
@@ -234,18 +234,24 @@ else:
 
 
 def check_fit_options(
-    given: Mapping[str, object], function: str = "fit", accepted: Collection[str] = tuple(OPTIONS)
+    given: Mapping[str, object],
+    function: str = "fit",
+    accepted: Collection[str] = tuple(OPTIONS),
+    takes: Collection[str] | None = None,
+    elsewhere: Mapping[str, str] | None = None,
 ) -> FitOptions:
     """Check every option of ``fit`` in ``given`` but the data's; the others take their defaults.
 
     A name ``function`` does not take (not in ``accepted``) is a
-    ``TypeError``, with nncore's name for brain.js's
-    (:func:`nncore._brainjs.check_no_unknown_options`). As brain.js does:
+    ``TypeError`` (:func:`nncore._spellings.check_keywords`), whose hint
+    looks among ``accepted`` and ``takes`` (the other keywords of
+    ``function``) and ``elsewhere``. As brain.js does:
     without ``epochs`` and ``steps``, at most :data:`DEFAULT_EPOCHS` epochs,
     and without ``error_threshold`` either, a stop once an epoch's mean
     error is below :data:`DEFAULT_ERROR_THRESHOLD`.
     """
-    check_no_unknown_options(function, {name: value for name, value in given.items() if name not in accepted})
+    if not all(name in accepted for name in given):
+        check_keywords(function, given, {*accepted, *(takes or ())}, elsewhere)
     values = {
         name: option.check(given.get(name, option.default))
         for name, option in OPTIONS.items()

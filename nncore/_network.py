@@ -10,6 +10,7 @@ data), ``serialization`` (the dictionary format), ``brainjs2``,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +47,7 @@ from nncore._checks import (
     check_loss,
     check_names,
     check_optimizer,
+    check_rule_applies,
     check_rule_parameter,
     check_samples,
     check_seed,
@@ -59,7 +61,17 @@ from nncore._evaluation import DEFAULT_THRESHOLD
 from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._fit_options import FitOptions, check_fit_options, option_value, takes_fit_options
 from nncore._loss_rules import check_loss_targets, check_output_rules
-from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS
+from nncore._spellings import foreign_attribute, keyword_names, takes_keywords, unknown_name
+from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER_PARAMETERS
+
+RULE_NAMES = frozenset(name for names in OPTIMIZER_PARAMETERS.values() for name in names)
+"""The rates and parameters that only some optimizers have (``weight_decay`` applies to all)."""
+
+CORE_WRITABLE = ("learning_rate", "momentum")
+"""The compiled core's properties that have a setter (a Cython property does not say whether it has one)."""
+
+FIT_OPTION_ELSEWHERE = {name: f"{name} is an option of fit: net.fit(X, Y, {name}=...)" for name in FIT_OPTIONS}
+"""Where ``fit``'s options go, for a user who gives one to ``Network`` or ``evaluate``."""
 
 
 class _RuleParameter:
@@ -86,7 +98,14 @@ class _RuleParameter:
         net._set_rule_parameter(self.name, checked)
 
 
-class Network(NetworkCore):
+class _NetworkType(type):
+    """``Network``'s type: a class attribute it lacks under another library's name points to nncore's."""
+
+    def __getattr__(cls, name: str) -> Any:
+        raise foreign_attribute(f"type object {cls.__name__!r} has no attribute", name, cls)
+
+
+class Network(NetworkCore, metaclass=_NetworkType):
     """A fully-connected feed-forward network trained one sample at a time.
 
     Parameters
@@ -142,7 +161,11 @@ class Network(NetworkCore):
 
     A parameter of another optimizer than the one chosen is a ``ValueError``.
     Every parameter of the learning rule is also an attribute that can be
-    read and set (``net.beta1 = 0.95``).
+    read and set (``net.beta1 = 0.95``); setting any other attribute (one that
+    is read-only, fixed when the network is made, or unknown) is an
+    ``AttributeError`` naming the writable ones, and an unknown keyword a
+    ``TypeError`` naming the closest ones (and nncore's name for brain.js's,
+    scikit-learn's or Keras's).
 
     Raises
     ------
@@ -160,6 +183,7 @@ class Network(NetworkCore):
     [0.0, 1.0, 1.0, 0.0]
     """
 
+    @takes_keywords("Network", FIT_OPTION_ELSEWHERE)
     def __init__(
         self,
         sizes: Sequence[int],
@@ -210,6 +234,19 @@ class Network(NetworkCore):
         self._output_names: tuple[str, ...] | None = None
         initial = _initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
         self._restore([(w, b, np.zeros_like(w)) for w, b in initial], 0, *rates)
+
+    # ------------------------------------------------------------ attributes
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name[:1] != "_":  # private names are the class's own business
+            if name not in _writable(type(self)):
+                raise AttributeError(_refused_write(type(self), name))
+            if name in RULE_NAMES:
+                check_rule_applies(self.optimizer, name)
+        super().__setattr__(name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        raise foreign_attribute(f"{type(self).__name__!r} object has no attribute", name, self)
 
     # ------------------------------------------------------------ the learning rule
 
@@ -373,6 +410,7 @@ class Network(NetworkCore):
         names = self._output_names
         return strongest if names is None else names[strongest]
 
+    @takes_keywords("evaluate", {name: f"{text}, not of evaluate" for name, text in FIT_OPTION_ELSEWHERE.items()})
     def evaluate(self, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> _evaluation.Evaluation:
         """Error, accuracy, misclassified samples and, with one output, confusion counts.
 
@@ -464,7 +502,7 @@ class Network(NetworkCore):
         other threads wait until it ends; a callback (same thread) may use
         the network freely, even start another fit.
         """
-        checked = check_fit_options(options)
+        checked = check_fit_options(options, takes=_FIT_KEYWORDS, elsewhere=network_elsewhere("fit"))
         with self._fitting():
             data = _fit_data.prepare(
                 self,
@@ -872,3 +910,66 @@ class Network(NetworkCore):
             If ``name`` is not a JavaScript identifier.
         """
         return _source_export.javascript_source(self.to_dict(), name)
+
+
+@functools.cache
+def _writable(cls: type) -> frozenset[str]:
+    """The public attributes of a ``cls`` network that may be set.
+
+    The core's rates, every property with a setter and every parameter of the
+    learning rule; a subclass of ``Network`` may also set what its own class
+    bodies declare (class attributes that are not functions).
+    """
+    names = set(CORE_WRITABLE)
+    for klass in cls.__mro__:
+        for name, attribute in vars(klass).items():
+            settable = isinstance(attribute, _RuleParameter) or (
+                isinstance(attribute, property) and attribute.fset is not None
+            )
+            declared = (
+                issubclass(klass, Network)
+                and klass is not Network
+                and not callable(attribute)
+                and not isinstance(attribute, (property, classmethod))
+            )
+            if settable or declared:
+                names.add(name)
+    return frozenset(name for name in names if not name.startswith("_"))
+
+
+def _refused_write(cls: type, name: str) -> str:
+    """Why ``name`` cannot be set on a ``cls`` network, and what can."""
+    writable = _writable(cls)
+    fixed = {
+        parameter: f"{parameter} is fixed when the network is made: Network(..., {parameter}=...)"
+        for parameter in keyword_names(Network.__init__) or ()
+        if parameter not in writable
+    }
+    read_only = {
+        attribute: f"{attribute} is {'a method' if callable(getattr(cls, attribute)) else 'read-only'}"
+        for attribute in dir(cls)
+        if not attribute.startswith("_")
+    }
+    return unknown_name(
+        f"cannot set the {cls.__name__} attribute",
+        name,
+        writable,
+        {**read_only, **fixed},
+        keyword=False,
+        listing="the writable attributes are",
+    )
+
+
+@functools.cache
+def network_elsewhere(function: str) -> dict[str, str]:
+    """Where ``Network``'s parameters go, for a user who gives one to ``function`` (``fit``, ``fit_many``)."""
+    writable = _writable(Network)
+    return {
+        name: f"{name} is the network's: Network(..., {name}=...)"
+        + (f" or net.{name} = ... before {function}" if name in writable else "")
+        for name in keyword_names(Network.__init__) or ()
+    }
+
+
+_FIT_KEYWORDS = keyword_names(Network.fit)
+"""Every keyword of :meth:`Network.fit` (its signature shows the fit options)."""

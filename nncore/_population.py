@@ -11,9 +11,10 @@ from typing import Any
 
 from nncore import _many
 from nncore._checks import describe
-from nncore._fit_options import FIT_MANY_OPTIONS, check_fit_options, option_value, takes_fit_options
+from nncore._fit_options import FIT_MANY_OPTIONS, OPTIONS, check_fit_options, option_value, takes_fit_options
 from nncore._fitting import FitResult
-from nncore._network import Network
+from nncore._network import Network, network_elsewhere
+from nncore._spellings import keyword_names
 
 
 @takes_fit_options(FIT_MANY_OPTIONS)
@@ -88,7 +89,7 @@ def fit_many(
     [100, 100, 100, 100]
     """
     population = check_population(networks)
-    checked = check_fit_options(options, "fit_many", FIT_MANY_OPTIONS)
+    checked = check_fit_options(options, "fit_many", FIT_MANY_OPTIONS, _OWN_KEYWORDS, _ELSEWHERE)
     return _many.fit_many(
         population,
         X,
@@ -118,3 +119,17 @@ def check_population(networks: Any) -> list[Network]:
             )
         seen[id(network)] = index
     return list(networks)
+
+
+_OWN_KEYWORDS = keyword_names(fit_many)
+"""Every keyword of :func:`fit_many` (its signature shows the fit options it takes)."""
+
+_ELSEWHERE = {
+    **network_elsewhere("fit_many"),
+    **{
+        name: f"{name} is an option of Network.fit that fit_many does not take"
+        for name, option in OPTIONS.items()
+        if not option.fit_many
+    },
+}
+"""Where the names go that :func:`fit_many` does not take but a network or ``fit`` does."""

@@ -50,6 +50,7 @@ from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._fit_options import check_fit_options
 from nncore._fitting import EarlyStopping
 from nncore._network import Network
+from nncore._spellings import check_keywords
 from nncore._vocabulary import ACTIVATIONS, OUTPUT_ONLY_ACTIVATIONS
 
 __all__ = ["NetworkClassifier", "NetworkRegressor"]
@@ -132,6 +133,13 @@ def _mlp_stopping(
 
 class _NetworkEstimator(BaseEstimator):
     """Parameters, fitting and prediction common to ``NetworkClassifier`` and ``NetworkRegressor``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # An unknown keyword gets nncore's message (the closest names, nncore's name for Keras's or
+        # brain.js's) before Python's own in __init__; __init__'s signature stays what get_params reads.
+        if kwargs:
+            check_keywords(cls.__name__, kwargs, cls._get_param_names())
+        return super().__new__(cls)
 
     def __init__(
         self,

@@ -37,6 +37,7 @@ LEAVES = {
     "nncore._loss_rules",
     "nncore._sampling",
     "nncore._simd",
+    "nncore._spellings",
 }
 
 needs_sources = pytest.mark.skipif(
