@@ -950,7 +950,7 @@ def _refused_write(cls: type, name: str) -> str:
         for attribute in dir(cls)
         if not attribute.startswith("_")
     }
-    return unknown_name(
+    message = unknown_name(
         f"cannot set the {cls.__name__} attribute",
         name,
         writable,
@@ -958,6 +958,9 @@ def _refused_write(cls: type, name: str) -> str:
         keyword=False,
         listing="the writable attributes are",
     )
+    if cls is not Network and name not in read_only and name not in fixed:
+        message += f"; a subclass may set what its class body declares (e.g. {name} = None there)"
+    return message
 
 
 @functools.cache

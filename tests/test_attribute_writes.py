@@ -101,6 +101,8 @@ def test_a_subclass_sets_what_it_declares():
     assert net.history == [1]
     with pytest.raises(AttributeError, match=r"cannot set the Tracked attribute 'histroy': did you mean history\?"):
         net.histroy = [1]
+    with pytest.raises(AttributeError, match=r"a subclass may set what its class body declares \(e.g. extra = None"):
+        net.extra = 1
 
 
 @pytest.mark.parametrize(
