@@ -46,7 +46,7 @@ except ImportError:
     ) from None
 from nncore import _runtime
 from nncore._evaluation import Evaluation, Misclass
-from nncore._exceptions import DivergenceError
+from nncore._exceptions import DivergenceError, SaturationWarning
 from nncore._fann import read_data as read_fann_data
 from nncore._fann import write_data as write_fann_data
 from nncore._fitting import FitProgress, FitResult
@@ -146,7 +146,7 @@ def use_simd(level: str) -> str:
 
 # The public classes are defined in private modules; they say they are nncore's, so that
 # pickles, reprs, tracebacks and the documentation name the path users import them from.
-for _public_class in (DivergenceError, Evaluation, FitProgress, FitResult, Misclass, Network):
+for _public_class in (DivergenceError, Evaluation, FitProgress, FitResult, Misclass, Network, SaturationWarning):
     _public_class.__module__ = __name__
 del _public_class
 
@@ -157,6 +157,7 @@ __all__ = [
     "FitResult",
     "Misclass",
     "Network",
+    "SaturationWarning",
     "__version__",
     "fit_many",
     "load",

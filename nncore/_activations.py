@@ -13,6 +13,7 @@ for ``fit_many``'s lanes) and the tests.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,11 @@ class Activation:
         layer's only, the exports finish it with a pass over the layer.
     uses_alpha : bool
         True when the activation uses the ``leaky_relu_alpha`` slope.
+    saturation : float or None
+        The magnitude of ``z`` beyond which the slope falls below
+        :data:`SATURATION_SLOPE` (where the first layer's sums stop learning:
+        ``fit``'s warning about unscaled inputs), or None when the slope
+        never fades with ``|z|``.
     brainjs : str or None
         brain.js's name, or None when brain.js has no such activation.
     fann : tuple or str
@@ -78,6 +84,11 @@ class Activation:
     sklearn: str | None
     whole_layer: bool = False
     uses_alpha: bool = False
+    saturation: float | None = None
+
+
+SATURATION_SLOPE = 1e-3
+"""A slope below which an activation counts as saturated (see :attr:`Activation.saturation`)."""
 
 
 def _sigmoid_rows(z: np.ndarray, alpha: float) -> None:
@@ -115,6 +126,8 @@ ACTIVATION_TABLE: dict[str, Activation] = {
             brainjs="sigmoid",
             fann=("FANN_SIGMOID", 0.5),
             sklearn="logistic",
+            # o * (1 - o) = slope at o = (1 - sqrt(1 - 4 slope)) / 2, z = log((1 - o) / o): about 6.9
+            saturation=math.log(2.0 / (1.0 - math.sqrt(1.0 - 4.0 * SATURATION_SLOPE)) - 1.0),
         ),
         Activation(
             "tanh",
@@ -127,6 +140,7 @@ ACTIVATION_TABLE: dict[str, Activation] = {
             brainjs="tanh",
             fann=("FANN_SIGMOID_SYMMETRIC", 1.0),
             sklearn="tanh",
+            saturation=math.atanh(math.sqrt(1.0 - SATURATION_SLOPE)),  # 1 - tanh(z)**2 = slope: about 4.1
         ),
         Activation(
             "relu",

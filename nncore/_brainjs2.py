@@ -50,6 +50,7 @@ def brainjs_from_dict(data: dict) -> dict:
     See :meth:`nncore.Network.to_brainjs` for the layout and the errors.
     """
     state = _serialization.read_dict(data)
+    state.refuse_input_scaling("brain.js's JSON")
     activation = _single_activation(state.activations)
     check_mse("brain.js's NeuralNetwork", state.loss)
     praxis = _brainjs_praxis(state.optimizer, state.rule_parameters)

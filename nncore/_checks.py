@@ -23,6 +23,7 @@ from nncore._vocabulary import (
     DEFAULT_LEARNING_RATES,
     DEFAULT_MOMENTUM,
     DTYPES,
+    INPUT_SCALINGS,
     LOSSES,
     OPTIMIZER_PARAMETERS,
     OPTIMIZERS,
@@ -257,6 +258,27 @@ def as_network_dtype(array: np.ndarray, dtype: str, name: str) -> np.ndarray:
             f"got {array[position]!r} at index {tuple(int(i) for i in position)}"
         )
     return converted
+
+
+def check_input_scaling(value: object) -> str | None:
+    """How a network scales its inputs: one of :data:`nncore._vocabulary.INPUT_SCALINGS`, or None (not at all)."""
+    return None if value is None else check_choice("input_scaling", value, INPUT_SCALINGS)
+
+
+def input_scaling_not_fitted(kind: str) -> ValueError:
+    """The error of a network asked to compute before its ``input_scaling`` was fitted."""
+    return ValueError(
+        f"input_scaling={kind!r} is fitted to the training data by the network's first fit, which has not "
+        "run yet: call fit(X, Y) first, or fit_input_scaling(X) to fit the scaling alone"
+    )
+
+
+def unscalable_input(kind: str) -> ValueError:
+    """The error of an input that the network's ``input_scaling`` takes beyond its dtype's range."""
+    return ValueError(
+        f"an input is too large for input_scaling={kind!r}: (input - input_offset) / input_scale "
+        "is not finite in the network's dtype"
+    )
 
 
 def check_optimizer(value: object) -> str:

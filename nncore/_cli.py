@@ -256,6 +256,7 @@ def train(args: argparse.Namespace) -> int:
         weight_decay=args.weight_decay,
         init=args.init,
         seed=args.seed,
+        input_scaling=args.input_scaling,
     )
     net.input_names, net.output_names = inputs, targets
     options = {name: getattr(args, name) for name in TRAIN_FIT_OPTIONS}
@@ -271,7 +272,9 @@ def train(args: argparse.Namespace) -> int:
         _files.write_atomically(args.plot, plot)
     print(
         f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
-        f"{result.error:.6g}, stopped by {result.stop_reason}; saved to {args.output}"
+        f"{result.error:.6g}, stopped by {result.stop_reason}; "
+        + ("inputs as given" if net.input_scaling is None else "inputs standardised inside the network")
+        + f"; saved to {args.output}"
         + (f", loss curve in {args.plot}" if args.plot is not None else ""),
         file=summary,
     )
@@ -351,6 +354,7 @@ def info(args: argparse.Namespace) -> int:
     print(f"iterations:    {net.iterations}")
     print(f"input names:   {_listed(net.input_names)}")
     print(f"output names:  {_listed(net.output_names)}")
+    print(f"input scaling: {net.input_scaling or '(none)'}")
     return 0
 
 
@@ -481,6 +485,15 @@ def add_csv_commands(commands: Any) -> None:
         help=f"{FIT_OPTIONS['progress'].summary} (default: when tqdm is installed)",
     )
     t.add_argument("--plot", metavar="FILE", help="save the loss curve as an image (needs matplotlib)")
+    t.add_argument(
+        "--no-scaling",
+        dest="input_scaling",
+        action="store_const",
+        const=None,
+        default="standard",
+        help="train on the inputs as given (default: scale each input by the mean and standard deviation of "
+        "the training data, inside the network: input_scaling='standard')",
+    )
     t.add_argument(
         "-o", "--output", required=True, metavar="NET", help="where to save the network (JSON; - for stdout)"
     )

@@ -11,6 +11,16 @@ class DivergenceError(FloatingPointError):
     """
 
 
+class SaturationWarning(UserWarning):
+    """The inputs drive the first layer's sums where its activation hardly learns.
+
+    ``fit`` warns once, at the start of a network's first fit, when more than
+    half of the first layer's sums on the training data lie where the slope
+    of its sigmoid or tanh is below 1e-3: typically raw, unscaled inputs,
+    which ``Network(..., input_scaling="standard")`` scales inside the network.
+    """
+
+
 def divergence_advice(network: Any) -> str:
     """What to try after ``network`` diverged, "a smaller ...": the parameters that size its steps.
 

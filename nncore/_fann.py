@@ -180,6 +180,11 @@ def fann_from_dict(data: dict) -> str:
         ``cross_entropy``, which FANN does not have.
     """
     state = _serialization.read_dict(data)
+    state.refuse_input_scaling(
+        "a FANN .net file",
+        " exactly (its scale_mean_in and scale_deviation_in are float32, written with 6 decimals, and "
+        "fann_scale_input computes ((x - mean) / deviation + 1) * factor + new_min, which rounds differently)",
+    )
     fann_activations = [_fann_activation(name, layer) for layer, name in enumerate(state.activations, start=1)]
     if state.loss != "mse":
         raise ValueError(

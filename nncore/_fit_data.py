@@ -4,7 +4,9 @@
 samples; sample weights; a batch size; held-out data) into what the fit
 driver (:mod:`nncore._fitting`) trains on: checked rows in the network's
 dtype, the rows of weight 0 left out, each row's factor, the batch size in
-samples (0: all of them) and a function measuring the held-out error.
+samples (0: all of them) and a function measuring the held-out error. A
+network that scales its inputs trains on its scaled rows, the scaling fitted
+to the rows first if it is not yet.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import _datasets
+from nncore import _datasets, _scaling
 from nncore._checks import check_data, check_sample_weight, describe, sample_factors
 from nncore._fit_options import PER_SAMPLE, FitOptions, check_fit_length, check_optimizer_batch_size
 from nncore._loss_rules import check_loss_targets
@@ -45,10 +47,15 @@ class FitData:
     """Samples per update; 0: all of them."""
     validation_error: Callable[[], float] | None = None
     """Measures the network's mean error on the held-out data; None without validation data."""
+    input_scaling: tuple[np.ndarray, np.ndarray] | None = None
+    """``(offset, scale)`` fitted to the rows, for the network to take before it trains; None: nothing to take."""
+    scaled_inputs: np.ndarray | None = None
+    """The rows' inputs scaled as the network scales them; None: the network does not scale."""
 
     @property
     def inputs(self) -> np.ndarray:
-        return self.rows.inputs
+        """What the network trains on: the rows' inputs, scaled by the network's input scaling if it has one."""
+        return self.rows.inputs if self.scaled_inputs is None else self.scaled_inputs
 
     @property
     def targets(self) -> np.ndarray:
@@ -101,14 +108,17 @@ def prepare(
     learn_names: bool = False,
     clip_batch: bool = False,
     rows: Rows | None = None,
+    scaled: dict | None = None,
 ) -> FitData:
     """The data of a fit of ``network`` (a :class:`nncore.Network`), checked; see :meth:`nncore.Network.fit`.
 
     ``rows`` are :func:`read_rows`'s for this network's widths and dtype when
     the caller already has them (``fit_many`` reads the data once for many
-    networks). ``clip_batch`` makes a batch larger than the rows trained on
-    shrink to them with a warning instead of being refused (the estimators'
-    rule, scikit-learn's). Nothing of the network changes.
+    networks, and keeps in ``scaled`` the rows scaled for each scaling, so that
+    the networks scaling alike share them). ``clip_batch`` makes a batch larger
+    than the rows trained on shrink to them with a warning instead of being
+    refused (the estimators' rule, scikit-learn's). Nothing of the network
+    changes: a scaling fitted to the rows is returned for the network to take.
     """
     sizes, dtype = network.sizes, network.dtype.name
     if rows is None:
@@ -121,7 +131,17 @@ def prepare(
         validation_error = _validation_error(network, validation_data, rows.input_names, rows.output_names)
     check_loss_targets(rows.targets, network.activations[-1], network.loss, "Y")
     check_fit_length(len(rows.inputs), options)
-    return FitData(rows, batch, validation_error)
+    kind, offset, scale = network._input_scaling_state()
+    if kind is None:
+        return FitData(rows, batch, validation_error)
+    fitted = None
+    if offset is None:
+        offset, scale = fitted = _scaling.fit_scaling(kind, rows.inputs)
+    key = (id(rows.inputs), offset.tobytes(), scale.tobytes())
+    cache = {} if scaled is None else scaled
+    if key not in cache:
+        cache[key] = _scaling.scale_rows(rows.inputs, offset, scale, kind)
+    return FitData(rows, batch, validation_error, fitted, cache[key])
 
 
 def _validation_error(network: Any, validation_data: Any, input_names: Any, output_names: Any) -> Callable[[], float]:

@@ -457,8 +457,8 @@ def _roll_back_divergence(
 
 
 def _computes_finite(network: NetworkCore, inputs: np.ndarray, targets: np.ndarray) -> bool:
-    """True when ``network``'s outputs and per-sample errors on the data are all finite."""
-    outputs, losses = network._forward_and_losses(inputs, targets)
+    """True when ``network``'s outputs and per-sample errors on the data (the fit's, scaled already) are all finite."""
+    outputs, losses = network._forward_and_losses(inputs, targets, scale=False)
     return bool(np.isfinite(outputs).all() and np.isfinite(losses).all())
 
 

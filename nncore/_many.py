@@ -45,6 +45,7 @@ from nncore._fit_data import prepare as prepare_fit
 from nncore._fit_options import PER_SAMPLE, FitOptions
 from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag, close_progress_bar
 from nncore._sampling import plan_steps
+from nncore._scaling import warn_if_saturated
 
 POLL_SECONDS = 0.05
 """How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""
@@ -77,6 +78,13 @@ class Job:
     batch_size: int
     factors: np.ndarray | None
     options: FitOptions
+    input_scaling: tuple[np.ndarray, np.ndarray] | None = None
+    """The input scaling's ``(offset, scale)`` fitted to the data, for the network to take; None: nothing."""
+
+    def take_input_scaling(self) -> None:
+        """Give the network the input scaling fitted to the data, if any: when it starts training."""
+        if self.input_scaling is not None:
+            self.network._set_input_scaling(self.network._input_scaling_state()[0], *self.input_scaling)
 
 
 def fit_many(
@@ -133,13 +141,14 @@ def prepare(
     if Y is None:
         raise TypeError("fit_many takes the data as X and Y (arrays, one row per sample), got Y=None")
     read: dict[tuple, Rows] = {}
+    scaled: dict[tuple, np.ndarray] = {}  # the rows scaled alike are shared, as the rows are: lanes take them
     jobs = []
     for index, (network, seed) in enumerate(zip(networks, seeds)):
         try:
             kind = (network.sizes[0], network.sizes[-1], network.dtype.name)
             if kind not in read:
                 read[kind] = read_rows(X, Y, *kind, sample_weight)
-            data = prepare_fit(network, X, Y, options, batch_size, sample_weight, rows=read[kind])
+            data = prepare_fit(network, X, Y, options, batch_size, sample_weight, rows=read[kind], scaled=scaled)
         except (TypeError, ValueError) as error:
             if len(networks) == 1:
                 raise
@@ -152,8 +161,15 @@ def prepare(
                 data.batch_size,
                 data.factors,
                 dataclasses.replace(options, seed=seed),  # type: ignore[type-var]  # made by make_dataclass
+                data.input_scaling,
             )
         )
+    for job in jobs:  # one warning for the call at most
+        network = job.network
+        if network.iterations == 0 and network._input_scaling_state()[0] is None:
+            weights, biases, _ = network._snapshot()[0][0]
+            if warn_if_saturated(job.inputs, weights, biases, network.activations[0]):
+                break
     return jobs
 
 
@@ -204,6 +220,8 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
     completed = False
     with contextlib.ExitStack() as holding:
         hold_all(holding, [job.network for job in jobs])
+        for job in jobs:
+            job.take_input_scaling()
         try:
             with _SigintFlag() as sigint, ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
                 shared = _Shared(options.timeout, sigint)
@@ -424,6 +442,7 @@ def _fit_on_cluster(
                 start = futures[future]
                 for offset, (state, result) in enumerate(future.result()):
                     networks[start + offset]._restore(*state)
+                    jobs[start + offset].take_input_scaling()
                     results[start + offset] = result
                 if bar is not None:
                     bar.update(len(future.result()))

@@ -31,6 +31,7 @@ from nncore import (
     _initializers,
     _json_formats,
     _onnx_export,
+    _scaling,
     _serialization,
     _source_export,
     _tutorial_format,
@@ -43,6 +44,7 @@ from nncore._checks import (
     check_dtype,
     check_flag,
     check_init,
+    check_input_scaling,
     check_learning_rule,
     check_loss,
     check_names,
@@ -55,6 +57,7 @@ from nncore._checks import (
     check_step_limits,
     check_threshold,
     describe,
+    input_scaling_not_fitted,
 )
 from nncore._core import NetworkCore
 from nncore._evaluation import DEFAULT_THRESHOLD
@@ -158,6 +161,16 @@ class Network(NetworkCore, metaclass=_NetworkType):
         Adam's parameters (defaults 0.9, 0.999, 1e-8).
     rprop_increase, rprop_decrease, rprop_step_min, rprop_step_max, rprop_step_initial : float, optional
         RPROP's parameters (defaults 1.2, 0.5, 0.0, 50.0, 0.1: FANN's).
+    input_scaling : {"standard", "minmax"}, optional
+        Scale the inputs inside the network: it computes on
+        ``(x - input_offset) / input_scale``, the offset and scale of each
+        input fitted to the training rows of its first :meth:`fit`
+        (``"standard"``: mean and population standard deviation; ``"minmax"``:
+        minimum and range, to [0, 1]; a constant input gets scale 1) and kept
+        after it (:meth:`fit_input_scaling` fits them again). ``train``,
+        ``predict``, ``evaluate``, ``activate``, the files and the exports all
+        apply them; before they are fitted, the network refuses to compute.
+        None (the default): the inputs go in as given.
 
     A parameter of another optimizer than the one chosen is a ``ValueError``.
     Every parameter of the learning rule is also an attribute that can be
@@ -206,6 +219,7 @@ class Network(NetworkCore, metaclass=_NetworkType):
         rprop_step_min: float | None = None,
         rprop_step_max: float | None = None,
         rprop_step_initial: float | None = None,
+        input_scaling: str | None = None,
     ) -> None:
         checked_sizes = check_sizes(sizes)
         activations = check_activations(activation, len(checked_sizes) - 1)
@@ -227,7 +241,10 @@ class Network(NetworkCore, metaclass=_NetworkType):
         init = check_init(init, tuple(_initializers.INITIALIZERS))
         seed = check_seed(seed)
         dtype_name = check_dtype(dtype)
+        scaling = check_input_scaling(input_scaling)
         self._setup(checked_sizes, activations, alpha, dtype_name, loss, optimizer)
+        if scaling is not None:
+            self._set_input_scaling(scaling, None, None)
         for name, value in parameters.items():
             self._set_rule_parameter(name, value)
         self._input_names: tuple[str, ...] | None = None
@@ -300,6 +317,55 @@ class Network(NetworkCore, metaclass=_NetworkType):
         self._output_names = check_names(names, self.sizes[-1], "output")
 
     @property
+    def input_scaling(self) -> str | None:
+        """How the network scales its inputs: ``"standard"``, ``"minmax"`` or None (see :class:`Network`)."""
+        return self._input_scaling_state()[0]
+
+    @property
+    def input_offset(self) -> np.ndarray | None:
+        """A copy of what the input scaling subtracts from each input; None before it is fitted, or without it."""
+        offset = self._input_scaling_state()[1]
+        return None if offset is None else offset.copy()
+
+    @property
+    def input_scale(self) -> np.ndarray | None:
+        """A copy of what the input scaling divides each input by, after the offset; None as :attr:`input_offset`."""
+        scale = self._input_scaling_state()[2]
+        return None if scale is None else scale.copy()
+
+    def fit_input_scaling(self, X: Any) -> Network:
+        """Fit the input scaling's offset and scale to ``X`` now, replacing those of an earlier fit.
+
+        :meth:`fit` does this itself when the scaling is not fitted yet; call
+        it to scale before training with :meth:`train` alone, or to refit the
+        scaling to new data (the weights, which learned on the old scaling,
+        stay as they are).
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, sizes[0])
+            Inputs, one row per sample (at least one).
+
+        Returns
+        -------
+        Network
+            The network itself.
+
+        Raises
+        ------
+        ValueError
+            If the network has no :attr:`input_scaling`, or ``X`` does not fit it.
+        """
+        kind = self.input_scaling
+        if kind is None:
+            raise ValueError("fit_input_scaling needs a network built with input_scaling='standard' or 'minmax'")
+        rows, one_sample = check_samples(X, self.sizes[0], self.dtype.name)
+        if one_sample:
+            rows = rows.reshape(1, -1)
+        self._set_input_scaling(kind, *_scaling.fit_scaling(kind, rows))
+        return self
+
+    @property
     def layers(self) -> _views.Layers:
         """The tutorial's object model as live views: ``net.layers[l].neurons[j]``.
 
@@ -325,6 +391,7 @@ class Network(NetworkCore, metaclass=_NetworkType):
             f"iterations={self.iterations}"
             + ("" if self.weight_decay == 0.0 else f", weight_decay={self.weight_decay!r}")
             + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}")
+            + ("" if self.input_scaling is None else f", input_scaling={self.input_scaling!r}")
             + ")"
         )
 
@@ -359,6 +426,11 @@ class Network(NetworkCore, metaclass=_NetworkType):
         sizes = self.sizes
         if rows.shape[0] * sum(a * b for a, b in pairwise(sizes)) >= _batched.MIN_WORK:
             layers = [(w, b) for w, b, _ in self._snapshot()[0]]
+            kind, offset, scale = self._input_scaling_state()
+            if kind is not None:
+                if offset is None or scale is None:
+                    raise input_scaling_not_fitted(kind)
+                rows = _scaling.scale_rows(rows, offset, scale, kind)
             return _batched.forward_matrix(layers, self.activations, self.leaky_relu_alpha, rows)
         return self._forward_rows(rows)
 
@@ -523,15 +595,22 @@ class Network(NetworkCore, metaclass=_NetworkType):
         """
         with self._fitting():
             names_before, iterations_before = (self._input_names, self._output_names), self.iterations
+            scaling_before = self._input_scaling_state()
             self._input_names = data.rows.input_names or self._input_names
             self._output_names = data.rows.output_names or self._output_names
+            if data.input_scaling is not None:
+                self._set_input_scaling(scaling_before[0], *data.input_scaling)
+            elif iterations_before == 0 and scaling_before[0] is None:
+                weights, biases, _ = self._snapshot()[0][0]
+                _scaling.warn_if_saturated(data.inputs, weights, biases, self.activations[0])
             try:
                 return _fitting.fit(
                     self, data.inputs, data.targets, options, data.batch_size, data.factors, data.validation_error
                 )
             except BaseException:
-                if self.iterations == iterations_before:  # nothing learned: forget the names too
+                if self.iterations == iterations_before:  # nothing learned: forget the names and scaling too
                     self._input_names, self._output_names = names_before
+                    self._set_input_scaling(*scaling_before)
                 raise
 
     # ------------------------------------------------------------ saving and loading
@@ -568,7 +647,16 @@ class Network(NetworkCore, metaclass=_NetworkType):
                 [tuple(convert(values) for values in layer) for layer in optimizer_state[0]],
                 *optimizer_state[1:],
             ),
+            input_scaling=self._scaling_for_dict(convert),
         )
+
+    def _scaling_for_dict(self, convert: Callable[[np.ndarray], Any]) -> tuple | None:
+        kind, offset, scale = self._input_scaling_state()
+        if kind is None:
+            return None
+        if offset is None or scale is None:
+            return kind, None, None
+        return kind, convert(offset.copy()), convert(scale.copy())
 
     @classmethod
     def from_dict(cls, data: dict) -> Network:
@@ -586,6 +674,8 @@ class Network(NetworkCore, metaclass=_NetworkType):
         for name, value in state.rule_parameters.items():
             net._set_rule_parameter(name, value)
         net._restore(state.layers, state.iterations, state.learning_rate, state.momentum, state.optimizer_state)
+        if state.input_scaling is not None:
+            net._set_input_scaling(state.input_scaling, state.input_offset, state.input_scale)
         return net
 
     def to_json(self, **kwargs: Any) -> str:

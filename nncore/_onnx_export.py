@@ -3,9 +3,11 @@
 The model has one input, ``input`` of shape ``[N, n_inputs]``, and one
 output, ``output`` of shape ``[N, n_outputs]``, both in the network's
 floating-point type (the input may be another, cast to the network's by a
-``Cast`` node: float32 input for a float64 network); each layer is ``MatMul`` (by the transposed weights,
-shape ``(n_in, n_out)``), ``Add`` (the biases) and the activation's nodes,
-taken from :data:`ACTIVATION_NODES` (each activation's entry in
+``Cast`` node: float32 input for a float64 network); the input scaling, if
+the network has one, is ``Sub`` (the offsets) and ``Div`` (the scales); each
+layer is ``MatMul`` (by the transposed weights, shape ``(n_in, n_out)``),
+``Add`` (the biases) and the activation's nodes, taken from
+:data:`ACTIVATION_NODES` (each activation's entry in
 ``nncore._activations.ACTIVATION_TABLE``).
 
 Every constant is stored in the network's type: ``leaky_relu`` is built from
@@ -122,6 +124,13 @@ def onnx_model(data: dict, dtype: object = np.float64, input_dtype: object = Non
     values = "input"
     if input_type != element_type:
         values = graph.node("Cast", values, to=getattr(onnx.TensorProto, element_type))
+    scaling = state.fitted_input_scaling()
+    if scaling is not None:  # (input - offset) / scale, the core's order of operations
+        values = graph.node(
+            "Div",
+            graph.node("Sub", values, graph.constant("input_offset", scaling[1])),
+            graph.constant("input_scale", scaling[2]),
+        )
     for (weights, biases, _), activation in zip(state.layers, state.activations):
         sums = graph.node(
             "Add", graph.node("MatMul", values, graph.constant("weights", weights.T)), graph.constant("biases", biases)

@@ -31,6 +31,13 @@ its state, so that training continues exactly::
 ``step_weights``, ``step_biases``; SGD keeps its state in ``changes``.) Every
 version-2 field is optional on input: a version-1 dictionary reads as an SGD
 network, and a missing ``optimizer_state`` starts the optimizer afresh.
+
+Version 3 adds the input scaling: ``input_scaling`` (``"standard"`` or
+``"minmax"``) and, once fitted, ``input_offset`` and ``input_scale`` (one
+number per input, each scale > 0), the network computing on
+``(x - input_offset) / input_scale``. Only a network that scales its inputs
+is written as version 3, so that a release that cannot apply the scaling
+refuses the file instead of ignoring it; the others stay version 2.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from nncore._checks import (
     check_alpha,
     check_count,
     check_dtype,
+    check_input_scaling,
     check_loss,
     check_names,
     check_optimizer,
@@ -55,6 +63,7 @@ from nncore._checks import (
     check_sizes,
     check_step_limits,
     describe,
+    input_scaling_not_fitted,
     length_of,
 )
 from nncore._fields import Fields
@@ -63,7 +72,9 @@ from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER
 
 FORMAT = "nncore"
 VERSION = 2
-VERSIONS = (1, 2)
+SCALED_VERSION = 3
+"""The version of a dictionary with ``input_scaling``."""
+VERSIONS = (1, 2, 3)
 """The versions read."""
 
 RULE_PARAMETERS = {
@@ -91,11 +102,13 @@ def make_dict(
     rule_parameters: dict | None = None,
     optimizer_state: tuple | None = None,
     loss: str = DEFAULT_LOSS,
+    input_scaling: tuple | None = None,
 ) -> dict:
-    """Assemble a version-2 dictionary from plain Python values.
+    """Assemble a version-2 dictionary (version 3 with ``input_scaling``) from plain Python values.
 
     ``rule_parameters`` maps every name of ``RULE_PARAMETERS[optimizer]`` to its
-    value; ``optimizer_state`` is ``nncore._core``'s snapshot of it (lists or arrays).
+    value; ``optimizer_state`` is ``nncore._core``'s snapshot of it (lists or arrays);
+    ``input_scaling`` is ``(name, offset, scale)``, the arrays None before they are fitted.
     """
     names = set(activations)
     data = {
@@ -120,6 +133,12 @@ def make_dict(
         data["input_names"] = list(input_names)
     if output_names is not None:
         data["output_names"] = list(output_names)
+    if input_scaling is not None:
+        kind, offset, scale = input_scaling
+        data["version"] = SCALED_VERSION
+        data["input_scaling"] = kind
+        if offset is not None:
+            data["input_offset"], data["input_scale"] = offset, scale
     return data
 
 
@@ -154,6 +173,27 @@ class State:
     rule_parameters: dict = field(default_factory=dict)
     optimizer_state: tuple | None = None
     """As nncore._core's snapshot has it: (moments per layer, updates, beta1_power, beta2_power); None: fresh."""
+    input_scaling: str | None = None
+    input_offset: np.ndarray | None = None
+    """The fitted offset of the input scaling; None without scaling or before it is fitted (so is input_scale)."""
+    input_scale: np.ndarray | None = None
+
+    def fitted_input_scaling(self) -> tuple[str, np.ndarray, np.ndarray] | None:
+        """``(input_scaling, input_offset, input_scale)``; None without scaling; a ValueError if it is not fitted."""
+        if self.input_scaling is None:
+            return None
+        if self.input_offset is None or self.input_scale is None:
+            raise input_scaling_not_fitted(self.input_scaling)
+        return self.input_scaling, self.input_offset, self.input_scale
+
+    def refuse_input_scaling(self, format_name: str, why: str = "") -> None:
+        """Raise a ValueError naming ``input_scaling`` if the network has one: ``format_name`` cannot hold it."""
+        if self.input_scaling is not None:
+            raise ValueError(
+                f"the network scales its inputs (input_scaling={self.input_scaling!r}), which {format_name} "
+                f"cannot hold{why}: written there, it would compute on unscaled inputs; nncore's JSON, "
+                "ONNX, C and JavaScript keep the scaling"
+            )
 
 
 def read_dict(data: object) -> State:
@@ -165,7 +205,7 @@ def read_dict(data: object) -> State:
         raise fields.error("format", f"must be {FORMAT!r}, got {describe(data['format'])}")
     version = fields.required("version")
     if type(version) is not int or version not in VERSIONS:
-        raise fields.error("version", f"must be 1 or 2, got {describe(version)}")
+        raise fields.error("version", f"must be 1, 2 or 3, got {describe(version)}")
     given = {key: fields.required(key) for key in ("sizes", "activation", "learning_rate", "momentum", "iterations")}
     with fields.checks():
         sizes = check_sizes(given["sizes"])
@@ -186,6 +226,7 @@ def read_dict(data: object) -> State:
         }
         if optimizer == "rprop":
             check_step_limits(rule_parameters["rprop_step_min"], rule_parameters["rprop_step_max"])
+        input_scaling = check_input_scaling(data.get("input_scaling"))
     layers = []
     for layer, n_out, n_in in _layers(fields, "layers", sizes):
         weights = layer.reals("weights", (n_out, n_in), dtype)
@@ -196,6 +237,7 @@ def read_dict(data: object) -> State:
             changes = layer.reals("changes", (n_out, n_in), dtype)
         layers.append((weights, biases, changes))
     optimizer_state = _read_optimizer_state(fields, optimizer, sizes, dtype)
+    input_offset, input_scale = _read_input_scaling(fields, input_scaling, sizes[0], dtype)
     return State(
         sizes,
         activations,
@@ -211,7 +253,26 @@ def read_dict(data: object) -> State:
         optimizer,
         rule_parameters,
         optimizer_state,
+        input_scaling,
+        input_offset,
+        input_scale,
     )
+
+
+def _read_input_scaling(
+    fields: Fields, input_scaling: str | None, n_inputs: int, dtype: str
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The fitted ``(input_offset, input_scale)`` of a dictionary, checked; (None, None) when there are none."""
+    given = [key for key in ("input_offset", "input_scale") if fields.get(key, None) is not None]
+    if not given:
+        return None, None
+    if input_scaling is None:
+        raise fields.error(given[0], "is given without input_scaling ('standard' or 'minmax')")
+    offset = fields.reals("input_offset", (n_inputs,), dtype)
+    scale = fields.reals("input_scale", (n_inputs,), dtype)
+    if not (scale > 0).all():
+        raise fields.error("input_scale", f"must be > 0, got {scale[~(scale > 0)][0]!r}")
+    return offset, scale
 
 
 def _layers(fields: Fields, key: str, sizes: tuple[int, ...]) -> list[tuple[Fields, int, int]]:

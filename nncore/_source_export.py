@@ -10,7 +10,8 @@ formulas and its own exp, tanh and sigmoid (:func:`c_elementary`: the core's
 ``Network.predict``'s
 outputs bit for bit (compiled without fused multiply-add), on any C library;
 the JavaScript one agrees to within the last bits of ``Math.exp`` and
-``Math.tanh``.
+``Math.tanh``. A network's input scaling comes first, as the core applies it:
+``(input[k] - offset[k]) / scale[k]`` in the network's type.
 
 Each activation's C and JavaScript expressions are part of its entry in
 ``nncore._activations.ACTIVATION_TABLE`` (:func:`c_activation`, :func:`javascript_activation`).
@@ -229,6 +230,10 @@ def c_source(data: dict, name: str = "nncore_predict", dtype: object = np.float6
         # a prototype, for compilers asked to warn about functions without one
         f"void {name}(const {ctype.name} *input, {ctype.name} *output);\n",
     ]
+    scaling = state.fitted_input_scaling()
+    if scaling is not None:
+        parts.append(_c_array(f"{name}_input_offset", scaling[1], ctype))
+        parts.append(_c_array(f"{name}_input_scale", scaling[2], ctype))
     for number, (weights, biases, _) in enumerate(state.layers, start=1):
         parts.append(_c_array(f"{name}_weights_{number}", weights, ctype))
         parts.append(_c_array(f"{name}_biases_{number}", biases, ctype))
@@ -256,6 +261,11 @@ def _c_header(state: State, name: str, ctype: CType) -> str:
         "may run in several threads at once. Compiled without fused multiply-add (see the pragmas",
         "below) and linked with the same math library, it gives nncore's outputs bit for bit.",
     ]
+    if state.input_scaling is not None:
+        lines += [
+            f"The inputs are scaled first (input_scaling {state.input_scaling!r}): "
+            f"(input[k] - {name}_input_offset[k]) / {name}_input_scale[k].",
+        ]
     lines += [
         f"{side.capitalize()} names: {_comment_safe(names)}"
         for side, names in (("input", state.input_names), ("output", state.output_names))
@@ -297,11 +307,22 @@ def _c_function(state: State, name: str, ctype: CType) -> str:
     buffers = ["a", "b"][: min(len(hidden), 2)]  # the hidden layers' outputs, used in turn
     lines = [f"void {name}(const {t} *input, {t} *output)", "{"]
     lines += [f"    {t} {buffer}[{max(hidden)}];" for buffer in buffers]
+    first = "input"
+    if state.input_scaling is not None:
+        first = "scaled"
+        lines += [
+            f"    {t} scaled[{state.sizes[0]}];",
+            "",
+            f"    /* input scaling ({state.input_scaling}) */",
+            f"    for (int k = 0; k < {state.sizes[0]}; k++) {{",
+            f"        scaled[k] = (input[k] - {name}_input_offset[k]) / {name}_input_scale[k];",
+            "    }",
+        ]
     alpha = ctype.literal(state.leaky_relu_alpha)
     n_layers = len(state.layers)
     for index, activation in enumerate(state.activations):
         number, n_in, n_out = index + 1, state.sizes[index], state.sizes[index + 1]
-        source = "input" if index == 0 else buffers[(index - 1) % 2]
+        source = first if index == 0 else buffers[(index - 1) % 2]
         target = "output" if number == n_layers else buffers[index % 2]
         lines += [""] if lines[-1] != "{" else []
         lines += [
@@ -382,6 +403,8 @@ def javascript_source(data: dict, name: str = "nncorePredict") -> str:
     check_identifier("name", name, "JavaScript")
     state = read_dict(data)
     n_inputs = state.sizes[0]
+    scaling = state.fitted_input_scaling()
+    given = "_nnX0" if scaling is None else "_nnGiven"
     lines = [
         "/**",
         f" * {name}: a {list(state.sizes)} network ({', '.join(state.activations)}), exported by nncore {__version__}.",
@@ -395,11 +418,13 @@ def javascript_source(data: dict, name: str = "nncorePredict") -> str:
         f"  const _nnLayers = {name}.layers || ({name}.layers = [",
         ",\n".join(_javascript_parameters(weights, biases) for weights, biases, _ in state.layers),
         "  ]);",
-        *_javascript_input(state),
-        f"  if (_nnX0.length !== {n_inputs}) {{",
-        f'    throw new RangeError("{name}: expected {n_inputs} inputs, got " + _nnX0.length);',
+        *_javascript_input(state, given),
+        f"  if ({given}.length !== {n_inputs}) {{",
+        f'    throw new RangeError("{name}: expected {n_inputs} inputs, got " + {given}.length);',
         "  }",
     ]
+    if scaling is not None:
+        lines += _javascript_scaling(name, *scaling)
     alpha = repr(float(state.leaky_relu_alpha))
     for index, activation in enumerate(state.activations):
         lines += _javascript_layer(index, state.sizes[index], state.sizes[index + 1], activation, alpha)
@@ -416,13 +441,31 @@ def _javascript_output_text(state: State) -> str:
     return f"an array of {state.sizes[-1]} numbers" if state.output_names is None else "an object {name: value}"
 
 
-def _javascript_input(state: State) -> list[str]:
+def _javascript_input(state: State, variable: str) -> list[str]:
+    """The lines that make ``variable`` the array of inputs given."""
     if state.input_names is None:
-        return ["  const _nnX0 = _nnInput;"]
+        return [f"  const {variable} = _nnInput;"]
     return [
         f"  const _nnInputNames = {json.dumps(list(state.input_names))};",
-        "  const _nnX0 = Array.isArray(_nnInput) || ArrayBuffer.isView(_nnInput) ? _nnInput : _nnInputNames.map(",
+        f"  const {variable} = Array.isArray(_nnInput) || ArrayBuffer.isView(_nnInput) ? _nnInput : _nnInputNames.map(",
         "    (key) => (Object.prototype.hasOwnProperty.call(_nnInput, key) ? _nnInput[key] : 0));",
+    ]
+
+
+def _javascript_scaling(name: str, kind: str, offset: np.ndarray, scale: np.ndarray) -> list[str]:
+    """The lines that make ``_nnX0`` the inputs given (``_nnGiven``) after the network's input scaling."""
+    n = len(offset)
+    return [
+        "",
+        f"  // input scaling ({kind}): (input - offset) / scale, built on the first call and kept",
+        f"  const _nnScaling = {name}.scaling || ({name}.scaling = {{",
+        "    offset: [\n" + _lines([repr(x) for x in offset.tolist()], 5, "      ") + "\n    ],",
+        "    scale: [\n" + _lines([repr(x) for x in scale.tolist()], 5, "      ") + "\n    ]",
+        "  });",
+        f"  const _nnX0 = new Array({n});",
+        f"  for (let k = 0; k < {n}; k++) {{",
+        "    _nnX0[k] = (_nnGiven[k] - _nnScaling.offset[k]) / _nnScaling.scale[k];",
+        "  }",
     ]
 
 

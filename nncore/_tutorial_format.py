@@ -46,6 +46,7 @@ def tutorial_json_from_dict(data: dict) -> dict:
         ``data`` is not a valid network dictionary.
     """
     state = _serialization.read_dict(data)
+    state.refuse_input_scaling("the tutorial's JSON")
     if set(state.activations) != {"sigmoid"}:
         raise ValueError(
             "the tutorial's network is sigmoid only; this network's layers use "

@@ -31,6 +31,10 @@ ORDERS = ("sequential", "shuffle", "random")
 DTYPES = ("float64", "float32")
 """Floating-point types a network may hold its parameters in and compute with."""
 
+INPUT_SCALINGS = ("standard", "minmax")
+"""How a network may scale its inputs, fitted to its training data: ``(x - mean) / std`` or
+``(x - min) / (max - min)`` per input (``Network(input_scaling=...)``)."""
+
 OPTIMIZERS = ("sgd", "adam", "rprop")
 """How the weights move: gradient descent with momentum, Adam, iRprop-."""
 

@@ -57,7 +57,10 @@ import weakref
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_in_dtype, check_rate, describe, train_call_hint
+from nncore._checks import (
+    as_float_array, check_in_dtype, check_rate, describe, input_scaling_not_fitted, train_call_hint,
+    unscalable_input,
+)
 from nncore._loss_rules import check_loss_targets, loss_target_rule
 from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, ORDERS, RULE_DEFAULTS
 from nncore._exceptions import DivergenceError, divergence_advice

@@ -155,3 +155,23 @@ cdef bint _get_float64_vector(object values, Py_buffer* view) except -1:
         return True
     PyBuffer_Release(view)
     return False
+
+
+cdef bint _scale_values(void* values, const void* offset, const void* scale, Py_ssize_t n, int dtype) noexcept nogil:
+    """``(x - offset) / scale`` in place over ``n`` values of ``dtype`` (nncore.Network's input scaling, in the
+    network's own type as numpy computes it); False if a result is not finite."""
+    cdef Py_ssize_t k
+    cdef float* x32
+    cdef double* x64
+    cdef bint finite = True
+    if dtype == FLOAT32:
+        x32 = <float*>values
+        for k in range(n):
+            x32[k] = (x32[k] - (<const float*>offset)[k]) / (<const float*>scale)[k]
+            finite = finite and isfinite(x32[k])
+    else:
+        x64 = <double*>values
+        for k in range(n):
+            x64[k] = (x64[k] - (<const double*>offset)[k]) / (<const double*>scale)[k]
+            finite = finite and isfinite(x64[k])
+    return finite

@@ -50,6 +50,12 @@ cdef class NetworkCore:
     cdef bint _ready
     cdef int _fit_depth               # fits running (a callback may start one inside another)
     cdef object _fit_lock             # held by a running fit: other threads' writers wait on it
+    # nncore.Network's input_scaling: its name or None, and its fitted offset and scale (arrays of the
+    # network's dtype, None until fitted), which train, activate and the forward passes apply to every input
+    cdef object _input_scaling, _input_offset, _input_scale
+    cdef bint _scales_inputs
+    cdef const void* _offset_data
+    cdef const void* _scale_data
     cdef cython.pymutex _lock
     cdef object __weakref__           # for _NETWORKS
 
@@ -346,6 +352,8 @@ cdef class NetworkCore:
                 narrowed = _float_buffer(on_stack32, n_in + n_out)
                 _narrow(sample, narrowed, n_in + n_out, n_in, "input", "target")
                 data = <const char*>narrowed
+            if self._scales_inputs:
+                self._scale_sample(<void*>data)
             if self.net.optimizer == RPROP:
                 raise ValueError("train() takes one sample, but optimizer='rprop' trains on whole batches: "
                                  "use fit(X, Y) (batch_size=None)")
@@ -429,6 +437,8 @@ cdef class NetworkCore:
                 narrowed = _float_buffer(on_stack32, n_in)
                 _narrow(sample, narrowed, n_in, n_in, "input", "input")
                 data = narrowed
+            if self._scales_inputs:
+                self._scale_sample(<void*>data)
             with self._lock:
                 kernels_for(&self.net).set_inputs(&self.net, data)
         finally:
@@ -470,11 +480,17 @@ cdef class NetworkCore:
         cdef char* out = <char*>_data(result)
         cdef const char* last_outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * size
         cdef KernelSet* k = kernels_for(&self.net)
+        cdef bint finite = True
+        self._check_scaling_fitted()
         with nogil, self._lock:
             for i in range(n):
                 k.set_inputs(&self.net, row + i * n_in * size)
+                if self._scales_inputs:
+                    finite = self._scale_input_layer() and finite
                 k.forward(&self.net)
                 memcpy(out + i * n_out * size, last_outputs, n_out * size)
+        if not finite:
+            raise unscalable_input(self._input_scaling)
         return result
 
     cdef int _check_rows(self, object rows, str name, Py_ssize_t width) except -1:
@@ -486,11 +502,12 @@ cdef class NetworkCore:
             raise ValueError(f"{name} must have {width} columns, got {rows.shape[1]}")
         return 0
 
-    def _forward_and_losses(self, rows, targets):
+    def _forward_and_losses(self, rows, targets, bint scale=True):
         """Outputs and the loss of each sample, for checked rows and targets (arrays as :meth:`_forward_rows` takes).
 
         The losses are what ``train`` would report for these samples: the
-        same kernels, sample by sample.
+        same kernels, sample by sample. ``scale=False``: the rows are scaled
+        already (a fit's own rows), the network's input scaling is not applied.
         """
         self._check_ready()
         cdef Py_ssize_t n_in = self.net.sizes[0]
@@ -513,16 +530,75 @@ cdef class NetworkCore:
         cdef double[::1] loss = losses
         cdef const char* last_outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * size
         cdef KernelSet* k = kernels_for(&self.net)
+        cdef bint finite = True
+        scale = scale and self._scales_inputs
+        if scale:
+            self._check_scaling_fitted()
         with nogil, self._lock:
             for i in range(n):
                 k.set_inputs(&self.net, row + i * n_in * size)
+                if scale:
+                    finite = self._scale_input_layer() and finite
                 k.forward(&self.net)
                 memcpy(out + i * n_out * size, last_outputs, n_out * size)
                 if self.net.dtype == FLOAT32:
                     loss[i] = output_loss32(&self.net, <const float*>(target + i * n_out * size))
                 else:
                     loss[i] = output_loss64(&self.net, <const double*>(target + i * n_out * size))
+        if not finite:
+            raise unscalable_input(self._input_scaling)
         return outputs, losses
+
+    # ------------------------------------------------------------ input scaling, for nncore.Network
+
+    def _set_input_scaling(self, kind, offset, scale):
+        """Set the input scaling: its name (None: none) and its fitted ``offset`` and ``scale`` (None: not yet).
+
+        The caller checks them: ``sizes[0]`` finite values each, the scales
+        positive; they are kept as arrays of the network's dtype.
+        """
+        self._check_ready()
+        if (offset is None) != (scale is None):
+            raise ValueError("the input offset and scale are set together")
+        if offset is not None:
+            offset = np.array(offset, dtype=self._dtype, order="C")
+            scale = np.array(scale, dtype=self._dtype, order="C")
+            if offset.shape != (self.net.sizes[0],) or scale.shape != (self.net.sizes[0],):
+                raise ValueError(f"the input offset and scale must have {self.net.sizes[0]} values each")
+        previous = (self._input_offset, self._input_scale)  # released after the lock, not under it
+        with self._lock:
+            self._input_scaling = kind
+            self._scales_inputs = kind is not None
+            self._input_offset, self._input_scale = offset, scale
+            self._offset_data = NULL if offset is None else _data(offset)
+            self._scale_data = NULL if scale is None else _data(scale)
+        del previous
+
+    def _input_scaling_state(self):
+        """``(name, offset, scale)`` of the input scaling, as :meth:`_set_input_scaling` set them (shared arrays)."""
+        with self._lock:
+            state = (self._input_scaling, self._input_offset, self._input_scale)
+        return state
+
+    cdef int _check_scaling_fitted(self) except -1:
+        """Refuse to compute while the input scaling is asked for but not fitted."""
+        if self._scales_inputs and self._offset_data == NULL:
+            raise input_scaling_not_fitted(self._input_scaling)
+        return 0
+
+    cdef int _scale_sample(self, void* values) except -1:
+        """Scale one read sample's ``sizes[0]`` inputs in place (network's dtype), or raise."""
+        cdef bint finite
+        self._check_scaling_fitted()
+        with self._lock:
+            finite = _scale_values(values, self._offset_data, self._scale_data, self.net.sizes[0], self.net.dtype)
+        if not finite:
+            raise unscalable_input(self._input_scaling)
+        return 0
+
+    cdef bint _scale_input_layer(self) noexcept nogil:
+        """Scale the input layer's outputs in place (under the lock, the scaling fitted); False if one is infinite."""
+        return _scale_values(self.net.outputs, self._offset_data, self._scale_data, self.net.sizes[0], self.net.dtype)
 
     # ------------------------------------------------------------ whole state, for nncore.Network
 

@@ -20,7 +20,7 @@ README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 # The README's "Command line" walk-through, command for command (run from a clone's top folder).
 WALKTHROUGH = [
-    "nncore train tests/data/points.csv --target inside --hidden 6 --seed 0 -o points.json",
+    "nncore train tests/data/points.csv --target inside --hidden 6 --seed 0 --no-scaling -o points.json",
     "nncore info points.json",
     "nncore predict points.json tests/data/points.csv -o predictions.csv",
     "nncore evaluate points.json tests/data/points.csv",
@@ -70,6 +70,7 @@ def points_net(tmp_path_factory):
                 "6",
                 "--seed",
                 "0",
+                "--no-scaling",
                 "--no-progress",
                 "-o",
                 str(path),
@@ -160,14 +161,22 @@ def test_train_uses_the_other_columns_as_inputs_and_prints_a_summary(tmp_path, c
     assert (net.learning_rate, net.momentum, net.iterations) == (0.2, 0.0, 7 * 40)
     assert out == (
         f"trained [2, 3, 2, 1] for 7 epochs (280 steps): final error {_error_of(net):.6g}, "
-        f"stopped by epochs; saved to {tmp_path / 'n.json'}\n"
+        f"stopped by epochs; inputs standardised inside the network; saved to {tmp_path / 'n.json'}\n"
     )
 
 
 def _error_of(net):
     """The final error of the same training through the Python API."""
     _, X, Y = points()
-    again = nncore.Network([2, 3, 2, 1], activation="tanh", learning_rate=0.2, momentum=0.0, init="xavier", seed=4)
+    again = nncore.Network(
+        [2, 3, 2, 1],
+        activation="tanh",
+        learning_rate=0.2,
+        momentum=0.0,
+        init="xavier",
+        seed=4,
+        input_scaling="standard",
+    )
     return again.fit(X, Y, epochs=7, order="sequential", seed=4).error
 
 
@@ -189,9 +198,12 @@ def test_train_matches_the_python_api(tmp_path, capsys):
         capsys,
     )
     _, X, Y = points()
-    expected = nncore.Network([2, 10, 1], seed=1)
+    expected = nncore.Network([2, 10, 1], seed=1, input_scaling="standard")
     expected.fit(X, Y, epochs=5, seed=1)
-    assert nncore.load(tmp_path / "n.json").weights[0].tolist() == expected.weights[0].tolist()
+    trained = nncore.load(tmp_path / "n.json")
+    assert trained.weights[0].tolist() == expected.weights[0].tolist()
+    assert trained.input_offset.tolist() == X.mean(axis=0).tolist()
+    assert trained.input_scale.tolist() == X.std(axis=0).tolist()
 
 
 @pytest.mark.parametrize(
@@ -231,7 +243,7 @@ def test_train_takes_the_learning_rule(tmp_path, capsys, options, network, fit):
     )
     assert code == 0, err
     _, X, Y = points()
-    expected = nncore.Network([2, 10, 1], seed=2, **network)
+    expected = nncore.Network([2, 10, 1], seed=2, input_scaling="standard", **network)
     expected.fit(X, Y, epochs=3, seed=2, **fit)
     trained = nncore.load(tmp_path / "n.json")
     assert trained.to_dict()["layers"] == expected.to_dict()["layers"]
@@ -501,6 +513,7 @@ def test_info(points_net, capsys):
         f"iterations:    {net.iterations}",
         "input names:   x, y",
         "output names:  inside",
+        "input scaling: (none)",
     ]
 
 

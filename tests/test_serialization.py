@@ -84,7 +84,7 @@ def broken(change):
 
 BAD_DICTS = {
     "format": lambda d: d.update(format="brain.js"),
-    "version": lambda d: d.update(version=3),
+    "version": lambda d: d.update(version=4),
     "sizes": lambda d: d.update(sizes=[3]),
     "sizes[1]": lambda d: d.update(sizes=[3, 0, 2]),
     "activation": lambda d: d.update(activation="softmax"),
