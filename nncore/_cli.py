@@ -26,13 +26,13 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from nncore import __version__, _csvdata, _files, _initializers, fit_many, reference
+from nncore import __version__, _csvdata, _csvtargets, _files, _initializers, fit_many, reference
 from nncore._examples import XOR_INPUTS, XOR_TARGETS
 from nncore._exceptions import DivergenceError
 from nncore._fit_options import DEFAULT_EPOCHS, DEFAULT_ERROR_THRESHOLD
 from nncore._fit_options import OPTIONS as FIT_OPTIONS
 from nncore._network import Network
-from nncore._vocabulary import ACTIVATIONS, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
+from nncore._vocabulary import ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, ORDERS, OUTPUT_ONLY_ACTIVATIONS
 
 BENCH_MOVED = (
     "nncore bench: the benchmark suite is not installed with the package; it is run from a "
@@ -241,15 +241,18 @@ def train(args: argparse.Namespace) -> int:
     overlap = sorted(set(inputs) & set(targets))
     if overlap:
         raise CommandError(f"column {overlap[0]!r} is both an input and a target")
-    X, Y = table.columns(inputs), table.columns(targets)
+    if args.patience is not None and args.validation_split is None:
+        raise CommandError("--patience needs --validation-split (it counts epochs without a better validation error)")
+    X = table.columns(inputs)
+    found = _csvtargets.read_targets(table, targets, args.task)
     progress = args.progress if args.progress is not None else importlib.util.find_spec("tqdm") is not None
     if args.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise CommandError('--plot needs matplotlib: pip install "nncore-nn[plot]"')
-    output_activation = args.output_activation or args.activation
+    output_activation = args.output_activation or _default_output_activation(found)
     net = Network(
-        [len(inputs), *args.hidden, len(targets)],
+        [len(inputs), *args.hidden, found.values.shape[1]],
         activation=[args.activation] * len(args.hidden) + [output_activation],
-        loss=args.loss,
+        loss=args.loss or ("cross_entropy" if output_activation == "softmax" and found.classes else "mse"),
         optimizer=args.optimizer,
         learning_rate=args.learning_rate,
         momentum=args.momentum,
@@ -257,28 +260,78 @@ def train(args: argparse.Namespace) -> int:
         init=args.init,
         seed=args.seed,
         input_scaling=args.input_scaling,
+        dtype=args.dtype,
     )
-    net.input_names, net.output_names = inputs, targets
+    net.input_names, net.output_names = inputs, found.classes or targets
+    # Regression targets are standardised for training, and the output layer then rescaled to their units.
+    standardise = found.task == "regression" and output_activation == "identity"
+    Y, offset, scale = found.values, found.values.mean(axis=0), found.values.std(axis=0)
+    if standardise:
+        scale[scale == 0] = 1.0
+        Y = (Y - offset) / scale
     options = {name: getattr(args, name) for name in TRAIN_FIT_OPTIONS}
     options["progress"] = progress
     if options["batch_size"] is None:  # not given: fit's default
         del options["batch_size"]
     elif options["batch_size"] == "all":
         options["batch_size"] = None
+    if args.validation_split is not None:
+        X, Y, options["validation_data"] = _split(X, Y, args.validation_split, args.seed)
+        if args.patience is not None:
+            options["patience"] = args.patience
+    how = "as --task says" if args.task else "detected"
+    print(f"task: {found.task} ({how}: {found.detected})", file=sys.stderr if args.output == "-" else sys.stdout)
     result = net.fit(X, Y, **options)
+    if standardise:
+        net = _rescaled_outputs(net, offset, scale)
     plot = _loss_plot(result, args.plot) if args.plot is not None else None
     summary = save_network(net, args.output)
     if plot is not None:
         _files.write_atomically(args.plot, plot)
+    validation = ""
+    if result.best_epoch is not None:
+        best = float(result.validation_errors[result.best_epoch - 1])
+        validation = f", best validation error {best:.6g} at epoch {result.best_epoch}"
     print(
         f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
-        f"{result.error:.6g}, stopped by {result.stop_reason}; "
+        f"{result.error:.6g}{' (of the standardised targets)' if standardise else ''}{validation}, "
+        f"stopped by {result.stop_reason}; "
         + ("inputs as given" if net.input_scaling is None else "inputs standardised inside the network")
         + f"; saved to {args.output}"
         + (f", loss curve in {args.plot}" if args.plot is not None else ""),
         file=summary,
     )
     return 0
+
+
+def _default_output_activation(found: _csvtargets.Targets) -> str:
+    """The output layer for the targets: softmax for class labels, sigmoid for 0 and 1, identity for numbers."""
+    if found.classes is not None:
+        return "softmax"
+    return "sigmoid" if found.task == "classification" else "identity"
+
+
+def _split(X: np.ndarray, Y: np.ndarray, fraction: float, seed: int | None) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """The rows kept for training, and ``fraction`` of them drawn at random (``seed``) held out for validation."""
+    n_validation = round(fraction * len(X))
+    if not 1 <= n_validation < len(X):
+        raise CommandError(
+            f"--validation-split {fraction:g} of {len(X)} rows holds out {n_validation}; "
+            "it must leave at least one row for validation and one for training"
+        )
+    order = np.random.default_rng(seed).permutation(len(X))
+    held, kept = np.sort(order[:n_validation]), np.sort(order[n_validation:])
+    return X[kept], Y[kept], (X[held], Y[held])
+
+
+def _rescaled_outputs(net: Network, offset: np.ndarray, scale: np.ndarray) -> Network:
+    """``net``, trained on standardised targets, with its identity output layer giving the targets' units."""
+    data = net.to_dict()
+    last = data["layers"][-1]
+    weights, biases = np.asarray(last["weights"]), np.asarray(last["biases"])
+    last["weights"] = (weights * scale[:, None]).astype(net.dtype).tolist()
+    last["biases"] = (biases * scale + offset).astype(net.dtype).tolist()
+    return Network.from_dict(data)
 
 
 def _loss_plot(result: Any, path: str) -> bytes:
@@ -294,7 +347,7 @@ def _loss_plot(result: Any, path: str) -> bytes:
     ax.set_ylabel("mean error")
     buffer = io.BytesIO()
     try:
-        ax.figure.savefig(buffer, format=extension)
+        ax.figure.savefig(buffer, format=extension, bbox_inches="tight")  # nothing clipped: labels, title, legend
     except ValueError as error:
         raise CommandError(f"--plot {path}: {error}") from None
     finally:
@@ -302,34 +355,71 @@ def _loss_plot(result: Any, path: str) -> bytes:
     return buffer.getvalue()
 
 
+def classes_of(net: Network) -> tuple[str, ...] | None:
+    """The class labels of a classifier of labels (softmax outputs named by class, as ``train`` makes one), or None."""
+    if net.sizes[-1] >= 2 and net.activations[-1] == "softmax" and net.output_names is not None:
+        return net.output_names
+    return None
+
+
 def predict(args: argparse.Namespace) -> int:
-    """Write the network's outputs for every row of a CSV file."""
+    """Write the network's outputs for every row of a CSV file (for a classifier of labels, the label)."""
     net = load_network(args.network)
     table = _csvdata.read_table(args.data)
     X = table.columns(input_columns(net, table, args.inputs))
     outputs = net.predict(X)
     names = net.output_names or [f"output_{index}" for index in range(net.sizes[-1])]
-    write_output(args.output, _csvdata.format_csv(names, outputs).encode("utf-8"))
+    classes = classes_of(net)
+    if classes is None:
+        if args.proba:
+            raise CommandError(
+                f"--proba is for a classifier of labels (softmax outputs named by class); {args.network}'s "
+                "outputs are written as they are without it"
+            )
+        text = _csvdata.format_csv(names, outputs)
+    else:
+        column = "label"
+        while column in classes:  # a class named "label" keeps its name for its probability
+            column = f"predicted_{column}"
+        labels = [classes[index] for index in np.argmax(outputs, axis=1)]  # the first of equal maxima, as likely
+        shown = (names, outputs) if args.proba else ([], outputs[:, :0])
+        text = _csvdata.format_csv(*shown, labels=(column, labels))
+    write_output(args.output, text.encode("utf-8"))
     return 0
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    """Print the network's error and accuracy on a CSV file, and the confusion counts with one output."""
+    """Print the network's error and accuracy on a CSV file, and the confusion counts; for a regression,
+    its error, RMSE, MAE and R²."""
     net = load_network(args.network)
     table = _csvdata.read_table(args.data)
-    if args.target:
-        targets = list(args.target)
-    elif net.output_names is not None:
-        targets = list(net.output_names)
-    else:
-        raise CommandError(f"{args.network}: the network has no output names; name the target columns with --target")
-    if len(targets) != net.sizes[-1]:
-        raise CommandError(f"--target names {len(targets)} columns, the network has {net.sizes[-1]} outputs")
-    X = table.columns(input_columns(net, table, args.inputs))
-    result = net.evaluate(X, table.columns(targets))
-    print(f"samples:  {result.total}")
-    print(f"error:    {result.error:.6g}")
-    print(f"accuracy: {result.accuracy:.6g} ({result.total - len(result.misclasses)} of {result.total})")
+    inputs = input_columns(net, table, args.inputs)
+    X = table.columns(inputs)
+    classes = classes_of(net)
+    label_column = _label_column(args, net, table, inputs) if classes is not None else None
+    if classes is not None and label_column is not None:
+        labels = _csvtargets.read_labels(table, label_column, classes)
+        result = net.evaluate(X, _csvtargets.one_hot(labels, classes))
+        _print_error_and_accuracy(result)
+        predicted = [classes[index] for index in np.argmax(net.predict(X), axis=1)]
+        print(f"confusion ({label_column!r}: rows are the true labels, columns the predicted ones):")
+        counts = _csvtargets.confusion_matrix(labels, predicted, classes)
+        for line in _csvtargets.format_confusion(counts, classes):
+            print(f"  {line}")
+        return 0
+    targets = _target_columns(args, net)
+    Y = table.columns(targets)
+    result = net.evaluate(X, Y)
+    task = args.task or ("regression" if net.activations[-1] == "identity" else "classification")
+    if task == "regression":
+        measures = _csvtargets.regression_measures(Y, net.predict(X))
+        print(f"samples:  {result.total}")
+        print(f"error:    {result.error:.6g}")
+        print(f"RMSE:     {measures.rmse:.6g}")
+        print(f"MAE:      {measures.mae:.6g}")
+        print(f"R²:       {measures.r2:.6g}" + (" (the targets are constant)" if math.isnan(measures.r2) else ""))
+        return 0
+    _print_error_and_accuracy(result)
     if result.binary:
         print(
             f"confusion (threshold {result.threshold:g}): true positives {result.true_positives}, "
@@ -338,6 +428,42 @@ def evaluate(args: argparse.Namespace) -> int:
         )
         print(f"precision: {result.precision:.6g}, recall: {result.recall:.6g}")
     return 0
+
+
+def _print_error_and_accuracy(result: Any) -> None:
+    print(f"samples:  {result.total}")
+    print(f"error:    {result.error:.6g}")
+    print(f"accuracy: {result.accuracy:.6g} ({result.total - len(result.misclasses)} of {result.total})")
+
+
+def _target_columns(args: argparse.Namespace, net: Network) -> list[str]:
+    """The columns of numeric targets: ``--target``, or the network's output names."""
+    if args.target:
+        targets = list(args.target)
+    elif net.output_names is not None:
+        targets = list(net.output_names)
+    else:
+        raise CommandError(f"{args.network}: the network has no output names; name the target columns with --target")
+    if len(targets) != net.sizes[-1]:
+        raise CommandError(f"--target names {len(targets)} columns, the network has {net.sizes[-1]} outputs")
+    return targets
+
+
+def _label_column(args: argparse.Namespace, net: Network, table: _csvdata.Table, inputs: Sequence[str]) -> str | None:
+    """For a classifier of labels: the column of labels (``--target COL``, or the one column of the file whose
+    cells are all among its classes); None when the file has its outputs as columns of their own (one-hot)."""
+    classes = net.output_names or ()
+    if args.target:
+        return args.target[0] if len(args.target) == 1 else None
+    if all(name in table.names for name in classes):
+        return None
+    found = _csvtargets.find_label_column(table, classes, inputs)
+    if found is None:
+        raise CommandError(
+            f"{table.path}: no column, or several, holds {args.network}'s class labels "
+            f"({', '.join(classes[:10])}); name it with --target"
+        )
+    return found
 
 
 def info(args: argparse.Namespace) -> int:
@@ -407,6 +533,14 @@ def non_negative_number(text: str) -> float:
     return value
 
 
+def fraction(text: str) -> float:
+    """An argparse ``type=``: a number strictly between 0 and 1."""
+    value = _csvdata.parse_number(text)
+    if value is None or not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}")
+    return value
+
+
 def batch_size(text: str) -> int | str:
     """An argparse ``type=``: a whole number >= 1, or ``all`` (the whole data set)."""
     if text == "all":
@@ -444,14 +578,23 @@ def add_csv_commands(commands: Any) -> None:
         "--activation",
         choices=hidden_activations,
         default="sigmoid",
-        help="of every layer, or of the hidden layers with --output-activation (default sigmoid)",
+        help="of the hidden layers (default sigmoid)",
     )
     t.add_argument(
         "--output-activation",
         choices=ACTIVATIONS,
-        help="of the output layer (default: --activation; softmax needs --loss cross_entropy)",
+        help="of the output layer (default: softmax for class labels, sigmoid for a target of 0 and 1, "
+        "identity for a regression; softmax needs --loss cross_entropy)",
     )
-    t.add_argument("--loss", choices=LOSSES, default="mse", help="(default mse)")
+    t.add_argument(
+        "--task",
+        choices=_csvtargets.TASKS,
+        help="(default: detected from the target column: text, or whole numbers of at most "
+        f"{_csvtargets.MAX_CLASSES} values, are class labels; other numbers a regression)",
+    )
+    t.add_argument(
+        "--loss", choices=LOSSES, help="(default cross_entropy for class labels with softmax outputs, else mse)"
+    )
     t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="(default sgd)")
     t.add_argument(
         "--batch-size",
@@ -470,7 +613,24 @@ def add_csv_commands(commands: Any) -> None:
     t.add_argument("--momentum", type=non_negative_number, help="(sgd only; default 0.1)")
     order = FIT_OPTIONS["order"]
     t.add_argument("--order", choices=ORDERS, default=order.default, help=f"{order.summary} (default {order.default})")
-    t.add_argument("--seed", type=integer_at_least(0), help="seed of the weights and sample order")
+    t.add_argument(
+        "--seed", type=integer_at_least(0), help="seed of the weights, the sample order and --validation-split"
+    )
+    t.add_argument(
+        "--validation-split",
+        type=fraction,
+        metavar="FRACTION",
+        help="hold out this fraction of the rows, drawn at random, and measure it after every epoch",
+    )
+    t.add_argument(
+        "--patience",
+        type=integer_at_least(1),
+        help="with --validation-split: stop after this many epochs without a better validation error, and "
+        f"keep the best epoch's network (default {FIT_OPTIONS['patience'].default})",
+    )
+    t.add_argument(
+        "--dtype", choices=DTYPES, default="float64", help="of the weights and computations (default float64)"
+    )
     t.add_argument("--error-threshold", type=non_negative_number, help=FIT_OPTIONS["error_threshold"].summary)
     t.add_argument(
         "--init",
@@ -510,6 +670,9 @@ def add_csv_commands(commands: Any) -> None:
     p.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
     p.add_argument("data", help="CSV file with a header row")
     p.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns, in the network's input order")
+    p.add_argument(
+        "--proba", action="store_true", help="for a classifier of labels: the probability of every class too"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="CSV file to write (default or -: stdout)")
     p.set_defaults(handler=predict)
 
@@ -524,6 +687,11 @@ def add_csv_commands(commands: Any) -> None:
     e.add_argument("data", help="CSV file with a header row")
     e.add_argument("--target", nargs="+", metavar="COL", help="the target columns (default: the output names)")
     e.add_argument("--inputs", nargs="+", metavar="COL", help="the input columns, in the network's input order")
+    e.add_argument(
+        "--task",
+        choices=_csvtargets.TASKS,
+        help="what to report: accuracy or RMSE, MAE and R² (default: regression for identity outputs)",
+    )
     e.set_defaults(handler=evaluate)
 
     i = commands.add_parser("info", help="what a network file holds")

@@ -126,6 +126,12 @@ class Table:
                 values[r, c] = value
         return values
 
+    def texts(self, name: str) -> list[str]:
+        """The cells of the column ``name`` as text, without surrounding blanks (class labels, say)."""
+        self.check_has([name])
+        index, width = self._positions[name], len(self.names)
+        return [cell.strip(_BLANKS) for cell in self.cells[index::width]]
+
 
 def read_table(path: str | os.PathLike) -> Table:
     """Read a CSV file with a header row and at least one data row.
@@ -204,10 +210,17 @@ def _header(path: str, line: int, row: list[str]) -> tuple[str, ...]:
     return names
 
 
-def format_csv(names: Sequence[str], values: np.ndarray) -> str:
-    """CSV text: a header of ``names``, then one row per row of ``values`` (shortest exact numbers)."""
+def format_csv(names: Sequence[str], values: np.ndarray, labels: tuple[str, Sequence[str]] | None = None) -> str:
+    """CSV text: a header of ``names``, then one row per row of ``values`` (shortest exact numbers).
+
+    ``labels``, a column name and one text per row, comes first when given.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
+    rows = [[repr(value) for value in row] for row in np.asarray(values, dtype=float).tolist()]
+    if labels is not None:
+        names = [labels[0], *names]
+        rows = [[label, *row] for label, row in zip(labels[1], rows)]
     writer.writerow(names)
-    writer.writerows([repr(value) for value in row] for row in np.asarray(values, dtype=float).tolist())
+    writer.writerows(rows)
     return buffer.getvalue()

@@ -57,6 +57,22 @@ def node():
 
 
 @pytest.fixture
+def nncore_cli(capsys):
+    """Run the command line in-process: ``nncore_cli(*argv)`` gives its exit code, stdout and stderr."""
+    from nncore import _cli
+
+    def run(*argv):
+        try:
+            code = _cli.main([str(arg) for arg in argv])
+        except SystemExit as exit_info:  # argparse's errors
+            code = exit_info.code
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
 def xor_data():
     return np.array(XOR_INPUTS), np.array(XOR_TARGETS)
 

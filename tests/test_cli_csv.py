@@ -96,7 +96,9 @@ def test_the_readme_walk_through(folder, capsys):
         assert code == 0, (command, err)
         outputs.append(out)
     train_out, info_out, predict_out, evaluate_out, _, import_out = outputs
-    assert train_out.startswith("trained [2, 6, 1] for ") and train_out.endswith("saved to points.json\n")
+    task, trained = train_out.splitlines()
+    assert task == "task: classification (detected: 'inside' holds 0 and 1)"
+    assert trained.startswith("trained [2, 6, 1] for ") and trained.endswith("saved to points.json")
     net = nncore.load("points.json")
     assert net.input_names == ("x", "y") and net.output_names == ("inside",)
     assert "input names:   x, y" in info_out and "sizes:         [2, 6, 1]" in info_out
@@ -139,6 +141,8 @@ def test_train_uses_the_other_columns_as_inputs_and_prints_a_summary(tmp_path, c
             "7",
             "--activation",
             "tanh",
+            "--output-activation",
+            "tanh",
             "--learning-rate",
             "0.2",
             "--momentum",
@@ -160,6 +164,7 @@ def test_train_uses_the_other_columns_as_inputs_and_prints_a_summary(tmp_path, c
     assert net.sizes == (2, 3, 2, 1) and net.activations == ("tanh",) * 3
     assert (net.learning_rate, net.momentum, net.iterations) == (0.2, 0.0, 7 * 40)
     assert out == (
+        "task: classification (detected: 'inside' holds 0 and 1)\n"
         f"trained [2, 3, 2, 1] for 7 epochs (280 steps): final error {_error_of(net):.6g}, "
         f"stopped by epochs; inputs standardised inside the network; saved to {tmp_path / 'n.json'}\n"
     )
