@@ -250,6 +250,34 @@ def test_a_scaled_network_trains_as_an_unscaled_twin_on_rows_scaled_by_numpy(kin
     assert (evaluation.error, evaluation.accuracy) == (twin_evaluation.error, twin_evaluation.accuracy)
 
 
+def test_the_rows_of_a_fit_are_not_scaled_twice_by_its_own_checks():
+    net, X, Y = fitted()
+    twin = nncore.Network.from_dict({k: v for k, v in net.to_dict().items() if not k.startswith("input_")})
+    rows, targets = np.ascontiguousarray(scaled_by_numpy(X, net)), np.ascontiguousarray(Y[:, None])
+    for got, expected in zip(
+        net._forward_and_losses(rows, targets, scale=False), twin._forward_and_losses(rows, targets)
+    ):
+        np.testing.assert_array_equal(got, expected)
+    raw = np.ascontiguousarray(X)
+    for got, expected in zip(net._forward_and_losses(raw, targets), twin._forward_and_losses(rows, targets)):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_diverged_scaled_fit_leaves_a_network_that_computes_finite_outputs():
+    # the roll-back case, scaled: epoch 2 starts with outputs that overflow on the data
+    X, Y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]) * 1e3, np.array([0, 1, 1, 0]) * 1e6
+    net = nncore.Network([2, 3, 1], activation="identity", learning_rate=0.9, momentum=0.9, seed=0)
+    scaled = nncore.Network(
+        [2, 3, 1], activation="identity", learning_rate=0.9, momentum=0.9, seed=0, input_scaling="standard"
+    )
+    scaled.fit_input_scaling(X)
+    with pytest.raises(nncore.DivergenceError, match="start of the fit"):
+        scaled.fit(X, Y, epochs=100, seed=0)
+    assert scaled.iterations == 0 and scaled.input_offset is not None  # as before the fit
+    assert np.isfinite(scaled.predict(X)).all()
+    np.testing.assert_array_equal(scaled.predict(X), net.predict(scaled_by_numpy(X, scaled)))
+
+
 def test_the_matrix_product_predict_of_large_batches_scales_too():
     net, X, _ = fitted(sizes=(4, 300, 300, 1))
     rows = np.tile(X, (10, 1))
