@@ -1032,7 +1032,7 @@ def _refused_write(cls: type, name: str) -> str:
     writable = _writable(cls)
     fixed = {
         parameter: f"{parameter} is fixed when the network is made: Network(..., {parameter}=...)"
-        for parameter in keyword_names(Network.__init__) or ()
+        for parameter in keyword_names(Network.__init__)
         if parameter not in writable
     }
     read_only = {
@@ -1060,7 +1060,7 @@ def network_elsewhere(function: str) -> dict[str, str]:
     return {
         name: f"{name} is the network's: Network(..., {name}=...)"
         + (f" or net.{name} = ... before {function}" if name in writable else "")
-        for name in keyword_names(Network.__init__) or ()
+        for name in keyword_names(Network.__init__)
     }
 
 

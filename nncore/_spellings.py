@@ -190,11 +190,9 @@ def unknown_name(
     return f"{what} {name!r}{hint}"
 
 
-def keyword_names(function: Callable[..., Any]) -> frozenset[str] | None:
-    """The names ``function`` takes as keywords (its signature's); None when it takes any (``**kwargs``)."""
+def keyword_names(function: Callable[..., Any]) -> frozenset[str]:
+    """The names ``function``'s signature takes as keywords (but ``self``; a ``**kwargs`` takes no name of its own)."""
     parameters = inspect.signature(function).parameters.values()
-    if any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters):
-        return None
     kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     return frozenset(parameter.name for parameter in parameters if parameter.kind in kinds) - {"self"}
 
@@ -216,7 +214,6 @@ def takes_keywords(function_name: str, elsewhere: Mapping[str, str] | None = Non
 
     def decorate(function: F) -> F:
         takes = keyword_names(function)
-        assert takes is not None, "a function taking **kwargs takes every name"
 
         @functools.wraps(function)
         def checked(*args: Any, **kwargs: Any) -> Any:
