@@ -230,6 +230,10 @@ class EarlyStopping:
                 self.best_state = self.network._snapshot()
         return self.last_progress is not None and epoch - self.last_progress >= self.patience
 
+    def restart(self, epoch: int) -> None:
+        """Count the epochs without progress anew from ``epoch`` (the best value so far stays)."""
+        self.last_progress = epoch
+
     def restore_best(self) -> None:
         """Put the network back in its state at the best value, if one was kept."""
         if self.best_state is not None:

@@ -3,8 +3,8 @@
 Needs scikit-learn (``pip install "nncore-nn[sklearn]"``); ``import nncore``
 does not import this module. The parameters carry the names of
 scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` where they mean the
-same thing; training is nncore's (per-sample gradient descent by default)
-and the stopping rule is the MLP's. The estimators do not scale ``X`` or
+same thing, and the MLP's defaults (Adam on mini-batches of up to 200
+samples); training is nncore's, and the stopping rule is the MLP's. The estimators do not scale ``X`` or
 ``y`` (that is a ``Pipeline``'s job), so the trained network, ``network_``,
 computes their outputs by itself.
 
@@ -58,6 +58,15 @@ __all__ = ["NetworkClassifier", "NetworkRegressor"]
 SOLVERS = ("sgd", "adam", "rprop")
 """``solver`` names: nncore's optimizers (scikit-learn's ``"lbfgs"`` has no equivalent)."""
 
+LEARNING_RATES = ("constant", "invscaling", "adaptive")
+"""``learning_rate`` schedules (scikit-learn MLP's), for ``solver="sgd"``."""
+
+AUTO_BATCH = 200
+"""``batch_size="auto"`` takes ``min(AUTO_BATCH, n_samples)`` samples per update (the MLP's rule)."""
+
+SMALLEST_ADAPTIVE_RATE = 1e-6
+"""``learning_rate="adaptive"`` stops rather than divide a step size at or below this (the MLP's)."""
+
 ACTIVATION_ALIASES = {
     activation.sklearn: name for name, activation in ACTIVATION_TABLE.items() if activation.sklearn not in (None, name)
 }
@@ -67,9 +76,6 @@ HIDDEN_ACTIVATIONS = tuple(ACTIVATION_ALIASES) + tuple(
     name for name in ACTIVATIONS if name not in OUTPUT_ONLY_ACTIVATIONS
 )
 """What ``activation`` accepts for the hidden layers."""
-
-DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001}
-"""``learning_rate_init`` when it is None (see the estimators' docstrings for why)."""
 
 _MAX_SEED = 2**63 - 1
 
@@ -89,6 +95,22 @@ def _check_activation(value: object) -> str:
     """``activation`` for the hidden layers, as nncore names it."""
     name = check_choice("activation", value, HIDDEN_ACTIVATIONS)
     return ACTIVATION_ALIASES.get(name, name)
+
+
+def _check_solver(value: object) -> str:
+    if value == "lbfgs":
+        raise ValueError(
+            "solver='lbfgs' is not available: nncore trains by gradient steps per sample or per "
+            "mini-batch and has no full-batch quasi-Newton method; use solver='adam' (the default) or 'sgd'"
+        )
+    return check_choice("solver", value, SOLVERS)
+
+
+def _check_batch_size(value: object) -> object:
+    """``batch_size``: ``"auto"``, None, or an int (checked when the data's size is known)."""
+    if isinstance(value, str) and value != "auto":
+        raise ValueError(f"batch_size must be 'auto', an int >= 1 or None, got {value!r}")
+    return value
 
 
 def _check_validation_fraction(value: object) -> float:
@@ -146,11 +168,13 @@ class _NetworkEstimator(BaseEstimator):
         hidden_layer_sizes: Any = (100,),
         activation: str = "relu",
         *,
-        solver: str = "sgd",
+        solver: str = "adam",
         alpha: float = 0.0001,
-        batch_size: int | None = 1,
-        learning_rate_init: float | None = None,
-        momentum: float = 0.1,
+        batch_size: int | str | None = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        momentum: float = 0.9,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
@@ -161,7 +185,7 @@ class _NetworkEstimator(BaseEstimator):
         validation_fraction: float = 0.1,
         shuffle: bool = True,
         order: str | None = None,
-        init: str = "scaled",
+        init: str = "xavier",
         random_state: Any = None,
         warm_start: bool = False,
         verbose: bool = False,
@@ -171,7 +195,9 @@ class _NetworkEstimator(BaseEstimator):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
         self.momentum = momentum
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -245,9 +271,10 @@ class _NetworkEstimator(BaseEstimator):
             self._random_state = check_random_state(self.random_state)
             self.network_ = self._new_network(X.shape[1], targets.shape[1], settings)
             self.loss_curve_: list[float] = []
+            self.t_ = 0
         else:
             self._check_outputs(targets.shape[1])
-            self._update_rule(settings)
+            self._update_rule(settings, incremental)
         if incremental:
             self._train_epochs(X, y, targets, weights, settings, epochs=1, stopping=None)
             self.n_iter_ = getattr(self, "n_iter_", 0) + 1
@@ -262,18 +289,15 @@ class _NetworkEstimator(BaseEstimator):
 
     def _checked_settings(self) -> dict[str, Any]:
         """Every parameter checked, under the names nncore uses."""
-        solver = check_choice("solver", self.solver, SOLVERS)
+        solver = _check_solver(self.solver)
         order = (
             ("shuffle" if check_flag("shuffle", self.shuffle) else "sequential")
             if self.order is None
             else FIT_OPTIONS["order"].check(self.order)  # type: ignore[misc]  # order has a check
         )
-        learning_rate = (
-            DEFAULT_LEARNING_RATES.get(solver)
-            if self.learning_rate_init is None
-            else check_rate("learning_rate_init", self.learning_rate_init)
-        )
+        learning_rate = check_rate("learning_rate_init", self.learning_rate_init)
         alpha = check_rate("alpha", self.alpha)
+        check_rate("momentum", self.momentum)  # checked whatever the solver, as the MLP does
         rule = self._rule(solver, learning_rate)
         given = {"beta1": rule.get("beta1"), "beta2": rule.get("beta2"), "epsilon": rule.get("epsilon")}
         check_learning_rule(solver, rule.get("learning_rate"), rule.get("momentum"), alpha, given)
@@ -283,6 +307,9 @@ class _NetworkEstimator(BaseEstimator):
             "init": check_init(self.init, tuple(_initializers.INITIALIZERS)),
             "activation": _check_activation(self.activation),
             "solver": solver,
+            "schedule": check_choice("learning_rate", self.learning_rate, LEARNING_RATES),
+            "power_t": check_rate("power_t", self.power_t),
+            "batch_size": _check_batch_size(self.batch_size),
             "alpha": alpha,
             "max_iter": check_count("max_iter", self.max_iter),
             "tol": check_rate("tol", self.tol),
@@ -319,9 +346,18 @@ class _NetworkEstimator(BaseEstimator):
         if n_outputs != expected:
             raise ValueError(f"y must give the {expected} outputs of the network fitted before, got {n_outputs}")
 
-    def _update_rule(self, settings: dict[str, Any]) -> None:
-        """A warm start trains on with the network's optimizer and the rates set now."""
-        rule = settings["rule"] if settings["solver"] == self.network_.optimizer else {}
+    def _update_rule(self, settings: dict[str, Any], incremental: bool) -> None:
+        """A warm start trains on with the network's optimizer and the rates set now.
+
+        ``fit`` starts from ``learning_rate_init`` (the MLP makes a new
+        optimizer); under an SGD schedule, ``partial_fit`` goes on with the
+        step size the schedule has reached (the MLP keeps its optimizer).
+        """
+        if settings["solver"] != self.network_.optimizer:
+            return
+        rule = dict(settings["rule"])
+        if incremental and settings["solver"] == "sgd" and settings["schedule"] != "constant":
+            rule["learning_rate"] = self.network_.learning_rate
         for name, value in rule.items():
             setattr(self.network_, name, value)
 
@@ -393,15 +429,30 @@ class _NetworkEstimator(BaseEstimator):
         epochs: int,
         stopping: EarlyStopping | None,
     ) -> tuple[int, bool]:
-        """Up to ``epochs`` epochs in one ``Network.fit``; the epochs run and whether ``stopping`` ended them."""
+        """Up to ``epochs`` epochs in one ``Network.fit``; the epochs run and whether ``stopping`` ended them.
+
+        After every epoch the step size follows ``learning_rate`` (for
+        ``solver="sgd"``, as the MLP's SGD): ``"invscaling"`` sets it to
+        ``learning_rate_init / (t_ + 1) ** power_t``, ``t_`` the samples seen;
+        ``"adaptive"`` divides it by 5 where the stopping rule would stop, and
+        stops only once it is at most 1e-6.
+        """
         network = self.network_
+        schedule = settings["schedule"] if settings["solver"] == "sgd" else "constant"
         seen = [0]
         decided = [False]
 
         def after_epoch(loss: float) -> bool:
             seen[0] += 1
+            self.t_ += len(X)
             self.loss_curve_.append(loss)
+            if schedule == "invscaling":
+                network.learning_rate = settings["rule"]["learning_rate"] / (self.t_ + 1) ** settings["power_t"]
             decided[0] = stopping is not None and stopping.after_epoch(seen[0], loss)
+            if decided[0] and schedule == "adaptive" and network.learning_rate > SMALLEST_ADAPTIVE_RATE:
+                network.learning_rate /= 5.0
+                stopping.restart(seen[0])  # type: ignore[union-attr]  # decided: there is a stopping rule
+                decided[0] = False
             return decided[0]
 
         def callback(info: Any) -> bool:
@@ -412,12 +463,14 @@ class _NetworkEstimator(BaseEstimator):
                 "epochs": epochs,
                 "order": settings["order"],
                 "seed": _seed(self._random_state),
-                "callback": None if stopping is None else callback,
+                "callback": None if stopping is None and schedule == "constant" else callback,
                 "callback_period": 1,
                 "progress": settings["verbose"],
             }
         )
-        batch_size = None if settings["solver"] == "rprop" else self.batch_size  # rprop ignores batch_size
+        batch_size = None if settings["solver"] == "rprop" else settings["batch_size"]  # rprop ignores batch_size
+        if batch_size == "auto":
+            batch_size = min(AUTO_BATCH, len(X) if weights is None else max(1, int(np.count_nonzero(weights))))
         data = _fit_data.prepare(network, X, targets, options, batch_size, weights, clip_batch=True)
         network.weight_decay = settings["alpha"] / (data.batch_size or len(data.inputs))
         result = network._fit_prepared(data, options)
@@ -439,7 +492,7 @@ class _NetworkEstimator(BaseEstimator):
 
 
 class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
-    """A feed-forward network classifier trained by nncore, one sample at a time by default.
+    """A feed-forward network classifier trained by nncore, with scikit-learn MLP's defaults.
 
     Binary labels train one sigmoid output, multiclass labels a softmax
     output layer, multilabel targets (a 0/1 indicator matrix) one sigmoid
@@ -453,26 +506,34 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     activation : {"relu", "tanh", "logistic", "sigmoid", "leaky_relu", "identity"}, default "relu"
         Activation of the hidden layers; ``"logistic"`` is scikit-learn's name
         for ``"sigmoid"``.
-    solver : {"sgd", "adam", "rprop"}, default "sgd"
+    solver : {"adam", "sgd", "rprop"}, default "adam"
         nncore's optimizer. ``"rprop"`` trains on the whole data set per
-        update and ignores ``batch_size``.
+        update and ignores ``batch_size``. scikit-learn's ``"lbfgs"`` is
+        refused: nncore trains by gradient steps per sample or per
+        mini-batch and has no full-batch quasi-Newton method.
     alpha : float, default 0.0001
         L2 penalty as scikit-learn's MLP defines it: ``alpha * ||W||^2 / 2``
         per batch, divided by the batch's size. nncore's ``weight_decay`` is
         set to ``alpha / batch_size`` (``alpha`` for per-sample training,
         ``alpha / n_samples`` for whole batches), which gives the same
         gradient as the MLP's; biases are not penalised.
-    batch_size : int or None, default 1
-        Samples per update: 1 is per-sample training (nncore's way), None the
+    batch_size : int, "auto" or None, default "auto"
+        Samples per update: ``"auto"`` is ``min(200, n_samples)`` (the
+        MLP's), 1 per-sample training (nncore's ``Network``'s way), None the
         whole data set; larger than the data, it is clipped to it.
-    learning_rate_init : float, optional
-        Step size: 0.01 for ``"sgd"``, 0.001 for ``"adam"`` when not given.
-        Per-sample SGD updates once per sample, so it takes smaller steps than
-        nncore's ``Network`` (0.3, chosen for sigmoid networks trained on
-        the squared error): 0.01 keeps ReLU networks with cross-entropy
-        outputs stable on standardised inputs, where 0.1 can blow up.
-    momentum : float, default 0.1
-        SGD's momentum (nncore's default; the MLP's is 0.9 for batches of 200).
+    learning_rate : {"constant", "invscaling", "adaptive"}, default "constant"
+        SGD's step-size schedule (the MLP's; Adam ignores it), applied at
+        every epoch's end: ``"invscaling"`` sets the step size to
+        ``learning_rate_init / (t_ + 1) ** power_t``, ``t_`` the samples
+        seen so far; ``"adaptive"`` divides it by 5 each time the stopping
+        rule below would stop, and stops once it is at most 1e-6.
+        ``partial_fit`` goes on with the step size the schedule reached.
+    learning_rate_init : float, default 0.001
+        Step size (the first one, under a schedule).
+    power_t : float, default 0.5
+        The exponent of ``"invscaling"``.
+    momentum : float, default 0.9
+        SGD's momentum (on the weights; nncore's biases have none).
     beta_1, beta_2, epsilon : float, default 0.9, 0.999, 1e-8
         Adam's parameters.
     max_iter : int, default 200
@@ -492,9 +553,10 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     order : {"shuffle", "random", "sequential"}, optional
         nncore's sample order, overriding ``shuffle``: ``"random"`` draws
         every step's sample with replacement.
-    init : str, default "scaled"
-        nncore's initial weights: ``"scaled"``, ``"xavier"``, ``"he"``,
-        ``"brainjs"`` or ``"tutorial"``.
+    init : str, default "xavier"
+        nncore's initial weights: ``"xavier"`` (Glorot's uniform range, as
+        the MLP's, with biases 0), ``"scaled"``, ``"he"``, ``"brainjs"`` or
+        ``"tutorial"``.
     class_weight : "balanced" or dict, optional
         Weights of the classes, multiplied into ``sample_weight`` (as
         :func:`sklearn.utils.class_weight.compute_sample_weight` makes them).
@@ -517,6 +579,8 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         over the outputs), across ``partial_fit`` calls and warm starts.
     n_iter_ : int
         Epochs of the last ``fit`` (``partial_fit`` adds one per call).
+    t_ : int
+        Samples trained on since the network was made (the clock of ``"invscaling"``).
     best_loss_ : float or None
     validation_scores_ : list of float or None
         Accuracy on the held-out data after every epoch, with early stopping.
@@ -531,11 +595,13 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         hidden_layer_sizes: Any = (100,),
         activation: str = "relu",
         *,
-        solver: str = "sgd",
+        solver: str = "adam",
         alpha: float = 0.0001,
-        batch_size: int | None = 1,
-        learning_rate_init: float | None = None,
-        momentum: float = 0.1,
+        batch_size: int | str | None = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        momentum: float = 0.9,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
@@ -546,7 +612,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         validation_fraction: float = 0.1,
         shuffle: bool = True,
         order: str | None = None,
-        init: str = "scaled",
+        init: str = "xavier",
         class_weight: Any = None,
         random_state: Any = None,
         warm_start: bool = False,
@@ -558,7 +624,9 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
             solver=solver,
             alpha=alpha,
             batch_size=batch_size,
+            learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
+            power_t=power_t,
             momentum=momentum,
             beta_1=beta_1,
             beta_2=beta_2,
@@ -703,24 +771,18 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
 
 
 class NetworkRegressor(RegressorMixin, _NetworkEstimator):
-    """A feed-forward network regressor trained by nncore, one sample at a time by default.
+    """A feed-forward network regressor trained by nncore, with scikit-learn MLP's defaults.
 
     Identity outputs trained on the squared error (nncore's ``"mse"``:
     ``0.5 * sum((t - o)**2)`` per sample); 1-D or 2-D targets. Scale the
     targets (for example with ``TransformedTargetRegressor``) when they are
-    far from unit size: per-sample steps on large targets can diverge.
+    far from unit size: SGD's steps on large targets can diverge.
 
     Parameters
     ----------
-    solver : {"adam", "sgd", "rprop"}, default "adam"
-        Per-sample Adam (with ``learning_rate_init`` 0.001 when not given)
-        rather than the classifier's SGD: a regressor's targets have any
-        scale, and a gradient step grows with the error, so per-sample SGD
-        on unscaled targets diverges where Adam, whose steps do not grow
-        with the gradient, does not.
-    hidden_layer_sizes, activation, alpha, batch_size, learning_rate_init, momentum, beta_1, beta_2, \
-epsilon, max_iter, tol, n_iter_no_change, early_stopping, validation_fraction, shuffle, order, init, \
-random_state, warm_start, verbose
+    hidden_layer_sizes, activation, solver, alpha, batch_size, learning_rate, learning_rate_init, power_t, \
+momentum, beta_1, beta_2, epsilon, max_iter, tol, n_iter_no_change, early_stopping, validation_fraction, \
+shuffle, order, init, random_state, warm_start, verbose
         As for :class:`NetworkClassifier`; early stopping scores the held-out
         data with R² and does not stratify.
 
@@ -731,6 +793,7 @@ random_state, warm_start, verbose
     loss_curve_ : list of float
         Mean loss of every epoch, across ``partial_fit`` calls and warm starts.
     n_iter_ : int
+    t_ : int
     best_loss_ : float or None
     validation_scores_ : list of float or None
         R² on the held-out data after every epoch, with early stopping.
@@ -746,9 +809,11 @@ random_state, warm_start, verbose
         *,
         solver: str = "adam",
         alpha: float = 0.0001,
-        batch_size: int | None = 1,
-        learning_rate_init: float | None = None,
-        momentum: float = 0.1,
+        batch_size: int | str | None = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        momentum: float = 0.9,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
@@ -759,7 +824,7 @@ random_state, warm_start, verbose
         validation_fraction: float = 0.1,
         shuffle: bool = True,
         order: str | None = None,
-        init: str = "scaled",
+        init: str = "xavier",
         random_state: Any = None,
         warm_start: bool = False,
         verbose: bool = False,
@@ -770,7 +835,9 @@ random_state, warm_start, verbose
             solver=solver,
             alpha=alpha,
             batch_size=batch_size,
+            learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
+            power_t=power_t,
             momentum=momentum,
             beta_1=beta_1,
             beta_2=beta_2,

@@ -85,7 +85,9 @@ def blobs():
 
 
 def small(estimator=NetworkClassifier, **params):
-    return estimator(**{"hidden_layer_sizes": (8,), "max_iter": 20, "random_state": 0, **params})
+    """A quick model: 20 epochs of 15 updates (the defaults would take one update per epoch on 150 rows)."""
+    settings = {"hidden_layer_sizes": (8,), "max_iter": 20, "batch_size": 10, "learning_rate_init": 0.01}
+    return estimator(**{**settings, "random_state": 0, **params})
 
 
 def quietly(function, *args, **kwargs):
@@ -99,7 +101,7 @@ def quietly(function, *args, **kwargs):
 
 def test_a_pipeline_learns_digits(digits):
     X_train, X_test, y_train, y_test = digits
-    model = make_pipeline(StandardScaler(), NetworkClassifier(hidden_layer_sizes=(32,), random_state=0))
+    model = make_pipeline(StandardScaler(), NetworkClassifier(random_state=0))
     model.fit(X_train, y_train)
     assert model.score(X_test, y_test) > 0.9
     assert model[-1].n_iter_ < 200  # stopped by the tolerance rule, not max_iter
@@ -262,8 +264,8 @@ def test_regressor_with_one_and_several_targets():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 3))
     Y = np.column_stack([X[:, 0] - X[:, 1], X[:, 2] ** 2])
-    one = quietly(NetworkRegressor(hidden_layer_sizes=(16,), random_state=0).fit, X, Y[:, 0])
-    two = quietly(NetworkRegressor(hidden_layer_sizes=(16,), random_state=0).fit, X, Y)
+    one = quietly(NetworkRegressor(random_state=0).fit, X, Y[:, 0])
+    two = quietly(NetworkRegressor(random_state=0).fit, X, Y)
     assert one.predict(X).shape == (200,) and two.predict(X).shape == (200, 2)
     assert one.network_.activations[-1] == two.network_.activations[-1] == "identity"
     assert one.network_.loss == "mse"
@@ -332,7 +334,7 @@ def test_parameters_reach_the_network(blobs):
     assert net.optimizer == "adam" and net.learning_rate == 0.002
     assert net.weight_decay == pytest.approx(0.01 / 4)
     assert net.activations == ("sigmoid", "softmax")
-    sgd = quietly(small(momentum=0.5).fit, X, y).network_
+    sgd = quietly(small(solver="sgd", momentum=0.5, batch_size=1).fit, X, y).network_
     assert (sgd.optimizer, sgd.learning_rate, sgd.momentum, sgd.weight_decay) == ("sgd", 0.01, 0.5, 0.0001)
 
 
