@@ -70,7 +70,7 @@ from nncore._vocabulary import DEFAULT_LEAKY_RELU_ALPHA, DEFAULT_LOSS, OPTIMIZER
 RULE_NAMES = frozenset(name for names in OPTIMIZER_PARAMETERS.values() for name in names)
 """The rates and parameters that only some optimizers have (``weight_decay`` applies to all)."""
 
-CORE_WRITABLE = ("learning_rate", "momentum")
+CORE_WRITABLE = ("learning_rate", "momentum", "nesterov")
 """The compiled core's properties that have a setter (a Cython property does not say whether it has one)."""
 
 FIT_OPTION_ELSEWHERE = {name: f"{name} is an option of fit: net.fit(X, Y, {name}=...)" for name in FIT_OPTIONS}
@@ -121,6 +121,11 @@ class Network(NetworkCore, metaclass=_NetworkType):
     momentum : float, optional
         Fraction of each weight's previous change added to its next one
         (SGD only; default 0.1).
+    nesterov : bool, default False
+        SGD with Nesterov's momentum (``torch.optim.SGD(nesterov=True)``'s
+        update): a weight moves by ``momentum * change + learning_rate * a``,
+        ``change`` being its new change and ``a`` its ascent, instead of by
+        ``change``. SGD only.
     activation : str or sequence of str, default "sigmoid"
         ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"identity"``
         or ``"softmax"``: one name for every non-input layer, or one name per
@@ -203,6 +208,7 @@ class Network(NetworkCore, metaclass=_NetworkType):
         *,
         learning_rate: float | None = None,
         momentum: float | None = None,
+        nesterov: bool = False,
         activation: str | Sequence[str] = "sigmoid",
         init: str = _initializers.DEFAULT,
         seed: int | None = None,
@@ -247,6 +253,7 @@ class Network(NetworkCore, metaclass=_NetworkType):
             self._set_input_scaling(scaling, None, None)
         for name, value in parameters.items():
             self._set_rule_parameter(name, value)
+        self.nesterov = nesterov
         self._input_names: tuple[str, ...] | None = None
         self._output_names: tuple[str, ...] | None = None
         initial = _initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
@@ -382,7 +389,8 @@ class Network(NetworkCore, metaclass=_NetworkType):
         activations = self.activations
         activation = activations[0] if len(set(activations)) == 1 else list(activations)
         rule = {
-            "sgd": f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}",
+            "sgd": f"learning_rate={self.learning_rate!r}, momentum={self.momentum!r}"
+            + (", nesterov=True" if self.nesterov else ""),
             "adam": f"optimizer='adam', learning_rate={self.learning_rate!r}",
             "rprop": "optimizer='rprop'",
         }[self.optimizer]
@@ -642,6 +650,7 @@ class Network(NetworkCore, metaclass=_NetworkType):
             dtype=self.dtype.name,
             loss=self.loss,
             optimizer=optimizer,
+            nesterov=self.nesterov,
             rule_parameters={name: self._rule_parameter(name) for name in _serialization.RULE_PARAMETERS[optimizer]},
             optimizer_state=(
                 [tuple(convert(values) for values in layer) for layer in optimizer_state[0]],
@@ -673,6 +682,7 @@ class Network(NetworkCore, metaclass=_NetworkType):
         net._input_names, net._output_names = state.input_names, state.output_names
         for name, value in state.rule_parameters.items():
             net._set_rule_parameter(name, value)
+        net.nesterov = state.nesterov
         net._restore(state.layers, state.iterations, state.learning_rate, state.momentum, state.optimizer_state)
         if state.input_scaling is not None:
             net._set_input_scaling(state.input_scaling, state.input_offset, state.input_scale)

@@ -18,7 +18,8 @@ trained on named data, one name per input or output) are written when set.
 numbers of a float32 network are its float32 values, exactly.
 
 Version 2 adds the learning rule: ``optimizer`` (``"sgd"``, ``"adam"`` or
-``"rprop"``), ``weight_decay``, the optimizer's parameters (``beta1``,
+``"rprop"``), ``nesterov`` (``true`` for SGD with Nesterov's momentum,
+written only then), ``weight_decay``, the optimizer's parameters (``beta1``,
 ``beta2``, ``epsilon`` for Adam; ``rprop_increase``, ``rprop_decrease``,
 ``rprop_step_min``, ``rprop_step_max``, ``rprop_step_initial`` for RPROP) and
 its state, so that training continues exactly::
@@ -55,6 +56,7 @@ from nncore._checks import (
     check_alpha,
     check_count,
     check_dtype,
+    check_flag,
     check_input_scaling,
     check_loss,
     check_names,
@@ -103,6 +105,7 @@ def make_dict(
     optimizer_state: tuple | None = None,
     loss: str = DEFAULT_LOSS,
     input_scaling: tuple | None = None,
+    nesterov: bool = False,
 ) -> dict:
     """Assemble a version-2 dictionary (version 3 with ``input_scaling``) from plain Python values.
 
@@ -125,6 +128,8 @@ def make_dict(
         **{name: (rule_parameters or {}).get(name, RULE_DEFAULTS[name]) for name in RULE_PARAMETERS[optimizer]},
         "layers": layers,
     }
+    if nesterov:
+        data["nesterov"] = True
     if optimizer in STATE_NAMES and optimizer_state is not None:
         data["optimizer_state"] = _state_dict(optimizer, optimizer_state)
     if any(ACTIVATION_TABLE[name].uses_alpha for name in names):
@@ -177,6 +182,7 @@ class State:
     input_offset: np.ndarray | None = None
     """The fitted offset of the input scaling; None without scaling or before it is fitted (so is input_scale)."""
     input_scale: np.ndarray | None = None
+    nesterov: bool = False
 
     def fitted_input_scaling(self) -> tuple[str, np.ndarray, np.ndarray] | None:
         """``(input_scaling, input_offset, input_scale)``; None without scaling; a ValueError if it is not fitted."""
@@ -227,6 +233,9 @@ def read_dict(data: object) -> State:
         if optimizer == "rprop":
             check_step_limits(rule_parameters["rprop_step_min"], rule_parameters["rprop_step_max"])
         input_scaling = check_input_scaling(data.get("input_scaling"))
+        nesterov = check_flag("nesterov", data.get("nesterov", False))
+        if nesterov and optimizer != "sgd":
+            raise ValueError(f"nesterov is SGD's, not optimizer={optimizer!r}'s")
     layers = []
     for layer, n_out, n_in in _layers(fields, "layers", sizes):
         weights = layer.reals("weights", (n_out, n_in), dtype)
@@ -256,6 +265,7 @@ def read_dict(data: object) -> State:
         input_scaling,
         input_offset,
         input_scale,
+        nesterov,
     )
 
 

@@ -37,6 +37,7 @@ from nncore._checks import (
     check_activations,
     check_alpha,
     check_batch_size,
+    check_flag,
     check_loss,
     check_optimizer,
     check_rate,
@@ -205,13 +206,17 @@ class SGD:
     ----------
     learning_rate, momentum : float
         As in the plain per-sample path.
+    nesterov : bool, default False
+        Nesterov's momentum: a weight moves by ``momentum * change + lr * a``
+        (its new change) instead of by ``change``.
     """
 
     name = "sgd"
 
-    def __init__(self, learning_rate: float, momentum: float) -> None:
+    def __init__(self, learning_rate: float, momentum: float, nesterov: bool = False) -> None:
         self.learning_rate = learning_rate
         self.momentum = momentum
+        self.nesterov = nesterov
 
     def new_state(self) -> None:
         """A weight's memory is its ``change`` (on the connection); a bias has none."""
@@ -224,7 +229,10 @@ class SGD:
         """Move one weight along ``a``, with momentum."""
         change = self.learning_rate * a + self.momentum * connection.change
         connection.change = change
-        connection.weight = connection.weight + change
+        if self.nesterov:
+            connection.weight = connection.weight + (self.momentum * change + self.learning_rate * a)
+        else:
+            connection.weight = connection.weight + change
 
     def update_bias(self, neuron: Neuron, a: float) -> None:
         """Move one bias along ``a`` (biases have no momentum)."""
@@ -341,11 +349,13 @@ class RPROP:
         neuron.bias = self.update(neuron.bias, a, neuron.rule_state)  # type: ignore[arg-type]
 
 
-def _make_optimizer(name: str, learning_rate: float, momentum: float, options: dict) -> SGD | Adam | RPROP:
+def _make_optimizer(
+    name: str, learning_rate: float, momentum: float, options: dict, nesterov: bool = False
+) -> SGD | Adam | RPROP:
     """The optimizer ``name`` with its options checked."""
     checked = {key: check_rule_parameter(key, value) for key, value in options.items()}
     if name == "sgd":
-        return SGD(learning_rate, momentum)
+        return SGD(learning_rate, momentum, nesterov)
     if name == "adam":
         return Adam(learning_rate, checked["beta1"], checked["beta2"], checked["epsilon"])
     check_step_limits(checked["rprop_step_min"], checked["rprop_step_max"])
@@ -426,6 +436,8 @@ class Network:
         size; rprop uses neither ``learning_rate`` nor ``momentum``.
     weight_decay : float
         L2 penalty on the weights (not the biases), added to the gradient.
+    nesterov : bool
+        SGD with Nesterov's momentum (see :class:`SGD`); it takes the general path.
     beta1, beta2, epsilon : float
         Adam's options, as in ``torch.optim.Adam``.
     rprop_increase, rprop_decrease, rprop_step_min, rprop_step_max, rprop_step_initial : float
@@ -454,6 +466,7 @@ class Network:
         *,
         optimizer: str = "sgd",
         weight_decay: float = 0.0,
+        nesterov: bool = False,
         beta1: float = 0.9,
         beta2: float = 0.999,
         epsilon: float = 1e-8,
@@ -476,6 +489,7 @@ class Network:
             self.layer_type(size, name, self.leaky_relu_alpha) for size, name in zip(self.sizes[1:], self.activations)
         ]
         self._connect_layers()
+        self.nesterov = check_flag("nesterov", nesterov)
         self._set_learning_rule(
             optimizer,
             weight_decay,
@@ -657,9 +671,11 @@ class Network:
         """Check the rule's options, build the optimizer and give every parameter its fresh state."""
         self.optimizer = check_optimizer(optimizer)
         self.weight_decay = check_rule_parameter("weight_decay", weight_decay)
-        self.rule = _make_optimizer(self.optimizer, self.learning_rate, self.momentum, options)
-        # train() is the tutorial's update only for sgd without weight decay
-        self.plain = self.optimizer == "sgd" and self.weight_decay == 0.0
+        if self.nesterov and self.optimizer != "sgd":
+            raise ValueError(f"nesterov does not apply to optimizer={self.optimizer!r}: it is SGD's")
+        self.rule = _make_optimizer(self.optimizer, self.learning_rate, self.momentum, options, self.nesterov)
+        # train() is the tutorial's update only for sgd with classical momentum, without weight decay
+        self.plain = self.optimizer == "sgd" and not self.nesterov and self.weight_decay == 0.0
         if self.optimizer == "sgd":
             return  # sgd keeps its memory in the connections' changes: no state to set
         for layer in self.layers[1:]:
@@ -797,6 +813,7 @@ class Network:
             layers,
             self.leaky_relu_alpha,
             loss=self.loss,
+            nesterov=self.nesterov,
         )
 
     @classmethod
@@ -815,7 +832,7 @@ class Network:
             state.activations,
             state.leaky_relu_alpha,
             state.loss,
-            **rule_options,
+            **{"nesterov": state.nesterov, **rule_options},
         )
         net.iterations = state.iterations
         for layer, (weights, biases, changes) in zip(net.layers[1:], state.layers):

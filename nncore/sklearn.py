@@ -175,6 +175,7 @@ class _NetworkEstimator(BaseEstimator):
         learning_rate_init: float = 0.001,
         power_t: float = 0.5,
         momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
@@ -199,6 +200,7 @@ class _NetworkEstimator(BaseEstimator):
         self.learning_rate_init = learning_rate_init
         self.power_t = power_t
         self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -324,7 +326,8 @@ class _NetworkEstimator(BaseEstimator):
     def _rule(self, solver: str, learning_rate: float | None) -> dict[str, Any]:
         """The learning-rule arguments of ``Network`` for ``solver`` (but ``weight_decay``)."""
         if solver == "sgd":
-            return {"learning_rate": learning_rate, "momentum": self.momentum}
+            nesterov = check_flag("nesterovs_momentum", self.nesterovs_momentum) and self.momentum > 0
+            return {"learning_rate": learning_rate, "momentum": self.momentum, "nesterov": nesterov}
         if solver == "adam":
             return {"learning_rate": learning_rate, "beta1": self.beta_1, "beta2": self.beta_2, "epsilon": self.epsilon}
         return {}
@@ -534,6 +537,9 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         The exponent of ``"invscaling"``.
     momentum : float, default 0.9
         SGD's momentum (on the weights; nncore's biases have none).
+    nesterovs_momentum : bool, default True
+        SGD with Nesterov's momentum when ``momentum`` > 0 (the MLP's; nncore's
+        ``Network(nesterov=True)``).
     beta_1, beta_2, epsilon : float, default 0.9, 0.999, 1e-8
         Adam's parameters.
     max_iter : int, default 200
@@ -602,6 +608,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         learning_rate_init: float = 0.001,
         power_t: float = 0.5,
         momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
@@ -628,6 +635,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
             learning_rate_init=learning_rate_init,
             power_t=power_t,
             momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
             beta_1=beta_1,
             beta_2=beta_2,
             epsilon=epsilon,
@@ -781,8 +789,8 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
     Parameters
     ----------
     hidden_layer_sizes, activation, solver, alpha, batch_size, learning_rate, learning_rate_init, power_t, \
-momentum, beta_1, beta_2, epsilon, max_iter, tol, n_iter_no_change, early_stopping, validation_fraction, \
-shuffle, order, init, random_state, warm_start, verbose
+momentum, nesterovs_momentum, beta_1, beta_2, epsilon, max_iter, tol, n_iter_no_change, early_stopping, \
+validation_fraction, shuffle, order, init, random_state, warm_start, verbose
         As for :class:`NetworkClassifier`; early stopping scores the held-out
         data with R² and does not stratify.
 
@@ -814,6 +822,7 @@ shuffle, order, init, random_state, warm_start, verbose
         learning_rate_init: float = 0.001,
         power_t: float = 0.5,
         momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
@@ -839,6 +848,7 @@ shuffle, order, init, random_state, warm_start, verbose
             learning_rate_init=learning_rate_init,
             power_t=power_t,
             momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
             beta_1=beta_1,
             beta_2=beta_2,
             epsilon=epsilon,

@@ -58,7 +58,7 @@ import weakref
 import numpy as np
 
 from nncore._checks import (
-    as_float_array, check_in_dtype, check_rate, describe, input_scaling_not_fitted, train_call_hint,
+    as_float_array, check_flag, check_in_dtype, check_rate, describe, input_scaling_not_fitted, train_call_hint,
     unscalable_input,
 )
 from nncore._loss_rules import check_loss_targets, loss_target_rule
@@ -100,9 +100,10 @@ EPOCH_ERRORS_CAPACITY = 16384  # epochs recorded between two returns to Python
 
 
 cdef inline bint plain_path(const Net* net, Py_ssize_t batch_size, bint weighted) noexcept nogil:
-    """True when steps of ``net`` may take the plain path, the fast per-sample loop (SGD, no weight
-    decay, one sample per update, no sample weights); else they take the general update."""
-    return net.optimizer == SGD and net.weight_decay == 0.0 and batch_size == 1 and not weighted
+    """True when steps of ``net`` may take the plain path, the fast per-sample loop (SGD with classical
+    momentum, no weight decay, one sample per update, no sample weights); else they take the general update."""
+    return (net.optimizer == SGD and not net.nesterov and net.weight_decay == 0.0 and batch_size == 1
+            and not weighted)
 
 include "_core_inputs.pxi"
 include "_core_network.pxi"

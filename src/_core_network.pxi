@@ -292,6 +292,25 @@ cdef class NetworkCore:
                 self.net.momentum = rate
 
     @property
+    def nesterov(self):
+        """SGD with Nesterov's momentum: a weight moves by ``momentum * change + learning_rate * a``
+        rather than by its new ``change`` (default False)."""
+        cdef bint flag
+        with self._lock:
+            flag = self.net.nesterov
+        return flag
+
+    @nesterov.setter
+    def nesterov(self, value):
+        cdef bint flag = check_flag("nesterov", value)
+        self._check_ready()
+        if flag and self.net.optimizer != SGD:
+            raise ValueError(f"nesterov does not apply to optimizer={self.optimizer!r}: it is SGD's momentum")
+        with self._fit_lock:
+            with self._lock:
+                self.net.nesterov = flag
+
+    @property
     def iterations(self):
         """Number of per-sample training steps taken so far."""
         cdef long long iterations

@@ -57,6 +57,7 @@ cdef struct Net:
     double leaky_relu_alpha        # the rates are rounded to float by the float32 kernels
     double learning_rate
     double momentum
+    bint nesterov                  # SGD: Nesterov's momentum (the general update only: see plain_path)
     void* weights
     void* changes
     void* biases

@@ -84,9 +84,15 @@ def test_every_constructor_parameter_that_cannot_be_set_says_so():
     # derived from the signature: a new constructor parameter is named without a hand list
     net = nncore.Network([2, 3, 1], seed=0)
     for name in inspect.signature(nncore.Network).parameters:
-        if name in ("learning_rate", "momentum", "weight_decay", "beta1", "beta2", "epsilon") or name.startswith(
-            "rprop_"
-        ):
+        if name in (
+            "learning_rate",
+            "momentum",
+            "nesterov",
+            "weight_decay",
+            "beta1",
+            "beta2",
+            "epsilon",
+        ) or name.startswith("rprop_"):
             continue
         with pytest.raises(AttributeError, match=f"{name} is (fixed when the network is made|read-only)"):
             setattr(net, name, None)

@@ -6,6 +6,8 @@ follow the papers and PyTorch:
 
 - SGD with momentum (the tutorial's): ``change = lr * a + momentum * change``,
   ``W += change``; biases ``b += lr * a``; ``a`` is minus the gradient.
+  With Nesterov's momentum, as ``torch.optim.SGD(nesterov=True)`` writes it:
+  ``buf = momentum * buf + g``, ``W -= lr * (g + momentum * buf)``.
 - Adam as ``torch.optim.Adam``: ``m = b1 m + (1 - b1) g``,
   ``v = b2 v + (1 - b2) g**2``, ``p -= lr * m_hat / (sqrt(v_hat) + eps)``
   with ``m_hat = m / (1 - b1**t)``, ``v_hat = v / (1 - b2**t)``.
@@ -96,6 +98,7 @@ class Oracle:
         self.rule = rule
         zeros = [(np.zeros_like(W), np.zeros_like(b)) for W, b in zip(self.weights, self.biases)]
         self.changes = [W for W, _ in zeros]
+        self.buffers = [W.copy() for W, _ in zeros]
         self.m = [(W.copy(), b.copy()) for W, b in zeros]
         self.v = [(W.copy(), b.copy()) for W, b in zeros]
         self.t = 0
@@ -112,8 +115,12 @@ class Oracle:
     def _sgd(self, grads):
         lr, momentum = self.rule["learning_rate"], self.rule["momentum"]
         for layer, (gW, gb) in enumerate(grads):
-            self.changes[layer] = lr * -gW + momentum * self.changes[layer]
-            self.weights[layer] += self.changes[layer]
+            if self.rule.get("nesterov"):
+                self.buffers[layer] = momentum * self.buffers[layer] + gW
+                self.weights[layer] -= lr * (gW + momentum * self.buffers[layer])
+            else:
+                self.changes[layer] = lr * -gW + momentum * self.changes[layer]
+                self.weights[layer] += self.changes[layer]
             self.biases[layer] += lr * -gb
 
     def _adam(self, grads):
@@ -186,6 +193,7 @@ def assert_same_parameters(net, oracle):
 
 
 SGD = {"learning_rate": 0.3, "momentum": 0.1}
+NESTEROV = {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}
 ADAM = {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
 RPROP = {
     "rprop_increase": 1.2,
@@ -201,6 +209,9 @@ CASES = {
     "sgd with weight decay": ("sgd", SGD, 1, None, 0.01, 30),
     "sgd with sample weights and a row left out": ("sgd", SGD, 1, "weights", 0.0, 30),
     "sgd in batches of 4 with sample weights and weight decay": ("sgd", SGD, 4, "weights", 0.02, 60),
+    "sgd with nesterov per sample": ("sgd", NESTEROV, 1, None, 0.0, 30),
+    "sgd with nesterov in batches of 3 with weight decay": ("sgd", NESTEROV, 3, None, 0.01, 60),
+    "sgd with nesterov and sample weights": ("sgd", NESTEROV, 1, "weights", 0.0, 30),
     "adam per sample": ("adam", ADAM, 1, None, 0.0, 30),
     "adam in batches of 3 with weight decay": ("adam", ADAM, 3, None, 0.01, 60),
     "adam with sample weights": ("adam", ADAM, 1, "weights", 0.0, 30),
@@ -260,6 +271,13 @@ def test_the_oracle_tells_rules_apart(data):
     X, Y = data
     net = nncore.Network([3, 4, 2], activation=["tanh", "sigmoid"], seed=5, **SGD)
     oracle = Oracle(net, "adam", **ADAM)
+    net.fit(X, Y, epochs=5, order="sequential")
+    train_oracle(oracle, X, Y, epochs=5, batch_size=1)
+    with pytest.raises(AssertionError):
+        assert_same_parameters(net, oracle)
+    # and classical momentum's do not describe Nesterov's
+    net = nncore.Network([3, 4, 2], activation=["tanh", "sigmoid"], seed=5, **NESTEROV)
+    oracle = Oracle(net, "sgd", **{**NESTEROV, "nesterov": False})
     net.fit(X, Y, epochs=5, order="sequential")
     train_oracle(oracle, X, Y, epochs=5, batch_size=1)
     with pytest.raises(AssertionError):

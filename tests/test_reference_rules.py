@@ -165,20 +165,23 @@ def test_adam_matches_torch(activation, weight_decay):
 
 
 @pytest.mark.parametrize(
-    ("batch_size", "momentum", "weight_decay", "weighted"),
+    ("batch_size", "momentum", "weight_decay", "weighted", "nesterov"),
     [
-        (3, 0.0, 0.0, False),
-        (1, 0.0, 0.01, False),
-        (4, 0.9, 0.0, False),
-        (None, 0.5, 0.01, False),
-        (3, 0.0, 0.0, True),
-        (1, 0.2, 0.0, True),
+        (3, 0.0, 0.0, False, False),
+        (1, 0.0, 0.01, False, False),
+        (4, 0.9, 0.0, False, False),
+        (None, 0.5, 0.01, False, False),
+        (3, 0.0, 0.0, True, False),
+        (1, 0.2, 0.0, True, False),
+        (1, 0.9, 0.0, False, True),
+        (4, 0.9, 0.01, False, True),
+        (None, 0.5, 0.01, True, True),
     ],
 )
-def test_sgd_general_path_matches_torch(batch_size, momentum, weight_decay, weighted):
+def test_sgd_general_path_matches_torch(batch_size, momentum, weight_decay, weighted, nesterov):
     torch = pytest.importorskip("torch")
     start = start_of([3, 4, 2], ["tanh", "sigmoid"], seed=5, learning_rate=0.2, momentum=momentum)
-    ref = reference.Network.from_dict(start, weight_decay=weight_decay)
+    ref = reference.Network.from_dict(start, weight_decay=weight_decay, nesterov=nesterov)
     params = torch_parameters(ref)
     X, Y = data(10, 3, 2, seed=6)
     weights = np.linspace(0.5, 3.0, 10) if weighted else np.ones(10)
@@ -187,7 +190,8 @@ def test_sgd_general_path_matches_torch(batch_size, momentum, weight_decay, weig
     ref.fit(
         X, Y, steps=steps, order="sequential", batch_size=batch_size, sample_weight=weights if weighted else None
     )  # a numpy array is a sequence too
-    optimizer = torch.optim.SGD(weight_and_bias_groups(params, weight_decay, momentum=momentum), lr=0.2)
+    options = {"momentum": momentum, "nesterov": True} if nesterov else {"momentum": momentum}
+    optimizer = torch.optim.SGD(weight_and_bias_groups(params, weight_decay, **options), lr=0.2)
     batches = [[(X[i], Y[i], factors[i]) for i in rows] for rows in sequential_batches(10, steps, batch_size)]
     torch_train(params, ref.activations, optimizer, batches)
     assert ref.iterations == steps
