@@ -1,4 +1,4 @@
-"""brain.js 2's ``NeuralNetwork.toJSON()`` object: nncore networks to it and back (brain.js 1.x's too, read).
+"""brain.js 2's ``NeuralNetwork.toJSON()`` object: nncore networks to it and back (brain.js 1.x's too).
 
 The object (written and read)::
 
@@ -9,8 +9,8 @@ The object (written and read)::
      "inputLookup": null, "inputLookupLength": 0, "outputLookup": null, "outputLookupLength": 0,
      "options": {...}, "trainOpts": {"activation": "sigmoid", "learningRate": 0.3, "momentum": 0.1, ...}}
 
-:func:`dict_from_brainjs` also reads brain.js 1.x's per-node object, handing
-it to :mod:`nncore._brainjs1`.
+:func:`dict_from_brainjs` also reads brain.js 1.x's per-node object, and
+:func:`brainjs_from_dict` writes it, handing it to :mod:`nncore._brainjs1`.
 
 What the format keeps: weights and biases only; the momentum buffer is not
 saved (loading gives zeros, as in brain.js). Its ``trainOpts.iterations`` is
@@ -44,8 +44,8 @@ from nncore._json_formats import sizes as checked_sizes
 # ---------------------------------------------------------------- nncore -> brain.js 2
 
 
-def brainjs_from_dict(data: dict) -> dict:
-    """brain.js 2's ``toJSON()`` object for a network in nncore's dictionary format.
+def brainjs_from_dict(data: dict, version: int = 2) -> dict:
+    """brain.js's ``toJSON()`` object (``version`` 2, or 1 for 1.x's) for a network in nncore's dictionary format.
 
     See :meth:`nncore.Network.to_brainjs` for the layout and the errors.
     """
@@ -65,12 +65,21 @@ def brainjs_from_dict(data: dict) -> dict:
         alpha = state.leaky_relu_alpha
         if not 0.0 < alpha < 1.0:
             alpha = BRAINJS_TRAIN_DEFAULTS["leakyReluAlpha"]
+    train_opts = {"activation": TO_BRAINJS_ACTIVATION[activation], **BRAINJS_TRAIN_DEFAULTS}
+    train_opts.update(leakyReluAlpha=alpha, learningRate=learning_rate, momentum=momentum, **praxis)
+    if version == 1:
+        return _brainjs1.write(
+            [(weights, biases) for weights, biases, _ in state.layers],
+            TO_BRAINJS_ACTIVATION[activation],
+            train_opts,
+            alpha,
+            state.input_names,
+            state.output_names,
+        )
     sizes = list(state.sizes)
     layers = [{"weights": [], "biases": []}] + [
         {"weights": weights.tolist(), "biases": biases.tolist()} for weights, biases, _ in state.layers
     ]
-    train_opts = {"activation": TO_BRAINJS_ACTIVATION[activation], **BRAINJS_TRAIN_DEFAULTS}
-    train_opts.update(leakyReluAlpha=alpha, learningRate=learning_rate, momentum=momentum, **praxis)
     return {
         "type": "NeuralNetwork",
         "sizes": sizes,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import reprlib
 from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
@@ -190,6 +191,24 @@ def check_sizes(sizes: object) -> tuple[int, ...]:
     if weights > MAX_PARAMETERS:
         raise ValueError(f"sizes {checked} would make {weights} weights, more than the 2**36 a network may have")
     return tuple(checked)
+
+
+def check_hidden_layers(hidden_layers: object) -> tuple[int, ...]:
+    """The sizes of the hidden layers (brain.js's ``hiddenLayers``), as a tuple of ints; may be empty."""
+    if (
+        isinstance(hidden_layers, (str, bytes, bytearray))
+        or not isinstance(hidden_layers, (Sequence, np.ndarray))
+        or (isinstance(hidden_layers, np.ndarray) and hidden_layers.ndim != 1)
+    ):
+        raise TypeError(
+            f"hidden_layers must be a sequence of hidden layer sizes such as [3] or [10, 10], "
+            f"got {describe(hidden_layers)}"
+        )
+    try:
+        return check_sizes((1, *hidden_layers, 1))[1:-1]
+    except (TypeError, ValueError) as error:  # sizes[i] is hidden_layers[i - 1]
+        message = re.sub(r"sizes\[(\d+)\]", lambda match: f"hidden_layers[{int(match[1]) - 1}]", str(error))
+        raise type(error)(message) from None
 
 
 def check_activations(activation: object, n_layers: int) -> tuple[str, ...]:
@@ -529,6 +548,11 @@ def check_data(
     if targets.shape[0] != inputs.shape[0]:
         raise ValueError(f"X and Y must have the same number of rows, got {inputs.shape[0]} and {targets.shape[0]}")
     return inputs, targets
+
+
+def target_width(Y: object) -> int:
+    """The number of outputs of the targets ``Y``: 1 for 1-D targets, else the columns of 2-D ones."""
+    return 1 if _is_flat(Y) else as_float_array(Y, "Y", 2).shape[1]
 
 
 def _is_flat(values: object) -> bool:

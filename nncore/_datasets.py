@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore._checks import as_float_array, check_finite, describe, has_items
+from nncore._checks import as_float_array, check_finite, describe, has_items, target_width
 
 SIDES = ("input", "output")
 
@@ -41,10 +41,22 @@ def is_samples(data: object) -> bool:
     return isinstance(data, (list, tuple)) and has_items(data) and isinstance(data[0], Mapping)
 
 
+def widths(X: Any, Y: Any) -> tuple[int, int]:
+    """The number of inputs and outputs of the data given to ``fit`` (``X`` and ``Y``, or named samples in ``X``).
+
+    For a network whose sizes the first fit's data sets: named sides count
+    their names (every name seen in the data), the others their columns.
+    """
+    data = resolve(X, Y, None, None, None, learn_names=True)
+    n_inputs = len(data.input_names) if data.input_names else as_float_array(data.inputs, "X", 2).shape[1]
+    n_outputs = len(data.output_names) if data.output_names else target_width(data.targets)
+    return n_inputs, n_outputs
+
+
 def resolve(
     X: Any,
     Y: Any,
-    sizes: Sequence[int],
+    sizes: Sequence[int] | None,
     input_names: tuple[str, ...] | None,
     output_names: tuple[str, ...] | None,
     *,
@@ -57,6 +69,7 @@ def resolve(
     named sides are read through the network's tables (``input_names``,
     ``output_names``), or, when it has none and ``learn_names`` is true,
     through new tables built from the data (first seen, first column).
+    ``sizes`` None takes the data's widths (:func:`widths`).
     """
     if Y is not None:
         if is_samples(X):
@@ -76,13 +89,13 @@ def resolve(
         for side in SIDES:
             if side not in sample:
                 raise ValueError(f"data[{index}] has no {side!r}: every sample needs 'input' and 'output'")
-    inputs, input_names = _side(samples, "input", sizes[0], input_names, learn_names)
-    targets, output_names = _side(samples, "output", sizes[-1], output_names, learn_names)
+    inputs, input_names = _side(samples, "input", None if sizes is None else sizes[0], input_names, learn_names)
+    targets, output_names = _side(samples, "output", None if sizes is None else sizes[-1], output_names, learn_names)
     return Arrays(inputs, targets, input_names, output_names)
 
 
 def _side(
-    samples: list, side: str, size: int, known: tuple[str, ...] | None, learn_names: bool
+    samples: list, side: str, size: int | None, known: tuple[str, ...] | None, learn_names: bool
 ) -> tuple[np.ndarray, tuple[str, ...] | None]:
     """One side of every sample as a float64 array, and the names it was read with."""
     values = [sample[side] for sample in samples]
@@ -93,7 +106,7 @@ def _side(
             raise TypeError(f"data[{index}][{side!r}] must be {expected} like data[0][{side!r}], got {describe(value)}")
     if not named:
         rows = as_float_array(values, f"the {side}s", 2)
-        if rows.shape[1] != size:
+        if size is not None and rows.shape[1] != size:
             raise ValueError(
                 f"each sample's {side!r} must have {size} values (the network's {side}s), got {rows.shape[1]}"
             )
@@ -106,10 +119,10 @@ def _side(
                 f"{side}s: train it on named data first, or set net.{side}_names"
             )
         names = _first_seen_names(values, side)
-        if len(names) != size:
+        if size is not None and len(names) != size:
             raise ValueError(f"the data names {len(names)} {side}s {list(names)}, but the network has {size} {side}s")
     columns = {name: column for column, name in enumerate(names)}
-    rows = np.zeros((len(values), size))
+    rows = np.zeros((len(values), len(names)))
     for index, value in enumerate(values):
         _fill_row(rows[index], value, columns, f"data[{index}][{side!r}]", side)
     return rows, names

@@ -19,7 +19,13 @@ import numpy as np
 
 from nncore import _datasets, _scaling
 from nncore._checks import check_data, check_sample_weight, describe, sample_factors
-from nncore._fit_options import PER_SAMPLE, FitOptions, check_fit_length, check_optimizer_batch_size
+from nncore._fit_options import (
+    PER_SAMPLE,
+    FitOptions,
+    check_error_measure,
+    check_fit_length,
+    check_optimizer_batch_size,
+)
 from nncore._loss_rules import check_loss_targets
 
 
@@ -130,6 +136,7 @@ def prepare(
     if validation_data is not None:
         validation_error = _validation_error(network, validation_data, rows.input_names, rows.output_names)
     check_loss_targets(rows.targets, network.activations[-1], network.loss, "Y")
+    check_error_measure(options, network.loss)
     check_fit_length(len(rows.inputs), options)
     kind, offset, scale = network._input_scaling_state()
     if kind is None:

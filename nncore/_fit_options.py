@@ -18,9 +18,12 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from nncore._checks import (
     MAX_COUNT,
     check_batch_size,
+    check_choice,
     check_count,
     check_flag,
     check_optional_count,
@@ -37,6 +40,9 @@ DEFAULT_EPOCHS = 20_000
 
 DEFAULT_ERROR_THRESHOLD = 0.005
 """brain.js's default: a ``fit`` given no stopping rule stops once an epoch's mean error is below this."""
+
+ERROR_MEASURES = ("half_sse", "brainjs")
+"""What ``error_threshold`` is compared with: the mean loss, or brain.js's mean squared error (see ``OPTIONS``)."""
 
 
 class _PerSample:
@@ -117,9 +123,23 @@ OPTIONS = {
             None,
             "float, optional",
             "Stop when an epoch's mean error (the mean of the "
-            "network's :attr:`loss` over its samples) falls below this.",
+            'network\'s :attr:`loss` over its samples) falls below this. For ``"mse"`` that is '
+            "``0.5 * sum((t - o)**2)`` per sample, where brain.js's ``errorThresh`` takes the mean of "
+            '``(t - o)**2`` over the outputs: ``error_measure="brainjs"`` stops where brain.js would.',
             "stop when an epoch's mean error is below it",
             lambda value: check_optional_rate("error_threshold", value),
+        ),
+        Option(
+            "error_measure",
+            "half_sse",
+            '{"half_sse", "brainjs"}',
+            'What ``error_threshold`` is compared with. ``"half_sse"``: the epoch\'s mean error as above (with '
+            '``loss="mse"``, the mean over the samples of ``0.5 * sum((t - o)**2)``). ``"brainjs"``: brain.js\'s '
+            '``errorThresh`` rule, for ``loss="mse"``: the mean of ``(t - o)**2`` over the outputs and the samples '
+            "(``2 / n_outputs`` times the former), training stopping once it is at or below ``error_threshold``, "
+            "where brain.js stops. The errors reported (``result.errors``) are the network's loss either way.",
+            "what error_threshold is compared with: half_sse (nncore's) or brainjs",
+            lambda value: check_choice("error_measure", value, ERROR_MEASURES),
         ),
         Option(
             "callback",
@@ -348,3 +368,26 @@ def check_fit_length(n_samples: int, options: FitOptions) -> None:
     total, _ = plan_steps(n_samples, options.epochs, options.steps)
     if total > MAX_COUNT:
         raise ValueError(f"epochs x rows must be at most 2**62 steps, got {total}")
+
+
+def check_error_measure(options: FitOptions, loss: str) -> None:
+    """Refuse brain.js's error measure for a network whose loss is not the squared error."""
+    if options.error_measure == "brainjs" and loss != "mse":
+        raise ValueError(
+            f"error_measure='brainjs' is brain.js's mean squared error, for networks of loss='mse'; "
+            f"this network's loss is {loss!r} (use error_measure='half_sse', the mean loss)"
+        )
+
+
+def stop_threshold(options: FitOptions, n_outputs: int) -> float:
+    """The mean loss of an epoch below which the compiled loop stops (it compares with ``<``); -1: no threshold.
+
+    brain.js stops once the mean of ``(t - o)**2`` over outputs and samples,
+    ``2 / n_outputs`` times the mean of ``0.5 * sum((t - o)**2)``, is at or below
+    its threshold: at a mean loss of at most ``threshold * n_outputs / 2``.
+    """
+    if options.error_threshold is None:
+        return -1.0
+    if options.error_measure == "brainjs":
+        return float(np.nextafter(options.error_threshold * n_outputs / 2, np.inf))
+    return float(options.error_threshold)

@@ -26,7 +26,7 @@ import numpy as np
 
 from nncore._core import FitSchedule, NetworkCore
 from nncore._exceptions import DivergenceError, divergence_advice
-from nncore._fit_options import FitOptions
+from nncore._fit_options import FitOptions, stop_threshold
 from nncore._sampling import plan_steps
 
 CHUNK_SECONDS = 0.02
@@ -267,7 +267,7 @@ class Training:
         work_per_step = sum(a * b for a, b in zip(network.sizes, network.sizes[1:])) + sum(network.sizes)
         self.budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
         self.long_epochs = n_samples > self.budget
-        threshold = -1.0 if options.error_threshold is None else options.error_threshold
+        threshold = stop_threshold(options, network.sizes[-1])
         report_every = 1 if self.long_epochs or every_epoch else callback_period
         self.schedule = FitSchedule(
             network,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
@@ -38,11 +39,13 @@ from nncore import (
     _views,
 )
 from nncore._checks import (
+    as_float_array,
     check_activations,
     check_alpha,
     check_data,
     check_dtype,
     check_flag,
+    check_hidden_layers,
     check_init,
     check_input_scaling,
     check_learning_rule,
@@ -101,6 +104,24 @@ class _RuleParameter:
         net._set_rule_parameter(self.name, checked)
 
 
+class _Unsized:
+    """The hidden layers and checked arguments of a network whose input and output sizes the first fit sets."""
+
+    def __init__(self, hidden: tuple[int, ...] | None, arguments: dict[str, Any]) -> None:
+        self.hidden = hidden
+        """The hidden layers' sizes; None: brain.js's rule, one layer of max(3, n_inputs // 2)."""
+        self.arguments = arguments
+        """``Network``'s keyword arguments besides the sizes, checked, with the seed drawn."""
+
+    def sizes(self, n_inputs: int, n_outputs: int) -> tuple[int, ...]:
+        hidden = (max(3, n_inputs // 2),) if self.hidden is None else self.hidden
+        return (n_inputs, *hidden, n_outputs)
+
+    def keywords(self) -> dict[str, Any]:
+        """The keyword arguments that build this network again, sizes unknown."""
+        return {"hidden_layers": None if self.hidden is None else list(self.hidden), **self.arguments}
+
+
 class _NetworkType(type):
     """``Network``'s type: a class attribute it lacks under another library's name points to nncore's."""
 
@@ -113,8 +134,17 @@ class Network(NetworkCore, metaclass=_NetworkType):
 
     Parameters
     ----------
-    sizes : sequence of int
+    sizes : sequence of int, optional
         Neurons per layer, input layer first, e.g. ``[2, 10, 10, 1]``.
+    hidden_layers : sequence of int, optional
+        Instead of ``sizes``, as brain.js's ``hiddenLayers``: the hidden layers'
+        sizes only, e.g. ``[3]``; the numbers of inputs and outputs come from the
+        data of the first :meth:`fit` (or the sample of the first :meth:`train`).
+        Without ``sizes`` and ``hidden_layers``, brain.js's rule: one hidden layer
+        of ``max(3, n_inputs // 2)``. The weights are those of ``Network(sizes)``
+        with the same ``seed`` (drawn at construction when not given). Until then,
+        what needs the sizes (``predict``, ``weights``, ``to_dict``, the exports,
+        the rates ...) raises ``RuntimeError``; copies and pickles work.
     learning_rate : float, optional
         Step size of the weight updates: 0.3 for ``optimizer="sgd"``, 0.001
         (Adam's step size) for ``"adam"``; RPROP has none.
@@ -189,7 +219,8 @@ class Network(NetworkCore, metaclass=_NetworkType):
     ------
     ValueError
         If ``softmax`` is not on the output layer only with ``cross_entropy``,
-        or ``cross_entropy`` has outputs other than ``softmax`` or ``sigmoid``.
+        or ``cross_entropy`` has outputs other than ``softmax`` or ``sigmoid``;
+        if both ``sizes`` and ``hidden_layers`` are given.
 
     Examples
     --------
@@ -204,8 +235,9 @@ class Network(NetworkCore, metaclass=_NetworkType):
     @takes_keywords("Network", FIT_OPTION_ELSEWHERE)
     def __init__(
         self,
-        sizes: Sequence[int],
+        sizes: Sequence[int] | None = None,
         *,
+        hidden_layers: Sequence[int] | None = None,
         learning_rate: float | None = None,
         momentum: float | None = None,
         nesterov: bool = False,
@@ -227,8 +259,21 @@ class Network(NetworkCore, metaclass=_NetworkType):
         rprop_step_initial: float | None = None,
         input_scaling: str | None = None,
     ) -> None:
-        checked_sizes = check_sizes(sizes)
-        activations = check_activations(activation, len(checked_sizes) - 1)
+        if sizes is not None and hidden_layers is not None:
+            raise ValueError(
+                "give sizes (every layer, e.g. [2, 3, 1]) or hidden_layers (the hidden layers only, e.g. [3], "
+                f"the others from the first fit's data), not both; got sizes={describe(sizes)} and "
+                f"hidden_layers={describe(hidden_layers)}"
+            )
+        self._input_names: tuple[str, ...] | None = None
+        self._output_names: tuple[str, ...] | None = None
+        if sizes is not None:
+            checked_sizes = check_sizes(sizes)
+            n_layers = len(checked_sizes)
+        else:
+            hidden = None if hidden_layers is None else check_hidden_layers(hidden_layers)
+            n_layers = 3 if hidden is None else len(hidden) + 2
+        activations = check_activations(activation, n_layers - 1)
         optimizer = check_optimizer(optimizer)
         given: dict[str, object] = {
             "beta1": beta1,
@@ -248,14 +293,35 @@ class Network(NetworkCore, metaclass=_NetworkType):
         seed = check_seed(seed)
         dtype_name = check_dtype(dtype)
         scaling = check_input_scaling(input_scaling)
+        if sizes is None:
+            # Built at the first fit, with the seed drawn now: a copy or a pickle starts from the same weights.
+            arguments = {
+                name: value
+                for name, value in (
+                    ("learning_rate", learning_rate),
+                    ("momentum", momentum),
+                    ("nesterov", True if check_flag("nesterov", nesterov) else None),
+                    ("activation", activation if isinstance(activation, str) else list(activations)),
+                    ("init", init),
+                    ("seed", secrets.randbits(64) if seed is None else seed),
+                    ("leaky_relu_alpha", alpha),
+                    ("loss", loss),
+                    ("dtype", dtype_name),
+                    ("optimizer", optimizer),
+                    ("weight_decay", parameters["weight_decay"]),
+                    ("input_scaling", scaling),
+                    *given.items(),
+                )
+                if value is not None
+            }
+            self._unsized = _Unsized(hidden, arguments)
+            return
         self._setup(checked_sizes, activations, alpha, dtype_name, loss, optimizer)
         if scaling is not None:
             self._set_input_scaling(scaling, None, None)
         for name, value in parameters.items():
             self._set_rule_parameter(name, value)
         self.nesterov = nesterov
-        self._input_names: tuple[str, ...] | None = None
-        self._output_names: tuple[str, ...] | None = None
         initial = _initializers.INITIALIZERS[init](np.random.default_rng(seed), checked_sizes)
         self._restore([(w, b, np.zeros_like(w)) for w, b in initial], 0, *rates)
 
@@ -271,6 +337,58 @@ class Network(NetworkCore, metaclass=_NetworkType):
 
     def __getattr__(self, name: str) -> Any:
         raise foreign_attribute(f"{type(self).__name__!r} object has no attribute", name, self)
+
+    # ------------------------------------------------------------ sizes from the first fit
+
+    _unsized: _Unsized | None = None
+    """What a network built with ``hidden_layers`` (or without sizes) needs to set itself up at its first fit."""
+
+    def _not_ready_error(self) -> Exception:
+        if self._unsized is None:
+            return super()._not_ready_error()
+        return RuntimeError(
+            "this network's sizes are not known until its first fit: fit(X, Y) (or train(input, target)) "
+            "takes the numbers of inputs and outputs from the data; or give every size, "
+            "Network(sizes=[n_inputs, ..., n_outputs])"
+        )
+
+    def _set_up(self, n_inputs: int, n_outputs: int) -> None:
+        """Build the buffers and initial weights for ``n_inputs`` and ``n_outputs``, as ``Network(sizes)`` would."""
+        assert self._unsized is not None
+        Network.__init__(self, self._unsized.sizes(n_inputs, n_outputs), **self._unsized.arguments)
+        self._unsized = None
+
+    def _set_up_for_fit(self, X: Any, Y: Any, options: dict[str, Any], checked: FitOptions) -> None:
+        """Set an unsized network up from the data of its first fit, once every check of that fit has passed.
+
+        A fit that would fail on its data leaves the network as it was, sizes unknown.
+        """
+        assert self._unsized is not None
+        n_inputs, n_outputs = _datasets.widths(X, Y)
+        sized = Network(self._unsized.sizes(n_inputs, n_outputs), **self._unsized.arguments)
+        _fit_data.prepare(
+            sized,
+            X,
+            Y,
+            checked,
+            option_value(options, "batch_size"),
+            option_value(options, "sample_weight"),
+            option_value(options, "validation_data"),
+            learn_names=True,
+        )
+        self._set_up(n_inputs, n_outputs)
+
+    def _set_up_from_sample(self, input: Any, target: Any) -> None:
+        """:meth:`train` on an unsized network: the sizes from the sample, once it is checked."""
+        if self._unsized is None:
+            return
+        if isinstance(input, Mapping):  # named inputs need names, which only fit learns
+            return
+        n_inputs = as_float_array(input, "input", 1).shape[0]
+        n_outputs = as_float_array([target] if np.ndim(target) == 0 else target, "target", 1).shape[0]
+        sized = Network(self._unsized.sizes(n_inputs, n_outputs), **self._unsized.arguments)
+        sized.train(input, target)  # every check of the sample
+        self._set_up(n_inputs, n_outputs)
 
     # ------------------------------------------------------------ the learning rule
 
@@ -386,6 +504,9 @@ class Network(NetworkCore, metaclass=_NetworkType):
         return _views.Layers(self._layer_buffers(), self.activations)
 
     def __repr__(self) -> str:
+        if self._unsized is not None:
+            arguments = ", ".join(f"{name}={value!r}" for name, value in self._unsized.keywords().items())
+            return f"Network({arguments}; sizes not known until the first fit)"
         activations = self.activations
         activation = activations[0] if len(set(activations)) == 1 else list(activations)
         rule = {
@@ -583,6 +704,8 @@ class Network(NetworkCore, metaclass=_NetworkType):
         the network freely, even start another fit.
         """
         checked = check_fit_options(options, takes=_FIT_KEYWORDS, elsewhere=network_elsewhere("fit"))
+        if self._unsized is not None:
+            self._set_up_for_fit(X, Y, options, checked)
         with self._fitting():
             data = _fit_data.prepare(
                 self,
@@ -764,23 +887,33 @@ class Network(NetworkCore, metaclass=_NetworkType):
         except ValueError as error:
             raise ValueError(f"{target}: {error}") from None
 
-    def to_brainjs(self) -> dict:
-        """The network as brain.js 2's ``NeuralNetwork.toJSON()`` object.
+    def to_brainjs(self, version: int = 2) -> dict:
+        """The network as brain.js's ``NeuralNetwork.toJSON()`` object: brain.js 2's, or 1.x's.
 
         ``new brain.NeuralNetwork().fromJSON(obj)`` in JavaScript (after
         ``JSON.stringify``/``JSON.parse``) gives a network computing the same
         function, with its weights rounded to float32.
 
+        Parameters
+        ----------
+        version : {2, 1}, default 2
+            2: brain.js 2's object. 1: brain.js 1.x's (what ``npm install brain.js``
+            gives, 1.6.1), which keys each node and weight by name.
+
         Returns
         -------
         dict
-            JSON-compatible: ``type``, ``sizes``, ``layers`` (the input layer with
+            JSON-compatible. Version 2: ``type``, ``sizes``, ``layers`` (the input layer with
             empty ``weights`` and ``biases``, then one ``{"weights", "biases"}``
             per layer, ``weights[j][k]`` from neuron ``k`` of the previous layer to
             neuron ``j``), the lookups (``{name: column}`` from the network's
             ``input_names``/``output_names``, else ``null``), ``options`` and ``trainOpts``
             (``activation``, ``learningRate``, ``momentum``, ``leakyReluAlpha``
-            and brain.js's defaults for the rest).
+            and brain.js's defaults for the rest). Version 1: ``sizes``, ``layers``
+            (``{"<node>": {"bias": b, "weights": {"<node of the previous layer>": w}}}``,
+            nodes keyed ``"0"``, ``"1"``, ... or, in the input and output layers, by the
+            network's names), the flags ``inputLookup``/``outputLookup``, ``activation``,
+            ``leakyReluAlpha`` and ``trainOpts``.
 
         Raises
         ------
@@ -788,9 +921,13 @@ class Network(NetworkCore, metaclass=_NetworkType):
             If brain.js cannot express the network: different activations per
             layer, ``identity`` or ``softmax`` (brain.js's ``NeuralNetwork`` has
             neither), a loss other than ``"mse"``, or a learning rate, momentum or ``leaky_relu`` slope outside
-            the open interval (0, 1), which brain.js refuses to load.
+            the open interval (0, 1), which brain.js refuses to load; for version 1, an input or
+            output name that is a number such as ``"3"`` (JavaScript would reorder it).
+            If ``version`` is neither 1 nor 2.
         """
-        return _brainjs2.brainjs_from_dict(self.to_dict())
+        if version not in (1, 2) or isinstance(version, bool):
+            raise ValueError(f"version must be 2 (brain.js 2's format) or 1 (brain.js 1.x's), got {describe(version)}")
+        return _brainjs2.brainjs_from_dict(self.to_dict(), version)
 
     @classmethod
     def from_brainjs(
@@ -884,13 +1021,17 @@ class Network(NetworkCore, metaclass=_NetworkType):
         return type(self).from_dict({**self._state(as_lists=False), "dtype": name})
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if self._unsized is not None:
+            return (functools.partial(type(self), **self._unsized.keywords()), ())
         return (type(self).from_dict, (self._state(as_lists=False),))
 
     def __copy__(self) -> Network:
+        if self._unsized is not None:
+            return type(self)(**self._unsized.keywords())
         return type(self).from_dict(self._state(as_lists=False))
 
     def __deepcopy__(self, memo: dict) -> Network:
-        return type(self).from_dict(self._state(as_lists=False))
+        return self.__copy__()
 
     # ---- FANN
 

@@ -37,6 +37,11 @@ _EPOCHS = ("epochs", "max_iter")
 _LEARNING_RATE = ("learning_rate_init", "learning_rate")  # the estimators' learning_rate is MLP's schedule
 _SEED = ("seed", "seeds=[one seed per network]", "random_state")
 
+_ERROR_THRESHOLD_NOTE = (
+    "nncore compares the mean of the network's loss per sample (0.5 * sum((t - o)**2) for mse), "
+    'brain.js the mean of (t - o)**2 over outputs and samples: add error_measure="brainjs" to stop where brain.js would'
+)
+
 FOREIGN: dict[str, Spelling] = {
     # how long to train
     "iterations": Spelling("brain.js", _EPOCHS),
@@ -51,10 +56,9 @@ FOREIGN: dict[str, Spelling] = {
     "errorThresh": Spelling(
         "brain.js",
         ("error_threshold",),
-        "nncore compares the mean of the network's loss per sample (0.5 * sum((t - o)**2) for mse), "
-        "brain.js the mean of (t - o)**2",
+        _ERROR_THRESHOLD_NOTE,
     ),
-    "error_thresh": Spelling("brain.js", ("error_threshold",)),
+    "error_thresh": Spelling("brain.js", ("error_threshold",), _ERROR_THRESHOLD_NOTE),
     "timeout_ms": Spelling("brain.js", ("timeout",), "nncore's timeout is in seconds"),
     # what training shows and calls
     "log": Spelling("brain.js", ("progress=True", "verbose=True")),

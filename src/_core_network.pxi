@@ -215,8 +215,15 @@ cdef class NetworkCore:
 
     cdef int _check_ready(self) except -1:
         if not self._ready:
-            raise RuntimeError("the network is not initialised; build it with nncore.Network(sizes)")
+            raise self._not_ready_error()
         return 0
+
+    def _not_ready_error(self):
+        """The error for a use of the network before its buffers exist (a subclass may say why they do not)."""
+        return RuntimeError("the network is not initialised; build it with nncore.Network(sizes)")
+
+    def _set_up_from_sample(self, input, target):
+        """Called by :meth:`train` before the buffers exist: a subclass may set the network up from the sample."""
 
     cdef void _count_steps(self, long long n) noexcept nogil:
         """Add ``n`` steps to the count, which stops at its largest value instead of wrapping."""
@@ -255,12 +262,14 @@ cdef class NetworkCore:
     @property
     def leaky_relu_alpha(self):
         """Slope of ``leaky_relu`` for negative inputs."""
+        self._check_ready()
         return self.net.leaky_relu_alpha
 
     @property
     def learning_rate(self):
         """Step size of the weight updates (finite, >= 0; default 0.3)."""
         cdef double rate
+        self._check_ready()
         with self._lock:
             rate = self.net.learning_rate
         return rate
@@ -278,6 +287,7 @@ cdef class NetworkCore:
     def momentum(self):
         """Fraction of the previous weight change added to the next (finite, >= 0; default 0.1)."""
         cdef double rate
+        self._check_ready()
         with self._lock:
             rate = self.net.momentum
         return rate
@@ -347,6 +357,8 @@ cdef class NetworkCore:
             weight, change or bias infinite (training has diverged). The
             network is left as it was before the step.
         """
+        if not self._ready:
+            self._set_up_from_sample(input, target)
         self._check_ready()
         cdef Py_ssize_t n_in = self.net.sizes[0], n_out = self.net.sizes[self.net.n_layers - 1]
         cdef double on_stack[STACK_SAMPLE_VALUES]

@@ -12,7 +12,7 @@
 //   {"action": "continue", "network": <toJSON object>, "data": [...], "trainOpts": {...},
 //    "inputs": [[...], ...]}
 //       load the network, train it further, then run it on every input
-// Reply: {"outputs": [[...], ...], "json": <the network's toJSON()>, "status": <train's result>}
+// Reply: {"outputs": [[...] or {name: value}, ...], "json": <the network's toJSON()>, "status": <train's result>}
 'use strict';
 
 const fs = require('fs');
@@ -49,5 +49,7 @@ let status = null;
 if (request.action === 'train' || request.action === 'continue') {
   status = net.train(request.data, request.trainOpts || {});
 }
-const outputs = (request.inputs || []).map((input) => Array.from(net.run(input)));
+// Named outputs (an output lookup) come as an object of name: value, kept as it is.
+const asJSON = (output) => (ArrayBuffer.isView(output) || Array.isArray(output) ? Array.from(output) : output);
+const outputs = (request.inputs || []).map((input) => asJSON(net.run(input)));
 process.stdout.write(JSON.stringify({ outputs, json: net.toJSON(), status }));

@@ -56,6 +56,16 @@ def node():
     return _tool("node", "the JavaScript export tests need Node.js")
 
 
+@pytest.fixture(scope="session")
+def node_and_npm():
+    """Node.js and npm, which install and run brain.js (test_brainjs.py, test_brainjs_habits.py)."""
+    tools = {name: shutil.which(name) for name in ("node", "npm")}
+    missing = [name for name, path in tools.items() if path is None]
+    if missing:
+        pytest.skip(f"the brain.js round trips need Node.js and npm; not found on PATH: {', '.join(missing)}")
+    return tools["node"], tools["npm"]
+
+
 @pytest.fixture
 def nncore_cli(capsys):
     """Run the command line in-process: ``nncore_cli(*argv)`` gives its exit code, stdout and stderr."""

@@ -622,7 +622,9 @@ def _construct(data):
         what="Network(...)",
         allowed=ALLOWED + (MemoryError,),
     )
-    if net is not None:
+    if net is not None and sizes is None:  # brain.js's rule: the sizes come from the first fit
+        assert "sizes not known until the first fit" in repr(net)
+    elif net is not None:
         assert net.sizes == tuple(int(s) for s in sizes)
         assert np.isfinite(net.predict(np.zeros(net.sizes[0]))).all()
 

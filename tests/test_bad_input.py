@@ -144,7 +144,6 @@ BAD_SIZES = [
     ([2, True, 1], TypeError, r"sizes\[1\] must be an integer, got bool"),
     ("231", TypeError, "sequence of layer sizes"),
     (3, TypeError, "sequence of layer sizes"),
-    (None, TypeError, "sequence of layer sizes"),
 ]
 
 

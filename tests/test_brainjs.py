@@ -15,7 +15,6 @@ install is an error.
 """
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -54,15 +53,6 @@ class BrainJS:
         if completed.returncode != 0:
             raise AssertionError(f"node failed ({completed.returncode}):\n{completed.stderr}")
         return json.loads(completed.stdout)
-
-
-@pytest.fixture(scope="session")
-def node_and_npm():
-    tools = {name: shutil.which(name) for name in ("node", "npm")}
-    missing = [name for name, path in tools.items() if path is None]
-    if missing:
-        pytest.skip(f"the brain.js round trips need Node.js and npm; not found on PATH: {', '.join(missing)}")
-    return tools["node"], tools["npm"]
 
 
 def install(tmp_path_factory, node_and_npm, packages) -> BrainJS:

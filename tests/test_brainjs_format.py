@@ -231,14 +231,6 @@ def test_brainjs_1_keys_in_any_order_and_top_level_options():
     assert (net.activations[0], net.leaky_relu_alpha, net.momentum) == ("leaky_relu", 0.2, 0.1)
 
 
-def test_brainjs_1_named_inputs_are_refused():
-    sample = copy.deepcopy(BRAINJS_1_SAMPLE)
-    sample["layers"][0] = {"red": {}, "green": {}}
-    sample["inputLookup"] = True
-    with pytest.raises(ValueError, match=r"inputLookup.*'red'"):
-        nncore.Network.from_brainjs(sample)
-
-
 # ---------------------------------------------------------------- the tutorial
 
 
@@ -379,7 +371,7 @@ BAD_BRAINJS_1 = {
     'layers[2]["0"].weights': lambda d: d["layers"][2]["0"]["weights"].pop("2"),
     'layers[1]["1"].weights["0"]': lambda d: d["layers"][1]["1"]["weights"].update({"0": float("nan")}),
     "'activation'": lambda d: d.update(activation="softplus"),
-    "outputLookup": lambda d: d.update(outputLookup=True, layers=d["layers"][:2] + [{"yes": d["layers"][2]["0"]}]),
+    "outputLookup": lambda d: d.update(outputLookup="yes"),
     "leakyReluAlpha": lambda d: d.update(leakyReluAlpha=None),
     "layers[1] ": lambda d: d["layers"][1].update({"3": d["layers"][1].pop("2")}),
     "layers[0]": lambda d: d.update(layers=[[0, 1]] + d["layers"][1:]),
