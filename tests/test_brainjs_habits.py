@@ -193,6 +193,16 @@ def test_without_sizes_brainjs_hidden_layer_rule(n_inputs, hidden):
     assert net.sizes == (n_inputs, hidden, 2)
 
 
+def test_hidden_layers_keep_the_other_arguments_such_as_input_scaling():
+    X = np.random.default_rng(0).normal(50, 10, (20, 4))
+    Y = (X[:, :1] > 50).astype(float)
+    net = nncore.Network(hidden_layers=[3], input_scaling="standard", optimizer="adam", seed=1)
+    net.fit(X, Y, epochs=5, seed=0)
+    sized = nncore.Network([4, 3, 1], input_scaling="standard", optimizer="adam", seed=1)
+    sized.fit(X, Y, epochs=5, seed=0)
+    assert net.to_dict() == sized.to_dict() and net.input_scaling == "standard"
+
+
 def test_train_takes_the_sizes_of_its_sample():
     net, sized = nncore.Network(hidden_layers=[4], seed=2), nncore.Network([3, 4, 2], seed=2)
     assert net.train([0.1, 0.2, 0.3], [0.5, 0.25]) == sized.train([0.1, 0.2, 0.3], [0.5, 0.25])
