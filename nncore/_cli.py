@@ -175,6 +175,11 @@ class CommandError(Exception):
 
 EXPORT_FORMATS = ("onnx", "c", "js", "brainjs", "fann", "tutorial")
 
+REGRESSION_VALIDATION_SPLIT = 0.2
+"""The fraction of the rows that ``nncore train`` holds out for early stopping on a regression when
+``--validation-split`` is not given: noisy numbers never reach the error threshold, and 20,000 epochs
+on all the rows learn their noise."""
+
 TRAIN_FIT_OPTIONS = ("epochs", "order", "seed", "error_threshold", "progress", "batch_size")
 """The options of ``fit`` that ``nncore train`` takes, as ``--epochs``, ``--order``, ... (see :data:`FIT_OPTIONS`)."""
 
@@ -241,10 +246,13 @@ def train(args: argparse.Namespace) -> int:
     overlap = sorted(set(inputs) & set(targets))
     if overlap:
         raise CommandError(f"column {overlap[0]!r} is both an input and a target")
-    if args.patience is not None and args.validation_split is None:
-        raise CommandError("--patience needs --validation-split (it counts epochs without a better validation error)")
     X = table.columns(inputs)
     found = _csvtargets.read_targets(table, targets, args.task)
+    split = args.validation_split
+    if split is None and found.task == "regression" and round(REGRESSION_VALIDATION_SPLIT * len(X)) >= 1:
+        split = REGRESSION_VALIDATION_SPLIT
+    if args.patience is not None and not split:
+        raise CommandError("--patience needs --validation-split (it counts epochs without a better validation error)")
     progress = args.progress if args.progress is not None else importlib.util.find_spec("tqdm") is not None
     if args.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise CommandError('--plot needs matplotlib: pip install "nncore-nn[plot]"')
@@ -275,8 +283,8 @@ def train(args: argparse.Namespace) -> int:
         del options["batch_size"]
     elif options["batch_size"] == "all":
         options["batch_size"] = None
-    if args.validation_split is not None:
-        X, Y, options["validation_data"] = _split(X, Y, args.validation_split, args.seed)
+    if split:
+        X, Y, options["validation_data"] = _split(X, Y, split, args.seed)
         if args.patience is not None:
             options["patience"] = args.patience
     how = "as --task says" if args.task else "detected"
@@ -292,6 +300,8 @@ def train(args: argparse.Namespace) -> int:
     if result.best_epoch is not None:
         best = float(result.validation_errors[result.best_epoch - 1])
         validation = f", best validation error {best:.6g} at epoch {result.best_epoch}"
+        if args.validation_split is None:
+            validation += f" (on {split:.0%} of the rows, held out by default for a regression)"
     print(
         f"trained {list(net.sizes)} for {result.epochs} epochs ({result.steps} steps): final error "
         f"{result.error:.6g}{' (of the standardised targets)' if standardise else ''}{validation}, "
@@ -534,10 +544,10 @@ def non_negative_number(text: str) -> float:
 
 
 def fraction(text: str) -> float:
-    """An argparse ``type=``: a number strictly between 0 and 1."""
+    """An argparse ``type=``: a number from 0 (included) to 1 (excluded)."""
     value = _csvdata.parse_number(text)
-    if value is None or not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}")
+    if value is None or not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 up to (not including) 1, got {text!r}")
     return value
 
 
@@ -620,7 +630,8 @@ def add_csv_commands(commands: Any) -> None:
         "--validation-split",
         type=fraction,
         metavar="FRACTION",
-        help="hold out this fraction of the rows, drawn at random, and measure it after every epoch",
+        help="hold out this fraction of the rows, drawn at random, and measure it after every epoch "
+        f"(default: {REGRESSION_VALIDATION_SPLIT:g} for a regression, none for a classification; 0: none)",
     )
     t.add_argument(
         "--patience",
