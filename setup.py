@@ -42,7 +42,7 @@ COMMON = {
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     # nncore/: the exp, tanh and sigmoid of _elementary.h, package data as well (Network.to_c copies it)
     "include_dirs": ["src", "nncore"],
-    "depends": ["src/_cpu_features.h", "src/_row_sums.h", "nncore/_elementary.h"],
+    "depends": ["src/_cpu_features.h", "src/_row_sums.h", "src/_row_updates.h", "nncore/_elementary.h"],
 }
 # The parts src/_core.pyx includes: one extension module, nncore._core.
 CORE_PARTS = [

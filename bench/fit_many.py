@@ -21,42 +21,8 @@ import argparse
 import time
 from itertools import pairwise
 
-import numpy as np
-
-import nncore
+from nncore_bench.inference import digits_population, time_fit_many, time_loop, xor_population
 from nncore_bench.workloads import XOR_INPUTS, XOR_TARGETS
-
-
-def xor_population(n: int) -> tuple[list, np.ndarray, np.ndarray, dict]:
-    nets = [nncore.Network([2, 10, 10, 1], seed=seed) for seed in range(n)]
-    return (
-        nets,
-        np.array(XOR_INPUTS, dtype=float),
-        np.array(XOR_TARGETS, dtype=float),
-        {"steps": 2000, "order": "random"},
-    )
-
-
-def digits_population(n: int) -> tuple[list, np.ndarray, np.ndarray, dict]:
-    rng = np.random.default_rng(0)
-    X = rng.integers(0, 17, (1797, 64)) / 16.0
-    Y = np.eye(10)[rng.integers(0, 10, 1797)]
-    nets = [nncore.Network([64, 32, 10], seed=seed, learning_rate=0.1) for seed in range(n)]
-    return nets, X, Y, {"epochs": 1, "order": "shuffle"}
-
-
-def time_loop(make, n: int) -> tuple[float, int]:
-    nets, X, Y, options = make(n)
-    started = time.perf_counter()
-    steps = sum(net.fit(X, Y, seed=i, **options).steps for i, net in enumerate(nets))
-    return time.perf_counter() - started, steps
-
-
-def time_fit_many(make, n: int, threads: int) -> tuple[float, int]:
-    nets, X, Y, options = make(n)
-    started = time.perf_counter()
-    results = nncore.fit_many(nets, X, Y, seeds=range(n), threads=threads, **options)
-    return time.perf_counter() - started, sum(result.steps for result in results)
 
 
 def time_torch_xor(n: int, steps: int) -> float | None:

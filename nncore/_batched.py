@@ -1,7 +1,7 @@
 """Forward pass over many rows at once with numpy matrix products (BLAS).
 
-For large batches a matrix product beats any per-row loop; ``Network.predict``
-switches to it above :data:`MIN_WORK`.  The sums are not accumulated in the
+For large batches of a large network a matrix product beats any per-row loop;
+``Network.predict`` switches to it above :data:`MIN_WORK` and :data:`MIN_WEIGHTS`.  The sums are not accumulated in the
 per-sample order, so results match the compiled forward pass to rounding
 (about 1e-15 relative), not to the last bit.  For the same reason sigmoid and
 tanh come from numpy (``np.exp``, ``np.tanh``), not from the core's own
@@ -19,7 +19,11 @@ import numpy as np
 from nncore._activations import ACTIVATION_TABLE
 
 MIN_WORK = 200_000
-"""Rows x weights from which a batch goes through matrix products."""
+"""Rows x weights from which a batch of a large network goes through matrix products."""
+
+MIN_WEIGHTS = 10_000
+"""Weights from which a network is large: below, the compiled forward pass of rows side by side in SIMD
+lanes is faster than matrix products at any batch size, and gives the bits of the one-row forward pass."""
 
 
 def forward_matrix(

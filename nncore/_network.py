@@ -544,16 +544,22 @@ class Network(NetworkCore, metaclass=_NetworkType):
 
         Notes
         -----
-        Large batches (rows x weights of at least 200,000) go through numpy matrix
-        products, which agree with the per-sample forward pass to rounding.
+        Many rows go through the network side by side (in SIMD lanes), each with
+        the bits of its own forward pass. Large batches of a large network (at
+        least 10,000 weights, and rows x weights of at least 200,000) go through
+        numpy matrix products instead, which agree with the per-sample forward
+        pass to rounding.
         """
+        outputs = self._predict_sample(inputs)  # one list, tuple or float64 row: the compiled path
+        if outputs is not None:
+            return outputs
         if isinstance(inputs, Mapping):
             inputs = _datasets.named_input(inputs, self._input_names)
         rows, one_sample = check_samples(inputs, self.sizes[0], self.dtype.name)
         if one_sample:
             return self._forward_rows(rows)[0]
-        sizes = self.sizes
-        if rows.shape[0] * sum(a * b for a, b in pairwise(sizes)) >= _batched.MIN_WORK:
+        weights = sum(a * b for a, b in pairwise(self.sizes))
+        if weights >= _batched.MIN_WEIGHTS and rows.shape[0] * weights >= _batched.MIN_WORK:
             layers = [(w, b) for w, b, _ in self._snapshot()[0]]
             kind, offset, scale = self._input_scaling_state()
             if kind is not None:
@@ -604,10 +610,12 @@ class Network(NetworkCore, metaclass=_NetworkType):
             The name of the largest output (the first of equal ones), or its
             index when the network has no :attr:`output_names`.
         """
-        outputs = self.predict(input)
-        if outputs.ndim != 1:
-            raise ValueError(f"likely takes one sample (a 1-D input or a dict), got {outputs.shape[0]} samples")
-        strongest = int(np.argmax(outputs))  # the first of equal maxima, as brain.js's likely
+        strongest = self._predict_sample(input, True)
+        if strongest is None:
+            outputs = self.predict(input)
+            if outputs.ndim != 1:
+                raise ValueError(f"likely takes one sample (a 1-D input or a dict), got {outputs.shape[0]} samples")
+            strongest = int(np.argmax(outputs))  # the first of equal maxima, as brain.js's likely
         names = self._output_names
         return strongest if names is None else names[strongest]
 

@@ -36,6 +36,7 @@ from cpython.float cimport PyFloat_AS_DOUBLE
 from cpython.long cimport PyLong_AsDouble
 from cpython.buffer cimport (
     PyObject_CheckBuffer, PyObject_GetBuffer, PyBuffer_Release, PyBUF_ANY_CONTIGUOUS, PyBUF_FORMAT, PyBUF_ND,
+    PyBUF_WRITABLE,
 )
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.limits cimport LLONG_MAX
@@ -51,6 +52,7 @@ from _kernel_abi cimport (
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 from _kernels cimport output_loss64, output_loss32
+from _lanes cimport ROW_LANES
 
 import threading
 import weakref

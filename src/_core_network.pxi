@@ -512,17 +512,78 @@ cdef class NetworkCore:
         cdef const char* last_outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * size
         cdef KernelSet* k = kernels_for(&self.net)
         cdef bint finite = True
+        cdef void* scratch
         self._check_scaling_fitted()
+        if not self._scales_inputs:  # many rows side by side in SIMD lanes, each with the bits of its own pass
+            scratch = PyMem_Malloc(self.net.neuron_offset[self.net.n_layers] * ROW_LANES * size)
+            if scratch == NULL:
+                raise MemoryError()
+            try:
+                with nogil, self._lock:
+                    k.forward_rows(&self.net, row, n, out, scratch)
+            finally:
+                PyMem_Free(scratch)
+            return result
         with nogil, self._lock:
             for i in range(n):
                 k.set_inputs(&self.net, row + i * n_in * size)
-                if self._scales_inputs:
-                    finite = self._scale_input_layer() and finite
+                finite = self._scale_input_layer() and finite
                 k.forward(&self.net)
                 memcpy(out + i * n_out * size, last_outputs, n_out * size)
         if not finite:
             raise unscalable_input(self._input_scaling)
         return result
+
+    def _predict_sample(self, input, bint strongest=False):
+        """The outputs for one sample given as a list, tuple or 1-D float64 array of ``sizes[0]`` numbers
+        (the index of the largest output, the first of equal ones, with ``strongest``); None for any other
+        input, or one whose values cannot be read, which ``Network.predict`` then checks and explains, and for a
+        network that scales its inputs."""
+        if not self._ready or self._scales_inputs or not (
+                type(input) is list or type(input) is tuple or type(input) is np.ndarray):
+            return None
+        cdef Py_ssize_t n_in = self.net.sizes[0], last = self.net.n_layers - 1, n_out = self.net.sizes[last]
+        cdef Py_ssize_t j, best = 0
+        cdef double value, largest = 0.0
+        if n_in > STACK_SAMPLE_VALUES or (n_out > STACK_SAMPLE_VALUES and strongest):
+            return None
+        cdef double sample[STACK_SAMPLE_VALUES]
+        cdef float narrowed[STACK_SAMPLE_VALUES]
+        cdef const void* data = sample
+        try:
+            _read_vector(input, sample, n_in, "input")
+        except (TypeError, ValueError):
+            return None
+        if self.net.dtype == FLOAT32:
+            for j in range(n_in):
+                narrowed[j] = <float>sample[j]
+                if not isfinite(narrowed[j]):
+                    return None
+            data = narrowed
+        cdef Py_buffer view
+        cdef void* out = NULL
+        result = None
+        if not strongest:
+            result = np.empty(n_out, self._dtype)
+            PyObject_GetBuffer(result, &view, PyBUF_WRITABLE)  # its address, cheaper than _data's views
+            out = view.buf
+            PyBuffer_Release(&view)  # result keeps the memory
+        cdef const char* outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * self._itemsize
+        cdef KernelSet* k = kernels_for(&self.net)
+        with self._lock:
+            k.set_inputs(&self.net, data)
+            k.forward(&self.net)
+            if strongest:  # as numpy.argmax: the first of equal maxima, or the first NaN
+                for j in range(n_out):
+                    value = (<const float*>outputs)[j] if self.net.dtype == FLOAT32 else (<const double*>outputs)[j]
+                    if value != value:
+                        best = j
+                        break
+                    if j == 0 or value > largest:
+                        best, largest = j, value
+            else:
+                memcpy(out, outputs, n_out * self._itemsize)
+        return best if strongest else result
 
     cdef int _check_rows(self, object rows, str name, Py_ssize_t width) except -1:
         """Refuse anything but a C-contiguous 2-D array of the network's dtype with ``width`` columns."""

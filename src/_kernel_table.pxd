@@ -14,7 +14,7 @@ from _kernel_abi cimport Net, Schedule, Lanes, N_DTYPES
 
 # Raised whenever the table's layout or a declaration of _kernel_abi.pxd changes, so that a stale build is refused.
 cdef enum:
-    KERNEL_TABLE_VERSION = 4
+    KERNEL_TABLE_VERSION = 5
 
 # The kernels of one dtype: buffers and samples are double for FLOAT64, float for FLOAT32.
 cdef struct KernelSet:
@@ -28,6 +28,8 @@ cdef struct KernelSet:
     int (*run_schedule)(Net* net, Schedule* s, long long budget) noexcept nogil
     bint (*all_finite)(const void* values, Py_ssize_t n) noexcept nogil
     int (*run_lanes)(Lanes* lanes, Py_ssize_t max_epochs, void* scratch) noexcept nogil  # see _lanes.pxd
+    void (*forward_rows)(const Net* net, const void* rows, Py_ssize_t n, void* out,
+                         void* scratch) noexcept nogil  # see _lanes.pxd
 
 cdef struct KernelTable:
     int version

@@ -15,8 +15,17 @@ from _kernels cimport (
     set_inputs32, forward32, checked_train_step32, run_schedule32, all_finite32,
     checked_general_step32, state_is_finite32, clear_batch32,
 )
-from _lanes cimport run_lanes64, run_lanes32
+from _lanes cimport run_lanes64, run_lanes32, forward_rows64, forward_rows32
 from _kernel_table cimport KernelTable, KERNEL_TABLE_VERSION
+
+
+cdef void _forward_rows64(const Net* net, const void* rows, Py_ssize_t n, void* out, void* scratch) noexcept nogil:
+    forward_rows64(net, <const double*>rows, n, <double*>out, <double*>scratch)
+
+
+cdef void _forward_rows32(const Net* net, const void* rows, Py_ssize_t n, void* out, void* scratch) noexcept nogil:
+    forward_rows32(net, <const float*>rows, n, <float*>out, <float*>scratch)
+
 
 cdef KernelTable _table
 _table.version = KERNEL_TABLE_VERSION
@@ -32,6 +41,7 @@ _table.by_dtype[FLOAT64].checked_general_step = checked_general_step64
 _table.by_dtype[FLOAT64].state_is_finite = state_is_finite64
 _table.by_dtype[FLOAT64].clear_batch = clear_batch64
 _table.by_dtype[FLOAT64].run_lanes = run_lanes64
+_table.by_dtype[FLOAT64].forward_rows = _forward_rows64
 _table.by_dtype[FLOAT32].set_inputs = set_inputs32
 _table.by_dtype[FLOAT32].forward = forward32
 _table.by_dtype[FLOAT32].checked_train_step = checked_train_step32
@@ -41,6 +51,7 @@ _table.by_dtype[FLOAT32].checked_general_step = checked_general_step32
 _table.by_dtype[FLOAT32].state_is_finite = state_is_finite32
 _table.by_dtype[FLOAT32].clear_batch = clear_batch32
 _table.by_dtype[FLOAT32].run_lanes = run_lanes32
+_table.by_dtype[FLOAT32].forward_rows = _forward_rows32
 
 #: The kernels of this level, for nncore._core.
 table = PyCapsule_New(<void*>&_table, b"nncore.kernel_table", NULL)

@@ -20,7 +20,7 @@ compiled forward pass (``predict`` of a batch below
   network as the compiled per-sample step (``train``) does, bit for bit;
 - ``nncore.reference``, in Python floats, so for float64 networks: bit for bit;
 - the C export (``Network.to_c``), all networks compiled into one program: bit for bit;
-- the batched numpy path (``predict`` of a large batch): within a tolerance
+- the batched numpy path (``predict`` of a large batch of a large network): within a tolerance
   (:data:`ROUNDINGS`), since its matrix products sum in another order and
   numpy's exp and tanh are not the core's;
 - the JavaScript export run by Node, in doubles with V8's ``Math.exp`` and
@@ -246,7 +246,10 @@ def _run_batched(case, tool):
     """``predict`` of the rows repeated until the batch takes the matrix products."""
     net, rows = network_of(case), rows_of(case)
     repeats = -(-_batched.MIN_WORK // (len(rows) * sum(a * b for a, b in pairwise(SIZES))))
-    with mock.patch.object(_batched, "forward_matrix", wraps=_batched.forward_matrix) as forward_matrix:
+    with (
+        mock.patch.object(_batched, "MIN_WEIGHTS", 0),  # these networks are small: the compiled lanes otherwise
+        mock.patch.object(_batched, "forward_matrix", wraps=_batched.forward_matrix) as forward_matrix,
+    ):
         outputs = net.predict(np.tile(rows, (repeats, 1)))
     assert forward_matrix.call_count == 1, "predict of a large batch did not take the matrix products"
     return outputs[: len(rows)]

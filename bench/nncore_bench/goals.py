@@ -67,8 +67,8 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
         return per_step.get(workload, {}).get(key)
 
     for workload, bound, how in [
-        ("W1", 1.0, "no slower than"),
-        ("W2", 1.0, "no slower than"),
+        ("W1", 0.5, "at least twice as fast as"),
+        ("W2", 0.5, "at least twice as fast as"),
         ("W3", 0.4, "faster than"),
         ("W4", 0.4, "faster than"),
         ("W5", 0.4, "faster than"),
@@ -130,6 +130,21 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
                     key,
                 )
             )
+
+    if "W1" in per_step:
+        goals.append(
+            Goal(
+                "train() per call on W1, lists, faster than a step of the plain C loop",
+                "train() time / C time",
+                "<=",
+                0.8,
+                _ratio(us("W1", "train_list"), us("W1", "c")),
+                "W1",
+                "train_list",
+            )
+        )
+    goals += _inference_goals(extras.get("inference", {}))
+    goals += _population_goals(extras.get("populations", {}), us("W1", "c"))
 
     for workload, factor in [("W1", 60.0), ("W3", 100.0), ("W4", 100.0), ("W5", 100.0)]:
         if workload in per_step:
@@ -206,6 +221,87 @@ def evaluate(per_step: dict, extras: dict) -> list[Goal]:
                 ">=",
                 1.7,
                 entry["throughput_ratio"],
+            )
+        )
+    return goals
+
+
+def _inference_goals(calls: dict) -> list[Goal]:
+    """predict, likely and predict_proba against the cheapest call, activate (see nncore_bench.inference)."""
+    if not calls:
+        return []
+    name = f"{calls['workload']}'s network"
+    rows = f"{calls['rows']:,} rows"
+    return [
+        Goal(
+            f"predict of one row (list) on {name} within 3x an activate call",
+            "predict time / activate time",
+            "<=",
+            3.0,
+            _ratio(calls.get("predict_list"), calls.get("activate")),
+        ),
+        Goal(
+            f"predict of one row (numpy) on {name} within 3x an activate call",
+            "predict time / activate time",
+            "<=",
+            3.0,
+            _ratio(calls.get("predict_numpy"), calls.get("activate")),
+        ),
+        Goal(
+            f"predict of {rows} on {name}: a row no dearer than an activate call",
+            "predict time per row / activate time",
+            "<=",
+            1.0,
+            _ratio(calls.get("predict_rows"), calls.get("activate")),
+        ),
+        Goal(
+            f"likely of one row (list) on {name} within 1.2x predict",
+            "likely time / predict time",
+            "<=",
+            1.2,
+            _ratio(calls.get("likely_list"), calls.get("predict_list")),
+        ),
+        Goal(
+            f"NetworkClassifier.predict_proba of {rows} within 1.5x its network's predict",
+            "predict_proba time / predict time",
+            "<=",
+            1.5,
+            _ratio(calls.get("predict_proba_rows"), calls.get("classifier_network_predict_rows")),
+        ),
+    ]
+
+
+def _population_goals(populations: dict, c_us_per_step: float | None) -> list[Goal]:
+    """fit_many's throughput (million steps per second) against the plain C loop and a loop of fit."""
+    goals = []
+    xor = populations.get("xor")
+    if xor:
+        c_rate = None if c_us_per_step is None else 1.0 / c_us_per_step
+        goals += [
+            Goal(
+                f"fit_many on {xor['networks']:,} XOR networks [2, 10, 10, 1], one thread, against the plain C loop",
+                "fit_many steps per second / C steps per second",
+                ">=",
+                8.0,
+                _ratio(xor["fit_many_1"], c_rate),
+            ),
+            Goal(
+                f"fit_many on {xor['networks']:,} XOR networks: two threads against one",
+                "throughput ratio",
+                ">=",
+                1.8,
+                _ratio(xor["fit_many_2"], xor["fit_many_1"]),
+            ),
+        ]
+    digits = populations.get("digits")
+    if digits:
+        goals.append(
+            Goal(
+                f"fit_many on {digits['networks']:,} networks [64, 32, 10] against a loop of fit",
+                "fit_many steps per second / loop steps per second",
+                ">=",
+                2.0,
+                _ratio(digits["fit_many_1"], digits["loop"]),
             )
         )
     return goals

@@ -246,6 +246,7 @@ def _extras_markdown(extras: dict) -> list[str]:
                 f"{entry['max_difference']:.2g} |"
             )
         lines.append("")
+    lines += _inference_markdown(extras.get("inference"), extras.get("populations"))
     runs = extras.get("memory", {}).get("runs")
     if runs:
         lines += [
@@ -300,6 +301,47 @@ def _extras_markdown(extras: dict) -> list[str]:
             "at all (SHA-256 hashing); on a shared machine it shows how much of a second core was free.",
             "",
         ]
+    return lines
+
+
+def _inference_markdown(calls: dict | None, populations: dict | None) -> list[str]:
+    lines: list[str] = []
+    if calls:
+        rows = f"{calls['rows']:,}"
+        table = [
+            ("`net.activate(x)`, x a list", "activate"),
+            ("`net.predict(x)`, x a list", "predict_list"),
+            ("`net.predict(x)`, x a numpy row", "predict_numpy"),
+            ("`net.likely(x)`, x a list", "likely_list"),
+            (f"`net.predict(X)`, {rows} rows, per row", "predict_rows"),
+            (f"`NetworkClassifier.predict_proba(X)`, {rows} rows, per row", "predict_proba_rows"),
+            (f"its network's `predict(X)`, {rows} rows, per row", "classifier_network_predict_rows"),
+        ]
+        lines += [
+            f"### Using a trained network, per call ({calls['workload']} {calls['sizes']})",
+            "",
+            "| call | µs per call or row | × activate |",
+            "|---|---:|---:|",
+        ]
+        for label, key in table:
+            if calls.get(key) is not None:
+                lines.append(f"| {label} | {_number(calls[key])} | {_number(calls[key] / calls['activate'])} |")
+        lines.append("")
+    if populations:
+        lines += [
+            "### fit_many on populations (million steps per second)",
+            "",
+            "| population | loop of fit | fit_many, 1 thread | fit_many, 2 threads |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, label in [("xor", "XOR [2, 10, 10, 1]"), ("digits", "digits-shaped [64, 32, 10]")]:
+            entry = populations.get(name)
+            if entry:
+                lines.append(
+                    f"| {entry['networks']:,} x {label} | {_number(entry['loop'])} | "
+                    f"{_number(entry['fit_many_1'])} | {_number(entry['fit_many_2'])} |"
+                )
+        lines.append("")
     return lines
 
 

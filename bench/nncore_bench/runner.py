@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from nncore_bench import extras as extra_measurements
 from nncore_bench import goals as goal_table
-from nncore_bench import report
+from nncore_bench import inference, report
 from nncore_bench.checks import CheckFailed, check_against_fit, raise_on_disagreement
 from nncore_bench.implementations import NONE, Implementation, PlainC, all_implementations
 from nncore_bench.timing import Plan, measure_interleaved, probe, runs_per_round, steps_within
@@ -38,6 +38,10 @@ class Settings:
     memory_steps: tuple[int, int]
     thread_steps: tuple[tuple[str, int], ...]
     predict_rows: tuple[tuple[str, int], ...]
+    per_call_rows: int
+    """Rows of the per-call inference measurements' batch (predict, predict_proba)."""
+    populations: tuple[int, int]
+    """Networks of fit_many's XOR and digits-shaped populations."""
     min_steps: int
     """Fewest steps an implementation is timed or checked on, however slow."""
     fit_budget_seconds: float | None = None
@@ -51,6 +55,8 @@ FULL = Settings(
     memory_steps=(10**5, 10**7),
     thread_steps=(("W1", 1_000_000), ("W4", 2_000)),
     predict_rows=(("W1", 100_000), ("W4", 10_000)),
+    per_call_rows=10_000,
+    populations=(1024, 64),
     min_steps=20,
 )
 QUICK = Settings(
@@ -60,6 +66,8 @@ QUICK = Settings(
     memory_steps=(10**5, 10**6),
     thread_steps=(("W1", 100_000), ("W4", 200)),
     predict_rows=(("W1", 20_000), ("W4", 1_000)),
+    per_call_rows=10_000,
+    populations=(256, 16),
     min_steps=3,
     fit_budget_seconds=0.1,
 )
@@ -344,6 +352,10 @@ def _extras(cases: dict, settings: Settings, args: argparse.Namespace) -> dict:
     result["predict"] = [
         extra_measurements.predict_vs_numpy(name, rows, args.repeats) for name, rows in settings.predict_rows
     ]
+    report.progress("extras: predict, likely and predict_proba per call")
+    result["inference"] = inference.per_call(w1, settings.per_call_rows, args.repeats)
+    report.progress("extras: fit_many on populations")
+    result["populations"] = inference.populations(*settings.populations, min(args.repeats, 3))
     report.progress(f"extras: memory of fit for {settings.memory_steps} steps")
     result["memory"] = extra_measurements.fit_memory(list(settings.memory_steps))
     report.progress("extras: two threads")
