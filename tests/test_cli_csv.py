@@ -16,14 +16,14 @@ import nncore
 from nncore import _cli
 
 POINTS = pathlib.Path(__file__).with_name("data") / "points.csv"
-README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+COMMAND_LINE_PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "user_guide" / "command_line.md"
 
-# The README's "Command line" walk-through, command for command (run from a clone's top folder).
+# The walk-through of the command line page, command for command (run in a folder holding points.csv).
 WALKTHROUGH = [
-    "nncore train tests/data/points.csv --target inside --hidden 6 --seed 0 --no-scaling -o points.json",
+    "nncore train points.csv --target inside --hidden 6 --seed 0 --no-scaling -o points.json",
     "nncore info points.json",
-    "nncore predict points.json tests/data/points.csv -o predictions.csv",
-    "nncore evaluate points.json tests/data/points.csv",
+    "nncore predict points.json points.csv -o predictions.csv",
+    "nncore evaluate points.json points.csv",
     "nncore export points.json --to fann -o points.net",
     "nncore import points.net -o from-fann.json",
 ]
@@ -41,9 +41,8 @@ def run_main(argv, capsys):
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    """An empty working folder holding ``tests/data/points.csv``, as a clone would."""
-    (tmp_path / "tests" / "data").mkdir(parents=True)
-    shutil.copy(POINTS, tmp_path / "tests" / "data" / "points.csv")
+    """An empty working folder holding a copy of ``tests/data/points.csv``, as the walk-through's."""
+    shutil.copy(POINTS, tmp_path / "points.csv")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -86,10 +85,10 @@ def write(path, text):
     return path
 
 
-# ---------------------------------------------------------------- the README's walk-through
+# ---------------------------------------------------------------- the command line page's walk-through
 
 
-def test_the_readme_walk_through(folder, capsys):
+def test_the_walk_through(folder, capsys):
     outputs = []
     for command in WALKTHROUGH:
         code, out, err = run_main(shlex.split(command)[1:], capsys)
@@ -116,12 +115,12 @@ def test_the_readme_walk_through(folder, capsys):
     assert "saved to from-fann.json" in import_out
 
 
-@pytest.mark.skipif(not README.is_file(), reason="the tests run from a copy without the README")
-def test_the_readme_shows_the_walk_through_commands():
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Command line") :]
+@pytest.mark.skipif(not COMMAND_LINE_PAGE.is_file(), reason="the tests run from a copy without the docs")
+def test_the_command_line_page_shows_the_walk_through_commands():
+    text = COMMAND_LINE_PAGE.read_text(encoding="utf-8")
+    section = text[text.index("## A walk-through") :]
     for command in WALKTHROUGH:
-        assert f"\n{command}\n" in section, command
+        assert f"\n$ {command}\n" in section, command
 
 
 # ---------------------------------------------------------------- train

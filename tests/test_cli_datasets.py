@@ -11,9 +11,9 @@ import nncore
 from nncore import _cli, _csvdata, _csvtargets
 
 POINTS = pathlib.Path(__file__).with_name("data") / "points.csv"
-README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+COMMAND_LINE_PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "user_guide" / "command_line.md"
 
-# The README's iris example, command for command.
+# The iris example of the command line page, command for command.
 IRIS_EXAMPLE = [
     "nncore train iris.csv --target species --validation-split 0.2 --patience 50 --seed 0 -o iris.json",
     "nncore predict iris.json iris.csv --proba -o species.csv",
@@ -51,7 +51,7 @@ def train(cli, data, target, out, *options):
 # ---------------------------------------------------------------- class labels
 
 
-def test_the_readme_iris_example(tmp_path, monkeypatch, nncore_cli):
+def test_the_iris_example(tmp_path, monkeypatch, nncore_cli):
     dataset_csv(tmp_path, "iris", labels=True)
     monkeypatch.chdir(tmp_path)
     outputs = []
@@ -64,10 +64,10 @@ def test_the_readme_iris_example(tmp_path, monkeypatch, nncore_cli):
     assert "confusion ('species'" in outputs[2]
 
 
-@pytest.mark.skipif(not README.is_file(), reason="the tests run from a copy without the README")
-def test_the_readme_shows_the_iris_example():
-    section = README.read_text(encoding="utf-8").partition("## Command line")[2]
-    assert all(f"\n{command}\n" in section for command in IRIS_EXAMPLE)
+@pytest.mark.skipif(not COMMAND_LINE_PAGE.is_file(), reason="the tests run from a copy without the docs")
+def test_the_command_line_page_shows_the_iris_example():
+    section = COMMAND_LINE_PAGE.read_text(encoding="utf-8").partition("## Class labels")[2]
+    assert all(f"\n$ {command}\n" in section for command in IRIS_EXAMPLE)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from nncore import _cli
 XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]]
 XOR_Y = [0, 1, 1, 0]
 POINTS = pathlib.Path(__file__).with_name("data") / "points.csv"
-README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+SAVING_PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "user_guide" / "saving.md"
 
 
 def trained(dtype="float64", **options):
@@ -27,9 +27,9 @@ def trained(dtype="float64", **options):
 # ---------------------------------------------------------------- from_json, load, save
 
 
-@pytest.mark.skipif(not README.is_file(), reason="the tests run from a copy without the README")
-def test_the_readme_shows_the_dictionary_that_to_dict_writes():
-    example = README.read_text(encoding="utf-8").partition("The dictionary format")[2].split("```")[1]
+@pytest.mark.skipif(not SAVING_PAGE.is_file(), reason="the tests run from a copy without the docs")
+def test_the_saving_page_shows_the_dictionary_that_to_dict_writes():
+    example = SAVING_PAGE.read_text(encoding="utf-8").partition("The dictionary format")[2].split("```")[1]
     data = nncore.Network([2, 10, 10, 1]).to_dict()
     assert f'"version": {data["version"]},' in example
     assert [key for key in data if f'"{key}":' not in example] == []

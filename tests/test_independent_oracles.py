@@ -1,8 +1,8 @@
 """Every learning rule against a short numpy implementation written here, from the formulas alone.
 
 Nothing of nncore is used to compute the expected weights: not the reference,
-not its exponential. The formulas are those of the README's tables, which
-follow the papers and PyTorch:
+not its exponential. The formulas are those of the optimizers page's table
+(docs/user_guide/optimizers.md), which follow the papers and PyTorch:
 
 - SGD with momentum (the tutorial's): ``change = lr * a + momentum * change``,
   ``W += change``; biases ``b += lr * a``; ``a`` is minus the gradient.
