@@ -168,8 +168,14 @@ def _private_modules_imported_by(path: Path) -> set[str]:
 
 @needs_sources
 def test_nothing_outside_the_package_imports_a_private_module():
-    # The benchmark, the build and the CI scripts use nncore as users do; only the tests look inside.
-    outside = [ROOT / "setup.py", *ROOT.glob("bench/**/*.py"), *ROOT.glob(".ci/*.py"), *ROOT.glob("docs/**/*.py")]
+    # The benchmark, the build, the CI scripts and the examples use nncore as users do; only the tests look inside.
+    outside = [
+        ROOT / "setup.py",
+        *ROOT.glob("bench/**/*.py"),
+        *ROOT.glob(".ci/*.py"),
+        *ROOT.glob("docs/**/*.py"),
+        *ROOT.glob("examples/*.py"),
+    ]
     found = {
         str(path.relative_to(ROOT)): sorted(names)
         for path in outside
