@@ -7,7 +7,10 @@
 
 import os as _os
 
+from nncore._identity import warn_if_shared as _warn_if_shared
 from nncore._version import __version__
+
+_warn_if_shared(__path__[0])  # pip's `nncore` is an unrelated project with the same import name
 
 
 def _in_a_subinterpreter() -> bool:

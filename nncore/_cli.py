@@ -477,8 +477,12 @@ def _label_column(args: argparse.Namespace, net: Network, table: _csvdata.Table,
 
 
 def info(args: argparse.Namespace) -> int:
-    """Print what a network file holds."""
+    """Print what a network file holds; with ``--svg``, write its picture first."""
     net = load_network(args.network)
+    if args.svg is not None:
+        if args.svg == "-":
+            raise CommandError("--svg needs a file name (the summary goes to stdout)")
+        _files.write_atomically(args.svg, net.to_svg().encode("ascii"))
     print(f"file:          {args.network}")
     print(f"sizes:         {list(net.sizes)}")
     print(f"activations:   {', '.join(net.activations)}")
@@ -491,6 +495,8 @@ def info(args: argparse.Namespace) -> int:
     print(f"input names:   {_listed(net.input_names)}")
     print(f"output names:  {_listed(net.output_names)}")
     print(f"input scaling: {net.input_scaling or '(none)'}")
+    if args.svg is not None:
+        print(f"picture:       {args.svg}")
     return 0
 
 
@@ -707,6 +713,7 @@ def add_csv_commands(commands: Any) -> None:
 
     i = commands.add_parser("info", help="what a network file holds")
     i.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
+    i.add_argument("--svg", metavar="FILE", help="also write a picture of the network (SVG) to FILE")
     i.set_defaults(handler=info)
 
     x = commands.add_parser("export", help="write a network in another format")

@@ -35,6 +35,7 @@ from nncore import (
     _scaling,
     _serialization,
     _source_export,
+    _svg,
     _tutorial_format,
     _views,
 )
@@ -1159,6 +1160,84 @@ class Network(NetworkCore, metaclass=_NetworkType):
             If ``name`` is not a JavaScript identifier.
         """
         return _source_export.javascript_source(self.to_dict(), name)
+
+    def to_svg(
+        self,
+        *,
+        width: float | None = None,
+        height: float | None = None,
+        min_weight: float = 0.0,
+        max_neurons: int = _svg.DEFAULT_MAX_NEURONS,
+    ) -> str:
+        """A picture of the network as an SVG document, as brain.js's ``brain.utilities.toSVG``.
+
+        Neurons are circles in one column per layer (input, hidden, output); a
+        connection is a line, blue for a positive weight and red for a negative
+        one, as wide as its magnitude (the largest in the network widest); a
+        neuron's bias is its ring, on the same scale, and the number under it.
+        :attr:`input_names` and :attr:`output_names` label the first and last
+        columns (their numbers when the network has none); the layers' sizes and
+        activations head the columns and a caption explains the colours.
+        Jupyter shows a network as this picture (``_repr_svg_``).
+
+        Parameters
+        ----------
+        width, height : float, optional
+            The picture's size in pixels; one alone keeps its proportions. By
+            default, its own size: about 170 pixels per layer and 36 per neuron.
+        min_weight : float, default 0.0
+            Connections whose weight is smaller than this in magnitude are not
+            drawn (the caption says how many).
+        max_neurons : int, default 16
+            Neurons drawn per layer at most (at least 2): a wider layer shows its
+            first and last neurons and says how many it leaves out between them
+            ("... 52 more"), so a network of a few hundred neurons stays readable
+            and the picture has at most ``max_neurons**2`` lines between two layers.
+
+        Returns
+        -------
+        str
+            The SVG document (ASCII, valid XML): write it to a ``.svg`` file, or
+            show it in a notebook with ``IPython.display.SVG``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If an option is not a number in its range.
+        RuntimeError
+            If the network's sizes are not known yet (made with ``hidden_layers``
+            and not fitted).
+
+        Examples
+        --------
+        >>> import xml.etree.ElementTree as ET
+        >>> import nncore
+        >>> net = nncore.Network([2, 3, 1], seed=0)
+        >>> net.input_names, net.output_names = ["a", "b"], ["a xor b"]
+        >>> svg = net.to_svg(width=400)
+        >>> root = ET.fromstring(svg)
+        >>> len(root.findall(".//{http://www.w3.org/2000/svg}circle"))
+        6
+        >>> len(root.findall(".//{http://www.w3.org/2000/svg}line"))
+        9
+        >>> len(ET.fromstring(net.to_svg(min_weight=1.0)).findall(".//{http://www.w3.org/2000/svg}line")) < 9
+        True
+        """
+        options = _svg.check_options(width, height, min_weight, max_neurons)
+        layers = self._snapshot()[0]
+        return _svg.network_svg(
+            self.sizes,
+            [w for w, _, _ in layers],
+            [b for _, b, _ in layers],
+            self.activations,
+            (self.input_names, self.output_names),
+            _svg.describe_network(self.sizes, self.activations, self.loss, self.dtype.name, self.input_scaling),
+            options,
+        )
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter's picture of the network: :meth:`to_svg`, or None (the text repr) before its sizes are known."""
+        return None if self._unsized is not None else self.to_svg()
 
 
 @functools.cache

@@ -33,6 +33,7 @@ LEAVES = {
     "nncore._elementary",
     "nncore._examples",
     "nncore._exceptions",
+    "nncore._identity",
     "nncore._initializers",
     "nncore._loss_rules",
     "nncore._sampling",
