@@ -3,7 +3,8 @@
 The kernels (``src/_kernels.pxd``, rendered from the template
 ``src/_kernels.pxd.tp`` once per network dtype) are built once per instruction-set level,
 as ``nncore._kernels_baseline``, ``nncore._kernels_avx2`` and
-``nncore._kernels_avx512``; ``nncore._core`` loads the highest level the CPU
+``nncore._kernels_avx512`` on x86-64, ``nncore._kernels_baseline`` and
+``nncore._kernels_neon`` on arm64; ``nncore._core`` loads the highest level the CPU
 supports when it is imported.  Optimisation flags are chosen per compiler in
 :class:`BuildExt`; only the modules of a level get that level's flags, and
 nothing targets the build machine's own CPU, so wheels run on any CPU of
@@ -32,17 +33,33 @@ MSVC_FLAGS = ["/O2", "/fp:precise"]
 # (-march=haswell would); -mavx512f neither.  Vectorised code then gives the
 # same bits as the baseline: each sum keeps its order, only neurons and rows
 # are computed side by side.
+# Advanced SIMD is part of every arm64 CPU, so neon needs no flag: the macro turns
+# on the NEON row sums (src/_row_sums_neon.h) in that module only, and the arm64
+# baseline stays free of them.
 LEVEL_FLAGS = {
     "avx2": {"unix": ["-mavx2"], "msvc": ["/arch:AVX2"]},
     "avx512": {"unix": ["-mavx2", "-mavx512f"], "msvc": ["/arch:AVX512"]},
+    "neon": {"unix": ["-DNNCORE_NEON_KERNELS"], "msvc": ["/DNNCORE_NEON_KERNELS"]},
 }
-X86_64_PLATFORMS = ("x86_64", "amd64")
+# The architecture each optional level is built for, and the endings of its platform names.
+# A universal2 wheel (both architectures from one compiler call) gets the baseline only.
+LEVEL_TARGETS = {"avx2": "x86-64", "avx512": "x86-64", "neon": "arm64"}
+TARGET_PLATFORMS = {
+    "x86-64": ("x86_64", "amd64"),  # linux-x86_64, macosx-10.9-x86_64, win-amd64
+    "arm64": ("aarch64", "arm64"),  # linux-aarch64, macosx-11.0-arm64, win-arm64
+}
 
 COMMON = {
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     # nncore/: the exp, tanh and sigmoid of _elementary.h, package data as well (Network.to_c copies it)
     "include_dirs": ["src", "nncore"],
-    "depends": ["src/_cpu_features.h", "src/_row_sums.h", "src/_row_updates.h", "nncore/_elementary.h"],
+    "depends": [
+        "src/_cpu_features.h",
+        "src/_row_sums.h",
+        "src/_row_sums_neon.h",
+        "src/_row_updates.h",
+        "nncore/_elementary.h",
+    ],
 }
 # The parts src/_core.pyx includes: one extension module, nncore._core.
 CORE_PARTS = [
@@ -55,9 +72,9 @@ CORE_PARTS = [
 ]
 
 
-def targets_x86_64(plat_name):
-    """True when the wheel is for x86-64 only (not arm64, not universal2, not wasm)."""
-    return plat_name.lower().endswith(X86_64_PLATFORMS)  # linux-x86_64, macosx-10.9-x86_64, win-amd64
+def targets(plat_name, architecture):
+    """True when the wheel is for ``architecture`` ("x86-64", "arm64") only (not universal2, not wasm)."""
+    return plat_name.lower().endswith(TARGET_PLATFORMS[architecture])
 
 
 def level_of(extension):
@@ -77,8 +94,9 @@ class BuildExt(build_ext):
         kept = []
         for extension in self.extensions:
             level = level_of(extension)
-            if level is not None and not targets_x86_64(plat_name):
-                print(f"nncore: not building {extension.name}: {plat_name} is not x86-64", file=sys.stderr)
+            if level is not None and not targets(plat_name, LEVEL_TARGETS[level]):
+                target = LEVEL_TARGETS[level]
+                print(f"nncore: not building {extension.name}: {plat_name} is not {target}", file=sys.stderr)
                 continue
             level_flags = LEVEL_FLAGS[level][kind] if level else []
             extension.extra_compile_args = [*flags, *level_flags, *extension.extra_compile_args]
@@ -93,6 +111,7 @@ extensions = [
     # optional: a compiler that cannot build a level leaves it out, not the wheel
     Extension("nncore._kernels_avx2", sources=["src/_kernels_avx2.pyx"], optional=True, **COMMON),
     Extension("nncore._kernels_avx512", sources=["src/_kernels_avx512.pyx"], optional=True, **COMMON),
+    Extension("nncore._kernels_neon", sources=["src/_kernels_neon.pyx"], optional=True, **COMMON),
 ]
 
 # The kernels are written once in Tempita templates and rendered per dtype (src/render_templates.py).

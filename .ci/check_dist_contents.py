@@ -3,7 +3,8 @@
 The sdist must carry the Cython sources, the package, its stubs, the tests and
 the benchmark suite, and no generated C or built module.  A wheel must carry
 the package, the compiled core, its baseline kernels (and, on x86-64, the
-AVX2 and AVX-512 kernels where the compiler built them), the stubs,
+AVX2 and AVX-512 kernels where the compiler built them, on arm64 the NEON
+kernels), the stubs,
 ``py.typed`` and the C header of exp, tanh and sigmoid that ``Network.to_c``
 copies, and nothing else (no sources, no tests, no benchmark code: the
 suite runs from a clone).
@@ -41,6 +42,8 @@ SDIST_REQUIRED = [
     "src/_kernels_baseline.pyx",
     "src/_kernels_avx2.pyx",
     "src/_kernels_avx512.pyx",
+    "src/_kernels_neon.pyx",
+    "src/_row_sums_neon.h",
     "nncore/__init__.py",
     "nncore/_core.pyi",
     "nncore/py.typed",
@@ -75,11 +78,19 @@ WHEEL_ALLOWED = [
     "*.dist-info/*",
 ]
 WHEEL_ALLOWED += [
-    f"nncore/_kernels_{level}.*.{suffix}" for level in ("baseline", "avx2", "avx512") for suffix in ("so", "pyd")
+    f"nncore/_kernels_{level}.*.{suffix}"
+    for level in ("baseline", "avx2", "avx512", "neon")
+    for suffix in ("so", "pyd")
 ]
 # The compiled modules: how many of each a wheel may hold (the optional levels are left out
 # where the platform or the compiler cannot build them).
-COMPILED = {"_core": (1, 1), "_kernels_baseline": (1, 1), "_kernels_avx2": (0, 1), "_kernels_avx512": (0, 1)}
+COMPILED = {
+    "_core": (1, 1),
+    "_kernels_baseline": (1, 1),
+    "_kernels_avx2": (0, 1),
+    "_kernels_avx512": (0, 1),
+    "_kernels_neon": (0, 1),
+}
 WHEEL_FORBIDDEN = ["*bench*"]  # the benchmark suite is not installed
 
 

@@ -87,8 +87,9 @@ def show_runtime() -> dict:
     """Print and return what the compiled core runs on, as ``numpy.show_runtime()`` does for numpy.
 
     The kernels are compiled for several instruction-set levels (on x86-64:
-    ``"baseline"``, ``"avx2"`` and ``"avx512"``; elsewhere the baseline
-    only), and the highest one the CPU supports is loaded at import. The
+    ``"baseline"``, ``"avx2"`` and ``"avx512"``; on arm64: ``"baseline"`` and
+    ``"neon"``; elsewhere the baseline only), and the highest one the CPU
+    supports is loaded at import. The
     environment variable ``NNCORE_SIMD`` forces one (for tests and bug
     reports); every level gives the same results to the last bit.
 
@@ -118,7 +119,8 @@ def use_simd(level: str) -> str:
     ----------
     level : str
         One of ``show_runtime()["simd_available"]`` (on x86-64 with AVX-512:
-        ``"baseline"``, ``"avx2"``, ``"avx512"``).
+        ``"baseline"``, ``"avx2"``, ``"avx512"``; on arm64: ``"baseline"``,
+        ``"neon"``).
 
     Returns
     -------

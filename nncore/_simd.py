@@ -1,11 +1,12 @@
 """Which instruction-set level of the kernels ``nncore._core`` loads.
 
-The kernels are built once per level (``nncore._kernels_baseline``,
-``_kernels_avx2``, ``_kernels_avx512``); a level can run when it was built and
-the CPU supports it. The highest such level is chosen, unless the environment
-variable ``NNCORE_SIMD`` asks for one. The compiled core reports what the CPU
-supports (``src/_cpu_features.h``) and loads the module of the chosen level;
-the rules are here, in plain Python.
+The kernels are built once per level (``nncore._kernels_baseline``, and
+``_kernels_avx2``, ``_kernels_avx512`` on x86-64 or ``_kernels_neon`` on
+arm64); a level can run when it was built and the CPU supports it. The
+highest such level is chosen, unless the environment variable
+``NNCORE_SIMD`` asks for one. The compiled core reports what the CPU supports
+(``src/_cpu_features.h``) and loads the module of the chosen level; the rules
+are here, in plain Python.
 """
 
 from __future__ import annotations
@@ -13,19 +14,20 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Mapping
 
-SIMD_LEVELS = ("baseline", "avx2", "avx512")
-"""Instruction-set levels the kernels may be built for, lowest first."""
+SIMD_LEVELS = ("baseline", "neon", "avx2", "avx512")
+"""Instruction-set levels the kernels may be built for, lowest first (neon is arm64's, the others x86-64's)."""
 
 VARIABLE = "NNCORE_SIMD"
 """The environment variable that forces a level."""
 
 
-def cpu_levels(has_avx2: bool, has_avx512f: bool) -> tuple[str, ...]:
+def cpu_levels(has_avx2: bool, has_avx512f: bool, has_neon: bool) -> tuple[str, ...]:
     """The levels a CPU (and its operating system) can run, lowest first.
 
     The avx512 kernels use AVX2 instructions too, so that level needs both.
+    ``has_neon``: the CPU is an arm64 one (Advanced SIMD is part of that architecture).
     """
-    supported = {"baseline": True, "avx2": has_avx2, "avx512": has_avx2 and has_avx512f}
+    supported = {"baseline": True, "neon": has_neon, "avx2": has_avx2, "avx512": has_avx2 and has_avx512f}
     return tuple(level for level in SIMD_LEVELS if supported[level])
 
 

@@ -12,6 +12,7 @@ from nncore import _simd
 cdef extern from "_cpu_features.h":
     int nncore_cpu_has_avx2() nogil
     int nncore_cpu_has_avx512f() nogil
+    int nncore_cpu_has_neon() nogil
 
 SIMD_LEVELS = _simd.SIMD_LEVELS
 """Instruction-set levels the kernels may be built for, lowest first."""
@@ -36,7 +37,9 @@ cdef _load_kernels(str level):
     return module
 
 
-_SIMD_CPU = _simd.cpu_levels(bool(nncore_cpu_has_avx2()), bool(nncore_cpu_has_avx512f()))
+_SIMD_CPU = _simd.cpu_levels(
+    bool(nncore_cpu_has_avx2()), bool(nncore_cpu_has_avx512f()), bool(nncore_cpu_has_neon())
+)
 _SIMD_BUILT = _simd.built_levels()
 _SIMD_REQUESTED = _simd.requested_level(os.environ)
 SIMD = _simd.choose_level(_SIMD_REQUESTED, _SIMD_CPU, _SIMD_BUILT)

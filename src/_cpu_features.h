@@ -3,8 +3,9 @@
  * A level counts only when the CPU has the instructions AND the operating
  * system saves the wider registers on a context switch (XGETBV's XCR0).
  * GCC and Clang check both in __builtin_cpu_supports; MSVC gets the same from
- * __cpuidex and _xgetbv.  Other architectures (arm64, wasm, ...) have only the
- * baseline.
+ * __cpuidex and _xgetbv.  On arm64, Advanced SIMD (NEON) is part of the
+ * architecture: every arm64 CPU has it.  Other architectures (wasm, s390x, ...)
+ * have only the baseline.
  */
 #ifndef NNCORE_CPU_FEATURES_H
 #define NNCORE_CPU_FEATURES_H
@@ -62,4 +63,14 @@ static int nncore_cpu_has_avx2(void) { return 0; }
 static int nncore_cpu_has_avx512f(void) { return 0; }
 
 #endif
+
+static int nncore_cpu_has_neon(void)
+{
+#if defined(__aarch64__) || defined(_M_ARM64)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 #endif

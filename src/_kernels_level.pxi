@@ -1,4 +1,4 @@
-# Included by _kernels_baseline.pyx, _kernels_avx2.pyx and _kernels_avx512.pyx
+# Included by _kernels_baseline.pyx, _kernels_avx2.pyx, _kernels_avx512.pyx and _kernels_neon.pyx
 # after they set LEVEL; setup.py compiles each with its own instruction-set flags.
 #
 # Importing one of these modules on a CPU without its instruction set may

@@ -1,5 +1,5 @@
-/* Weighted sums of sixteen rows side by side in SIMD lanes, for the AVX builds,
- * in double (nncore_row_sums16) and in float (nncore_row_sums16_f32).
+/* Weighted sums of sixteen rows side by side in SIMD lanes, for the AVX builds
+ * (here) and the NEON build (_row_sums_neon.h), in double (nncore_row_sums16) and in float (nncore_row_sums16_f32).
  *
  * sums[j] = biases[j] + (((0 + w[j,0]*x[0]) + w[j,1]*x[1]) + ...), exactly the
  * reference's order for each row: lane i of an accumulator holds the sum of
@@ -9,8 +9,9 @@
  * and an addition stay two roundings (the build enables no FMA), so the
  * results are the bits of the scalar loop.
  *
- * NNCORE_ROW_SUMS is 1 where this code is compiled (the compiler targets AVX),
- * 0 elsewhere; the functions then must not be called.
+ * NNCORE_ROW_SUMS is 1 where this code is compiled (the compiler targets AVX,
+ * or setup.py builds nncore._kernels_neon for arm64), 0 elsewhere; the
+ * functions then must not be called.
  */
 #ifndef NNCORE_ROW_SUMS_H
 #define NNCORE_ROW_SUMS_H
@@ -141,6 +142,11 @@ static inline void nncore_row_sums16_f32(const float* w, const float* biases, co
     _mm_storeu_ps(sums + 8, _mm_add_ps(_mm_loadu_ps(biases + 8), acc2));
     _mm_storeu_ps(sums + 12, _mm_add_ps(_mm_loadu_ps(biases + 12), acc3));
 }
+
+#elif defined(NNCORE_NEON_KERNELS) && (defined(__aarch64__) || defined(_M_ARM64))
+
+#define NNCORE_ROW_SUMS 1
+#include "_row_sums_neon.h"
 
 #else
 

@@ -1,7 +1,7 @@
 """Every instruction-set level of the kernels gives the weights of the baseline, bit for bit.
 
 The kernels are compiled once per level (``nncore._kernels_baseline``,
-``_kernels_avx2``, ``_kernels_avx512``) and ``nncore._core`` loads one when it
+``_kernels_avx2``, ``_kernels_avx512`` on x86-64, ``_kernels_neon`` on arm64) and ``nncore._core`` loads one when it
 is imported, so each level runs in its own Python process, chosen with
 ``NNCORE_SIMD``.  Only the levels that this installation built and this CPU
 supports can run here (``nncore.show_runtime()["simd_available"]``).
@@ -9,6 +9,7 @@ supports can run here (``nncore.show_runtime()["simd_available"]``).
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -16,7 +17,7 @@ import tempfile
 import pytest
 
 import nncore
-from nncore import _core
+from nncore import _core, _simd
 
 LEVELS = list(_core.SIMD_AVAILABLE)
 
@@ -94,6 +95,18 @@ def test_every_level_trains_to_the_baseline_weights_bit_for_bit(results_by_level
         assert not differing, f"{level} differs from the baseline on {differing}"
 
 
+def test_neon_is_offered_on_arm64_and_only_there():
+    # A wheel for arm64 that silently left the NEON kernels out would pass every other test here
+    # with the baseline alone; NEON is part of every arm64 CPU, so an arm64 build must offer it
+    # and choose it unless NNCORE_SIMD asks otherwise.
+    info = _core.simd_runtime()
+    if platform.machine().lower() in ("aarch64", "arm64"):
+        assert _core.SIMD_AVAILABLE == ("baseline", "neon")
+        assert _simd.choose_level(None, tuple(info["simd_cpu"]), tuple(info["simd_built"])) == "neon"
+    else:
+        assert "neon" not in info["simd_built"] and "neon" not in info["simd_cpu"]
+
+
 def test_training_changes_the_digests(results_by_level):
     # The digests must depend on the training: two activations never give the same weights.
     baseline = results_by_level["baseline"]
@@ -102,10 +115,12 @@ def test_training_changes_the_digests(results_by_level):
 
 
 def test_a_level_the_cpu_lacks_or_an_unknown_name_is_an_error_naming_the_available_levels():
-    for level in ["avx9000", *(level for level in ("avx2", "avx512") if level not in LEVELS)]:
+    for level in ["avx9000", *(level for level in ("avx2", "avx512", "neon") if level not in LEVELS)]:
         completed = run_with_level(level, "import nncore")
         assert completed.returncode != 0
         assert "NNCORE_SIMD" in completed.stderr and "available here: baseline" in completed.stderr, completed.stderr
+        if level != "avx9000":  # a level of another CPU or build is known, and refused for that reason
+            assert f"NNCORE_SIMD={level} cannot be used" in completed.stderr, completed.stderr
 
 
 def test_show_runtime_prints_and_returns_the_levels(capsys):

@@ -18,20 +18,25 @@ BUILDS = [
     for size in range(len(LEVELS) + 1)
     for chosen in itertools.combinations(LEVELS, size)
 ]
-CPUS = sorted({_simd.cpu_levels(has_avx2, has_avx512f) for has_avx2 in (False, True) for has_avx512f in (False, True)})
+# x86-64 CPUs with and without AVX2 and AVX-512, and an arm64 CPU (NEON is part of arm64)
+CPUS = sorted(
+    {_simd.cpu_levels(has_avx2, has_avx512f, False) for has_avx2 in (False, True) for has_avx512f in (False, True)}
+    | {_simd.cpu_levels(False, False, True)}
+)
 
 
 @pytest.mark.parametrize(
-    ("has_avx2", "has_avx512f", "expected"),
+    ("has_avx2", "has_avx512f", "has_neon", "expected"),
     [
-        (False, False, ("baseline",)),
-        (True, False, ("baseline", "avx2")),
-        (False, True, ("baseline",)),  # the avx512 kernels use AVX2 instructions too
-        (True, True, ("baseline", "avx2", "avx512")),
+        (False, False, False, ("baseline",)),
+        (True, False, False, ("baseline", "avx2")),
+        (False, True, False, ("baseline",)),  # the avx512 kernels use AVX2 instructions too
+        (True, True, False, ("baseline", "avx2", "avx512")),
+        (False, False, True, ("baseline", "neon")),  # arm64
     ],
 )
-def test_the_cpu_runs_the_levels_whose_instructions_it_has(has_avx2, has_avx512f, expected):
-    assert _simd.cpu_levels(has_avx2, has_avx512f) == expected
+def test_the_cpu_runs_the_levels_whose_instructions_it_has(has_avx2, has_avx512f, has_neon, expected):
+    assert _simd.cpu_levels(has_avx2, has_avx512f, has_neon) == expected
 
 
 def test_the_built_levels_are_the_kernel_modules_found():
@@ -59,6 +64,8 @@ def test_the_request_is_the_variable_unless_unset_or_empty(environ, expected):
         (None, ("baseline", "avx2"), ("baseline", "avx2", "avx512"), "avx2"),
         (None, ("baseline", "avx2", "avx512"), ("baseline", "avx2", "avx512"), "avx512"),
         (None, ("baseline", "avx2", "avx512"), ("baseline",), "baseline"),
+        (None, ("baseline", "neon"), ("baseline", "neon"), "neon"),  # arm64: NEON unless asked otherwise
+        ("baseline", ("baseline", "neon"), ("baseline", "neon"), "baseline"),
         ("", ("baseline", "avx2"), ("baseline", "avx2"), "avx2"),
         ("baseline", ("baseline", "avx2"), ("baseline", "avx2"), "baseline"),
     ],
@@ -72,7 +79,14 @@ def test_the_highest_usable_level_is_chosen_unless_one_is_requested(requested, c
     [
         ("avx512", ("baseline", "avx2"), ("baseline", "avx2", "avx512"), "this CPU does not support it"),
         ("avx2", ("baseline", "avx2"), ("baseline",), "it was not built"),
-        ("AVX2", ("baseline", "avx2"), ("baseline", "avx2"), "must be one of baseline, avx2, avx512, got 'AVX2'"),
+        ("neon", ("baseline", "avx2"), ("baseline", "avx2"), "this CPU does not support it"),  # x86-64
+        ("neon", ("baseline", "neon"), ("baseline",), "it was not built"),
+        (
+            "AVX2",
+            ("baseline", "avx2"),
+            ("baseline", "avx2"),
+            "must be one of baseline, neon, avx2, avx512, got 'AVX2'",
+        ),
     ],
 )
 def test_a_request_that_cannot_be_met_is_refused(requested, cpu, built, message):
@@ -91,7 +105,7 @@ def test_every_combination_of_request_build_and_cpu(requested, cpu, built):
         return
     available = f"available here: {', '.join(usable)}"
     if requested not in (None, "") and requested not in LEVELS:
-        with pytest.raises(RuntimeError, match=f"NNCORE_SIMD must be one of baseline, avx2, avx512, got '{requested}'"):
+        with pytest.raises(RuntimeError, match=f"NNCORE_SIMD must be one of {', '.join(LEVELS)}, got '{requested}'"):
             _simd.choose_level(requested, cpu, built)
     elif requested not in (None, "") and requested not in cpu:
         with pytest.raises(

@@ -188,8 +188,8 @@ class FitAtLevel(Implementation):
         return Trial(run, _network_layers(net))
 
 
-SIMD_LEVELS = ("baseline", "avx2", "avx512")
-"""The instruction-set levels nncore builds on x86-64 (elsewhere only the baseline)."""
+SIMD_LEVELS = ("baseline", "neon", "avx2", "avx512")
+"""The instruction-set levels nncore builds: neon on arm64, avx2 and avx512 on x86-64 (elsewhere only the baseline)."""
 
 
 def available_levels() -> list[str]:
