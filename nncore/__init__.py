@@ -53,6 +53,7 @@ from nncore._exceptions import DivergenceError, SaturationWarning
 from nncore._fann import read_data as read_fann_data
 from nncore._fann import write_data as write_fann_data
 from nncore._fitting import FitProgress, FitResult
+from nncore._fixed import FixedNetwork
 from nncore._network import Network
 from nncore._population import fit_many
 
@@ -151,7 +152,16 @@ def use_simd(level: str) -> str:
 
 # The public classes are defined in private modules; they say they are nncore's, so that
 # pickles, reprs, tracebacks and the documentation name the path users import them from.
-for _public_class in (DivergenceError, Evaluation, FitProgress, FitResult, Misclass, Network, SaturationWarning):
+for _public_class in (
+    DivergenceError,
+    Evaluation,
+    FitProgress,
+    FitResult,
+    FixedNetwork,
+    Misclass,
+    Network,
+    SaturationWarning,
+):
     _public_class.__module__ = __name__
 del _public_class
 
@@ -160,6 +170,7 @@ __all__ = [
     "Evaluation",
     "FitProgress",
     "FitResult",
+    "FixedNetwork",
     "Misclass",
     "Network",
     "SaturationWarning",

@@ -507,15 +507,19 @@ def _listed(names: Sequence[str] | None) -> str:
 def export(args: argparse.Namespace) -> int:
     """Write a network in another format."""
     net = load_network(args.network)
-    write_output(args.output, exported(net, args.to, args.name))
+    write_output(args.output, exported(net, args.to, args.name, args.fixed))
     return 0
 
 
-def exported(net: Network, to: str, name: str | None) -> bytes:
-    """The bytes of ``net`` in the format ``to`` (one of :data:`EXPORT_FORMATS`)."""
+def exported(net: Network, to: str, name: str | None, fixed: int | None = None) -> bytes:
+    """The bytes of ``net`` in the format ``to`` (one of :data:`EXPORT_FORMATS`); C in ``fixed`` bits if given."""
     named = {"name": name} if name is not None else {}
     if name is not None and to not in ("c", "js"):
         raise CommandError(f"--name is for --to c and --to js, not --to {to}")
+    if fixed is not None:
+        if to != "c":
+            raise CommandError(f"--fixed is for --to c, not --to {to}")
+        return net.to_fixed(bits=fixed).to_c(**named).encode("utf-8")
     makers = {
         "onnx": ("to_onnx", {}),
         "c": ("to_c", named),
@@ -720,6 +724,13 @@ def add_csv_commands(commands: Any) -> None:
     x.add_argument("network", help="network file (nncore, brain.js, tutorial or FANN)")
     x.add_argument("--to", choices=EXPORT_FORMATS, required=True, help="the format to write")
     x.add_argument("--name", help="function name in the C or JavaScript source")
+    x.add_argument(
+        "--fixed",
+        type=int,
+        choices=(16, 8),
+        metavar="BITS",
+        help="with --to c: integer C for microcontrollers, the network in 16- or 8-bit fixed point",
+    )
     x.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write (- for stdout)")
     x.set_defaults(handler=export)
 

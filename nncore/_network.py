@@ -29,6 +29,7 @@ from nncore import (
     _files,
     _fit_data,
     _fitting,
+    _fixed,
     _initializers,
     _json_formats,
     _onnx_export,
@@ -1136,6 +1137,55 @@ class Network(NetworkCore, metaclass=_NetworkType):
             If ``name`` is not a C identifier.
         """
         return _source_export.c_source(self.to_dict(), name, self.dtype)
+
+    def to_fixed(
+        self, bits: int = 16, *, frac_bits: Any = None, input_frac_bits: int | None = None, inputs: Any = None
+    ) -> _fixed.FixedNetwork:
+        """The network in fixed point, for chips without floating point: a :class:`nncore.FixedNetwork`.
+
+        Parameters
+        ----------
+        bits : {16, 8}, default 16
+            The width of the weights, biases, inputs and activations (the sums are int32).
+        frac_bits : int or sequence of int, optional
+            The binary points (numbers of fractional bits, 0 to 30): one per
+            layer, that layer's weights' and outputs'; or one for all, the
+            inputs' too (as a FANN fixed-point network has). By default each
+            is chosen from the range of what it holds (see
+            :class:`nncore.FixedNetwork`).
+        input_frac_bits : int, optional
+            The inputs' binary point. By default: the largest that holds the
+            inputs' magnitude (``inputs``'s, else the range a fitted input
+            scaling implies, else 1).
+        inputs : array_like, shape (n_samples, sizes[0]), optional
+            Typical inputs, from which the binary points of the inputs and of
+            the outputs of relu, leaky_relu and identity layers are chosen
+            (by default: bounds from the weights, which are wider).
+
+        Returns
+        -------
+        FixedNetwork
+            Its input scaling, if any, is in the first layer's weights and
+            biases: it takes the inputs :meth:`predict` takes.
+
+        Raises
+        ------
+        ValueError
+            If ``bits`` is not 8 or 16, a binary point is out of range, or ``inputs`` does not fit.
+
+        Examples
+        --------
+        >>> import nncore
+        >>> net = nncore.Network([2, 3, 1], seed=0)
+        >>> fixed = net.to_fixed(bits=16)
+        >>> fixed.input_frac_bits, fixed.output_frac_bits
+        (14, 15)
+        """
+        rows = None
+        if inputs is not None:
+            rows, one_sample = check_samples(inputs, self.sizes[0])
+            rows = rows.reshape(1, -1) if one_sample else rows
+        return _fixed.from_network(self.to_dict(), bits, frac_bits, input_frac_bits, rows)
 
     def to_javascript(self, name: str = "nncorePredict") -> str:
         """The network as the source of a standalone JavaScript function ``function name(input)``.

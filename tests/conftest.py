@@ -51,6 +51,20 @@ def cc():
 
 
 @pytest.fixture(scope="session")
+def avr_gcc():
+    """avr-gcc and avr-size, which build and measure C for the ATmega328P (Debian: gcc-avr, avr-libc)."""
+    need = "the ATmega328P builds need Debian's gcc-avr and avr-libc"
+    return _tool("avr-gcc", need), _tool("avr-size", need)
+
+
+@pytest.fixture(scope="session")
+def arm_gcc():
+    """arm-none-eabi-gcc and its size, which build and measure C for the Cortex-M3 (Debian: gcc-arm-none-eabi)."""
+    need = "the Cortex-M3 builds need Debian's gcc-arm-none-eabi and libnewlib-arm-none-eabi"
+    return _tool("arm-none-eabi-gcc", need), _tool("arm-none-eabi-size", need)
+
+
+@pytest.fixture(scope="session")
 def node():
     """Node.js, which runs the exported JavaScript."""
     return _tool("node", "the JavaScript export tests need Node.js")
