@@ -333,15 +333,21 @@ NETWORKS = {
 """Name -> a function returning a float network and a batch of its inputs (float64)."""
 
 
-def table(runs) -> str:
-    """A Markdown table of ``(network, bits, ChipRun)``: flash, RAM and cycles per inference."""
-    lines = [
-        "| network | bits | chip | flash (bytes) | RAM (bytes: static + stack) | per inference |",
-        "|---|---|---|---|---|---|",
-    ]
-    for network, bits, run in runs:
-        lines.append(
-            f"| {network} | {bits} | {run.chip} | {run.flash:,} | {run.ram:,} ({run.static_ram} + {run.stack}) "
-            f"| {run.cycles_per_inference:,.0f} {run.unit} |"
-        )
+def table(runs, agreements=None) -> str:
+    """A Markdown table of ``(network, bits, ChipRun)``: flash, RAM and cycles per inference, and a last
+    column of ``agreements`` (one text a run) if given."""
+    heads = ["network", "bits", "chip", "flash (bytes)", "RAM (bytes: static + stack)", "per inference"]
+    heads += [] if agreements is None else ["agreement with float"]
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    for index, (network, bits, run) in enumerate(runs):
+        cells = [
+            network,
+            str(bits),
+            run.chip,
+            f"{run.flash:,}",
+            f"{run.ram:,} ({run.static_ram} + {run.stack})",
+            f"{run.cycles_per_inference:,.0f} {run.unit}",
+        ]
+        cells += [] if agreements is None else [agreements[index]]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
