@@ -42,7 +42,8 @@ Only fully connected layered networks (``network_type=0``) without scaling
 parameters (``scale_included=0``) are read: every neuron must list one
 connection from each neuron of the previous layer, its bias neuron included.
 Sparse networks (``connection_rate`` < 1) are refused, as are fixed-point
-files (``FANN_FIX_2.0``). Counts and numbers are written in ASCII digits.
+files (``FANN_FIX_2.0``): :mod:`nncore._fann_fixed` reads those into a
+``FixedNetwork``. Counts and numbers are written in ASCII digits.
 
 Reading checks every count against what the file holds before allocating
 anything, so time and memory stay in proportion to the file's size.
@@ -63,7 +64,7 @@ import itertools
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -113,6 +114,7 @@ NOT_IN_FANN = {
 # fann_create_standard's defaults, except the training algorithm and error function (see the module).
 _CASCADE_FUNCTIONS = (3, 5, 7, 8, 10, 11, 14, 15, 16, 17)
 _CASCADE_STEEPNESSES = (0.25, 0.5, 0.75, 1.0)
+_LIMITS = {"bit_fail_limit": 0.35, "candidate_limit": 1000.0, "weight_multiplier": 0.4}
 _TRAINING_FIELDS = """\
 connection_rate=1.000000
 network_type=0
@@ -136,9 +138,9 @@ cascade_min_out_epochs=50
 cascade_max_cand_epochs=150
 cascade_min_cand_epochs=50
 cascade_num_candidate_groups=2
-bit_fail_limit=3.49999999999999977796e-01
-cascade_candidate_limit=1.00000000000000000000e+03
-cascade_weight_multiplier=4.00000000000000022204e-01
+bit_fail_limit={bit_fail_limit}
+cascade_candidate_limit={candidate_limit}
+cascade_weight_multiplier={weight_multiplier}
 cascade_activation_functions_count={functions_count}
 cascade_activation_functions={functions}
 cascade_activation_steepnesses_count={steepnesses_count}
@@ -197,19 +199,28 @@ def fann_from_dict(data: dict) -> str:
         HEADER,
         f"num_layers={len(sizes)}",
         f"learning_rate={state.learning_rate:f}",
-        _TRAINING_FIELDS.format(
-            momentum=f"{state.momentum:f}",
-            functions_count=len(_CASCADE_FUNCTIONS),
-            functions="".join(f"{code} " for code in _CASCADE_FUNCTIONS),
-            steepnesses_count=len(_CASCADE_STEEPNESSES),
-            steepnesses="".join(f"{_e(value)} " for value in _CASCADE_STEEPNESSES),
-        ).rstrip("\n"),
+        training_fields(f"{state.momentum:f}", _e),
         "layer_sizes=" + "".join(f"{size + 1} " for size in sizes),
         "scale_included=0",
-        f"{NEURONS_KEY}=" + _neurons_text(sizes, fann_activations),
-        f"{CONNECTIONS_KEY}=" + _connections_text(sizes, state.layers),
+        f"{NEURONS_KEY}=" + neurons_text(sizes, fann_activations, _e),
+        f"{CONNECTIONS_KEY}=" + connections_text(sizes, state.layers, _e),
     ]
     return "\n".join(lines) + "\n"
+
+
+def training_fields(momentum: str, number: Callable[[float], str]) -> str:
+    """The fields between the learning rate and the layer sizes, ``number`` writing FANN's limits and steepnesses.
+
+    Shared with the fixed-point files (:mod:`nncore._fann_fixed`), which write them as integers.
+    """
+    return _TRAINING_FIELDS.format(
+        momentum=momentum,
+        functions_count=len(_CASCADE_FUNCTIONS),
+        functions="".join(f"{code} " for code in _CASCADE_FUNCTIONS),
+        steepnesses_count=len(_CASCADE_STEEPNESSES),
+        steepnesses="".join(f"{number(value)} " for value in _CASCADE_STEEPNESSES),
+        **{key: number(value) for key, value in _LIMITS.items()},
+    ).rstrip("\n")
 
 
 def _fann_activation(name: str, layer: int) -> tuple[int, float]:
@@ -227,23 +238,26 @@ def _fann_activation(name: str, layer: int) -> tuple[int, float]:
     return FANN_ACTIVATION_NAMES.index(fann_name), steepness
 
 
-def _neurons_text(sizes: tuple[int, ...], activations: list[tuple[int, float]]) -> str:
-    """The ``neurons`` field: every neuron, each layer's bias neuron last."""
-    parts = [f"(0, 0, {_e(0.0)}) " * (sizes[0] + 1)]
+def neurons_text(sizes: Sequence[int], activations: Sequence[tuple[int, Any]], number: Callable[[Any], str]) -> str:
+    """The ``neurons`` field: every neuron, each layer's bias neuron last; ``number`` writes a steepness."""
+    parts = [f"(0, 0, {number(0)}) " * (sizes[0] + 1)]
     for n_in, n_out, (code, steepness) in zip(sizes, sizes[1:], activations):
-        parts.append(f"({n_in + 1}, {code}, {_e(steepness)}) " * n_out)
-        parts.append(f"(0, {code}, {_e(steepness)}) ")
+        parts.append(f"({n_in + 1}, {code}, {number(steepness)}) " * n_out)
+        parts.append(f"(0, {code}, {number(steepness)}) ")
     return "".join(parts)
 
 
-def _connections_text(sizes: tuple[int, ...], layers: list) -> str:
-    """The ``connections`` field: each neuron's weights in order, then its bias (from the bias neuron)."""
+def connections_text(sizes: Sequence[int], layers: Sequence, number: Callable[[Any], str]) -> str:
+    """The ``connections`` field: each neuron's weights in order, then its bias (from the bias neuron).
+
+    ``layers`` holds ``(weights, biases, ...)`` arrays; ``number`` writes a weight.
+    """
     parts: list[str] = []
     first = 0  # global index of the previous layer's first neuron
-    for n_in, (weights, biases, _) in zip(sizes, layers):
+    for n_in, (weights, biases, *_) in zip(sizes, layers):
         for row, bias in zip(weights.tolist(), biases.tolist()):
-            parts.extend(f"({first + k}, {_e(w)}) " for k, w in enumerate(row))
-            parts.append(f"({first + n_in}, {_e(bias)}) ")
+            parts.extend(f"({first + k}, {number(w)}) " for k, w in enumerate(row))
+            parts.append(f"({first + n_in}, {number(bias)}) ")
         first += n_in + 1
     return "".join(parts)
 
@@ -299,9 +313,14 @@ def dict_from_fann(source: str | bytes | os.PathLike) -> dict:
         Naming the file (when read from one), the line and the field: not a
         FANN float network, a malformed field, or an activation nncore does not have.
     """
+    return parse_source(source, _parse_network)
+
+
+def parse_source(source: object, parse: Callable[[list[str]], dict]) -> dict:
+    """``parse`` of the lines of a ``.net`` file given as text, bytes or a path; its errors name the file."""
     text, where = _fann_source(source)
     try:
-        return _parse_network(text)
+        return parse(text.lstrip("\ufeff").splitlines())
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
 
@@ -325,12 +344,24 @@ def _decode(data: bytes, where: str) -> str:
         raise ValueError(f"{where}: not a text file (byte {error.start} is not UTF-8)") from None
 
 
-def _parse_network(text: str) -> dict:
-    lines = text.lstrip("\ufeff").splitlines()
+def _parse_network(lines: list[str]) -> dict:
     header = lines[0].strip() if lines else ""
     if header != HEADER:
         raise ValueError(_header_error(header))
     fields = _fields(lines)
+    sizes_with_bias, neurons, sources, weights = read_structure(fields)
+    sizes = [size - 1 for size in sizes_with_bias]
+    activations, layers = read_layers(fields, sizes, neurons, sources, weights, _nncore_activation)
+    learning_rate, momentum = (_rate(fields, key) for key in ("learning_rate", "learning_momentum"))
+    return _serialization.make_dict(sizes, activations, learning_rate, momentum, 0, layers, 0.01)
+
+
+def read_structure(fields: Fields) -> tuple[list[int], list, np.ndarray, np.ndarray]:
+    """The layer sizes (bias neurons counted), the neurons, and each connection's source and weight.
+
+    Shared by the float files and the fixed-point ones (:mod:`nncore._fann_fixed`): a fully connected
+    layered network, every count checked before anything is allocated.
+    """
     n_layers = _integer(fields, "num_layers", minimum=2)
     sizes_with_bias = _integers(fields, "layer_sizes")
     if len(sizes_with_bias) != n_layers or min(sizes_with_bias) < 2:
@@ -348,17 +379,14 @@ def _parse_network(text: str) -> dict:
     neurons = _neurons(fields, sum(sizes_with_bias))
     _check_fully_connected(fields, sizes_with_bias, neurons)
     sources, weights = _connections(fields, sum(count for count, _, _ in neurons), len(neurons))
-    sizes = [size - 1 for size in sizes_with_bias]
-    activations, layers = _layers(fields, sizes, neurons, sources, weights)
-    learning_rate, momentum = (_rate(fields, key) for key in ("learning_rate", "learning_momentum"))
-    return _serialization.make_dict(sizes, activations, learning_rate, momentum, 0, layers, 0.01)
+    return sizes_with_bias, neurons, sources, weights
 
 
 def _header_error(header: str) -> str:
     if header.startswith("FANN_FIX"):
         return (
-            f"line 1: {header!r} is a fixed-point FANN network; nncore reads {HEADER!r} files, "
-            "saved by the float or double build of FANN"
+            f"line 1: {header!r} is a fixed-point FANN network: read it with nncore.FixedNetwork.from_fann; "
+            f"Network.from_fann reads {HEADER!r} files, saved by the float or double build of FANN"
         )
     return f"line 1: expected {HEADER!r} (a FANN network saved by fann_save), got {header[:40]!r}"
 
@@ -493,10 +521,18 @@ def _connections(fields: Fields, count: int, n_neurons: int) -> tuple[np.ndarray
     return np.array(sources, dtype=np.int64), np.array(weights, dtype=float)
 
 
-def _layers(
-    fields: Fields, sizes: list[int], neurons: list, sources: np.ndarray, values: np.ndarray
-) -> tuple[list[str], list[dict]]:
+def read_layers(
+    fields: Fields,
+    sizes: list[int],
+    neurons: list,
+    sources: np.ndarray,
+    values: np.ndarray,
+    activation_of: Callable[[set, int, bool], Any],
+) -> tuple[list[Any], list[dict]]:
     """Each non-input layer's activation and ``{"weights", "biases"}`` from the flat neuron and connection lists.
+
+    ``activation_of(kinds, layer, last)`` names a layer's activation from the set of its neurons'
+    ``(code, steepness)``, or raises a ValueError.
 
     Every neuron of a layer has ``n_in + 1`` connections (checked by :func:`_check_fully_connected`), from
     the previous layer's neurons (in any order), the bias neuron last by position.
@@ -517,7 +553,7 @@ def _layers(
         full = np.zeros((n_out, n_in + 1))
         full[np.arange(n_out)[:, None], columns] = values[position:end].reshape(n_out, n_in + 1)
         kinds = {(code, steepness) for _, code, steepness in neurons[first : first + n_out]}
-        activations.append(_nncore_activation(kinds, layer, last=layer == len(sizes) - 1))
+        activations.append(activation_of(kinds, layer, layer == len(sizes) - 1))
         layers.append({"weights": full[:, :n_in], "biases": full[:, n_in]})
         first_previous, first, position = first, first + n_out + 1, end
     return activations, layers

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from nncore import _fann_fixed, _fann_forms
 from nncore._activations import ACTIVATION_TABLE
 from nncore._batched import forward_matrix
 from nncore._checks import check_count, check_finite, check_samples, describe
@@ -77,12 +79,25 @@ class FixedLayer:
     activation: str
     parameters: dict
 
+    @property
+    def products_shifted(self) -> bool:
+        """Whether each product is shifted right by the weights' binary point before it is added (FANN's forms)."""
+        return FIXED_ACTIVATIONS[self.activation].products_shifted
+
     def format(self, bits: int, input_frac_bits: int) -> LayerFormat:
-        return LayerFormat(bits, self.weight_frac_bits + input_frac_bits, self.output_frac_bits, self.parameters)
+        sum_frac_bits = input_frac_bits if self.products_shifted else self.weight_frac_bits + input_frac_bits
+        return LayerFormat(bits, sum_frac_bits, self.output_frac_bits, self.parameters)
 
     def bias_sums(self, input_frac_bits: int) -> np.ndarray:
         """The biases at the sums' binary point: weights on a constant input of 1 (``2**input_frac_bits``)."""
+        if self.products_shifted:  # the weights' binary point is the inputs'
+            return self.biases.astype(np.int64)
         return rescale(self.biases.astype(np.int64), -input_frac_bits)
+
+    def products(self, values: np.ndarray, k: int) -> np.ndarray:
+        """The products of input ``k`` (int64, one row per sample) with each neuron's weight, as the sums add them."""
+        products = values[:, k : k + 1] * self.weights[:, k].astype(np.int64)
+        return products >> self.weight_frac_bits if self.products_shifted else products
 
     def saturating(self, bits: int, input_frac_bits: int) -> bool:
         """False when the weights prove that no partial sum leaves the int32 range, whatever the inputs."""
@@ -114,6 +129,12 @@ class FixedNetwork:
     in integers: ``e_j = exp(z_j - max z)`` from a table (exp on [0, 12] in
     steps of 1/16, 15 fractional bits), then ``(e_j * 2**f + S // 2) // S``
     with ``S`` the sum of the ``e_j`` and ``f`` the outputs' binary point.
+
+    A network read from FANN's fixed-point files (:meth:`from_fann`) computes
+    as libfixedfann does instead: one binary point for everything, each
+    product rounded down on its own before it is added, and FANN's stepwise
+    linear sigmoid (forms ``fann_sigmoid``, ``fann_sigmoid_symmetric``,
+    ``fann_linear``, ``fann_threshold``, ``fann_threshold_symmetric``).
 
     :meth:`predict_raw` computes with numpy integers exactly what the C of
     :meth:`to_c` computes, bit for bit.
@@ -268,12 +289,12 @@ class FixedNetwork:
         """A layer's int32 sums (in int64), as the C adds them: the bias, then each product in index order."""
         weights = layer.weights.astype(np.int64)
         bias = layer.bias_sums(input_frac_bits)
-        if not layer.saturating(self.bits, input_frac_bits):
+        if not layer.saturating(self.bits, input_frac_bits) and not layer.products_shifted:
             exact: np.ndarray = bias + values @ weights.T  # no partial sum can saturate
             return exact
         sums = np.repeat(bias[np.newaxis, :], len(values), axis=0)
         for k in range(weights.shape[1]):
-            sums = add(sums, values[:, k : k + 1] * weights[:, k])
+            sums = add(sums, layer.products(values, k))
         return sums
 
     def predict(self, X: Any) -> np.ndarray:
@@ -420,6 +441,55 @@ class FixedNetwork:
         """
         return read_fixed_dict(data)
 
+    # ------------------------------------------------------------ FANN's fixed-point files
+
+    @classmethod
+    def from_fann(cls, source: str | bytes | os.PathLike) -> FixedNetwork:
+        """Read a fixed-point FANN network: a ``FANN_FIX_2.0`` file, as ``fann_save_to_fixed`` writes it.
+
+        Parameters
+        ----------
+        source : str, bytes or os.PathLike
+            The file's text (``bytes``, or a ``str`` of several lines whose first
+            starts with ``FANN_``) or its path.
+
+        Returns
+        -------
+        FixedNetwork
+            16 bits, FANN's ``decimal_point`` as every binary point, FANN's
+            activations as its forms: :meth:`predict_raw` gives libfixedfann's
+            ``fann_run`` outputs bit for bit, and so does the C of :meth:`to_c`.
+            It has no float network (:attr:`network` is None).
+
+        Raises
+        ------
+        ValueError
+            Naming the file, the line and the field: not a ``FANN_FIX_2.0``
+            network, a malformed field, a ``decimal_point`` above 14 or weights
+            beyond 16 bits (which a FixedNetwork cannot hold), or an activation
+            libfixedfann does not run.
+        """
+        return read_fixed_dict(_fann_fixed.fixed_dict_from_fann(source))
+
+    def to_fann(self) -> str:
+        """The network as a fixed-point FANN file (``FANN_FIX_2.0``), which libfixedfann reads and runs.
+
+        Returns
+        -------
+        str
+            The text of the ``.net`` file; libfixedfann's ``fann_run`` gives
+            :meth:`predict_raw`'s outputs. The fields FANN uses only for
+            training have ``fann_create_standard``'s defaults.
+
+        Raises
+        ------
+        ValueError
+            If a layer does not compute in FANN's forms (a network made by
+            :meth:`nncore.Network.to_fixed` computes otherwise): only one read by
+            :meth:`from_fann`, or built like one, is written.
+        """
+        return _fann_fixed.fann_from_fixed_dict(self.to_dict())
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self).from_dict, (self.to_dict(),))
 
@@ -518,7 +588,10 @@ def _read_layer(
             f"fixed-point network data: {where}parameters must hold {list(form.parameters)}, got {describe(given)}"
         )
     parameters = {}
-    if form.parameters:  # leaky_relu's slope
+    if form.products_shifted:  # FANN's forms: one binary point, a steepness and an activation code
+        frac_bits = (input_frac_bits, weight_frac_bits, output_frac_bits)
+        parameters = _fann_forms.read_parameters(given, activation, where, *frac_bits)
+    elif form.parameters:  # leaky_relu's slope
         parameters["alpha"] = _integer(given["alpha"], f"{where}parameters.alpha", -(2**15), 2**15)
         parameters["alpha_frac_bits"] = _integer(
             given["alpha_frac_bits"], f"{where}parameters.alpha_frac_bits", 0, ALPHA_FRAC_BITS

@@ -150,9 +150,11 @@ def _function(name: str, bits: int, sizes: Sequence[int], input_frac_bits: int, 
         source = "input" if index == 0 else buffers[(index - 1) % 2]
         target = "output" if number == len(layers) else buffers[index % 2]
         bias = f"(int32_t){read}(&{name}_b{number}[j])"
-        if previous > 0:
+        if previous > 0 and not form.products_shifted:
             bias = f"{name}_shl({bias}, {previous})"
         product = f"(int32_t){read}(&{name}_w{number}[j][k]) * {source}[k]"
+        if form.products_shifted and layer.output_frac_bits > 0:  # FANN's: each product rounded down on its own
+            product = f"{name}_floor({product}, {layer.output_frac_bits})"
         add = f"acc = {name}_add(acc, {product});" if saturating else f"acc += {product};"
         store = f"{name}_z[j] = {form.c(name, layer)};" if form.c_pass else f"{target}[j] = {form.c(name, layer)};"
         lines += [

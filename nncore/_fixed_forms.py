@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nncore import _fann_forms
 from nncore._elementary import exp64, sigmoid64, tanh64
 
 INT32_MIN = -(2**31)
@@ -122,6 +123,12 @@ static inline int32_t {prefix}_shr(int32_t v, int s)
 {{
     int32_t down = v >= 0 ? v >> s : ~(~v >> s);
     return down + (int32_t)(((uint32_t)v >> (s - 1)) & 1u);
+}}
+
+/* the floor of v / 2^s (1 <= s <= 31) */
+static inline int32_t {prefix}_floor(int32_t v, int s)
+{{
+    return v >= 0 ? v >> s : ~(~v >> s);
 }}
 
 /* v * 2^s, saturated to the int32_t range (1 <= s <= 30) */
@@ -288,6 +295,11 @@ class FixedActivation:
         output and the real function of the sum as the form receives it
         (tested over every input of the table's range and beyond), with the
         output's binary point at ``bits - 1``; absent for exact forms.
+    products_shifted : bool
+        True for FANN's forms (:mod:`nncore._fann_forms`): each product is
+        shifted right by the weights' binary point, rounding down, before it is
+        added, and the bias is added as it is (the weights' binary point being
+        the inputs'), so the sums have the inputs' binary point.
     """
 
     name: str
@@ -299,6 +311,7 @@ class FixedActivation:
     sum_magnitude: float | None = None
     parameters: tuple[str, ...] = ()
     max_error: Mapping[int, float] = field(default_factory=dict)
+    products_shifted: bool = False
 
 
 def _identity(sums: np.ndarray, layer: LayerFormat) -> np.ndarray:
@@ -466,6 +479,10 @@ FIXED_ACTIVATIONS: dict[str, FixedActivation] = {
             c_pass=_c_softmax_pass,
             output_magnitude=1.0,
             sum_magnitude=EXP_TABLE.extent,
+        ),
+        *(
+            FixedActivation(name, numpy, c, parameters=_fann_forms.PARAMETERS, products_shifted=True)
+            for name, (numpy, c) in _fann_forms.FORMS.items()
         ),
     )
 }
