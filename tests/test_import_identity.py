@@ -66,11 +66,24 @@ def test_import_is_silent_for_nncore_nn_alone(site):
     assert import_in_a_subprocess(site, site.parent / "elsewhere") == ""
 
 
-def test_the_installed_package_imports_without_a_warning():
+def test_the_installed_package_imports_without_a_warning(tmp_path):
     completed = subprocess.run(
-        [sys.executable, "-W", "error", "-c", "import nncore"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-W", "error", "-c", "import nncore"],
+        cwd=tmp_path,  # not a clone's top folder, whose nncore/ is the unbuilt sources
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert (completed.returncode, completed.stderr) == (0, "")
+
+
+def test_the_warning_names_the_folder_and_the_remedy(tmp_path):
+    (tmp_path / "io").mkdir()
+    with pytest.warns(UserWarning, match="pip install nncore") as caught:
+        _identity.warn_if_shared(str(tmp_path))
+    (warning,) = caught
+    assert f"the folder {tmp_path} also holds io of the distribution 'nncore'" in str(warning.message)
+    assert str(warning.message).endswith("pip uninstall nncore, then pip install --force-reinstall nncore-nn")
 
 
 def test_only_the_other_projects_folders_count(tmp_path):
