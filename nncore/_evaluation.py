@@ -14,11 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from nncore._pickling import PortablePickle
+
 DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True, eq=False)
-class Misclass:
+class Misclass(PortablePickle):
     """A sample the network put in the wrong class.
 
     Attributes
@@ -46,7 +48,7 @@ class Misclass:
 
 
 @dataclass(frozen=True, eq=False)
-class Evaluation:
+class Evaluation(PortablePickle):
     """How a network does on a data set: what ``Network.evaluate`` returns.
 
     Attributes

@@ -27,6 +27,7 @@ import numpy as np
 from nncore._core import FitSchedule, NetworkCore
 from nncore._exceptions import DivergenceError, divergence_advice
 from nncore._fit_options import FitOptions, stop_threshold
+from nncore._pickling import PortablePickle
 from nncore._sampling import plan_steps
 
 CHUNK_SECONDS = 0.02
@@ -34,7 +35,7 @@ FIRST_CHUNK_WORK = 3e6  # multiply-adds in the first chunk, before its pace is k
 
 
 @dataclass(frozen=True)
-class FitProgress:
+class FitProgress(PortablePickle):
     """What a ``fit`` callback is told: where training stands."""
 
     epoch: int
@@ -48,7 +49,7 @@ class FitProgress:
 
 
 @dataclass(frozen=True)
-class FitResult:
+class FitResult(PortablePickle):
     """What ``Network.fit`` (or :func:`nncore.fit_many`, for one network) did, and why it stopped."""
 
     steps: int

@@ -10,6 +10,7 @@ data), ``serialization`` (the dictionary format), ``brainjs2``,
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import json
 import os
@@ -33,6 +34,7 @@ from nncore import (
     _initializers,
     _json_formats,
     _onnx_export,
+    _pickling,
     _scaling,
     _serialization,
     _source_export,
@@ -809,17 +811,21 @@ class Network(NetworkCore, metaclass=_NetworkType):
         ValueError
             Naming the first missing or malformed field.
         """
-        state = _serialization.read_dict(data)
         net = cls.__new__(cls)
-        net._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.loss, state.optimizer)
-        net._input_names, net._output_names = state.input_names, state.output_names
-        for name, value in state.rule_parameters.items():
-            net._set_rule_parameter(name, value)
-        net.nesterov = state.nesterov
-        net._restore(state.layers, state.iterations, state.learning_rate, state.momentum, state.optimizer_state)
-        if state.input_scaling is not None:
-            net._set_input_scaling(state.input_scaling, state.input_offset, state.input_scale)
+        net._load_dict(data)
         return net
+
+    def _load_dict(self, data: dict) -> None:
+        """:meth:`from_dict`'s work, on a new instance (from_dict's, or the one a pickle loads into)."""
+        state = _serialization.read_dict(data)
+        self._setup(state.sizes, state.activations, state.leaky_relu_alpha, state.dtype, state.loss, state.optimizer)
+        self._input_names, self._output_names = state.input_names, state.output_names
+        for name, value in state.rule_parameters.items():
+            self._set_rule_parameter(name, value)
+        self.nesterov = state.nesterov
+        self._restore(state.layers, state.iterations, state.learning_rate, state.momentum, state.optimizer_state)
+        if state.input_scaling is not None:
+            self._set_input_scaling(state.input_scaling, state.input_offset, state.input_scale)
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as a JSON string (``kwargs`` go to ``json.dumps``)."""
@@ -1032,8 +1038,14 @@ class Network(NetworkCore, metaclass=_NetworkType):
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._unsized is not None:
-            return (functools.partial(type(self), **self._unsized.keywords()), ())
-        return (type(self).from_dict, (self._state(as_lists=False),))
+            # Checked keywords: numbers and names (numpy's scalars made Python's), no arrays.
+            return (functools.partial(type(self), **_pickling.portable(self._unsized.keywords())), ())
+        # The dictionary's arrays as little-endian bytes: the pickle loads with any numpy, on any machine.
+        new = copyreg.__newobj__  # type: ignore[attr-defined]  # pickle's NEWOBJ, missing from the stubs
+        return (new, (type(self),), _pickling.portable(self._state(as_lists=False)))
+
+    def __setstate__(self, state: dict) -> None:
+        self._load_dict(_pickling.restored(state))
 
     def __copy__(self) -> Network:
         if self._unsized is not None:
