@@ -168,6 +168,11 @@ NNCORE_FUNCTION REAL nncore_sigmoid##B(REAL z) \
 /* ---------------------------------------------------------------- float64 */
 #ifndef NNCORE_ELEMENTARY64
 #define NNCORE_ELEMENTARY64
+#include <float.h>
+/* double expressions rounded to double at every operation (x87's extended precision would not) */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 2
+#error "nncore's float64 functions need double expressions evaluated in double (FLT_EVAL_METHOD 0 or 1): on 32-bit x86, compile with -msse2 -mfpmath=sse"
+#endif
 #define NNCORE_LN2_HI64 0.69314718036912382          /* 0x1.62e42fee00000p-1 */
 #define NNCORE_LN2_LO64 1.9082149292705877e-10       /* 0x1.a39ef35793c76p-33 */
 #define NNCORE_INV_LN2_64 1.4426950408889634         /* 0x1.71547652b82fep+0 */
@@ -210,6 +215,12 @@ NNCORE_ELEMENTARY_FUNCTIONS(64, double, int64_t, uint64_t, 52, 1023)
 /* ---------------------------------------------------------------- float32 */
 #ifndef NNCORE_ELEMENTARY32
 #define NNCORE_ELEMENTARY32
+#include <float.h>
+/* float expressions rounded to float at every operation: GCC on s390x evaluates them in a wider
+   type in its ISO C modes (-std=c99: FLT_EVAL_METHOD 1), which changes the last bits of the results */
+#if defined(FLT_EVAL_METHOD) && (FLT_EVAL_METHOD == 1 || FLT_EVAL_METHOD == 2)
+#error "nncore's float32 functions need float expressions evaluated in float (FLT_EVAL_METHOD 0): with GCC, compile with -fexcess-precision=fast"
+#endif
 #define NNCORE_LN2_HI32 0.693145751953125f           /* 0x3f317200 */
 #define NNCORE_LN2_LO32 1.428606765330187e-06f       /* 0x35bfbe8e */
 #define NNCORE_INV_LN2_32 1.4426950216293335f        /* 0x3fb8aa3b */
