@@ -123,7 +123,7 @@ OPTIONS = {
             None,
             "float, optional",
             "Stop when an epoch's mean error (the mean of the "
-            'network\'s :attr:`loss` over its samples) falls below this. For ``"mse"`` that is '
+            'network\'s :attr:`~nncore.Network.loss` over its samples) falls below this. For ``"mse"`` that is '
             "``0.5 * sum((t - o)**2)`` per sample, where brain.js's ``errorThresh`` takes the mean of "
             '``(t - o)**2`` over the outputs: ``error_measure="brainjs"`` stops where brain.js would.',
             "stop when an epoch's mean error is below it",

@@ -40,6 +40,7 @@ class SplitMix64:
 
     Examples
     --------
+    >>> from nncore.reference import SplitMix64
     >>> rng = SplitMix64(0)
     >>> hex(rng.next())
     '0xe220a8397b1dcdaf'

@@ -114,7 +114,7 @@ def softmax_cross_entropy(sums: Sequence[float], targets: Sequence[float]) -> fl
 
 
 def sigmoid_cross_entropy(sums: Sequence[float], targets: Sequence[float]) -> float:
-    """The binary cross-entropy of every sigmoid output, summed: max(z, 0) - t * z + log1p(exp(-|z|))."""
+    """The binary cross-entropy of every sigmoid output, summed: ``max(z, 0) - t * z + log1p(exp(-|z|))``."""
     total = 0.0
     for z, target in zip(sums, targets):
         total += (_relu(z) - target * z) + math.log1p(exp64(-abs(z)))
@@ -711,7 +711,7 @@ class Network:
         """Add one sample's deltas (times ``factor`` if given) to the batch's sums; returns its error.
 
         The weights do not change.  A sample whose error is not finite is
-        left out of the sums and of :attr:`iterations`.
+        left out of the sums and of ``iterations``.
         """
         self.activate(input)
         self.run()

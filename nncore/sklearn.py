@@ -13,7 +13,8 @@ computes their outputs by itself.
 >>> from sklearn.preprocessing import StandardScaler
 >>> from nncore.sklearn import NetworkClassifier
 >>> X, y = load_iris(return_X_y=True)
->>> model = make_pipeline(StandardScaler(), NetworkClassifier(hidden_layer_sizes=(10,), random_state=0))
+>>> classifier = NetworkClassifier(hidden_layer_sizes=(10,), learning_rate_init=0.01, random_state=0)
+>>> model = make_pipeline(StandardScaler(), classifier)
 >>> model.fit(X, y).score(X, y) > 0.9
 True
 """

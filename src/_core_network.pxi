@@ -208,7 +208,7 @@ cdef class NetworkCore:
 
     def takes_lanes(self, Py_ssize_t batch_size, bint weighted):
         """True when a fit of this network (``batch_size`` samples per update, with sample weights or not)
-        may train side by side with others in a :class:`LaneGroup`: the plain path, ``mse``, no softmax."""
+        may train side by side with others in a ``LaneGroup``: the plain path, ``mse``, no softmax."""
         self._check_ready()
         return (plain_path(&self.net, batch_size, weighted) and self.net.loss == MSE
                 and "softmax" not in self._layer_activations)
