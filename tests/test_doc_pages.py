@@ -1,5 +1,5 @@
-"""Every page's code runs as written: the ```python blocks of the site's Markdown pages (docs/**/*.md)
-and the ``$ nncore ...`` lines of their ```console blocks.
+"""Every page's code runs as written: the ```python blocks of README.md and of the site's Markdown
+pages (docs/**/*.md), and the ``$ nncore ...`` lines of their ```console blocks.
 
 The blocks of one page run in order, in one namespace, in a fresh temporary working directory, so a
 block may use the names and the files of the blocks before it on the same page. A console line that
@@ -55,7 +55,8 @@ def fenced_blocks(markdown: str) -> list[Block]:
         closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
         start, body = number, []
         while number < len(lines) and not closing.match(lines[number]):
-            body.append(lines[number][indent:] if lines[number][:indent].isspace() else lines[number].lstrip())
+            line = lines[number]
+            body.append(line[indent:] if line[:indent].strip() == "" else line.lstrip())
             number += 1
         number += 1  # the closing fence
         blocks.append(Block(opening["info"].lower(), start + 1, "\n".join(body) + "\n"))
@@ -83,9 +84,9 @@ def console_commands(block: Block) -> list[tuple[int, list[str]]]:
 
 
 def pages() -> list[Path]:
-    """The site's Markdown pages."""
+    """The README (the package's long description) and the site's Markdown pages."""
     found = [path for path in DOCS.rglob("*.md") if not NOT_PAGES.intersection(path.relative_to(DOCS).parts[:-1])]
-    return sorted(found)
+    return [ROOT / "README.md", *sorted(found)]
 
 
 def page_id(path: Path) -> str:
@@ -130,6 +131,7 @@ def run_page(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 def test_the_pages_are_beside_the_tests():
     """The pages travel with the tests: a copy of tests/ without docs/ would test nothing."""
     assert (DOCS / "index.md").is_file(), f"no site pages at {DOCS}: copy docs/ beside tests/"
+    assert (ROOT / "README.md").is_file(), f"no README.md at {ROOT}: copy it beside tests/"
     assert len(pages()) > 1
 
 
@@ -147,7 +149,8 @@ def test_fenced_blocks_are_read_with_their_language_line_and_indent():
         # Page
 
         ```python
-        a = 1
+        for a in range(2):
+            b = a
         ```
 
         - a list item:
@@ -166,9 +169,9 @@ def test_fenced_blocks_are_read_with_their_language_line_and_indent():
         """
     )
     blocks = fenced_blocks(markdown)
-    assert [(block.language, block.line) for block in blocks] == [("python", 4), ("console", 10), ("markdown", 16)]
-    assert blocks[0].text == "a = 1\n"
-    assert console_commands(blocks[1]) == [(10, ["xor", "--seeds", "3", "--steps", "10"])]
+    assert [(block.language, block.line) for block in blocks] == [("python", 4), ("console", 11), ("markdown", 17)]
+    assert blocks[0].text == "for a in range(2):\n    b = a\n"
+    assert console_commands(blocks[1]) == [(11, ["xor", "--seeds", "3", "--steps", "10"])]
     assert "not run" in blocks[2].text
 
 
