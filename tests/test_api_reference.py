@@ -22,7 +22,7 @@ def documented_names(text: str) -> list[str]:
     the module of the ``currentmodule`` above them."""
     names, module, in_autosummary = [], None, False
     for line in text.splitlines():
-        if match := re.match(r"\.\. currentmodule:: (\S+)", line):
+        if match := re.match(r"\.\. (?:current)?module:: (\S+)", line):
             module, in_autosummary = match[1], False
         elif line.startswith(".. autosummary::"):
             in_autosummary = True
@@ -47,7 +47,7 @@ def test_the_api_reference_lists_every_public_name_once():
 def test_the_reader_of_api_md():
     text = (
         ".. currentmodule:: pkg\n\n.. autosummary::\n   :toctree: generated\n\n   A\n   f\n\n"
-        "Text.\n\n.. currentmodule:: pkg.sub\n\n.. autosummary::\n\n   B\n\n.. py:data:: __version__\n\n"
+        "Text.\n\n.. module:: pkg.sub\n\n.. autosummary::\n\n   B\n\n.. py:data:: __version__\n\n"
         "   The version.\n"
     )
     assert documented_names(text) == ["pkg.A", "pkg.f", "pkg.sub.B", "pkg.sub.__version__"]
