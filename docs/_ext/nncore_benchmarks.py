@@ -2,8 +2,8 @@
 
 ``bench/run.py --json bench/latest.json --plot bench/latest.png > bench/latest.md`` writes the
 latest full run; the directive ``benchmark-report`` (in ``docs/benchmarks.md``) turns it into the
-page's sections: when and where it was measured and how many correctness checks and speed goals
-passed (from the JSON), the picture, then the whole report (the Markdown). Nothing is pasted, so
+page's sections: when, where and how it was measured (the Markdown's head), how many correctness
+checks passed and speed goals were met (from the JSON), the picture, then the report's sections. Nothing is pasted, so
 the page shows what the files hold, and a new run is on the site at the next build.
 """
 
@@ -19,29 +19,26 @@ from sphinx.util.docutils import SphinxDirective
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def summary(report: dict) -> list[str]:
-    """The lines of Markdown that say when, where and with what the run was measured, and its outcome."""
-    machine = report["machine"]
-    versions = ", ".join(f"{name} {version}" for name, version in machine["versions"].items())
-    checks = report["checks"]
+def outcome(report: dict) -> str:
+    """A sentence of Markdown: how many correctness checks passed and how many speed goals were met."""
+    checks, goals = report["checks"], report["goals"]
     passed = sum(check["passed"] for check in checks)
-    goals = report["goals"]
     met = sum(goal["status"] == "met" for goal in goals)
-    return [
-        f"- measured: {machine['date']}, `{report['settings']['command']}`",
-        f"- machine: {machine['cpu']}, {machine['logical_cpus']} logical CPUs, {machine['platform']}",
-        f"- versions: {versions}; C compiler: {report['settings']['c_compiler']}",
-        f"- correctness checks before timing: {passed} of {len(checks)} passed",
-        f"- speed goals: {met} of {len(goals)} met (the table *Goals* below lists each)",
-    ]
+    return (
+        f"Correctness checks before timing: {passed} of {len(checks)} passed. "
+        f"Speed goals: {met} of {len(goals)} met (the section *Goals* below lists each)."
+    )
 
 
-def report_body(markdown: str) -> list[str]:
-    """latest.md without its title (the page has its own), its sections one level below the page's."""
+def report_sections(markdown: str) -> tuple[list[str], list[str]]:
+    """latest.md without its title (the page has its own): the lines before its first section (when,
+    where, how), and its sections, one level up to sit below the page's title."""
     lines = markdown.splitlines()
     if lines and lines[0].startswith("## "):
         lines = lines[1:]
-    return [line[1:] if line.startswith("###") else line for line in lines]
+    first = next((index for index, line in enumerate(lines) if line.startswith("### ")), len(lines))
+    sections = [line[1:] if line.startswith("###") else line for line in lines[first:]]
+    return lines[:first], sections
 
 
 class BenchmarkReport(SphinxDirective):
@@ -53,15 +50,19 @@ class BenchmarkReport(SphinxDirective):
         paths = {suffix: BENCH / f"latest.{suffix}" for suffix in ("json", "md", "png")}
         for path in paths.values():
             self.env.note_dependency(str(path))  # a new run rebuilds the page
-        report = json.loads(paths["json"].read_text(encoding="utf-8"))
         page_folder = Path(self.env.doc2path(self.env.docname)).parent
         picture = Path(os.path.relpath(paths["png"], page_folder))
+        intro, sections = report_sections(paths["md"].read_text(encoding="utf-8"))
+        # Everything under headings: text before the first heading would land after the sections.
         markdown = [
-            *summary(report),
+            "## The latest run",
+            *intro,
+            "",
+            outcome(json.loads(paths["json"].read_text(encoding="utf-8"))),
             "",
             f"![Time per step of each implementation, per workload]({picture.as_posix()})",
             "",
-            *report_body(paths["md"].read_text(encoding="utf-8")),
+            *sections,
         ]
         container = nodes.container()
         self.state.nested_parse(
