@@ -3,13 +3,14 @@
 Takes screenshots of the start page, one page of the gallery and the API page of ``nncore.Network``,
 saves them in ARTIFACTS and checks that each shows something (its pixels vary); then renders the
 search page for ``fit_many`` (the theme's JavaScript runs the search) and checks that it finds the
-function's API page.
+function's API page, and that the Benchmarks page shows the run of bench/latest.json with its picture.
 
 Usage: python .ci/check_site.py SITE ARTIFACTS   (SITE: sphinx-build's html output)
 """
 
 import functools
 import http.server
+import json
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,7 @@ CHROMIUM_FLAGS = [
     "--hide-scrollbars",
     "--window-size=1280,900",
 ]
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 # A screenshot whose grey levels vary less than this is blank (a white page has 0; text on white, about 30).
 MIN_STANDARD_DEVIATION = 5.0
 
@@ -114,9 +116,19 @@ def main(site: Path, artifacts: Path) -> int:
         print(f"{'ok' if found else 'FAILED'}: {url} lists nncore.fit_many's page")
         if not found:
             failures.append(f"the search page {url} does not find fit_many")
+
+        # The Benchmarks page is written from bench/latest.* at build time (docs/_ext/nncore_benchmarks.py).
+        url = f"{root}/benchmarks.html"
+        dom = browse(url, "--dump-dom")
+        date = json.loads((BENCH / "latest.json").read_text(encoding="utf-8"))["machine"]["date"]
+        picture = (site / "_images" / "latest.png").is_file() and 'src="_images/latest.png"' in dom
+        shown = date in dom and picture
+        print(f"{'ok' if shown else 'FAILED'}: {url} shows the run of {date} and bench/latest.png")
+        if not shown:
+            failures.append(f"the Benchmarks page {url} does not show bench/latest.json's run ({date}) and its picture")
     finally:
         server.shutdown()
-    print(f"site in the browser: {4 - len(failures)} passed, {len(failures)} failed; screenshots in {artifacts}")
+    print(f"site in the browser: {5 - len(failures)} passed, {len(failures)} failed; screenshots in {artifacts}")
     for failure in failures:
         print(f"  {failure}", file=sys.stderr)
     return 1 if failures else 0
