@@ -12,6 +12,7 @@ the tests); the code runs against the installed package. A block that needs an o
 that is missing (matplotlib, onnx, ...) skips the page, as the other tests of those features do.
 """
 
+import importlib.util
 import re
 import shlex
 import subprocess
@@ -26,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 # Folders of docs/ that hold generated or built files, not pages.
 NOT_PAGES = {"_build", "_ext", "_static", "_templates", "auto_examples", "generated"}
-# Optional dependencies (not in the test extra): a page that imports a missing one is skipped.
-OPTIONAL = {"matplotlib", "onnx", "onnxruntime", "pandas", "torch", "sklearn", "dask", "distributed", "tqdm"}
+# Optional dependencies (not all in the test extra): a page that needs a missing one is skipped.
+OPTIONAL = ("matplotlib", "onnxruntime", "onnx", "pandas", "torch", "sklearn", "dask", "distributed", "tqdm")
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)")
 
@@ -101,6 +102,24 @@ def runnable(path: Path) -> list[Block]:
     ]
 
 
+def missing_module(error: BaseException) -> str | None:
+    """The top-level name of the module whose absence caused an error (raised inside the package or by a
+    library the page uses, with the ModuleNotFoundError as its cause or context), or None."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, ModuleNotFoundError) and error.name:
+            return error.name.partition(".")[0]
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def skip_if_missing(path: Path, module: str | None) -> None:
+    """Skip the page when it needs an optional dependency that is not installed here."""
+    if module in OPTIONAL and importlib.util.find_spec(module) is None:
+        pytest.skip(f"{page_id(path)} needs {module}, which is not installed")
+
+
 def run_page(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Run a page's blocks in order, in one namespace, in tmp_path; fail naming the page's line."""
     monkeypatch.chdir(tmp_path)
@@ -112,16 +131,16 @@ def run_page(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
             code = compile("\n" * (block.line - 1) + block.text, str(path), "exec")
             try:
                 exec(code, namespace)
-            except ModuleNotFoundError as error:
-                top = (error.name or "").partition(".")[0]
-                if top in OPTIONAL:
-                    pytest.skip(f"{page_id(path)} needs {top}, which is not installed")
+            except ImportError as error:
+                skip_if_missing(path, missing_module(error))
                 raise
             continue
         for number, arguments in console_commands(block):
             done = subprocess.run(
                 [sys.executable, "-m", "nncore", *arguments], capture_output=True, text=True, check=False
             )
+            if done.returncode != 0:  # the command's one error line names the optional package it needs
+                skip_if_missing(path, next((name for name in OPTIONAL if name in done.stderr), None))
             assert done.returncode == 0, (
                 f"{page_id(path)}:{number}: `nncore {shlex.join(arguments)}` exited with {done.returncode}\n"
                 f"{done.stdout}\n{done.stderr}"
@@ -200,3 +219,18 @@ def test_blocks_share_a_namespace_and_a_folder_and_commands_run_there(tmp_path, 
     page.write_text("```console\n$ nncore info missing.json\n```\n", encoding="utf-8")
     with pytest.raises(AssertionError, match=r"page.md:2: `nncore info missing.json` exited with"):
         run_page(page, monkeypatch, work)
+
+
+def test_a_page_that_needs_a_missing_optional_package_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setitem(globals(), "OPTIONAL", ("nncore_absent_package",))
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```python\ntry:\n    import nncore_absent_package\nexcept ImportError:\n"
+        "    raise ImportError('needs nncore_absent_package') from None\n```\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(pytest.skip.Exception, match=r"page\.md needs nncore_absent_package, which is not installed"):
+        run_page(page, monkeypatch, tmp_path)
+    page.write_text("```python\nimport nncore_other_absent_package\n```\n", encoding="utf-8")
+    with pytest.raises(ModuleNotFoundError):  # not optional: the page fails
+        run_page(page, monkeypatch, tmp_path)
