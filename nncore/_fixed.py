@@ -333,7 +333,7 @@ class FixedNetwork:
         Raises
         ------
         ValueError
-            If the network does not know its float network (:attr:`network` is None), or ``X`` does not fit.
+            If the network does not know its float network (``network`` is None), or ``X`` does not fit.
         """
         threshold = check_finite("threshold", threshold)
         if self.network is None:
