@@ -459,7 +459,7 @@ class FixedNetwork:
             16 bits, FANN's ``decimal_point`` as every binary point, FANN's
             activations as its forms: :meth:`predict_raw` gives libfixedfann's
             ``fann_run`` outputs bit for bit, and so does the C of :meth:`to_c`.
-            It has no float network (:attr:`network` is None).
+            It has no float network (``network`` is None).
 
         Raises
         ------
