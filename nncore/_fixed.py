@@ -158,6 +158,18 @@ class FixedNetwork:
     network : dict or None
         The float network (:meth:`nncore.Network.to_dict`) this one was made
         from, which :meth:`compare` compares with; None if not known.
+
+    Examples
+    --------
+    >>> import nncore
+    >>> net = nncore.Network([2, 3, 1], seed=0)
+    >>> fixed = net.to_fixed(bits=16)
+    >>> inputs = fixed.quantize_inputs([[0.0, 1.0]])  # 1.0 is 2**14
+    >>> inputs.tolist(), fixed.input_frac_bits
+    ([[0, 16384]], 14)
+    >>> outputs = fixed.predict_raw(inputs)  # the values times 2**fixed.output_frac_bits
+    >>> bool(abs(outputs[0, 0] / 2**15 - net.predict([0.0, 1.0])[0]) < 1e-3)
+    True
     """
 
     bits: int

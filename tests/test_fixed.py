@@ -336,3 +336,17 @@ def test_a_leaky_relu_slope_of_zero_or_below_zero():
 
 def test_every_activation_has_an_integer_form():
     assert set(ACTIVATION_TABLE) <= set(FIXED_ACTIVATIONS)
+
+
+def test_from_dict_refuses_ragged_weights_and_a_float_network_of_other_sizes(xor_net):
+    data = xor_net.to_fixed().to_dict()
+    with pytest.raises(ValueError, match=r"layers\[0\].weights must be integers of shape \(3, 2\)"):
+        nncore.FixedNetwork.from_dict(_changed(data, ("layers", 0, "weights"), [[1, 2], [3], [4, 5]]))
+    other = nncore.Network([2, 4, 1], seed=0).to_dict()
+    with pytest.raises(ValueError, match=r"network has sizes \[2, 4, 1\], not \[2, 3, 1\]"):
+        nncore.FixedNetwork.from_dict(_changed(data, ("network",), other))
+
+
+def test_to_fixed_refuses_a_layer_wider_than_its_c_loops_count():
+    with pytest.raises(ValueError, match="at most 32767 neurons"):
+        nncore.Network([1, 32768, 1], seed=0).to_fixed()
