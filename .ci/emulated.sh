@@ -13,7 +13,7 @@
 # Only the installation of that wheel and the tests run emulated: the golden-digest test
 # (tests/test_golden_digests.py, at every SIMD level the wheel has there) and .ci/cross_endian.py,
 # which checks that the files this machine writes in every format load and run there with the
-# same bits, and back; it says what it could not run there (no onnx in the roots, no Node.js).
+# same bits, and back; it says what it could not run there (onnx only on s390x, no onnxruntime, no Node.js).
 # (GCC itself under emulation took 25-40 minutes per architecture to build nncore.)
 # numpy comes from its aarch64 wheel on arm64 and from Debian's python3-numpy (1.24) elsewhere.
 # The architectures run side by side; each line of output starts with its architecture.
@@ -131,6 +131,12 @@ cross_build() {  # cross_build ARCH ROOT: nncore's wheel for ARCH, built here by
 run_arch() {  # run_arch ARCH: everything for one architecture; the time of each part
     local arch="$1" started=$SECONDS part
     make_root "$arch"
+    if [ "$arch" = s390x ]; then
+        # A big-endian host writes ONNX files too (onnx stores tensors little-endian: checked back here);
+        # Debian's python3-onnx, added to the cached root on its first use (no wheel of onnx for s390x).
+        in_root "$root" sh -c 'python3 -c "import onnx" 2> /dev/null || { apt-get update -qq > /dev/null \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx > /dev/null; }'
+    fi
     echo "root: $root ($((SECONDS - started)) s)"
     part=$SECONDS
     cross_build "$arch" "$root"

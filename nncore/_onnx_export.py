@@ -47,6 +47,9 @@ def import_onnx() -> ModuleType:
     """The ``onnx`` package, or an ImportError that says how to install it."""
     try:
         import onnx
+        import onnx.checker  # older releases (Debian's 1.12) do not import their submodules with onnx
+        import onnx.helper
+        import onnx.numpy_helper
     except ImportError:
         raise ImportError('exporting to ONNX needs the onnx package: pip install "nncore-nn[onnx]"') from None
     return onnx
