@@ -204,3 +204,57 @@ def test_train_inside_a_callback_is_not_blocked():
     steps = []
     net.fit(XOR_X, XOR_Y, epochs=10, callback=lambda info: steps.append(net.train([1, 1], [0])), callback_period=5)
     assert len(steps) == 2 and net.iterations == 42
+
+
+def test_fast_chunks_grow_until_they_can_be_timed(monkeypatch):
+    # Chunks too short to time used to keep the first chunk's budget for the
+    # whole fit (a step of a wide network under AVX-512 is that fast): every
+    # few steps paid for the work between chunks.
+    from nncore import _fitting
+
+    monkeypatch.setattr(_fitting, "FIRST_CHUNK_WORK", 50.0)  # a first chunk of a few steps
+    chunks = []
+    advance = _fitting.Training.advance
+
+    def counted(self):
+        chunks.append(self.budget)
+        return advance(self)
+
+    monkeypatch.setattr(_fitting.Training, "advance", counted)
+    net = xor_net()
+    result = net.fit(XOR_X * 1000, XOR_Y * 1000, steps=20_000, seed=1)
+    assert result.steps == 20_000
+    assert chunks[1:3] == [4 * chunks[0], 16 * chunks[0]]
+    assert len(chunks) < 20
+    monkeypatch.undo()
+    same = xor_net()
+    same.fit(XOR_X * 1000, XOR_Y * 1000, steps=20_000, seed=1)
+    assert same.to_dict() == net.to_dict()
+
+
+def test_a_chunk_cut_short_and_too_short_to_time_keeps_its_budget():
+    from nncore._fitting import CHUNK_SECONDS, _adapt_budget
+
+    assert _adapt_budget(100, 100, CHUNK_SECONDS / 100) == 400
+    assert _adapt_budget(100, 10, CHUNK_SECONDS / 100) == 100
+    assert _adapt_budget(100, 0, CHUNK_SECONDS) == 100
+    assert _adapt_budget(100, 100, CHUNK_SECONDS) == 100
+
+
+def test_no_checkpoint_is_taken_at_the_end_of_the_fit(monkeypatch):
+    # A fit ending on an epoch's end used to copy the whole network once more for nothing.
+    from nncore import _fitting
+
+    monkeypatch.setattr(_fitting, "FIRST_CHUNK_WORK", 50.0)  # epochs longer than a chunk
+    marks = []
+    advance = _fitting.Training.advance
+
+    def recorded(self):
+        status = advance(self)
+        marks.append(self.checkpoint_steps)
+        return status
+
+    monkeypatch.setattr(_fitting.Training, "advance", recorded)
+    result = xor_net().fit(XOR_X * 100, XOR_Y * 100, epochs=2, seed=1)
+    assert result.steps == 800
+    assert sorted(set(marks)) == [0, 400]
