@@ -89,17 +89,17 @@ cdef class NetworkCore:
             if l > 0:
                 weight_offset.append(weight_offset[l] + sizes[l] * sizes[l - 1])
         try:
-            self._weights = np.zeros(weight_offset[n_layers], dtype=self._dtype)
-            self._changes = np.zeros(weight_offset[n_layers], dtype=self._dtype)
-            self._biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
-            self._outputs = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
-            self._deltas = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
-            self._batch_weights = np.zeros(weight_offset[n_layers], dtype=self._dtype)
-            self._batch_biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
-            self._first_weights = np.zeros(weight_offset[n_layers], dtype=self._dtype)
-            self._first_biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
-            self._second_weights = np.zeros(weight_offset[n_layers], dtype=self._dtype)
-            self._second_biases = np.zeros(neuron_offset[n_layers], dtype=self._dtype)
+            self._weights = _aligned_zeros(weight_offset[n_layers], self._dtype)
+            self._changes = _aligned_zeros(weight_offset[n_layers], self._dtype)
+            self._biases = _aligned_zeros(neuron_offset[n_layers], self._dtype)
+            self._outputs = _aligned_zeros(neuron_offset[n_layers], self._dtype)
+            self._deltas = _aligned_zeros(neuron_offset[n_layers], self._dtype)
+            self._batch_weights = _aligned_zeros(weight_offset[n_layers], self._dtype)
+            self._batch_biases = _aligned_zeros(neuron_offset[n_layers], self._dtype)
+            self._first_weights = _aligned_zeros(weight_offset[n_layers], self._dtype)
+            self._first_biases = _aligned_zeros(neuron_offset[n_layers], self._dtype)
+            self._second_weights = _aligned_zeros(weight_offset[n_layers], self._dtype)
+            self._second_biases = _aligned_zeros(neuron_offset[n_layers], self._dtype)
             self._output_sums = np.zeros(sizes[n_layers - 1], dtype=self._dtype)
         except MemoryError:
             gib = (5 * weight_offset[n_layers] + 6 * neuron_offset[n_layers]) * self._itemsize / 2**30

@@ -66,3 +66,21 @@ def simd_runtime():
     """The instruction-set levels: chosen, available (built and supported), built, supported by the CPU, requested."""
     return {"simd": SIMD, "simd_available": list(SIMD_AVAILABLE), "simd_built": list(_SIMD_BUILT),
             "simd_cpu": list(_SIMD_CPU), "simd_requested": _SIMD_REQUESTED}
+
+
+VECTOR_ALIGNMENT = 64
+"""Bytes: the widest vector the kernels load (AVX-512), and a cache line."""
+
+
+def _aligned_zeros(Py_ssize_t n, object dtype):
+    """A zeroed 1-D array of ``n`` values whose data starts on a VECTOR_ALIGNMENT boundary.
+
+    The allocator gives large arrays an address 16 bytes past a page: every
+    512-bit load of a weight row would then straddle two cache lines, and
+    every other 256-bit one. Aligned, rows whose length is a multiple of the
+    vector stay aligned.
+    """
+    cdef Py_ssize_t itemsize = np.dtype(dtype).itemsize
+    spare = np.zeros(n + VECTOR_ALIGNMENT // itemsize, dtype=dtype)
+    cdef Py_ssize_t skip = (-spare.ctypes.data % VECTOR_ALIGNMENT) // itemsize
+    return spare[skip:skip + n]

@@ -3,8 +3,9 @@
  *
  * sums[j] = biases[j] + (((0 + w[j,0]*x[0]) + w[j,1]*x[1]) + ...), exactly the
  * reference's order for each row: lane i of an accumulator holds the sum of
- * one row, and the columns w[j..j+3, k] are brought into the lanes by
- * transposing 4x4 blocks of the row-major weights in registers.  Only the
+ * one row, and the columns w[j..j+3, k] (w[j..j+7, k] in AVX-512 and in float)
+ * are brought into the lanes by transposing blocks of the row-major weights,
+ * half of it by the loads and half in registers.  Only the
  * rows are side by side, never the terms of one sum, and a multiplication
  * and an addition stay two roundings (the build enables no FMA), so the
  * results are the bits of the scalar loop.
@@ -23,17 +24,40 @@
 
 #define NNCORE_ROW_SUMS 1
 
-/* The four columns k..k+3 of rows r0..r3, each column in one vector (lane i = row i). */
+/* NAME: the sixteen sums of rows w .. w+15*n_in in two vectors VEC of eight rows each;
+ * STEP(w, n_in, inputs, k, &acc) adds the columns k..k+3 of eight rows, TAIL column k alone. */
+#define NNCORE_ROW_SUMS16_BY_EIGHT(NAME, REAL, VEC, ZERO, STEP, TAIL, LOAD, ADD, STORE)           \
+    static inline void NAME(const REAL* w, const REAL* biases, const REAL* inputs, REAL* sums,      \
+                            ptrdiff_t n_in)                                                       \
+    {                                                                                             \
+        VEC acc0 = ZERO(), acc1 = ZERO();                                                         \
+        ptrdiff_t k = 0;                                                                          \
+        for (; k + 4 <= n_in; k += 4) {                                                           \
+            STEP(w, n_in, inputs, k, &acc0);                                                      \
+            STEP(w + 8 * n_in, n_in, inputs, k, &acc1);                                           \
+        }                                                                                         \
+        for (; k < n_in; k++) {                                                                   \
+            TAIL(w, n_in, inputs, k, &acc0);                                                      \
+            TAIL(w + 8 * n_in, n_in, inputs, k, &acc1);                                           \
+        }                                                                                         \
+        STORE(sums, ADD(LOAD(biases), acc0));                                                     \
+        STORE(sums + 8, ADD(LOAD(biases + 8), acc1));                                             \
+    }
+
+/* The four columns k..k+3 of rows r0..r3, each column in one vector (lane i = row i).
+ * The loads do half the transpose: a = (r0[k], r0[k+1], r2[k], r2[k+1]) and
+ * b = (r1[k], r1[k+1], r3[k], r3[k+1]) interleave into columns k and k+1 with
+ * one unpack each, four shuffles a block instead of eight. */
+#define NNCORE_LOAD_PAIRS(lo, hi, k)                                                   \
+    _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((lo) + (k))), _mm_loadu_pd((hi) + (k)), 1)
 #define NNCORE_TRANSPOSE4(r0, r1, r2, r3, k, c0, c1, c2, c3)                        \
     do {                                                                              \
-        __m256d a0_ = _mm256_loadu_pd((r0) + (k)), a1_ = _mm256_loadu_pd((r1) + (k));   \
-        __m256d a2_ = _mm256_loadu_pd((r2) + (k)), a3_ = _mm256_loadu_pd((r3) + (k));   \
-        __m256d lo01_ = _mm256_unpacklo_pd(a0_, a1_), hi01_ = _mm256_unpackhi_pd(a0_, a1_); \
-        __m256d lo23_ = _mm256_unpacklo_pd(a2_, a3_), hi23_ = _mm256_unpackhi_pd(a2_, a3_); \
-        c0 = _mm256_permute2f128_pd(lo01_, lo23_, 0x20);                             \
-        c1 = _mm256_permute2f128_pd(hi01_, hi23_, 0x20);                             \
-        c2 = _mm256_permute2f128_pd(lo01_, lo23_, 0x31);                             \
-        c3 = _mm256_permute2f128_pd(hi01_, hi23_, 0x31);                             \
+        __m256d a_ = NNCORE_LOAD_PAIRS(r0, r2, k), b_ = NNCORE_LOAD_PAIRS(r1, r3, k);   \
+        __m256d c_ = NNCORE_LOAD_PAIRS(r0, r2, (k) + 2), d_ = NNCORE_LOAD_PAIRS(r1, r3, (k) + 2); \
+        c0 = _mm256_unpacklo_pd(a_, b_);                                              \
+        c1 = _mm256_unpackhi_pd(a_, b_);                                              \
+        c2 = _mm256_unpacklo_pd(c_, d_);                                              \
+        c3 = _mm256_unpackhi_pd(c_, d_);                                              \
     } while (0)
 
 /* acc = acc + column * x, one rounding each. */
@@ -61,6 +85,45 @@ static inline void nncore_block4_tail(const double* w, ptrdiff_t n_in, const dou
     *acc = nncore_add_product(*acc, column, inputs[k]);
 }
 
+#if defined(__AVX512F__)
+/* Eight rows per 512-bit vector: the four columns k..k+3 of rows r0..r7 (lane i = row i).
+ * a = (r0[k..k+3], r2[k..k+3]) and b = (r1[k..k+3], r3[k..k+3]) unpack into pairs
+ * (r0, r1), (r2, r3) of columns k and k+2 in their 128-bit lanes; rows 4..7 the same,
+ * and one shuffle of 128-bit lanes joins the pairs of a column. */
+#define NNCORE_LOAD_QUADS(lo, hi, k)                                                   \
+    _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd((lo) + (k))), _mm256_loadu_pd((hi) + (k)), 1)
+
+static inline __m512d nncore_add_product8(__m512d acc, __m512d column, double x)
+{
+    return _mm512_add_pd(acc, _mm512_mul_pd(column, _mm512_set1_pd(x)));
+}
+
+static inline void nncore_block8_step(const double* w, ptrdiff_t n_in, const double* inputs,
+                                      ptrdiff_t k, __m512d* acc)
+{
+    __m512d a0 = NNCORE_LOAD_QUADS(w, w + 2 * n_in, k), a1 = NNCORE_LOAD_QUADS(w + n_in, w + 3 * n_in, k);
+    __m512d a2 = NNCORE_LOAD_QUADS(w + 4 * n_in, w + 6 * n_in, k);
+    __m512d a3 = NNCORE_LOAD_QUADS(w + 5 * n_in, w + 7 * n_in, k);
+    __m512d lo01 = _mm512_unpacklo_pd(a0, a1), hi01 = _mm512_unpackhi_pd(a0, a1);
+    __m512d lo23 = _mm512_unpacklo_pd(a2, a3), hi23 = _mm512_unpackhi_pd(a2, a3);
+    *acc = nncore_add_product8(*acc, _mm512_shuffle_f64x2(lo01, lo23, 0x88), inputs[k]);
+    *acc = nncore_add_product8(*acc, _mm512_shuffle_f64x2(hi01, hi23, 0x88), inputs[k + 1]);
+    *acc = nncore_add_product8(*acc, _mm512_shuffle_f64x2(lo01, lo23, 0xDD), inputs[k + 2]);
+    *acc = nncore_add_product8(*acc, _mm512_shuffle_f64x2(hi01, hi23, 0xDD), inputs[k + 3]);
+}
+
+static inline void nncore_block8_tail(const double* w, ptrdiff_t n_in, const double* inputs,
+                                      ptrdiff_t k, __m512d* acc)
+{
+    __m512d column = _mm512_set_pd(w[7 * n_in + k], w[6 * n_in + k], w[5 * n_in + k], w[4 * n_in + k],
+                                   w[3 * n_in + k], w[2 * n_in + k], w[n_in + k], w[k]);
+    *acc = nncore_add_product8(*acc, column, inputs[k]);
+}
+
+/* Rows j .. j+15 of the weights at w (row-major, n_in columns). */
+NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16, double, __m512d, _mm512_setzero_pd, nncore_block8_step,
+                           nncore_block8_tail, _mm512_loadu_pd, _mm512_add_pd, _mm512_storeu_pd)
+#else
 /* Rows j .. j+15 of the weights at w (row-major, n_in columns). */
 static inline void nncore_row_sums16(const double* w, const double* biases, const double* inputs,
                                      double* sums, ptrdiff_t n_in)
@@ -86,62 +149,44 @@ static inline void nncore_row_sums16(const double* w, const double* biases, cons
     _mm256_storeu_pd(sums + 8, _mm256_add_pd(_mm256_loadu_pd(biases + 8), acc2));
     _mm256_storeu_pd(sums + 12, _mm256_add_pd(_mm256_loadu_pd(biases + 12), acc3));
 }
+#endif
 
-/* The float twin: four rows per 128-bit vector, the same blocks and order. */
-#define NNCORE_TRANSPOSE4_F32(r0, r1, r2, r3, k, c0, c1, c2, c3)                    \
-    do {                                                                              \
-        __m128 a0_ = _mm_loadu_ps((r0) + (k)), a1_ = _mm_loadu_ps((r1) + (k));        \
-        __m128 a2_ = _mm_loadu_ps((r2) + (k)), a3_ = _mm_loadu_ps((r3) + (k));        \
-        _MM_TRANSPOSE4_PS(a0_, a1_, a2_, a3_);                                        \
-        c0 = a0_; c1 = a1_; c2 = a2_; c3 = a3_;                                       \
-    } while (0)
+/* The float twin: eight rows per 256-bit vector, the same order.  The loads put
+ * rows r and r+4 in the two 128-bit halves, and an in-lane 4x4 transpose makes
+ * the columns: eight shuffles for 32 values. */
+#define NNCORE_LOAD_HALVES_F32(lo, hi, k)                                              \
+    _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps((lo) + (k))), _mm_loadu_ps((hi) + (k)), 1)
 
-static inline __m128 nncore_add_product_f32(__m128 acc, __m128 column, float x)
+static inline __m256 nncore_add_product_f32(__m256 acc, __m256 column, float x)
 {
-    return _mm_add_ps(acc, _mm_mul_ps(column, _mm_set1_ps(x)));
+    return _mm256_add_ps(acc, _mm256_mul_ps(column, _mm256_set1_ps(x)));
 }
 
-static inline void nncore_block4_step_f32(const float* w, ptrdiff_t n_in, const float* inputs,
-                                          ptrdiff_t k, __m128* acc)
+static inline void nncore_block8_step_f32(const float* w, ptrdiff_t n_in, const float* inputs,
+                                          ptrdiff_t k, __m256* acc)
 {
-    __m128 c0, c1, c2, c3;
-    NNCORE_TRANSPOSE4_F32(w, w + n_in, w + 2 * n_in, w + 3 * n_in, k, c0, c1, c2, c3);
-    *acc = nncore_add_product_f32(*acc, c0, inputs[k]);
-    *acc = nncore_add_product_f32(*acc, c1, inputs[k + 1]);
-    *acc = nncore_add_product_f32(*acc, c2, inputs[k + 2]);
-    *acc = nncore_add_product_f32(*acc, c3, inputs[k + 3]);
+    __m256 a0 = NNCORE_LOAD_HALVES_F32(w, w + 4 * n_in, k);
+    __m256 a1 = NNCORE_LOAD_HALVES_F32(w + n_in, w + 5 * n_in, k);
+    __m256 a2 = NNCORE_LOAD_HALVES_F32(w + 2 * n_in, w + 6 * n_in, k);
+    __m256 a3 = NNCORE_LOAD_HALVES_F32(w + 3 * n_in, w + 7 * n_in, k);
+    __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpacklo_ps(a2, a3);
+    __m256 t2 = _mm256_unpackhi_ps(a0, a1), t3 = _mm256_unpackhi_ps(a2, a3);
+    *acc = nncore_add_product_f32(*acc, _mm256_shuffle_ps(t0, t1, 0x44), inputs[k]);
+    *acc = nncore_add_product_f32(*acc, _mm256_shuffle_ps(t0, t1, 0xEE), inputs[k + 1]);
+    *acc = nncore_add_product_f32(*acc, _mm256_shuffle_ps(t2, t3, 0x44), inputs[k + 2]);
+    *acc = nncore_add_product_f32(*acc, _mm256_shuffle_ps(t2, t3, 0xEE), inputs[k + 3]);
 }
 
-static inline void nncore_block4_tail_f32(const float* w, ptrdiff_t n_in, const float* inputs,
-                                          ptrdiff_t k, __m128* acc)
+static inline void nncore_block8_tail_f32(const float* w, ptrdiff_t n_in, const float* inputs,
+                                          ptrdiff_t k, __m256* acc)
 {
-    __m128 column = _mm_set_ps(w[3 * n_in + k], w[2 * n_in + k], w[n_in + k], w[k]);
+    __m256 column = _mm256_set_ps(w[7 * n_in + k], w[6 * n_in + k], w[5 * n_in + k], w[4 * n_in + k],
+                                  w[3 * n_in + k], w[2 * n_in + k], w[n_in + k], w[k]);
     *acc = nncore_add_product_f32(*acc, column, inputs[k]);
 }
 
-static inline void nncore_row_sums16_f32(const float* w, const float* biases, const float* inputs,
-                                         float* sums, ptrdiff_t n_in)
-{
-    __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
-    __m128 acc2 = _mm_setzero_ps(), acc3 = _mm_setzero_ps();
-    ptrdiff_t k = 0;
-    for (; k + 4 <= n_in; k += 4) {
-        nncore_block4_step_f32(w, n_in, inputs, k, &acc0);
-        nncore_block4_step_f32(w + 4 * n_in, n_in, inputs, k, &acc1);
-        nncore_block4_step_f32(w + 8 * n_in, n_in, inputs, k, &acc2);
-        nncore_block4_step_f32(w + 12 * n_in, n_in, inputs, k, &acc3);
-    }
-    for (; k < n_in; k++) {
-        nncore_block4_tail_f32(w, n_in, inputs, k, &acc0);
-        nncore_block4_tail_f32(w + 4 * n_in, n_in, inputs, k, &acc1);
-        nncore_block4_tail_f32(w + 8 * n_in, n_in, inputs, k, &acc2);
-        nncore_block4_tail_f32(w + 12 * n_in, n_in, inputs, k, &acc3);
-    }
-    _mm_storeu_ps(sums, _mm_add_ps(_mm_loadu_ps(biases), acc0));
-    _mm_storeu_ps(sums + 4, _mm_add_ps(_mm_loadu_ps(biases + 4), acc1));
-    _mm_storeu_ps(sums + 8, _mm_add_ps(_mm_loadu_ps(biases + 8), acc2));
-    _mm_storeu_ps(sums + 12, _mm_add_ps(_mm_loadu_ps(biases + 12), acc3));
-}
+NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16_f32, float, __m256, _mm256_setzero_ps, nncore_block8_step_f32,
+                           nncore_block8_tail_f32, _mm256_loadu_ps, _mm256_add_ps, _mm256_storeu_ps)
 
 #elif defined(NNCORE_NEON_KERNELS) && (defined(__aarch64__) || defined(_M_ARM64))
 

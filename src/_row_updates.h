@@ -31,6 +31,21 @@
         }                                                                                         \
     }                                                                                             \
                                                                                                   \
+    /* delta[k] = delta[k] + d * w[k] with the weight before the update, then the update of     \
+     * nncore_update_row: the back-propagation through a row and its update in one pass. */      \
+    static inline void nncore_update_row_back##B(REAL *NNCORE_RESTRICT w, REAL *NNCORE_RESTRICT c,              \
+                                                 const REAL *NNCORE_RESTRICT x,                  \
+                                                 REAL *NNCORE_RESTRICT delta, REAL d, REAL step,  \
+                                                 REAL momentum, ptrdiff_t n)                      \
+    {                                                                                             \
+        for (ptrdiff_t k = 0; k < n; k++) {                                                       \
+            delta[k] = delta[k] + d * w[k];                                                       \
+            REAL change = step * x[k] + momentum * c[k];                                          \
+            c[k] = change;                                                                        \
+            w[k] = w[k] + change;                                                                 \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
     /* delta[j] = delta[j] + d * row[j] */                                                         \
     static inline void nncore_add_scaled_row##B(REAL *NNCORE_RESTRICT delta, const REAL *NNCORE_RESTRICT row,    \
                                                 REAL d, ptrdiff_t n)                              \

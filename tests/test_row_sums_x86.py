@@ -1,0 +1,66 @@
+"""The AVX2 and AVX-512 row sums (``src/_row_sums.h``) give the bits of sums in input order, on x86-64.
+
+The header is compiled into a small program with the flags of each level of setup.py (AVX-512 only
+where this CPU runs it) and its sums of sixteen rows compared, bit for bit, with Python's in-order
+sums, on every input count from 0 to 33 and a few beyond, so that every block edge and tail of the
+transposes (four columns, eight rows per vector) is crossed, in float64 and in float32.
+"""
+
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from row_sums_support import HARNESS, cases, differing, run
+
+import nncore
+
+SOURCES = Path(__file__).resolve().parents[1] / "src"
+N_INPUTS = [*range(34), 37, 63]
+pytestmark = pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64") or sys.platform == "win32",
+    reason="the AVX row sums are x86-64's (built with Unix compiler flags here)",
+)
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    """build(*flags) -> the harness compiled with those flags, as a command."""
+    if not (SOURCES / "_row_sums.h").is_file():
+        pytest.skip("the tests run from a copy without the package sources")
+    compiler = shutil.which("cc")
+    if compiler is None:
+        pytest.skip("the x86 row sums test needs a C compiler; no 'cc' on PATH")
+    folder = tmp_path_factory.mktemp("avx")
+    (folder / "main.c").write_text(HARNESS)
+
+    def compiled(*flags):
+        program = folder / f"program{len(list(folder.iterdir()))}"
+        command = [compiler, "-O3", "-Wall", "-Werror", *flags, "-I", str(SOURCES), str(folder / "main.c")]
+        subprocess.run([*command, "-o", program], check=True, capture_output=True, timeout=300)
+        return [str(program)]
+
+    return compiled
+
+
+LEVEL_FLAGS = {"avx2": ["-mavx2"], "avx512": ["-mavx2", "-mavx512f"]}
+
+
+@pytest.mark.parametrize("level", sorted(LEVEL_FLAGS))
+def test_the_avx_row_sums_are_the_in_order_sums_bit_for_bit(build, level):
+    if level not in nncore.show_runtime()["simd_cpu"]:
+        pytest.skip(f"this CPU does not run {level}")
+    samples = cases(N_INPUTS)
+    command = build(*LEVEL_FLAGS[level], "-ffp-contract=off")
+    assert differing(run(command, samples), samples) == []
+
+
+def test_the_comparison_sees_a_fused_multiply_add(build):
+    # With FMA and contraction allowed the products fuse into the sums: the comparison must see it.
+    if "avx2" not in nncore.show_runtime()["simd_cpu"]:
+        pytest.skip("this CPU does not run avx2")
+    samples = cases(N_INPUTS)
+    command = build("-mavx2", "-mfma", "-ffp-contract=fast")
+    assert differing(run(command, samples), samples) != []
