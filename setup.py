@@ -58,6 +58,7 @@ COMMON = {
         "src/_row_sums.h",
         "src/_row_sums_neon.h",
         "src/_row_updates.h",
+        "src/_small_step.h",
         "nncore/_elementary.h",
     ],
 }

@@ -10,6 +10,7 @@ from cpython.pycapsule cimport PyCapsule_New
 from _elementary cimport exp64, tanh64, sigmoid64, exp32, tanh32, sigmoid32
 from _kernel_abi cimport Net, Schedule, Lanes, FLOAT64, FLOAT32
 from _kernels cimport (
+    NNCORE_SMALL_STEP,
     set_inputs64, forward64, checked_train_step64, run_schedule64, all_finite64,
     checked_general_step64, state_is_finite64, clear_batch64,
     set_inputs32, forward32, checked_train_step32, run_schedule32, all_finite32,
@@ -58,6 +59,9 @@ table = PyCapsule_New(<void*>&_table, b"nncore.kernel_table", NULL)
 
 #: The instruction-set level this module was compiled for.
 level = LEVEL
+
+#: Whether this module has the small networks' step (src/_small_step.h): its AVX builds do.
+small_step = bool(NNCORE_SMALL_STEP)
 
 
 def elementary64(str name, double[::1] values not None):
