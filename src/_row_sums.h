@@ -12,7 +12,9 @@
  *
  * NNCORE_ROW_SUMS is 1 where this code is compiled (the compiler targets AVX,
  * or setup.py builds nncore._kernels_neon for arm64), 0 elsewhere; the
- * functions then must not be called.
+ * functions then must not be called.  NNCORE_ROW_SPANS is 1 where a row's sum
+ * may also be built a span of columns at a time (nncore_row_sums16_span, the
+ * AVX builds).
  */
 #ifndef NNCORE_ROW_SUMS_H
 #define NNCORE_ROW_SUMS_H
@@ -23,25 +25,37 @@
 #include <immintrin.h>
 
 #define NNCORE_ROW_SUMS 1
+#define NNCORE_ROW_SPANS 1
 
-/* NAME: the sixteen sums of rows w .. w+15*n_in in two vectors VEC of eight rows each;
- * STEP(w, n_in, inputs, k, &acc) adds the columns k..k+3 of eight rows, TAIL column k alone. */
-#define NNCORE_ROW_SUMS16_BY_EIGHT(NAME, REAL, VEC, ZERO, STEP, TAIL, LOAD, ADD, STORE)           \
-    static inline void NAME(const REAL* w, const REAL* biases, const REAL* inputs, REAL* sums,      \
-                            ptrdiff_t n_in)                                                       \
+/* NAME_span adds the columns k0..k1-1 of rows w .. w+15*n_in to acc[0..15], in two
+ * vectors VEC of eight rows; NAME gives the sixteen sums biases[j] + (0 + ...), the
+ * columns in order.  STEP(w, n_in, inputs, k, &acc) adds the columns k..k+3 of eight
+ * rows, TAIL column k alone.  A row's sum may be built span by span, in order. */
+#define NNCORE_ROW_SUMS16_BY_EIGHT(NAME, REAL, VEC, STEP, TAIL, LOAD, ADD, STORE)           \
+    static inline void NAME##_span(const REAL* w, ptrdiff_t n_in, const REAL* inputs, ptrdiff_t k0, \
+                                   ptrdiff_t k1, REAL* acc)                                       \
     {                                                                                             \
-        VEC acc0 = ZERO(), acc1 = ZERO();                                                         \
-        ptrdiff_t k = 0;                                                                          \
-        for (; k + 4 <= n_in; k += 4) {                                                           \
+        VEC acc0 = LOAD(acc), acc1 = LOAD(acc + 8);                                               \
+        ptrdiff_t k = k0;                                                                         \
+        for (; k + 4 <= k1; k += 4) {                                                             \
             STEP(w, n_in, inputs, k, &acc0);                                                      \
             STEP(w + 8 * n_in, n_in, inputs, k, &acc1);                                           \
         }                                                                                         \
-        for (; k < n_in; k++) {                                                                   \
+        for (; k < k1; k++) {                                                                     \
             TAIL(w, n_in, inputs, k, &acc0);                                                      \
             TAIL(w + 8 * n_in, n_in, inputs, k, &acc1);                                           \
         }                                                                                         \
-        STORE(sums, ADD(LOAD(biases), acc0));                                                     \
-        STORE(sums + 8, ADD(LOAD(biases + 8), acc1));                                             \
+        STORE(acc, acc0);                                                                         \
+        STORE(acc + 8, acc1);                                                                     \
+    }                                                                                             \
+                                                                                                  \
+    static inline void NAME(const REAL* w, const REAL* biases, const REAL* inputs, REAL* sums,      \
+                            ptrdiff_t n_in)                                                       \
+    {                                                                                             \
+        REAL acc[16] = {0};                                                                       \
+        NAME##_span(w, n_in, inputs, 0, n_in, acc);                                               \
+        STORE(sums, ADD(LOAD(biases), LOAD(acc)));                                                \
+        STORE(sums + 8, ADD(LOAD(biases + 8), LOAD(acc + 8)));                                    \
     }
 
 /* The four columns k..k+3 of rows r0..r3, each column in one vector (lane i = row i).
@@ -121,33 +135,44 @@ static inline void nncore_block8_tail(const double* w, ptrdiff_t n_in, const dou
 }
 
 /* Rows j .. j+15 of the weights at w (row-major, n_in columns). */
-NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16, double, __m512d, _mm512_setzero_pd, nncore_block8_step,
+NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16, double, __m512d, nncore_block8_step,
                            nncore_block8_tail, _mm512_loadu_pd, _mm512_add_pd, _mm512_storeu_pd)
 #else
-/* Rows j .. j+15 of the weights at w (row-major, n_in columns). */
-static inline void nncore_row_sums16(const double* w, const double* biases, const double* inputs,
-                                     double* sums, ptrdiff_t n_in)
+/* Columns k0..k1-1 of rows j .. j+15 of the weights at w (row-major, n_in columns) added
+ * to acc[0..15]: four accumulators, so that four chains of additions are in flight at once. */
+static inline void nncore_row_sums16_span(const double* w, ptrdiff_t n_in, const double* inputs, ptrdiff_t k0,
+                                          ptrdiff_t k1, double* acc)
 {
-    /* Four accumulators, so that four chains of additions are in flight at once. */
-    __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
-    __m256d acc2 = _mm256_setzero_pd(), acc3 = _mm256_setzero_pd();
-    ptrdiff_t k = 0;
-    for (; k + 4 <= n_in; k += 4) {
+    __m256d acc0 = _mm256_loadu_pd(acc), acc1 = _mm256_loadu_pd(acc + 4);
+    __m256d acc2 = _mm256_loadu_pd(acc + 8), acc3 = _mm256_loadu_pd(acc + 12);
+    ptrdiff_t k = k0;
+    for (; k + 4 <= k1; k += 4) {
         nncore_block4_step(w, n_in, inputs, k, &acc0);
         nncore_block4_step(w + 4 * n_in, n_in, inputs, k, &acc1);
         nncore_block4_step(w + 8 * n_in, n_in, inputs, k, &acc2);
         nncore_block4_step(w + 12 * n_in, n_in, inputs, k, &acc3);
     }
-    for (; k < n_in; k++) {
+    for (; k < k1; k++) {
         nncore_block4_tail(w, n_in, inputs, k, &acc0);
         nncore_block4_tail(w + 4 * n_in, n_in, inputs, k, &acc1);
         nncore_block4_tail(w + 8 * n_in, n_in, inputs, k, &acc2);
         nncore_block4_tail(w + 12 * n_in, n_in, inputs, k, &acc3);
     }
-    _mm256_storeu_pd(sums, _mm256_add_pd(_mm256_loadu_pd(biases), acc0));
-    _mm256_storeu_pd(sums + 4, _mm256_add_pd(_mm256_loadu_pd(biases + 4), acc1));
-    _mm256_storeu_pd(sums + 8, _mm256_add_pd(_mm256_loadu_pd(biases + 8), acc2));
-    _mm256_storeu_pd(sums + 12, _mm256_add_pd(_mm256_loadu_pd(biases + 12), acc3));
+    _mm256_storeu_pd(acc, acc0);
+    _mm256_storeu_pd(acc + 4, acc1);
+    _mm256_storeu_pd(acc + 8, acc2);
+    _mm256_storeu_pd(acc + 12, acc3);
+}
+
+/* Rows j .. j+15 of the weights at w: sums[j] = biases[j] + (0 + ...). */
+static inline void nncore_row_sums16(const double* w, const double* biases, const double* inputs,
+                                     double* sums, ptrdiff_t n_in)
+{
+    double acc[16] = {0};
+    nncore_row_sums16_span(w, n_in, inputs, 0, n_in, acc);
+    for (int j = 0; j < 16; j += 4) {
+        _mm256_storeu_pd(sums + j, _mm256_add_pd(_mm256_loadu_pd(biases + j), _mm256_loadu_pd(acc + j)));
+    }
 }
 #endif
 
@@ -185,17 +210,19 @@ static inline void nncore_block8_tail_f32(const float* w, ptrdiff_t n_in, const 
     *acc = nncore_add_product_f32(*acc, column, inputs[k]);
 }
 
-NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16_f32, float, __m256, _mm256_setzero_ps, nncore_block8_step_f32,
+NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16_f32, float, __m256, nncore_block8_step_f32,
                            nncore_block8_tail_f32, _mm256_loadu_ps, _mm256_add_ps, _mm256_storeu_ps)
 
 #elif defined(NNCORE_NEON_KERNELS) && (defined(__aarch64__) || defined(_M_ARM64))
 
 #define NNCORE_ROW_SUMS 1
+#define NNCORE_ROW_SPANS 0
 #include "_row_sums_neon.h"
 
 #else
 
 #define NNCORE_ROW_SUMS 0
+#define NNCORE_ROW_SPANS 0
 
 static inline void nncore_row_sums16(const double* w, const double* biases, const double* inputs,
                                      double* sums, ptrdiff_t n_in)
@@ -209,5 +236,20 @@ static inline void nncore_row_sums16_f32(const float* w, const float* biases, co
     (void)w; (void)biases; (void)inputs; (void)sums; (void)n_in;
 }
 
+#endif
+
+#if !NNCORE_ROW_SPANS
+/* Where only whole rows are summed (NEON, no SIMD): never called. */
+static inline void nncore_row_sums16_span(const double* w, ptrdiff_t n_in, const double* inputs, ptrdiff_t k0,
+                                          ptrdiff_t k1, double* acc)
+{
+    (void)w; (void)n_in; (void)inputs; (void)k0; (void)k1; (void)acc;
+}
+
+static inline void nncore_row_sums16_f32_span(const float* w, ptrdiff_t n_in, const float* inputs, ptrdiff_t k0,
+                                              ptrdiff_t k1, float* acc)
+{
+    (void)w; (void)n_in; (void)inputs; (void)k0; (void)k1; (void)acc;
+}
 #endif
 #endif

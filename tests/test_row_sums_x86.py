@@ -34,11 +34,11 @@ def build(tmp_path_factory):
     if compiler is None:
         pytest.skip("the x86 row sums test needs a C compiler; no 'cc' on PATH")
     folder = tmp_path_factory.mktemp("avx")
-    (folder / "main.c").write_text(HARNESS)
 
-    def compiled(*flags):
+    def compiled(*flags, source=HARNESS):
         program = folder / f"program{len(list(folder.iterdir()))}"
-        command = [compiler, "-O3", "-Wall", "-Werror", *flags, "-I", str(SOURCES), str(folder / "main.c")]
+        (folder / f"{program.name}.c").write_text(source)
+        command = [compiler, "-O3", "-Wall", "-Werror", *flags, "-I", str(SOURCES), f"{program}.c"]
         subprocess.run([*command, "-o", program], check=True, capture_output=True, timeout=300)
         return [str(program)]
 
@@ -47,13 +47,40 @@ def build(tmp_path_factory):
 
 LEVEL_FLAGS = {"avx2": ["-mavx2"], "avx512": ["-mavx2", "-mavx512f"]}
 
+# The harness with each row's sum built span by span (1, 2, 3, 4, 5, 1, ... columns), as fit's update of
+# the first layer builds the next sample's sums: nncore_row_sums16_span must continue a sum in order.
+SPANS = r"""
+#define BY_SPANS(NAME, REAL, SPAN)                                                      \
+    static void NAME(const REAL* w, const REAL* b, const REAL* x, REAL* s, int64_t n)   \
+    {                                                                                   \
+        REAL acc[16] = {0};                                                             \
+        int64_t k0 = 0, length = 1;                                                     \
+        while (k0 < n) {                                                                \
+            int64_t k1 = k0 + length < n ? k0 + length : n;                             \
+            SPAN(w, n, x, k0, k1, acc);                                                 \
+            k0 = k1;                                                                    \
+            length = length % 5 + 1;                                                    \
+        }                                                                               \
+        for (int j = 0; j < 16; j++) s[j] = b[j] + acc[j];                              \
+    }
+BY_SPANS(by_spans64, double, nncore_row_sums16_span)
+BY_SPANS(by_spans32, float, nncore_row_sums16_f32_span)
 
+int main(void)"""
+SPAN_HARNESS = (
+    HARNESS.replace("int main(void)", SPANS)
+    .replace("nncore_row_sums16(w, b, x, s, n);", "by_spans64(w, b, x, s, n);")
+    .replace("nncore_row_sums16_f32(wf, bf, xf, sf, n);", "by_spans32(wf, bf, xf, sf, n);")
+)
+
+
+@pytest.mark.parametrize("source", [HARNESS, SPAN_HARNESS], ids=["whole rows", "spans"])
 @pytest.mark.parametrize("level", sorted(LEVEL_FLAGS))
-def test_the_avx_row_sums_are_the_in_order_sums_bit_for_bit(build, level):
+def test_the_avx_row_sums_are_the_in_order_sums_bit_for_bit(build, level, source):
     if level not in nncore.show_runtime()["simd_cpu"]:
         pytest.skip(f"this CPU does not run {level}")
     samples = cases(N_INPUTS)
-    command = build(*LEVEL_FLAGS[level], "-ffp-contract=off")
+    command = build(*LEVEL_FLAGS[level], "-ffp-contract=off", source=source)
     assert differing(run(command, samples), samples) == []
 
 
