@@ -55,6 +55,7 @@ COMMON = {
     "include_dirs": ["src", "nncore"],
     "depends": [
         "src/_cpu_features.h",
+        "src/_lanes.h",
         "src/_row_sums.h",
         "src/_row_sums_neon.h",
         "src/_row_updates.h",

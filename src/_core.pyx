@@ -52,7 +52,7 @@ from _kernel_abi cimport (
     LOOP_BUDGET, LOOP_DONE, LOOP_EPOCH_END, LOOP_THRESHOLD, LOOP_DIVERGED, LOOP_ERRORS_FULL,
 )
 from _kernels cimport output_loss64, output_loss32
-from _lanes cimport ROW_LANES
+from _lanes cimport ROW_LANES, LANES64, LANES32
 
 import threading
 import weakref

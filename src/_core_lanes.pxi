@@ -22,7 +22,9 @@ cdef class LaneGroup:
     cdef readonly list schedules
     cdef list _networks
     cdef object _dtype
-    cdef object _weights, _changes, _biases, _outputs, _deltas, _rates, _momenta, _errors, _status, _scratch
+    cdef Py_ssize_t _width
+    cdef object _weights, _changes, _biases, _outputs, _deltas, _rates, _momenta, _status, _scratch
+    cdef object _parked_weights, _parked_changes, _parked_biases, _parked_outputs, _parked_deltas
     cdef object _saved_weights, _saved_changes, _saved_biases, _saved_permutations, _saved_iterations
     cdef object _steps_before
     cdef readonly long long last_steps
@@ -47,19 +49,27 @@ cdef class LaneGroup:
         self.schedules = list(schedules)
         self._networks = [(<FitSchedule>schedule).network for schedule in schedules]
         self._dtype = model._dtype
+        self._width = LANES64 if model.net.dtype == FLOAT64 else LANES32
+        cdef Py_ssize_t W = self._width, n_blocks = (L + W - 1) // W
         cdef Py_ssize_t n_weights = model.net.weight_offset[model.net.n_layers]
         cdef Py_ssize_t n_neurons = model.net.neuron_offset[model.net.n_layers]
         cdef Py_ssize_t n_out = model.net.sizes[model.net.n_layers - 1]
-        self._weights = self._interleaved(WEIGHTS, n_weights)
-        self._changes = self._interleaved(CHANGES, n_weights)
-        self._biases = self._interleaved(BIASES, n_neurons)
-        self._outputs = np.zeros((n_neurons, L), dtype=self._dtype)
-        self._deltas = np.zeros((n_neurons, L), dtype=self._dtype)
-        self._rates = np.array([(<NetworkCore>net).net.learning_rate for net in self._networks], dtype=self._dtype)
-        self._momenta = np.array([(<NetworkCore>net).net.momentum for net in self._networks], dtype=self._dtype)
-        self._errors = np.zeros(L, dtype=np.float64)
+        self._weights = self._interleaved(WEIGHTS, n_blocks, n_weights)
+        self._changes = self._interleaved(CHANGES, n_blocks, n_weights)
+        self._biases = self._interleaved(BIASES, n_blocks, n_neurons)
+        self._outputs = _aligned_zeros(n_blocks * n_neurons * W, self._dtype).reshape(n_blocks, n_neurons, W)
+        self._deltas = _aligned_zeros(n_blocks * n_neurons * W, self._dtype).reshape(n_blocks, n_neurons, W)
+        self._rates = _aligned_zeros(n_blocks * W, self._dtype).reshape(n_blocks, W)
+        self._momenta = _aligned_zeros(n_blocks * W, self._dtype).reshape(n_blocks, W)
+        self._rates.reshape(-1)[:L] = [(<NetworkCore>net).net.learning_rate for net in self._networks]
+        self._momenta.reshape(-1)[:L] = [(<NetworkCore>net).net.momentum for net in self._networks]
         self._status = np.full(L, LANE_RUNNING, dtype=np.intc)
-        self._scratch = np.zeros((3 + n_out) * L, dtype=self._dtype)
+        self._scratch = _aligned_zeros(n_out * W, self._dtype)
+        self._parked_weights = np.zeros((L, n_weights), dtype=self._dtype)
+        self._parked_changes = np.zeros((L, n_weights), dtype=self._dtype)
+        self._parked_biases = np.zeros((L, n_neurons), dtype=self._dtype)
+        self._parked_outputs = np.zeros((L, n_neurons), dtype=self._dtype)
+        self._parked_deltas = np.zeros((L, n_neurons), dtype=self._dtype)
         self._saved_weights = np.empty_like(self._weights)
         self._saved_changes = np.empty_like(self._changes)
         self._saved_biases = np.empty_like(self._biases)
@@ -73,6 +83,7 @@ cdef class LaneGroup:
         for i in range(L):
             self._pointers[i] = &(<FitSchedule>schedules[i]).state
         self.lanes.n_lanes = L
+        self.lanes.n_blocks = n_blocks
         self.lanes.n_layers = model.net.n_layers
         self.lanes.sizes = model.net.sizes
         self.lanes.weight_offset = model.net.weight_offset
@@ -86,9 +97,13 @@ cdef class LaneGroup:
         self.lanes.deltas = _data(self._deltas)
         self.lanes.learning_rates = _data(self._rates)
         self.lanes.momenta = _data(self._momenta)
-        self.lanes.errors = <double*>_data(self._errors)
         self.lanes.status = <int*>_data(self._status)
         self.lanes.schedules = self._pointers
+        self.lanes.parked_weights = _data(self._parked_weights)
+        self.lanes.parked_changes = _data(self._parked_changes)
+        self.lanes.parked_biases = _data(self._parked_biases)
+        self.lanes.parked_outputs = _data(self._parked_outputs)
+        self.lanes.parked_deltas = _data(self._parked_deltas)
 
     cdef int _check_lane(self, FitSchedule schedule, FitSchedule first) except -1:
         """Refuse a schedule whose network or data cannot share lanes with ``first``'s."""
@@ -106,18 +121,21 @@ cdef class LaneGroup:
                              "plain path, the schedules the same data length and steps, at an epoch's start")
         return 0
 
-    cdef object _interleaved(self, int field, Py_ssize_t n):
-        """The networks' ``field`` buffers (WEIGHTS, CHANGES or BIASES) side by side: value ``v`` of lane ``i``
-        at ``[v, i]``."""
+    cdef object _lane(self, object values, Py_ssize_t lane):
+        """Lane ``lane``'s values in a buffer laid out by blocks (a strided view)."""
+        return values[lane // self._width, :, lane % self._width]
+
+    cdef object _interleaved(self, int field, Py_ssize_t n_blocks, Py_ssize_t n):
+        """The networks' ``field`` buffers (WEIGHTS, CHANGES or BIASES) by blocks of lanes, zeros in idle lanes."""
         cdef NetworkCore network
-        result = np.empty((n, len(self._networks)), dtype=self._dtype)
+        result = _aligned_zeros(n_blocks * n * self._width, self._dtype).reshape(n_blocks, n, self._width)
         for i, network in enumerate(self._networks):
             with network._lock:
                 if field == WEIGHTS:
                     buffer = network._weights
                 else:
                     buffer = network._changes if field == CHANGES else network._biases
-                result[:, i] = buffer
+                self._lane(result, i)[:] = buffer
         return result
 
     def advance(self, Py_ssize_t max_epochs):
@@ -152,9 +170,14 @@ cdef class LaneGroup:
                 for code in self._status]
 
     def finite_lanes(self):
-        """Per lane: True when every weight, change and bias of the lane is finite."""
-        return (np.isfinite(self._weights).all(axis=0) & np.isfinite(self._changes).all(axis=0)
-                & np.isfinite(self._biases).all(axis=0)).tolist()
+        """Per lane: True when every weight, change and bias of the lane is finite (as it stopped, for a lane that
+        stopped)."""
+        L = self.lanes.n_lanes
+        live = (np.isfinite(self._weights).all(axis=1) & np.isfinite(self._changes).all(axis=1)
+                & np.isfinite(self._biases).all(axis=1)).reshape(-1)[:L]
+        parked = (np.isfinite(self._parked_weights).all(axis=1) & np.isfinite(self._parked_changes).all(axis=1)
+                  & np.isfinite(self._parked_biases).all(axis=1))
+        return np.where(self._status == LANE_RUNNING, live, parked).tolist()
 
     def mark(self):
         """Remember every lane's state and its schedule's (flushing the epoch errors), for :meth:`rewind`."""
@@ -178,7 +201,8 @@ cdef class LaneGroup:
         cdef FitSchedule schedule = self.schedules[lane]
         cdef NetworkCore network = self._networks[lane]
         self._status[lane] = LOOP_BUDGET  # "handed_off"
-        self._copy_lane(lane, self._saved_weights, self._saved_changes, self._saved_biases)
+        self._copy_lane(lane, self._lane(self._saved_weights, lane), self._lane(self._saved_changes, lane),
+                        self._lane(self._saved_biases, lane))
         self._clear(lane)
         with schedule._lock:
             schedule.state = self._saved_states[lane]
@@ -189,13 +213,19 @@ cdef class LaneGroup:
     def write_back(self, Py_ssize_t lane):
         """Copy lane ``lane``'s weights, changes, biases, outputs and deltas into its network, and clear the lane.
 
-        Call it once a lane stopped, before the next :meth:`advance`: the lane
-        loop goes on computing in every lane (cleared, a lane stays at zero).
+        A lane that stopped gives its values as it stopped (the loop parked
+        them); a lane still running, its current ones.
         """
-        self._copy_lane(lane, self._weights, self._changes, self._biases)
         cdef NetworkCore network = self._networks[lane]
-        outputs = np.ascontiguousarray(self._outputs[:, lane])
-        deltas = np.ascontiguousarray(self._deltas[:, lane])
+        if self._status[lane] == LANE_RUNNING:
+            self._copy_lane(lane, self._lane(self._weights, lane), self._lane(self._changes, lane),
+                            self._lane(self._biases, lane))
+            outputs = np.ascontiguousarray(self._lane(self._outputs, lane))
+            deltas = np.ascontiguousarray(self._lane(self._deltas, lane))
+        else:
+            self._copy_lane(lane, self._parked_weights[lane], self._parked_changes[lane], self._parked_biases[lane])
+            outputs = self._parked_outputs[lane]
+            deltas = self._parked_deltas[lane]
         with network._lock:
             memcpy(network.net.outputs, _data(outputs), outputs.nbytes)
             memcpy(network.net.deltas, _data(deltas), deltas.nbytes)
@@ -206,19 +236,20 @@ cdef class LaneGroup:
         if self._status[lane] == LANE_RUNNING:
             self._status[lane] = LOOP_BUDGET  # "handed_off": the lane takes no more samples
         for buffer in (self._weights, self._changes, self._biases, self._outputs, self._deltas):
-            buffer[:, lane] = 0
-        self._rates[lane] = 0
-        self._momenta[lane] = 0
+            self._lane(buffer, lane)[:] = 0
+        self._rates.reshape(-1)[lane] = 0
+        self._momenta.reshape(-1)[lane] = 0
         return 0
 
     cdef int _copy_lane(self, Py_ssize_t lane, object weights, object changes, object biases) except -1:
         cdef NetworkCore network = self._networks[lane]
-        w = np.ascontiguousarray(weights[:, lane])
-        c = np.ascontiguousarray(changes[:, lane])
-        b = np.ascontiguousarray(biases[:, lane])
+        w = np.ascontiguousarray(weights)
+        c = np.ascontiguousarray(changes)
+        b = np.ascontiguousarray(biases)
         with network._lock:
             memcpy(network.net.weights, _data(w), w.nbytes)
             memcpy(network.net.changes, _data(c), c.nbytes)
             memcpy(network.net.biases, _data(b), b.nbytes)
             network.net.magnitude_bound = -1.0
         return 0
+

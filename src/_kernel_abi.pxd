@@ -124,22 +124,28 @@ cdef enum:
 
 cdef struct Lanes:
     Py_ssize_t n_lanes             # L
+    Py_ssize_t n_blocks            # blocks of W lanes (W = 64 bytes of the dtype), the last one padded
     Py_ssize_t n_layers
     const Py_ssize_t* sizes
     const Py_ssize_t* weight_offset
     const Py_ssize_t* neuron_offset
     const int* activation
     double leaky_relu_alpha
-    void* weights                  # interleaved, L values per weight
+    void* weights                  # by block: value v of lane i of block b at (b * n_weights + v) * W + i
     void* changes
-    void* biases                   # interleaved, L values per neuron (the input layer's unused)
+    void* biases                   # by block, L values per neuron (the input layer's unused)
     void* outputs
     void* deltas
-    const void* learning_rates     # one per lane, in the networks' dtype
-    const void* momenta
-    double* errors                 # the current step's error per lane
-    int* status                    # LANE_RUNNING, or why the lane stopped
+    void* learning_rates           # by block, one per lane, in the networks' dtype
+    void* momenta
+    int* status                    # per lane: LANE_RUNNING, or why the lane stopped
     Schedule** schedules           # one per lane; all have the same data, n_samples and max_steps
+    # A lane that stops is copied here (lane after lane, n_weights or n_neurons values each) as it stops
+    void* parked_weights
+    void* parked_changes
+    void* parked_biases
+    void* parked_outputs
+    void* parked_deltas
 
 
 # ---------------------------------------------------------------- sample order

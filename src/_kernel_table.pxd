@@ -14,7 +14,7 @@ from _kernel_abi cimport Net, Schedule, Lanes, N_DTYPES
 
 # Raised whenever the table's layout or a declaration of _kernel_abi.pxd changes, so that a stale build is refused.
 cdef enum:
-    KERNEL_TABLE_VERSION = 5
+    KERNEL_TABLE_VERSION = 6
 
 # The kernels of one dtype: buffers and samples are double for FLOAT64, float for FLOAT32.
 cdef struct KernelSet:

@@ -345,6 +345,61 @@ def test_a_diverging_lane_finishes_alone_and_the_other_lanes_go_on(lane_groups):
     assert results[2].steps == population[2].iterations == results[2].epochs * 20
 
 
+@pytest.mark.parametrize("count", [2, 3, 7, 8, 9, 15, 17, 33])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_lanes_in_blocks_of_any_count(count, dtype, lane_groups):
+    # a block holds 8 float64 or 16 float32 lanes: counts around those widths leave idle lanes in the last block
+    # (9 and 17: one lane alone in it)
+    X, Y = regression_data(n_in=5, n_out=3, rows=6, seed=count)
+
+    def make(i):
+        return nncore.Network(
+            [5, 9, 6, 3], dtype=dtype, seed=i, learning_rate=0.05 + 0.01 * (i % 5), momentum=0.1 * (i % 4)
+        )
+
+    assert_like_fit_alone(make, X, Y, seeds=list(range(count)), threads=1, epochs=15, order="random")
+    assert sum(lane_groups) == count
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_lanes_with_sums_beyond_the_exponentials_range(activation, dtype, lane_groups):
+    # inputs of order 1e3 drive the sums far beyond where exp overflows or underflows: the clamps of exp's
+    # argument (in vectors in the lanes) must give the bits of the scalar ones
+    rng = np.random.default_rng(5)
+    X, Y = rng.normal(0, 3000, (10, 4)), rng.random((10, 2))
+
+    def make(i):
+        return nncore.Network([4, 7, 2], activation=activation, dtype=dtype, seed=i, learning_rate=0.2)
+
+    with pytest.warns(nncore.SaturationWarning):
+        assert_like_fit_alone(make, X, Y, seeds=list(range(11)), threads=1, epochs=10, order="shuffle")
+    assert lane_groups == [11]
+
+
+def test_one_call_of_the_lane_loop_runs_every_lane_to_its_stop():
+    # a lane that stops is set aside as it stops: the others go on in the same call, which returns
+    # only when every lane stopped or the epochs asked for are done
+    from nncore._core import LaneGroup
+    from nncore._fit_options import check_fit_options
+    from nncore._fitting import Training
+
+    networks = [nncore.Network([2, 6, 1], learning_rate=0.3 + 0.2 * i, seed=i % 3) for i in range(9)]
+    options = check_fit_options({"epochs": 400, "error_threshold": 0.02, "order": "sequential"})
+    trainings = [Training(net, XOR_X, XOR_Y.reshape(-1, 1), options) for net in networks]
+    group = LaneGroup([training.schedule for training in trainings])
+    group.mark()
+    assert group.advance(400) == "done"
+    statuses = group.statuses()
+    assert None not in statuses and "error_threshold" in statuses and "done" in statuses
+    for lane, (net, training) in enumerate(zip(networks, trainings)):
+        group.write_back(lane)
+        alone = nncore.Network([2, 6, 1], learning_rate=0.3 + 0.2 * lane, seed=lane % 3)
+        alone_result = alone.fit(XOR_X, XOR_Y, epochs=400, error_threshold=0.02, order="sequential")
+        assert net.to_dict() == alone.to_dict()
+        assert training.schedule.steps == alone_result.steps
+
+
 def test_networks_off_the_plain_path_do_not_take_lanes(lane_groups):
     def make(i):
         return [
