@@ -125,6 +125,19 @@ def test_networks_the_small_step_refuses_still_agree_at_every_level(options, dty
     assert by_level["baseline"][0] != new_network(sizes, dtype, **options).to_dict()
 
 
+@pytest.mark.filterwarnings("ignore::nncore.SaturationWarning")
+@pytest.mark.parametrize("scale", [30.0, 1e3, 1e5])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_saturated_sigmoids_give_the_general_kernels_bits(dtype, scale):
+    # Sums beyond the exp's clamps and exponents past the normal range, where exp
+    # scales by two powers of two, side by side with lanes that need one.
+    sizes = [3, 10, 10, 1]
+    x, y = data(sizes, dtype)
+    x[::2] = x[::2] * scale
+    by_level = fit_at_every_level(sizes, dtype, x, y, learning_rate=2.0)
+    assert all(result == by_level["baseline"] for result in by_level.values())
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_a_diverging_fit_ends_alike_at_every_level(dtype):
     sizes = [2, 10, 10, 1]
