@@ -229,7 +229,8 @@ cdef class LaneGroup:
         with network._lock:
             memcpy(network.net.outputs, _data(outputs), outputs.nbytes)
             memcpy(network.net.deltas, _data(deltas), deltas.nbytes)
-        self._clear(lane)
+        if self._status[lane] == LANE_RUNNING:
+            self._clear(lane)  # a parked lane is zeros already
 
     cdef int _clear(self, Py_ssize_t lane) except -1:
         """Zeros in a lane that left the group, so that the loop's work on it stays finite and normal."""

@@ -27,6 +27,15 @@
 
 #define NNCORE_LANE_BYTES 64
 
+/* The update's loop has few operations a weight: unrolled, its counting costs less */
+#if defined(__clang__)
+#define NNCORE_LANES_UNROLL _Pragma("unroll 4")
+#elif defined(__GNUC__)
+#define NNCORE_LANES_UNROLL _Pragma("GCC unroll 4")
+#else
+#define NNCORE_LANES_UNROLL
+#endif
+
 enum { nncore_lanes64 = NNCORE_LANE_BYTES / sizeof(double), nncore_lanes32 = NNCORE_LANE_BYTES / sizeof(float) };
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(NNCORE_LANES_PLAIN)
@@ -271,6 +280,7 @@ static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state
         ptrdiff_t j, k;                                                                              \
         for (j = 0; j < n_out; j++) {                                                                \
             step = r * NNCORE_LANE_AT(B, delta, j);                                                  \
+            NNCORE_LANES_UNROLL                                                                      \
             for (k = 0; k < n_in; k++) {                                                             \
                 change = step * NNCORE_LANE_AT(B, x, k) + m * NNCORE_LANE_AT(B, c, j * n_in + k);    \
                 NNCORE_LANE_AT(B, c, j * n_in + k) = change;                                         \
