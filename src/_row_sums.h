@@ -13,8 +13,8 @@
  * NNCORE_ROW_SUMS is 1 where this code is compiled (the compiler targets AVX,
  * or setup.py builds nncore._kernels_neon for arm64), 0 elsewhere; the
  * functions then must not be called.  NNCORE_ROW_SPANS is 1 where a row's sum
- * may also be built a span of columns at a time (nncore_row_sums16_span, the
- * AVX builds).
+ * may also be built a span of columns at a time (nncore_row_sums16_span) and
+ * 32 rows are summed side by side (nncore_row_sums32): the AVX builds.
  */
 #ifndef NNCORE_ROW_SUMS_H
 #define NNCORE_ROW_SUMS_H
@@ -29,9 +29,12 @@
 
 /* NAME_span adds the columns k0..k1-1 of rows w .. w+15*n_in to acc[0..15], in two
  * vectors VEC of eight rows; NAME gives the sixteen sums biases[j] + (0 + ...), the
- * columns in order.  STEP(w, n_in, inputs, k, &acc) adds the columns k..k+3 of eight
- * rows, TAIL column k alone.  A row's sum may be built span by span, in order. */
-#define NNCORE_ROW_SUMS16_BY_EIGHT(NAME, REAL, VEC, STEP, TAIL, LOAD, ADD, STORE)           \
+ * columns in order.  NAME32_span and NAME32: the same for 32 rows in four vectors,
+ * twice the chains of additions in flight (an addition waits for the one before it
+ * in its row: sixteen rows leave AVX-512's adders idle).  STEP(w, n_in, inputs, k,
+ * &acc) adds the columns k..k+3 of eight rows, TAIL column k alone.  A row's sum may
+ * be built span by span, in order. */
+#define NNCORE_ROW_SUMS_BY_EIGHT(NAME, NAME32, REAL, VEC, STEP, TAIL, LOAD, ADD, STORE)           \
     static inline void NAME##_span(const REAL* w, ptrdiff_t n_in, const REAL* inputs, ptrdiff_t k0, \
                                    ptrdiff_t k1, REAL* acc)                                       \
     {                                                                                             \
@@ -49,13 +52,47 @@
         STORE(acc + 8, acc1);                                                                     \
     }                                                                                             \
                                                                                                   \
+    static inline void NAME32##_span(const REAL* w, ptrdiff_t n_in, const REAL* inputs, ptrdiff_t k0, \
+                                     ptrdiff_t k1, REAL* acc)                                     \
+    {                                                                                             \
+        VEC acc0 = LOAD(acc), acc1 = LOAD(acc + 8), acc2 = LOAD(acc + 16), acc3 = LOAD(acc + 24); \
+        ptrdiff_t k = k0;                                                                         \
+        for (; k + 4 <= k1; k += 4) {                                                             \
+            STEP(w, n_in, inputs, k, &acc0);                                                      \
+            STEP(w + 8 * n_in, n_in, inputs, k, &acc1);                                           \
+            STEP(w + 16 * n_in, n_in, inputs, k, &acc2);                                          \
+            STEP(w + 24 * n_in, n_in, inputs, k, &acc3);                                          \
+        }                                                                                         \
+        for (; k < k1; k++) {                                                                     \
+            TAIL(w, n_in, inputs, k, &acc0);                                                      \
+            TAIL(w + 8 * n_in, n_in, inputs, k, &acc1);                                           \
+            TAIL(w + 16 * n_in, n_in, inputs, k, &acc2);                                          \
+            TAIL(w + 24 * n_in, n_in, inputs, k, &acc3);                                          \
+        }                                                                                         \
+        STORE(acc, acc0);                                                                         \
+        STORE(acc + 8, acc1);                                                                     \
+        STORE(acc + 16, acc2);                                                                    \
+        STORE(acc + 24, acc3);                                                                    \
+    }                                                                                             \
+                                                                                                  \
     static inline void NAME(const REAL* w, const REAL* biases, const REAL* inputs, REAL* sums,      \
                             ptrdiff_t n_in)                                                       \
     {                                                                                             \
         REAL acc[16] = {0};                                                                       \
         NAME##_span(w, n_in, inputs, 0, n_in, acc);                                               \
-        STORE(sums, ADD(LOAD(biases), LOAD(acc)));                                                \
-        STORE(sums + 8, ADD(LOAD(biases + 8), LOAD(acc + 8)));                                    \
+        for (int j = 0; j < 16; j += 8) {                                                         \
+            STORE(sums + j, ADD(LOAD(biases + j), LOAD(acc + j)));                                \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
+    static inline void NAME32(const REAL* w, const REAL* biases, const REAL* inputs, REAL* sums,    \
+                              ptrdiff_t n_in)                                                     \
+    {                                                                                             \
+        REAL acc[32] = {0};                                                                       \
+        NAME32##_span(w, n_in, inputs, 0, n_in, acc);                                             \
+        for (int j = 0; j < 32; j += 8) {                                                         \
+            STORE(sums + j, ADD(LOAD(biases + j), LOAD(acc + j)));                                \
+        }                                                                                         \
     }
 
 /* The four columns k..k+3 of rows r0..r3, each column in one vector (lane i = row i).
@@ -135,7 +172,7 @@ static inline void nncore_block8_tail(const double* w, ptrdiff_t n_in, const dou
 }
 
 /* Rows j .. j+15 of the weights at w (row-major, n_in columns). */
-NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16, double, __m512d, nncore_block8_step,
+NNCORE_ROW_SUMS_BY_EIGHT(nncore_row_sums16, nncore_row_sums32, double, __m512d, nncore_block8_step,
                            nncore_block8_tail, _mm512_loadu_pd, _mm512_add_pd, _mm512_storeu_pd)
 #else
 /* Columns k0..k1-1 of rows j .. j+15 of the weights at w (row-major, n_in columns) added
@@ -174,6 +211,21 @@ static inline void nncore_row_sums16(const double* w, const double* biases, cons
         _mm256_storeu_pd(sums + j, _mm256_add_pd(_mm256_loadu_pd(biases + j), _mm256_loadu_pd(acc + j)));
     }
 }
+
+/* 32 rows: two blocks of sixteen (four 256-bit chains already keep the adders busy). */
+static inline void nncore_row_sums32_span(const double* w, ptrdiff_t n_in, const double* inputs, ptrdiff_t k0,
+                                          ptrdiff_t k1, double* acc)
+{
+    nncore_row_sums16_span(w, n_in, inputs, k0, k1, acc);
+    nncore_row_sums16_span(w + 16 * n_in, n_in, inputs, k0, k1, acc + 16);
+}
+
+static inline void nncore_row_sums32(const double* w, const double* biases, const double* inputs,
+                                     double* sums, ptrdiff_t n_in)
+{
+    nncore_row_sums16(w, biases, inputs, sums, n_in);
+    nncore_row_sums16(w + 16 * n_in, biases + 16, inputs, sums + 16, n_in);
+}
 #endif
 
 /* The float twin: eight rows per 256-bit vector, the same order.  The loads put
@@ -210,7 +262,7 @@ static inline void nncore_block8_tail_f32(const float* w, ptrdiff_t n_in, const 
     *acc = nncore_add_product_f32(*acc, column, inputs[k]);
 }
 
-NNCORE_ROW_SUMS16_BY_EIGHT(nncore_row_sums16_f32, float, __m256, nncore_block8_step_f32,
+NNCORE_ROW_SUMS_BY_EIGHT(nncore_row_sums16_f32, nncore_row_sums32_f32, float, __m256, nncore_block8_step_f32,
                            nncore_block8_tail_f32, _mm256_loadu_ps, _mm256_add_ps, _mm256_storeu_ps)
 
 #elif defined(NNCORE_NEON_KERNELS) && (defined(__aarch64__) || defined(_M_ARM64))
@@ -239,7 +291,7 @@ static inline void nncore_row_sums16_f32(const float* w, const float* biases, co
 #endif
 
 #if !NNCORE_ROW_SPANS
-/* Where only whole rows are summed (NEON, no SIMD): never called. */
+/* Where only whole blocks of sixteen rows are summed (NEON, no SIMD): never called. */
 static inline void nncore_row_sums16_span(const double* w, ptrdiff_t n_in, const double* inputs, ptrdiff_t k0,
                                           ptrdiff_t k1, double* acc)
 {
@@ -250,6 +302,30 @@ static inline void nncore_row_sums16_f32_span(const float* w, ptrdiff_t n_in, co
                                               ptrdiff_t k1, float* acc)
 {
     (void)w; (void)n_in; (void)inputs; (void)k0; (void)k1; (void)acc;
+}
+
+static inline void nncore_row_sums32_span(const double* w, ptrdiff_t n_in, const double* inputs, ptrdiff_t k0,
+                                          ptrdiff_t k1, double* acc)
+{
+    (void)w; (void)n_in; (void)inputs; (void)k0; (void)k1; (void)acc;
+}
+
+static inline void nncore_row_sums32_f32_span(const float* w, ptrdiff_t n_in, const float* inputs, ptrdiff_t k0,
+                                              ptrdiff_t k1, float* acc)
+{
+    (void)w; (void)n_in; (void)inputs; (void)k0; (void)k1; (void)acc;
+}
+
+static inline void nncore_row_sums32(const double* w, const double* biases, const double* inputs,
+                                     double* sums, ptrdiff_t n_in)
+{
+    (void)w; (void)biases; (void)inputs; (void)sums; (void)n_in;
+}
+
+static inline void nncore_row_sums32_f32(const float* w, const float* biases, const float* inputs,
+                                         float* sums, ptrdiff_t n_in)
+{
+    (void)w; (void)biases; (void)inputs; (void)sums; (void)n_in;
 }
 #endif
 #endif

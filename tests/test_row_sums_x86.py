@@ -47,40 +47,89 @@ def build(tmp_path_factory):
 
 LEVEL_FLAGS = {"avx2": ["-mavx2"], "avx512": ["-mavx2", "-mavx512f"]}
 
-# The harness with each row's sum built span by span (1, 2, 3, 4, 5, 1, ... columns), as fit's update of
-# the first layer builds the next sample's sums: nncore_row_sums16_span must continue a sum in order.
-SPANS = r"""
-#define BY_SPANS(NAME, REAL, SPAN)                                                      \
-    static void NAME(const REAL* w, const REAL* b, const REAL* x, REAL* s, int64_t n)   \
-    {                                                                                   \
-        REAL acc[16] = {0};                                                             \
+# Sums built span by span (1, 2, 3, 4, 5, 1, ... columns), as fit's update of the first layer builds the
+# next sample's sums: the span functions must continue a sum in order. ROWS rows of weights W, biases B.
+BY_SPANS = r"""
+#include <stdlib.h>
+#include <string.h>
+#define BY_SPANS(SPAN, REAL, ROWS, W, B, S)                                             \
+    do {                                                                                \
+        REAL acc[ROWS] = {0};                                                           \
         int64_t k0 = 0, length = 1;                                                     \
         while (k0 < n) {                                                                \
             int64_t k1 = k0 + length < n ? k0 + length : n;                             \
-            SPAN(w, n, x, k0, k1, acc);                                                 \
+            SPAN(W, n, x, k0, k1, acc);                                                 \
             k0 = k1;                                                                    \
             length = length % 5 + 1;                                                    \
         }                                                                               \
-        for (int j = 0; j < 16; j++) s[j] = b[j] + acc[j];                              \
-    }
-BY_SPANS(by_spans64, double, nncore_row_sums16_span)
-BY_SPANS(by_spans32, float, nncore_row_sums16_f32_span)
+        for (int j = 0; j < ROWS; j++) S[j] = B[j] + acc[j];                            \
+    } while (0)
+#define HARNESS_STEP(NAME, REAL, BODY)                                                  \
+    static inline void NAME(const REAL* w, const REAL* b, const REAL* x, REAL* s, int64_t n) { BODY; }
+"""
+# 32 rows side by side: the sixteen rows twice over, whose two halves must agree.
+TWICE = r"""
+#define TWICE(REAL, SUMS32)                                                             \
+    do {                                                                                \
+        static REAL w2[32 * 64], b2[32], s2[32];                                        \
+        memcpy(w2, w, 16 * n * sizeof *w); memcpy(w2 + 16 * n, w, 16 * n * sizeof *w);  \
+        memcpy(b2, b, 16 * sizeof *b); memcpy(b2 + 16, b, 16 * sizeof *b);              \
+        SUMS32;                                                                         \
+        if (memcmp(s2, s2 + 16, 16 * sizeof *s2) != 0) exit(4);                         \
+        memcpy(s, s2, 16 * sizeof *s);                                                  \
+    } while (0)
+"""
+SPANS = (
+    BY_SPANS
+    + r"""
+HARNESS_STEP(step64, double, BY_SPANS(nncore_row_sums16_span, double, 16, w, b, s))
+HARNESS_STEP(step32, float, BY_SPANS(nncore_row_sums16_f32_span, float, 16, w, b, s))
 
 int main(void)"""
-SPAN_HARNESS = (
-    HARNESS.replace("int main(void)", SPANS)
-    .replace("nncore_row_sums16(w, b, x, s, n);", "by_spans64(w, b, x, s, n);")
-    .replace("nncore_row_sums16_f32(wf, bf, xf, sf, n);", "by_spans32(wf, bf, xf, sf, n);")
+)
+ROWS32 = (
+    BY_SPANS
+    + TWICE
+    + r"""
+HARNESS_STEP(step64, double, TWICE(double, nncore_row_sums32(w2, b2, x, s2, n)))
+HARNESS_STEP(step32, float, TWICE(float, nncore_row_sums32_f32(w2, b2, x, s2, n)))
+
+int main(void)"""
+)
+ROWS32_SPANS = (
+    BY_SPANS
+    + TWICE
+    + r"""
+HARNESS_STEP(step64, double, TWICE(double, BY_SPANS(nncore_row_sums32_span, double, 32, w2, b2, s2)))
+HARNESS_STEP(step32, float, TWICE(float, BY_SPANS(nncore_row_sums32_f32_span, float, 32, w2, b2, s2)))
+
+int main(void)"""
 )
 
 
-@pytest.mark.parametrize("source", [HARNESS, SPAN_HARNESS], ids=["whole rows", "spans"])
+def _harness(prelude):
+    return (
+        HARNESS.replace("int main(void)", prelude)
+        .replace("nncore_row_sums16(w, b, x, s, n);", "step64(w, b, x, s, n);")
+        .replace("nncore_row_sums16_f32(wf, bf, xf, sf, n);", "step32(wf, bf, xf, sf, n);")
+    )
+
+
+SOURCES_BY_NAME = {
+    "whole rows": HARNESS,
+    "spans": _harness(SPANS),
+    "32 rows": _harness(ROWS32),
+    "32 rows in spans": _harness(ROWS32_SPANS),
+}
+
+
+@pytest.mark.parametrize("harness", sorted(SOURCES_BY_NAME))
 @pytest.mark.parametrize("level", sorted(LEVEL_FLAGS))
-def test_the_avx_row_sums_are_the_in_order_sums_bit_for_bit(build, level, source):
+def test_the_avx_row_sums_are_the_in_order_sums_bit_for_bit(build, level, harness):
     if level not in nncore.show_runtime()["simd_cpu"]:
         pytest.skip(f"this CPU does not run {level}")
     samples = cases(N_INPUTS)
-    command = build(*LEVEL_FLAGS[level], "-ffp-contract=off", source=source)
+    command = build(*LEVEL_FLAGS[level], "-ffp-contract=off", source=SOURCES_BY_NAME[harness])
     assert differing(run(command, samples), samples) == []
 
 

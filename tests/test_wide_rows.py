@@ -24,6 +24,7 @@ SIZES = [
     [9, 31, 32, 7],
     [33, 23, 16, 3],
     [17, 1, 33],
+    [256, 33, 3],  # rows of 2 KB (float64): sixteen rows at a time where others take 32
 ]
 STEPS = 30
 
