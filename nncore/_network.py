@@ -530,33 +530,11 @@ class Network(NetworkCore, metaclass=_NetworkType):
 
     # ------------------------------------------------------------ inference
 
-    def predict(self, inputs: Any) -> np.ndarray:
-        """Outputs of the network for one input or many.
+    # predict and likely are NetworkCore's: one list, tuple or float64 row goes through its compiled path,
+    # everything else through these.
 
-        Parameters
-        ----------
-        inputs : array_like or dict
-            One sample of shape ``(sizes[0],)`` or many of shape ``(n_samples, sizes[0])``;
-            or one sample as ``{name: value}`` when the network has :attr:`input_names`
-            (missing names are 0).
-
-        Returns
-        -------
-        numpy.ndarray
-            Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many,
-            of the network's :attr:`dtype`.
-
-        Notes
-        -----
-        Many rows go through the network side by side (in SIMD lanes), each with
-        the bits of its own forward pass. Large batches of a large network (at
-        least 10,000 weights, and rows x weights of at least 200,000) go through
-        numpy matrix products instead, which agree with the per-sample forward
-        pass to rounding.
-        """
-        outputs = self._predict_sample(inputs)  # one list, tuple or float64 row: the compiled path
-        if outputs is not None:
-            return outputs
+    def _predict_general(self, inputs: Any) -> np.ndarray:
+        """:meth:`predict` for what its compiled path does not take: dicts, many rows, other types, bad input."""
         if isinstance(inputs, Mapping):
             inputs = _datasets.named_input(inputs, self._input_names)
         rows, one_sample = check_samples(inputs, self.sizes[0], self.dtype.name)
@@ -600,28 +578,12 @@ class Network(NetworkCore, metaclass=_NetworkType):
         names = self._output_names
         return outputs if names is None else dict(zip(names, outputs.tolist()))
 
-    def likely(self, input: Any) -> str | int:
-        """The strongest output for one sample, as brain.js's ``likely``.
-
-        Parameters
-        ----------
-        input : array_like or dict
-            One sample, as for :meth:`predict`.
-
-        Returns
-        -------
-        str or int
-            The name of the largest output (the first of equal ones), or its
-            index when the network has no :attr:`output_names`.
-        """
-        strongest = self._predict_sample(input, True)
-        if strongest is None:
-            outputs = self.predict(input)
-            if outputs.ndim != 1:
-                raise ValueError(f"likely takes one sample (a 1-D input or a dict), got {outputs.shape[0]} samples")
-            strongest = int(np.argmax(outputs))  # the first of equal maxima, as brain.js's likely
-        names = self._output_names
-        return strongest if names is None else names[strongest]
+    def _strongest_general(self, input: Any) -> int:
+        """The index of :meth:`likely`'s output for what its compiled path does not take."""
+        outputs = self.predict(input)
+        if outputs.ndim != 1:
+            raise ValueError(f"likely takes one sample (a 1-D input or a dict), got {outputs.shape[0]} samples")
+        return int(np.argmax(outputs))  # the first of equal maxima, as brain.js's likely
 
     @takes_keywords("evaluate", {name: f"{text}, not of evaluate" for name, text in FIT_OPTION_ELSEWHERE.items()})
     def evaluate(self, X: Any, Y: Any = None, *, threshold: float = DEFAULT_THRESHOLD) -> _evaluation.Evaluation:

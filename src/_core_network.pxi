@@ -369,14 +369,15 @@ cdef class NetworkCore:
         cdef double error
         cdef bint updated = False
         try:
-            try:
-                _read_vector(input, sample, n_in, "input")
-                _read_vector(target, sample + n_in, n_out, "target")
-            except (TypeError, ValueError):
-                hint = train_call_hint(input, target)
-                if hint is not None:
-                    raise TypeError(hint) from None
-                raise
+            if not (_read_floats(input, sample, n_in) and _read_floats(target, sample + n_in, n_out)):
+                try:
+                    _read_vector(input, sample, n_in, "input")
+                    _read_vector(target, sample + n_in, n_out, "target")
+                except (TypeError, ValueError):
+                    hint = train_call_hint(input, target)
+                    if hint is not None:
+                        raise TypeError(hint) from None
+                    raise
             if self._targets_ruled and not self._target_obeys_rule(sample + n_in, n_out):
                 self._check_targets(sample + n_in, n_out)
             if self.net.dtype == FLOAT32:
@@ -488,8 +489,8 @@ cdef class NetworkCore:
         """
         self._check_ready()
         cdef Py_ssize_t last = self.net.n_layers - 1, n_out = self.net.sizes[last]
-        result = np.empty(n_out, dtype=self._dtype)
-        cdef void* out = _data(result)
+        cdef void* out
+        result = _new_vector(self._dtype, n_out, &out)
         with self._lock:
             kernels_for(&self.net).forward(&self.net)
             memcpy(out, <char*>self.net.outputs + self.net.neuron_offset[last] * self._itemsize,
@@ -534,40 +535,94 @@ cdef class NetworkCore:
             raise unscalable_input(self._input_scaling)
         return result
 
-    def _predict_sample(self, input, bint strongest=False):
+    def predict(self, inputs):
+        """Outputs of the network for one input or many.
+
+        Parameters
+        ----------
+        inputs : array_like or dict
+            One sample of shape ``(sizes[0],)`` or many of shape ``(n_samples, sizes[0])``;
+            or one sample as ``{name: value}`` when the network has :attr:`input_names`
+            (missing names are 0).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(sizes[-1],)`` for one sample, ``(n_samples, sizes[-1])`` for many,
+            of the network's :attr:`dtype`.
+
+        Notes
+        -----
+        Many rows go through the network side by side (in SIMD lanes), each with
+        the bits of its own forward pass. Large batches of a large network (at
+        least 10,000 weights, and rows x weights of at least 200,000) go through
+        numpy matrix products instead, which agree with the per-sample forward
+        pass to rounding.
+        """
+        outputs = self._predict_row(inputs, False)
+        if outputs is None:
+            return self._predict_general(inputs)
+        return outputs
+
+    def likely(self, input):
+        """The strongest output for one sample, as brain.js's ``likely``.
+
+        Parameters
+        ----------
+        input : array_like or dict
+            One sample, as for :meth:`predict`.
+
+        Returns
+        -------
+        str or int
+            The name of the largest output (the first of equal ones), or its
+            index when the network has no :attr:`output_names`.
+        """
+        strongest = self._predict_row(input, True)
+        if strongest is None:
+            strongest = self._strongest_general(input)
+        names = self._output_names
+        return strongest if names is None else names[strongest]
+
+    def _predict_general(self, inputs):
+        """:meth:`predict` for what its compiled path does not take (``nncore.Network`` says how)."""
+        raise self._not_ready_error()
+
+    def _strongest_general(self, input):
+        """The index of :meth:`likely`'s output for what its compiled path does not take (``nncore.Network``)."""
+        raise self._not_ready_error()
+
+    cdef object _predict_row(self, object input, bint strongest):
         """The outputs for one sample given as a list, tuple or 1-D float64 array of ``sizes[0]`` numbers
         (the index of the largest output, the first of equal ones, with ``strongest``); None for any other
-        input, or one whose values cannot be read, which ``Network.predict`` then checks and explains, and for a
+        input, or one whose values cannot be read, which the general path then checks and explains, and for a
         network that scales its inputs."""
         if not self._ready or self._scales_inputs or not (
-                type(input) is list or type(input) is tuple or type(input) is np.ndarray):
+                type(input) is list or type(input) is tuple or type(input) is _NDARRAY):
             return None
         cdef Py_ssize_t n_in = self.net.sizes[0], last = self.net.n_layers - 1, n_out = self.net.sizes[last]
         cdef Py_ssize_t j, best = 0
         cdef double value, largest = 0.0
-        if n_in > STACK_SAMPLE_VALUES or (n_out > STACK_SAMPLE_VALUES and strongest):
+        if n_in > STACK_SAMPLE_VALUES:
             return None
         cdef double sample[STACK_SAMPLE_VALUES]
         cdef float narrowed[STACK_SAMPLE_VALUES]
         cdef const void* data = sample
-        try:
-            _read_vector(input, sample, n_in, "input")
-        except (TypeError, ValueError):
-            return None
+        if not _read_floats(input, sample, n_in):
+            try:
+                _read_vector(input, sample, n_in, "input")
+            except (TypeError, ValueError):
+                return None
         if self.net.dtype == FLOAT32:
             for j in range(n_in):
                 narrowed[j] = <float>sample[j]
                 if not isfinite(narrowed[j]):
                     return None
             data = narrowed
-        cdef Py_buffer view
         cdef void* out = NULL
         result = None
         if not strongest:
-            result = np.empty(n_out, self._dtype)
-            PyObject_GetBuffer(result, &view, PyBUF_WRITABLE)  # its address, cheaper than _data's views
-            out = view.buf
-            PyBuffer_Release(&view)  # result keeps the memory
+            result = _new_vector(self._dtype, n_out, &out)
         cdef const char* outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * self._itemsize
         cdef KernelSet* k = kernels_for(&self.net)
         with self._lock:
