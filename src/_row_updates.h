@@ -18,7 +18,32 @@
 #define NNCORE_RESTRICT __restrict__
 #endif
 
+#if defined(_MSC_VER)
+#define NNCORE_NOINLINE __declspec(noinline)
+#else
+#define NNCORE_NOINLINE __attribute__((noinline))
+#endif
+
 #define NNCORE_ROW_UPDATES(B, REAL)                                                                \
+    /* nncore_update_row of each of the n_out rows of a layer, and bias[j] = bias[j] + step.    \
+     * Out of line: inlined into the large training loop, its vector loop lost registers to     \
+     * the loop around it and reloaded and spilled values on every iteration. */                \
+    static inline void nncore_update_row##B(REAL *NNCORE_RESTRICT w, REAL *NNCORE_RESTRICT c,                   \
+                                            const REAL *NNCORE_RESTRICT x, REAL step, REAL momentum,     \
+                                            ptrdiff_t n);                                         \
+    static NNCORE_NOINLINE void nncore_update_layer##B(REAL *NNCORE_RESTRICT w, REAL *NNCORE_RESTRICT c,        \
+                                                       const REAL *NNCORE_RESTRICT x,            \
+                                                       const REAL *NNCORE_RESTRICT delta,        \
+                                                       REAL *NNCORE_RESTRICT bias, REAL lr,      \
+                                                       REAL momentum, ptrdiff_t n_out, ptrdiff_t n_in) \
+    {                                                                                             \
+        for (ptrdiff_t j = 0; j < n_out; j++) {                                                   \
+            REAL step = lr * delta[j];                                                            \
+            nncore_update_row##B(w + j * n_in, c + j * n_in, x, step, momentum, n_in);            \
+            bias[j] = bias[j] + step;                                                             \
+        }                                                                                         \
+    }                                                                                             \
+                                                                                                  \
     /* change = step * x[k] + momentum * c[k]; c[k] = change; w[k] = w[k] + change */             \
     static inline void nncore_update_row##B(REAL *NNCORE_RESTRICT w, REAL *NNCORE_RESTRICT c,                   \
                                             const REAL *NNCORE_RESTRICT x, REAL step, REAL momentum,     \
