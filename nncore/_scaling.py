@@ -23,8 +23,12 @@ from nncore._activations import ACTIVATION_TABLE, SATURATION_SLOPE
 from nncore._checks import unscalable_input
 from nncore._exceptions import SaturationWarning
 
-SATURATION_ROWS = 2000
-"""At most this many rows (the first ones) go through the first layer for :func:`warn_if_saturated`."""
+SATURATION_ROWS = 256
+"""At most this many rows (the first ones) go through the first layer for :func:`warn_if_saturated`.
+
+Their sums (256 per neuron of the first layer) decide a majority well enough, and the check runs at
+every first ``fit`` of a network: with 2,000 rows it cost 9 ms on a [784, 128, ...] network, an
+eighth of fitting 2,000 samples."""
 
 SATURATED_SHARE = 0.5
 """:func:`warn_if_saturated` warns when more than this share of the first layer's sums are saturated."""
@@ -75,7 +79,9 @@ def warn_if_saturated(inputs: np.ndarray, weights: np.ndarray, biases: np.ndarra
     if beyond is None or len(inputs) == 0:
         return False
     with np.errstate(over="ignore", invalid="ignore"):
-        sums = inputs[:SATURATION_ROWS].astype(np.float64) @ weights.T.astype(np.float64) + biases
+        sums = (
+            inputs[:SATURATION_ROWS].astype(np.float64, copy=False) @ weights.astype(np.float64, copy=False).T + biases
+        )
     share = float(np.mean(~(np.abs(sums) <= beyond)))
     if share > SATURATED_SHARE:
         warnings.warn(

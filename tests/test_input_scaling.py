@@ -444,3 +444,18 @@ def test_the_dictionary_format_is_documented_with_version_3():
 
     assert "Version 3 adds the input scaling" in _serialization.__doc__
     assert json.loads(fitted()[0].to_json())["version"] == _serialization.SCALED_VERSION
+
+
+def test_the_warning_looks_at_the_first_rows_only():
+    from nncore._scaling import SATURATION_ROWS
+
+    rng = np.random.default_rng(0)
+    quiet = rng.uniform(-1, 1, size=(SATURATION_ROWS, 4))
+    loud = rng.uniform(-1, 1, size=(4 * SATURATION_ROWS, 4)) * 1e4
+    Y = np.zeros((5 * SATURATION_ROWS, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nncore.SaturationWarning)
+        nncore.Network([4, 3, 1], seed=0).fit(np.vstack([quiet, loud]), Y, steps=1)
+    for dtype in (np.float64, np.float32):
+        with pytest.warns(nncore.SaturationWarning, match="input_scaling"):
+            nncore.Network([4, 3, 1], seed=0, dtype=dtype).fit(np.vstack([loud, quiet]).astype(dtype), Y, steps=1)
