@@ -253,4 +253,3 @@ cdef class LaneGroup:
             memcpy(network.net.biases, _data(b), b.nbytes)
             network.net.magnitude_bound = -1.0
         return 0
-
