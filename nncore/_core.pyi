@@ -37,6 +37,8 @@ EPOCH_ERRORS_CAPACITY: Final[int]
 SIMD_LEVELS: Final[tuple[str, ...]]
 SIMD: Final[str]
 SIMD_AVAILABLE: Final[tuple[str, ...]]
+# Bytes: the widest vector the kernels load, and a cache line; the start of every large buffer.
+VECTOR_ALIGNMENT: Final[int]
 
 def simd_runtime() -> dict[str, Any]: ...
 def _use_simd(level: str) -> None: ...
