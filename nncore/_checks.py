@@ -488,6 +488,8 @@ def as_float_array(values: object, name: str, ndim: int, dtype: str = "float64")
         raise ValueError(f"{name} must be {ndim}-D, got {array.ndim}-D with shape {array.shape}")
     keeps_float32 = dtype == "float32" and array.dtype == np.float32
     array = np.ascontiguousarray(array, dtype=np.float32 if keeps_float32 else np.float64)
+    if not array.flags.aligned:  # a view at an odd address: the kernels read whole values
+        array = array.copy()
     # A sum is finite only if every term is (NaN and +-inf propagate); only when it
     # is not (or it overflowed) is the element-wise test, with its temporary, needed.
     with np.errstate(over="ignore", invalid="ignore"):
