@@ -116,3 +116,17 @@ def test_a_network_that_scales_its_inputs_predicts_one_row_and_many_with_the_bit
     assert net.predict(rows).tobytes() == expected.tobytes()
     assert net.predict(rows[0].tolist()).tobytes() == expected[0].tobytes()
     assert net.likely(rows[0]) == int(np.argmax(expected[0]))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rows_at_an_odd_address_reach_the_kernels_aligned(dtype):
+    from nncore._checks import as_float_array
+
+    rows = np.arange(12, dtype=dtype).reshape(3, 4) / 7
+    unaligned = np.frombuffer(b"\0" + rows.tobytes(), dtype=dtype, offset=1).reshape(3, 4)
+    assert not unaligned.flags.aligned and unaligned.flags.c_contiguous
+    read = as_float_array(unaligned, "inputs", 2, dtype)
+    assert read.flags.aligned and read.flags.c_contiguous
+    np.testing.assert_array_equal(read, rows)
+    net = nncore.Network([4, 3, 2], seed=0, dtype=dtype)
+    np.testing.assert_array_equal(net.predict(unaligned), net.predict(rows))
