@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -241,6 +242,31 @@ class EarlyStopping:
             self.network._restore(*self.best_state)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a training takes from the sizes of its network, the length of its data and its options."""
+
+    max_steps: int
+    done_reason: str
+    budget: int
+    """Steps of the first chunk."""
+    long_epochs: bool
+    """An epoch is longer than a chunk: the loop returns at every epoch end."""
+    threshold: float
+    report_every: int
+
+    @classmethod
+    def of(
+        cls, sizes: tuple[int, ...], n_samples: int, options: FitOptions, every_epoch: bool, callback_period: int
+    ) -> _Plan:
+        max_steps, done_reason = plan_steps(n_samples, options.epochs, options.steps)
+        work_per_step = sum(a * b for a, b in pairwise(sizes)) + sum(sizes)
+        budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
+        long_epochs = n_samples > budget
+        report_every = 1 if long_epochs or every_epoch else callback_period
+        return cls(max_steps, done_reason, budget, long_epochs, stop_threshold(options, sizes[-1]), report_every)
+
+
 class Training:
     """One network's fit under way: its schedule, the size of the next chunk, and the checkpoint
     of the current epoch's start that recovery from divergence goes back to.
@@ -250,6 +276,11 @@ class Training:
     ``fit`` drives one training; ``nncore._many`` drives many side by side, and
     each ends exactly as ``fit`` alone would leave it.
     """
+
+    start: tuple | None
+    """The checkpoint of the fit's start (None for a training in lanes until :meth:`start_from`)."""
+    checkpoint: tuple | None
+    """The checkpoint of the current epoch's start, or of an earlier one."""
 
     def __init__(
         self,
@@ -262,32 +293,72 @@ class Training:
         every_epoch: bool = False,
         callback_period: int = 0,
     ) -> None:
-        n_samples = len(inputs)
-        self.max_steps, self.done_reason = plan_steps(n_samples, options.epochs, options.steps)
-        seed = secrets.randbits(64) if options.seed is None else options.seed
-        work_per_step = sum(a * b for a, b in zip(network.sizes, network.sizes[1:])) + sum(network.sizes)
-        self.budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
-        self.long_epochs = n_samples > self.budget
-        threshold = stop_threshold(options, network.sizes[-1])
-        report_every = 1 if self.long_epochs or every_epoch else callback_period
+        plan = _Plan.of(network.sizes, len(inputs), options, every_epoch, callback_period)
+        self._set_up(plan, network, inputs, targets, options, options.seed, batch_size, factors)
+        # The start of the fit, kept for the whole fit: a roll-back goes back to it when the start of the
+        # failing epoch computes non-finite outputs on the data. It is also the first epoch's checkpoint.
+        self.start = self.checkpoint = self.schedule.checkpoint()
+
+    @classmethod
+    def in_lanes(
+        cls,
+        networks: list[NetworkCore],
+        seeds: list[int | None],
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        options: FitOptions,
+    ) -> list[Training]:
+        """The trainings of networks of one shape on the same data and options (each with its seed) that a
+        lane group runs (``nncore._core.LaneGroup``): what they share planned once, and no checkpoint of
+        their start taken, as the group keeps it; :meth:`start_from` gives a training the checkpoint of
+        its start before it goes on alone."""
+        plan = _Plan.of(networks[0].sizes, len(inputs), options, False, 0)
+        trainings = []
+        for network, seed in zip(networks, seeds):
+            training = cls.__new__(cls)
+            training._set_up(plan, network, inputs, targets, options, seed)
+            trainings.append(training)
+        return trainings
+
+    def _set_up(
+        self,
+        plan: _Plan,
+        network: NetworkCore,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        options: FitOptions,
+        seed: int | None,
+        batch_size: int = 1,
+        factors: np.ndarray | None = None,
+    ) -> None:
+        self.max_steps, self.done_reason, self.budget, self.long_epochs = (
+            plan.max_steps,
+            plan.done_reason,
+            plan.budget,
+            plan.long_epochs,
+        )
         self.schedule = FitSchedule(
             network,
             inputs,
             targets,
             options.order,
-            seed,
+            secrets.randbits(64) if seed is None else seed,
             self.max_steps,
-            threshold,
-            report_every,
+            plan.threshold,
+            plan.report_every,
             options.keep_errors,
             batch_size,
             factors,
         )
-        # The start of the fit, kept for the whole fit: a roll-back goes back to it when the start of the
-        # failing epoch computes non-finite outputs on the data. It is also the first epoch's checkpoint.
-        self.start = self.checkpoint = self.schedule.checkpoint()
+        self.start = self.checkpoint = None
         self.checkpoint_steps = 0
         self.inputs, self.targets = inputs, targets
+
+    def start_from(self, start: tuple) -> None:
+        """Take ``start``, the checkpoint of this training's start (:meth:`nncore._core.FitSchedule.checkpoint`),
+        as a training made by :meth:`in_lanes` has none."""
+        self.start = self.checkpoint = start
+        self.checkpoint_steps = 0
 
     @property
     def total_epochs(self) -> int:
@@ -304,6 +375,7 @@ class Training:
             start of the fit (see :func:`_roll_back_divergence`).
         """
         schedule = self.schedule
+        assert self.start is not None and self.checkpoint is not None, "made by in_lanes: start_from comes first"
         # a new epoch's start (none at the fit's end: no step is left to roll back)
         if schedule.position == 0 and schedule.steps not in (self.checkpoint_steps, self.max_steps):
             self.checkpoint, self.checkpoint_steps = schedule.checkpoint(), schedule.steps

@@ -41,12 +41,12 @@ import numpy as np
 from nncore._checks import check_seeds, check_threads, describe
 from nncore._core import LaneGroup, NetworkCore
 from nncore._exceptions import DivergenceError
-from nncore._fit_data import Rows, read_rows
+from nncore._fit_data import FitData, Rows, read_rows
 from nncore._fit_data import prepare as prepare_fit
 from nncore._fit_options import PER_SAMPLE, FitOptions
 from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag, close_progress_bar
 from nncore._sampling import plan_steps
-from nncore._scaling import warn_if_saturated
+from nncore._scaling import SATURATED_SHARE, saturated_shares, warn_saturated
 
 POLL_SECONDS = 0.05
 """How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""
@@ -71,7 +71,7 @@ LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
 
 @dataclass(frozen=True)
 class Job:
-    """One network's share of the population: checked data, batch size, sample factors and options."""
+    """One network's share of the population: checked data, batch size, sample factors, options and seed."""
 
     network: NetworkCore
     inputs: np.ndarray
@@ -79,13 +79,24 @@ class Job:
     batch_size: int
     factors: np.ndarray | None
     options: FitOptions
+    """The call's options, shared by every job (their ``seed`` is None: see :attr:`seed`)."""
+    seed: int | None
     input_scaling: tuple[np.ndarray, np.ndarray] | None = None
     """The input scaling's ``(offset, scale)`` fitted to the data, for the network to take; None: nothing."""
+
+    @property
+    def own_options(self) -> FitOptions:
+        """The options of this network's own ``fit``: the call's, with its seed."""
+        return _with_seed(self.options, self.seed)
 
     def take_input_scaling(self) -> None:
         """Give the network the input scaling fitted to the data, if any: when it starts training."""
         if self.input_scaling is not None:
             self.network._set_input_scaling(self.network._input_scaling_state()[0], *self.input_scaling)
+
+    def training(self) -> Training:
+        """This network's own ``fit``, ready to run."""
+        return Training(self.network, self.inputs, self.targets, self.own_options, self.batch_size, self.factors)
 
 
 def fit_many(
@@ -138,45 +149,84 @@ def prepare(
     batch_size: Any,
     sample_weight: Any,
 ) -> list[Job]:
-    """Check the data against every network (read once per kind of network) and build their jobs."""
+    """Check the data against every network and build their jobs.
+
+    The data is read once per kind of network (widths and dtype) and checked
+    once per kind of fit (:func:`_fit_kind`); each network still gets the
+    error of its own ``fit``, which the first network of a kind raises first.
+    """
     if Y is None:
         raise TypeError("fit_many takes the data as X and Y (arrays, one row per sample), got Y=None")
     read: dict[tuple, Rows] = {}
     scaled: dict[tuple, np.ndarray] = {}  # the rows scaled alike are shared, as the rows are: lanes take them
-    dtype_names: dict[np.dtype, str] = {}  # numpy looks a dtype's name up anew each time
+    checked: dict[tuple, FitData] = {}
     jobs = []
     for index, (network, seed) in enumerate(zip(networks, seeds)):
         try:
-            dtype = network.dtype
-            name = dtype_names.get(dtype) or dtype_names.setdefault(dtype, dtype.name)
-            kind = (network.sizes[0], network.sizes[-1], name)
+            sizes, dtype = network.sizes, network.dtype
+            kind = (sizes[0], sizes[-1], dtype)
             if kind not in read:
-                read[kind] = read_rows(X, Y, *kind, sample_weight)
-            data = prepare_fit(network, X, Y, options, batch_size, sample_weight, rows=read[kind], scaled=scaled)
+                read[kind] = read_rows(X, Y, sizes[0], sizes[-1], dtype.name, sample_weight)
+            fit_kind = _fit_kind(network, kind)
+            data = None if fit_kind is None else checked.get(fit_kind)
+            if data is None:
+                data = prepare_fit(network, X, Y, options, batch_size, sample_weight, rows=read[kind], scaled=scaled)
+                if fit_kind is not None:
+                    checked[fit_kind] = data
         except (TypeError, ValueError) as error:
             if len(networks) == 1:
                 raise
             raise type(error)(f"networks[{index}]: {error}") from None
         jobs.append(
-            Job(
-                network,
-                data.inputs,
-                data.targets,
-                data.batch_size,
-                data.factors,
-                _with_seed(options, seed),
-                data.input_scaling,
-            )
+            Job(network, data.inputs, data.targets, data.batch_size, data.factors, options, seed, data.input_scaling)
         )
-    for job in jobs:  # one warning for the call at most
+    _warn_if_saturated(jobs)
+    return jobs
+
+
+def _fit_kind(network: NetworkCore, kind: tuple) -> tuple | None:
+    """What ``nncore._fit_data.prepare`` reads of a network that does not scale its inputs, besides the
+    data's ``kind`` (widths, dtype): networks alike in it get the same checks and the same data. None
+    for a network that scales its inputs (its scaling is its own)."""
+    if network._input_scaling_state()[0] is not None:
+        return None
+    return (*kind, network.optimizer, network.activations[-1], network.loss)
+
+
+def _warn_if_saturated(jobs: list[Job]) -> None:
+    """``fit``'s saturation warning, once for the call at most: the first network's (in order) whose own
+    ``fit`` would warn (:func:`nncore._scaling.warn_if_saturated`).
+
+    The networks that check (none trained yet, none scaling its inputs)
+    are checked together, one product per data set and shape of the first
+    layer (:func:`nncore._scaling.saturated_shares`).
+    """
+    alike: dict[tuple, list[int]] = {}
+    for index, job in enumerate(jobs):
         network = job.network
         if network.iterations == 0 and network._input_scaling_state()[0] is None:
-            first = network._layer_buffers()[1]  # views of the weights: nothing copied
-            weights, biases = first.weights, first.biases
-            assert weights is not None and biases is not None  # a layer after the inputs has both
-            if warn_if_saturated(job.inputs, weights, biases, network.activations[0]):
-                break
-    return jobs
+            key = (id(job.inputs), network.sizes[1], network.activations[0], network.dtype)
+            alike.setdefault(key, []).append(index)
+    shares: dict[int, float] = {}
+    for members in alike.values():
+        first = jobs[members[0]]
+        layers = [_first_layer(jobs[index].network) for index in members]
+        weights = np.stack([weights for weights, _ in layers])
+        biases = np.stack([biases for _, biases in layers])
+        found = saturated_shares(first.inputs, weights, biases, first.network.activations[0])
+        if found is not None:
+            shares.update(zip(members, found.tolist()))
+    for index in sorted(shares):
+        if shares[index] > SATURATED_SHARE:
+            warn_saturated(shares[index], jobs[index].network.activations[0])
+            return
+
+
+def _first_layer(network: NetworkCore) -> tuple[np.ndarray, np.ndarray]:
+    """The weights and biases of the network's first layer after the inputs: views, nothing copied."""
+    layer = network._layer_buffers()[1]
+    assert layer.weights is not None and layer.biases is not None  # a layer after the inputs has both
+    return layer.weights, layer.biases
 
 
 def _with_seed(options: FitOptions, seed: int | None) -> FitOptions:
@@ -302,8 +352,7 @@ def _lane_key(job: Job) -> tuple | None:
 def _train_one(jobs: list[Job], shared: _Shared) -> list[FitResult]:
     """Train one network as ``fit`` would (see :func:`_drive`)."""
     (job,) = jobs
-    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
-    return [_drive(training, shared)]
+    return [_drive(job.training(), shared)]
 
 
 def _drive(training: Training, shared: _Shared) -> FitResult:
@@ -336,17 +385,19 @@ def _drive(training: Training, shared: _Shared) -> FitResult:
 def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
     """Train networks of one shape side by side in SIMD lanes, each ending as its own ``fit`` would.
 
-    The group is marked at epoch starts. A lane whose training diverged (or
-    whose parameters are no longer finite when the lane loop returns, as
-    ``fit`` checks after a chunk) goes back to the mark and finishes alone
-    (:func:`_drive`), which replays it exactly and rolls it back as ``fit``
-    does. A lane that stopped is copied out at once: the loop returns after
+    The set-up is the group's: the trainings share their plan, and the group
+    keeps their start (:meth:`Training.in_lanes`). The group is marked at
+    epoch starts. A lane whose training diverged (or whose parameters are no
+    longer finite when the lane loop returns, as ``fit`` checks after a
+    chunk) takes its start from the group, goes back to the mark and
+    finishes alone (:func:`_drive`), which replays it exactly and rolls it
+    back as ``fit`` does. A lane that stopped is copied out at once: the loop returns after
     every step in which one stops.
     """
-    trainings = [
-        Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors) for job in jobs
-    ]
-    n_samples = len(jobs[0].inputs)
+    first = jobs[0]
+    networks = [job.network for job in jobs]
+    trainings = Training.in_lanes(networks, [job.seed for job in jobs], first.inputs, first.targets, first.options)
+    n_samples = len(first.inputs)
     sizes = jobs[0].network.sizes
     work_per_step = sum(a * b for a, b in pairwise(sizes)) + sum(sizes)
     chunk_epochs = max(1, int(LANE_CHUNK_WORK / (work_per_step * n_samples * len(jobs))))
@@ -369,6 +420,7 @@ def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
                 if stop_reasons[lane] is not None:
                     continue
                 if status == "diverged" or not finite:
+                    trainings[lane].start_from(group.start_checkpoint(lane))
                     group.rewind(lane)
                     stop_reasons[lane] = "alone"
                     alone.append(lane)
@@ -465,8 +517,7 @@ def _fit_on_cluster(
             elapsed = time.perf_counter() - started
             for index, job in enumerate(jobs):
                 if results[index] is None:
-                    training = Training(job.network, job.inputs, job.targets, job.options, job.batch_size, job.factors)
-                    results[index] = training.result("timeout", elapsed)
+                    results[index] = job.training().result("timeout", elapsed)
         except BaseException:
             client.cancel(list(futures))
             raise

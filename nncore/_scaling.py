@@ -75,24 +75,45 @@ def warn_if_saturated(inputs: np.ndarray, weights: np.ndarray, biases: np.ndarra
     :data:`nncore._activations.SATURATION_SLOPE`; relu, leaky_relu and
     identity never saturate. The warning names the caller's line outside nncore.
     """
+    shares = saturated_shares(inputs, weights[np.newaxis], biases[np.newaxis], activation)
+    if shares is None or not shares[0] > SATURATED_SHARE:
+        return False
+    warn_saturated(float(shares[0]), activation)
+    return True
+
+
+def saturated_shares(inputs: np.ndarray, weights: np.ndarray, biases: np.ndarray, activation: str) -> np.ndarray | None:
+    """The share of saturated sums (see :func:`warn_if_saturated`) of each of many first layers on ``inputs``.
+
+    ``weights`` holds the layers' weights, shape ``(n_layers, width, n_inputs)``,
+    ``biases`` their biases, ``(n_layers, width)``. Each layer's sums are the
+    product of one layer alone (numpy's matmul runs the same product per layer
+    of the stack) and each share an exact count divided by the number of
+    sums, so a layer's share does not depend on the others checked with it.
+    None when the activation never saturates or there are no rows.
+    """
     beyond = ACTIVATION_TABLE[activation].saturation
     if beyond is None or len(inputs) == 0:
-        return False
+        return None
     with np.errstate(over="ignore", invalid="ignore"):
-        sums = (
-            inputs[:SATURATION_ROWS].astype(np.float64, copy=False) @ weights.astype(np.float64, copy=False).T + biases
-        )
-    share = float(np.mean(~(np.abs(sums) <= beyond)))
-    if share > SATURATED_SHARE:
-        warnings.warn(
-            f"the inputs saturate the first layer: {share:.0%} of its {activation} sums on the training data "
-            f"are beyond +-{beyond:.2g}, where its slope is below {SATURATION_SLOPE:g} and it hardly learns "
-            "(the network may learn a constant); scale the inputs: Network(..., input_scaling='standard')",
-            SaturationWarning,
-            stacklevel=_caller_outside_package(),
-        )
-        return True
-    return False
+        rows = inputs[:SATURATION_ROWS].astype(np.float64, copy=False)
+        sums = rows @ weights.astype(np.float64, copy=False).transpose(0, 2, 1) + biases[:, np.newaxis, :]
+    saturated = np.count_nonzero(~(np.abs(sums) <= beyond), axis=(1, 2))
+    shares: np.ndarray = saturated / (sums.shape[1] * sums.shape[2])
+    return shares
+
+
+def warn_saturated(share: float, activation: str) -> None:
+    """The :class:`nncore.SaturationWarning` of a first layer whose sums are saturated in this ``share``."""
+    beyond = ACTIVATION_TABLE[activation].saturation
+    assert beyond is not None, "only an activation that saturates warns"
+    warnings.warn(
+        f"the inputs saturate the first layer: {share:.0%} of its {activation} sums on the training data "
+        f"are beyond +-{beyond:.2g}, where its slope is below {SATURATION_SLOPE:g} and it hardly learns "
+        "(the network may learn a constant); scale the inputs: Network(..., input_scaling='standard')",
+        SaturationWarning,
+        stacklevel=_caller_outside_package(),
+    )
 
 
 def _caller_outside_package() -> int:

@@ -1,5 +1,16 @@
 # Part of nncore._core, included by src/_core.pyx: LaneGroup, many networks' fits side by side in SIMD lanes.
 
+from libc.string cimport memset
+
+
+cdef inline void _copy_values(char* into, Py_ssize_t into_step, const char* source, Py_ssize_t source_step,
+                              Py_ssize_t n, size_t itemsize) noexcept nogil:
+    """Copy ``n`` values of ``itemsize`` bytes, each ``source_step`` bytes after the last, to each ``into_step``
+    bytes after the last: a lane of a buffer laid out by blocks (step: a block's width) from or to a network's."""
+    cdef Py_ssize_t k
+    for k in range(n):
+        memcpy(into + k * into_step, source + k * source_step, itemsize)
+
 
 cdef class LaneGroup:
     """Networks of one shape trained side by side in SIMD lanes, each on its own :class:`FitSchedule`.
@@ -19,13 +30,16 @@ cdef class LaneGroup:
     cdef Lanes lanes
     cdef Schedule** _pointers
     cdef Schedule* _saved_states
+    cdef Schedule* _start_states
     cdef readonly list schedules
     cdef list _networks
     cdef object _dtype
-    cdef Py_ssize_t _width
+    cdef Py_ssize_t _width, _itemsize, _n_weights, _n_neurons
     cdef object _weights, _changes, _biases, _outputs, _deltas, _rates, _momenta, _status, _scratch
     cdef object _parked_weights, _parked_changes, _parked_biases, _parked_outputs, _parked_deltas
     cdef object _saved_weights, _saved_changes, _saved_biases, _saved_permutations, _saved_iterations
+    cdef object _start_weights, _start_changes, _start_biases, _start_permutations
+    cdef list _start_iterations, _start_flushed
     cdef object _steps_before
     cdef readonly long long last_steps
     """Steps taken by all lanes together in the last :meth:`advance`."""
@@ -33,10 +47,12 @@ cdef class LaneGroup:
     def __cinit__(self):
         self._pointers = NULL
         self._saved_states = NULL
+        self._start_states = NULL
 
     def __dealloc__(self):
         PyMem_Free(self._pointers)
         PyMem_Free(self._saved_states)
+        PyMem_Free(self._start_states)
 
     def __init__(self, list schedules not None):
         if not schedules:
@@ -54,6 +70,7 @@ cdef class LaneGroup:
         cdef Py_ssize_t n_weights = model.net.weight_offset[model.net.n_layers]
         cdef Py_ssize_t n_neurons = model.net.neuron_offset[model.net.n_layers]
         cdef Py_ssize_t n_out = model.net.sizes[model.net.n_layers - 1]
+        self._itemsize, self._n_weights, self._n_neurons = self._dtype.itemsize, n_weights, n_neurons
         self._weights = self._interleaved(WEIGHTS, n_blocks, n_weights)
         self._changes = self._interleaved(CHANGES, n_blocks, n_weights)
         self._biases = self._interleaved(BIASES, n_blocks, n_neurons)
@@ -78,10 +95,20 @@ cdef class LaneGroup:
         self._steps_before = np.zeros(L, dtype=np.int64)
         self._pointers = <Schedule**>PyMem_Malloc(L * sizeof(Schedule*))
         self._saved_states = <Schedule*>PyMem_Malloc(L * sizeof(Schedule))
-        if self._pointers == NULL or self._saved_states == NULL:
+        self._start_states = <Schedule*>PyMem_Malloc(L * sizeof(Schedule))
+        if self._pointers == NULL or self._saved_states == NULL or self._start_states == NULL:
             raise MemoryError()
         for i in range(L):
             self._pointers[i] = &(<FitSchedule>schedules[i]).state
+        # the start of every lane, for a lane that goes on alone (start_checkpoint)
+        self._start_weights, self._start_changes, self._start_biases = (
+            self._weights.copy(), self._changes.copy(), self._biases.copy())
+        self._start_permutations = np.empty_like(self._saved_permutations)
+        self._start_iterations = [None] * L
+        self._start_flushed = [None] * L
+        self._remember(self._start_states, self._start_permutations, self._start_iterations)
+        for i in range(L):
+            self._start_flushed[i] = len((<FitSchedule>schedules[i])._flushed_errors)
         self.lanes.n_lanes = L
         self.lanes.n_blocks = n_blocks
         self.lanes.n_layers = model.net.n_layers
@@ -125,17 +152,26 @@ cdef class LaneGroup:
         """Lane ``lane``'s values in a buffer laid out by blocks (a strided view)."""
         return values[lane // self._width, :, lane % self._width]
 
+    cdef char* _lane_at(self, void* values, Py_ssize_t n, Py_ssize_t lane) noexcept:
+        """The address of lane ``lane``'s first value in a buffer of ``n`` values a lane laid out by blocks
+        (the next values are a block's width apart)."""
+        cdef Py_ssize_t W = self._width
+        return <char*>values + ((lane // W) * n * W + lane % W) * self._itemsize
+
     cdef object _interleaved(self, int field, Py_ssize_t n_blocks, Py_ssize_t n):
         """The networks' ``field`` buffers (WEIGHTS, CHANGES or BIASES) by blocks of lanes, zeros in idle lanes."""
         cdef NetworkCore network
+        cdef Py_ssize_t i, itemsize = self._itemsize
+        cdef void* buffer
         result = _aligned_zeros(n_blocks * n * self._width, self._dtype).reshape(n_blocks, n, self._width)
+        cdef void* values = _data(result)
         for i, network in enumerate(self._networks):
             with network._lock:
                 if field == WEIGHTS:
-                    buffer = network._weights
+                    buffer = network.net.weights
                 else:
-                    buffer = network._changes if field == CHANGES else network._biases
-                self._lane(result, i)[:] = buffer
+                    buffer = network.net.changes if field == CHANGES else network.net.biases
+                _copy_values(self._lane_at(values, n, i), self._width * itemsize, <char*>buffer, itemsize, n, itemsize)
         return result
 
     def advance(self, Py_ssize_t max_epochs):
@@ -181,16 +217,38 @@ cdef class LaneGroup:
 
     def mark(self):
         """Remember every lane's state and its schedule's (flushing the epoch errors), for :meth:`rewind`."""
-        cdef Py_ssize_t i
-        cdef FitSchedule schedule
-        for i, schedule in enumerate(self.schedules):
-            schedule.flush_errors()
-            self._saved_states[i] = self._pointers[i][0]
-            self._saved_permutations[i] = schedule._pinned_permutation
-            self._saved_iterations[i] = (<NetworkCore>self._networks[i])._iterations
+        self._remember(self._saved_states, self._saved_permutations, self._saved_iterations)
         np.copyto(self._saved_weights, self._weights)
         np.copyto(self._saved_changes, self._changes)
         np.copyto(self._saved_biases, self._biases)
+
+    cdef int _remember(self, Schedule* states, object permutations, object iterations) except -1:
+        """Copy every schedule's state, permutation and network's step count (flushing the epoch errors)."""
+        cdef Py_ssize_t i, n = self._pointers[0].n_samples
+        cdef Py_ssize_t[:, ::1] into = permutations
+        cdef FitSchedule schedule
+        for i, schedule in enumerate(self.schedules):
+            schedule.flush_errors()
+            states[i] = self._pointers[i][0]
+            memcpy(&into[i, 0], states[i].permutation, n * sizeof(Py_ssize_t))
+            iterations[i] = (<NetworkCore>self._networks[i])._iterations
+        return 0
+
+    def start_checkpoint(self, Py_ssize_t lane):
+        """Lane ``lane``'s :meth:`FitSchedule.checkpoint` as the group found it when it was made.
+
+        A training that goes on alone takes it as its start
+        (``nncore._fitting.Training.start_from``): it is what a
+        checkpoint of the lane's schedule taken then would have been.
+        """
+        cdef NetworkCore network = self._networks[lane]
+        _, _, learning_rate, momentum, optimizer_state = network._snapshot()  # the lanes do not change these
+        layers = network._per_layer(np.ascontiguousarray(self._lane(self._start_weights, lane)),
+                                    np.ascontiguousarray(self._lane(self._start_biases, lane)),
+                                    np.ascontiguousarray(self._lane(self._start_changes, lane)))
+        network_state = (layers, self._start_iterations[lane], learning_rate, momentum, optimizer_state)
+        permutation = np.array(self._start_permutations[lane])
+        return network_state, _schedule_checkpoint(&self._start_states[lane], permutation, self._start_flushed[lane])
 
     def rewind(self, Py_ssize_t lane):
         """Put lane ``lane``'s network and schedule back to the last :meth:`mark` and take it out of the group.
@@ -201,8 +259,10 @@ cdef class LaneGroup:
         cdef FitSchedule schedule = self.schedules[lane]
         cdef NetworkCore network = self._networks[lane]
         self._status[lane] = LOOP_BUDGET  # "handed_off"
-        self._copy_lane(lane, self._lane(self._saved_weights, lane), self._lane(self._saved_changes, lane),
-                        self._lane(self._saved_biases, lane))
+        cdef Py_ssize_t n_weights = self._n_weights, n_neurons = self._n_neurons
+        self._copy_lane(lane, self._lane_at(_data(self._saved_weights), n_weights, lane),
+                        self._lane_at(_data(self._saved_changes), n_weights, lane),
+                        self._lane_at(_data(self._saved_biases), n_neurons, lane), self._width * self._itemsize)
         self._clear(lane)
         with schedule._lock:
             schedule.state = self._saved_states[lane]
@@ -217,39 +277,57 @@ cdef class LaneGroup:
         them); a lane still running, its current ones.
         """
         cdef NetworkCore network = self._networks[lane]
-        if self._status[lane] == LANE_RUNNING:
-            self._copy_lane(lane, self._lane(self._weights, lane), self._lane(self._changes, lane),
-                            self._lane(self._biases, lane))
-            outputs = np.ascontiguousarray(self._lane(self._outputs, lane))
-            deltas = np.ascontiguousarray(self._lane(self._deltas, lane))
+        cdef Py_ssize_t n_weights = self._n_weights, n_neurons = self._n_neurons, itemsize = self._itemsize
+        cdef Py_ssize_t step = self._width * itemsize
+        cdef char* outputs
+        cdef char* deltas
+        cdef bint running = self._status[lane] == LANE_RUNNING
+        if running:
+            self._copy_lane(lane, self._lane_at(self.lanes.weights, n_weights, lane),
+                            self._lane_at(self.lanes.changes, n_weights, lane),
+                            self._lane_at(self.lanes.biases, n_neurons, lane), step)
+            outputs = self._lane_at(self.lanes.outputs, n_neurons, lane)
+            deltas = self._lane_at(self.lanes.deltas, n_neurons, lane)
         else:
-            self._copy_lane(lane, self._parked_weights[lane], self._parked_changes[lane], self._parked_biases[lane])
-            outputs = self._parked_outputs[lane]
-            deltas = self._parked_deltas[lane]
+            step = itemsize
+            self._copy_lane(lane, <char*>self.lanes.parked_weights + lane * n_weights * itemsize,
+                            <char*>self.lanes.parked_changes + lane * n_weights * itemsize,
+                            <char*>self.lanes.parked_biases + lane * n_neurons * itemsize, step)
+            outputs = <char*>self.lanes.parked_outputs + lane * n_neurons * itemsize
+            deltas = <char*>self.lanes.parked_deltas + lane * n_neurons * itemsize
         with network._lock:
-            memcpy(network.net.outputs, _data(outputs), outputs.nbytes)
-            memcpy(network.net.deltas, _data(deltas), deltas.nbytes)
-        if self._status[lane] == LANE_RUNNING:
+            _copy_values(<char*>network.net.outputs, itemsize, outputs, step, n_neurons, itemsize)
+            _copy_values(<char*>network.net.deltas, itemsize, deltas, step, n_neurons, itemsize)
+        if running:
             self._clear(lane)  # a parked lane is zeros already
 
     cdef int _clear(self, Py_ssize_t lane) except -1:
         """Zeros in a lane that left the group, so that the loop's work on it stays finite and normal."""
+        cdef Py_ssize_t n_weights = self._n_weights, n_neurons = self._n_neurons
         if self._status[lane] == LANE_RUNNING:
             self._status[lane] = LOOP_BUDGET  # "handed_off": the lane takes no more samples
-        for buffer in (self._weights, self._changes, self._biases, self._outputs, self._deltas):
-            self._lane(buffer, lane)[:] = 0
-        self._rates.reshape(-1)[lane] = 0
-        self._momenta.reshape(-1)[lane] = 0
+        self._zero(self._lane_at(self.lanes.weights, n_weights, lane), n_weights)
+        self._zero(self._lane_at(self.lanes.changes, n_weights, lane), n_weights)
+        self._zero(self._lane_at(self.lanes.biases, n_neurons, lane), n_neurons)
+        self._zero(self._lane_at(self.lanes.outputs, n_neurons, lane), n_neurons)
+        self._zero(self._lane_at(self.lanes.deltas, n_neurons, lane), n_neurons)
+        self._zero(self._lane_at(self.lanes.learning_rates, 1, lane), 1)
+        self._zero(self._lane_at(self.lanes.momenta, 1, lane), 1)
         return 0
 
-    cdef int _copy_lane(self, Py_ssize_t lane, object weights, object changes, object biases) except -1:
+    cdef void _zero(self, char* values, Py_ssize_t n) noexcept:
+        """Zeros in ``n`` values of a lane from ``values`` on (a block's width apart)."""
+        cdef Py_ssize_t k
+        for k in range(n):
+            memset(values + k * self._width * self._itemsize, 0, self._itemsize)
+
+    cdef int _copy_lane(self, Py_ssize_t lane, char* weights, char* changes, char* biases, Py_ssize_t step) except -1:
+        """Copy a lane's weights, changes and biases (values ``step`` bytes apart) into its network."""
         cdef NetworkCore network = self._networks[lane]
-        w = np.ascontiguousarray(weights)
-        c = np.ascontiguousarray(changes)
-        b = np.ascontiguousarray(biases)
+        cdef Py_ssize_t n_weights = self._n_weights, n_neurons = self._n_neurons, itemsize = self._itemsize
         with network._lock:
-            memcpy(network.net.weights, _data(w), w.nbytes)
-            memcpy(network.net.changes, _data(c), c.nbytes)
-            memcpy(network.net.biases, _data(b), b.nbytes)
+            _copy_values(<char*>network.net.weights, itemsize, weights, step, n_weights, itemsize)
+            _copy_values(<char*>network.net.changes, itemsize, changes, step, n_weights, itemsize)
+            _copy_values(<char*>network.net.biases, itemsize, biases, step, n_neurons, itemsize)
             network.net.magnitude_bound = -1.0
         return 0

@@ -1,6 +1,13 @@
 # Part of nncore._core, included by src/_core.pyx: FitSchedule, one fit call's data, order and counters.
 
 
+cdef tuple _schedule_checkpoint(Schedule* state, object permutation, Py_ssize_t n_flushed):
+    """The schedule's part of a :meth:`FitSchedule.checkpoint`: ``state``'s counters, a copy of its sample
+    ``permutation`` and how many arrays of epoch errors it had flushed."""
+    return (state.rng, state.steps, state.position, state.epochs, state.error_sum, state.last_epoch_error,
+            permutation, n_flushed)
+
+
 cdef class FitSchedule:
     """The state of one ``fit`` call on one network: data, sample order, counters, per-epoch errors.
 
@@ -103,10 +110,7 @@ cdef class FitSchedule:
     def checkpoint(self):
         """The network's state and the schedule's, to hand back to :meth:`restore`."""
         self.flush_errors()
-        return (self.network._snapshot(),
-                (self.state.rng, self.state.steps, self.state.position, self.state.epochs,
-                 self.state.error_sum, self.state.last_epoch_error, self.permutation,
-                 len(self._flushed_errors)))
+        return self.network._snapshot(), _schedule_checkpoint(&self.state, self.permutation, len(self._flushed_errors))
 
     def restore(self, checkpoint):
         """Return the network and the schedule to a :meth:`checkpoint`; errors of later epochs are dropped."""

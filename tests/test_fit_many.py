@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -463,6 +464,124 @@ def test_lanes_agree_with_fit_at_every_instruction_set_level(level, tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip().splitlines()[-1].endswith(level)
+
+
+# ---------------------------------------------------------------- set-up once per lane group
+
+
+def test_lanes_take_no_checkpoint_per_network(monkeypatch, lane_groups):
+    # a lane group keeps its networks' start itself: no network is snapshotted for a checkpoint of its own
+    snapshots = []
+    original = nncore.Network._snapshot
+
+    def counting(self):
+        snapshots.append(self)
+        return original(self)
+
+    monkeypatch.setattr(nncore.Network, "_snapshot", counting)
+    population = [nncore.Network([2, 5, 1], seed=i) for i in range(20)]
+    nncore.fit_many(population, XOR_X, XOR_Y, epochs=30, seeds=range(20), threads=1)
+    assert lane_groups == [20]
+    assert snapshots == []
+
+
+def test_the_group_keeps_each_lanes_start_as_its_checkpoint():
+    # what the group hands a lane that goes on alone is the checkpoint its schedule gave before the group ran
+    from nncore._core import LaneGroup
+    from nncore._fit_options import check_fit_options
+    from nncore._fitting import Training
+
+    for dtype in ("float64", "float32"):
+        networks = [nncore.Network([2, 6, 3, 1], seed=i, dtype=dtype, learning_rate=0.1 * (i + 1)) for i in range(11)]
+        options = check_fit_options({"epochs": 50, "order": "shuffle"})
+        X, Y = XOR_X.astype(dtype), XOR_Y.reshape(-1, 1).astype(dtype)
+        trainings = Training.in_lanes(networks, list(range(11)), X, Y, options)
+        before = [training.schedule.checkpoint() for training in trainings]
+        group = LaneGroup([training.schedule for training in trainings])
+        group.mark()
+        group.advance(20)
+        for lane, checkpoint in enumerate(before):
+            start = group.start_checkpoint(lane)
+            assert repr(start) == repr(checkpoint), (dtype, lane)
+            group.rewind(lane)
+            trainings[lane].schedule.restore(start)
+            assert repr(trainings[lane].schedule.checkpoint()) == repr(checkpoint)
+
+
+def test_a_lane_whose_epoch_start_overflows_goes_back_to_the_start_of_its_fit(lane_groups):
+    # momentum 0.99 blows up in epoch 2 with weights finite but outputs no longer: the fit goes back to its
+    # start, which the lane group kept for the lane
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((20, 3)) * 10, rng.random((20, 2)) * 10
+
+    def make(i):
+        rates = {"learning_rate": 0.01, "momentum": 0.99} if i == 1 else {"learning_rate": 1e-5}
+        return nncore.Network([3, 8, 8, 2], activation="leaky_relu", init="he", seed=0, **rates)
+
+    population = [make(i) for i in range(3)]
+    results = nncore.fit_many(population, X, Y, epochs=300, seeds=[1] * 3, threads=1)
+    assert lane_groups == [3]
+    assert [result.stop_reason for result in results] == ["epochs", "diverged", "epochs"]
+    alone = make(1)
+    with pytest.raises(nncore.DivergenceError, match="start of the fit"):
+        alone.fit(X, Y, epochs=300, seed=1)
+    assert population[1].to_dict() == alone.to_dict() == make(1).to_dict()
+    assert results[1].steps == 0 and population[1].iterations == 0
+
+
+def test_one_saturation_warning_for_the_call_the_first_network_whose_own_fit_warns():
+    # the networks are checked together; the warning is the first network's (in order) that fit warns for
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(0, 4, (30, 3)), rng.random((30, 1))
+
+    def make(i):
+        return [
+            nncore.Network([3, 4, 1], activation="relu", seed=i, init="he"),  # never saturates
+            nncore.Network([3, 4, 1], activation="sigmoid", seed=i, dtype="float32", init="xavier"),
+            nncore.Network([3, 6, 1], activation="tanh", seed=i),
+            nncore.Network([3, 4, 1], activation="sigmoid", seed=i, init="tutorial"),
+            nncore.Network([3, 5, 2, 1], activation="tanh", seed=i, init="tutorial", dtype="float32"),
+        ][i % 5]
+
+    own = []
+    for i in range(15):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            make(i).fit(X, Y, epochs=1, seed=i)
+        own.append([str(w.message) for w in caught if issubclass(w.category, nncore.SaturationWarning)])
+    assert any(own) and not all(own)
+    for start in range(15):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            nncore.fit_many([make(i) for i in range(start, 15)], X, Y, epochs=1, seeds=range(start, 15), threads=1)
+        warned = [w for w in caught if issubclass(w.category, nncore.SaturationWarning)]
+        expected = next((messages for messages in own[start:] if messages), [])
+        assert [str(w.message) for w in warned] == expected
+        assert all(w.filename == __file__ for w in warned)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_saturated_shares_of_many_layers_are_each_layers_own(dtype):
+    from nncore._activations import ACTIVATION_TABLE
+    from nncore._scaling import SATURATION_ROWS, saturated_shares
+
+    rng = np.random.default_rng(7)
+    for n_in, width, count, rows in [(1, 1, 1, 1), (2, 10, 64, 4), (17, 9, 5, 300), (64, 32, 3, 1797), (5, 3, 2, 0)]:
+        inputs = (rng.normal(0, 3, (rows, n_in))).astype(dtype)
+        weights = rng.normal(0, 1, (count, width, n_in)).astype(dtype)
+        biases = rng.normal(0, 1, (count, width)).astype(dtype)
+        for activation in ("sigmoid", "tanh"):
+            shares = saturated_shares(inputs, weights, biases, activation)
+            if rows == 0:
+                assert shares is None
+                continue
+            for k in range(count):
+                alone = saturated_shares(inputs, weights[k : k + 1], biases[k : k + 1], activation)
+                assert shares[k] == alone[0]
+                sums = inputs[:SATURATION_ROWS].astype(float) @ weights[k].astype(float).T + biases[k]
+                beyond = ACTIVATION_TABLE[activation].saturation
+                assert np.isclose(shares[k], np.mean(np.abs(sums) > beyond), atol=2 / sums.size)
+        assert saturated_shares(inputs, weights, biases, "relu") is None
 
 
 # ---------------------------------------------------------------- bad input changes nothing
