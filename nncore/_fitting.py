@@ -266,6 +266,31 @@ class _Plan:
         report_every = 1 if long_epochs or every_epoch else callback_period
         return cls(max_steps, done_reason, budget, long_epochs, stop_threshold(options, sizes[-1]), report_every)
 
+    def schedule(
+        self,
+        network: NetworkCore,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        options: FitOptions,
+        seed: int,
+        batch_size: int = 1,
+        factors: np.ndarray | None = None,
+    ) -> FitSchedule:
+        """The schedule of a training of ``network`` on this plan."""
+        return FitSchedule(
+            network,
+            inputs,
+            targets,
+            options.order,
+            seed,
+            self.max_steps,
+            self.threshold,
+            self.report_every,
+            options.keep_errors,
+            batch_size,
+            factors,
+        )
+
 
 class Training:
     """One network's fit under way: its schedule, the size of the next chunk, and the checkpoint
@@ -294,7 +319,9 @@ class Training:
         callback_period: int = 0,
     ) -> None:
         plan = _Plan.of(network.sizes, len(inputs), options, every_epoch, callback_period)
-        self._set_up(plan, network, inputs, targets, options, options.seed, batch_size, factors)
+        seed = secrets.randbits(64) if options.seed is None else options.seed
+        schedule = plan.schedule(network, inputs, targets, options, seed, batch_size, factors)
+        self._set_up(plan, schedule)
         # The start of the fit, kept for the whole fit: a roll-back goes back to it when the start of the
         # failing epoch computes non-finite outputs on the data. It is also the first epoch's checkpoint.
         self.start = self.checkpoint = self.schedule.checkpoint()
@@ -309,50 +336,31 @@ class Training:
         options: FitOptions,
     ) -> list[Training]:
         """The trainings of networks of one shape on the same data and options (each with its seed) that a
-        lane group runs (``nncore._core.LaneGroup``): what they share planned once, and no checkpoint of
-        their start taken, as the group keeps it; :meth:`start_from` gives a training the checkpoint of
-        its start before it goes on alone."""
+        lane group runs (``nncore._core.LaneGroup``): what they share planned and checked once (the first
+        network's schedule is made, the others' alike), and no checkpoint of their start taken, as the
+        group keeps it; :meth:`start_from` gives a training the checkpoint of its start before it goes on
+        alone."""
         plan = _Plan.of(networks[0].sizes, len(inputs), options, False, 0)
+        drawn = [secrets.randbits(64) if seed is None else seed for seed in seeds]
+        first = plan.schedule(networks[0], inputs, targets, options, drawn[0])
         trainings = []
-        for network, seed in zip(networks, seeds):
+        for network, seed in zip(networks, drawn):
             training = cls.__new__(cls)
-            training._set_up(plan, network, inputs, targets, options, seed)
+            training._set_up(plan, first if network is networks[0] else first.alike(network, seed))
             trainings.append(training)
         return trainings
 
-    def _set_up(
-        self,
-        plan: _Plan,
-        network: NetworkCore,
-        inputs: np.ndarray,
-        targets: np.ndarray,
-        options: FitOptions,
-        seed: int | None,
-        batch_size: int = 1,
-        factors: np.ndarray | None = None,
-    ) -> None:
+    def _set_up(self, plan: _Plan, schedule: FitSchedule) -> None:
         self.max_steps, self.done_reason, self.budget, self.long_epochs = (
             plan.max_steps,
             plan.done_reason,
             plan.budget,
             plan.long_epochs,
         )
-        self.schedule = FitSchedule(
-            network,
-            inputs,
-            targets,
-            options.order,
-            secrets.randbits(64) if seed is None else seed,
-            self.max_steps,
-            plan.threshold,
-            plan.report_every,
-            options.keep_errors,
-            batch_size,
-            factors,
-        )
+        self.schedule = schedule
         self.start = self.checkpoint = None
         self.checkpoint_steps = 0
-        self.inputs, self.targets = inputs, targets
+        self.inputs, self.targets = schedule.inputs, schedule.targets
 
     def start_from(self, start: tuple) -> None:
         """Take ``start``, the checkpoint of this training's start (:meth:`nncore._core.FitSchedule.checkpoint`),

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import copy
 import dataclasses
+import functools
 import math
 import os
 import secrets
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from nncore._checks import check_seeds, check_threads, describe
-from nncore._core import LaneGroup, NetworkCore
+from nncore._core import LaneGroup, NetworkCore, first_layers
 from nncore._exceptions import DivergenceError
 from nncore._fit_data import FitData, Rows, read_rows
 from nncore._fit_data import prepare as prepare_fit
@@ -69,7 +70,7 @@ LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
 """Multiply-adds of all lanes together in one call of the compiled lane loop (whole epochs, at least one)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Job:
     """One network's share of the population: checked data, batch size, sample factors, options and seed."""
 
@@ -160,14 +161,19 @@ def prepare(
     read: dict[tuple, Rows] = {}
     scaled: dict[tuple, np.ndarray] = {}  # the rows scaled alike are shared, as the rows are: lanes take them
     checked: dict[tuple, FitData] = {}
+    saturating: dict[tuple, list[int]] = {}  # the networks whose fit checks for saturation, by data and layer
     jobs = []
     for index, (network, seed) in enumerate(zip(networks, seeds)):
         try:
-            sizes, dtype = network.sizes, network.dtype
+            sizes, dtype, activations = network.sizes, network.dtype, network.activations
             kind = (sizes[0], sizes[-1], dtype)
             if kind not in read:
                 read[kind] = read_rows(X, Y, sizes[0], sizes[-1], dtype.name, sample_weight)
-            fit_kind = _fit_kind(network, kind)
+            # what nncore._fit_data.prepare reads of a network that does not scale its inputs, besides the
+            # data's kind: networks alike in it get the same checks and the same data (one that scales its
+            # inputs has a scaling of its own)
+            plain = network._input_scaling_state()[0] is None
+            fit_kind = (*kind, network.optimizer, activations[-1], network.loss) if plain else None
             data = None if fit_kind is None else checked.get(fit_kind)
             if data is None:
                 data = prepare_fit(network, X, Y, options, batch_size, sample_weight, rows=read[kind], scaled=scaled)
@@ -180,39 +186,24 @@ def prepare(
         jobs.append(
             Job(network, data.inputs, data.targets, data.batch_size, data.factors, options, seed, data.input_scaling)
         )
-    _warn_if_saturated(jobs)
+        if plain and network.iterations == 0:
+            saturating.setdefault((id(data.inputs), sizes[1], activations[0], dtype), []).append(index)
+    _warn_if_saturated(jobs, saturating)
     return jobs
 
 
-def _fit_kind(network: NetworkCore, kind: tuple) -> tuple | None:
-    """What ``nncore._fit_data.prepare`` reads of a network that does not scale its inputs, besides the
-    data's ``kind`` (widths, dtype): networks alike in it get the same checks and the same data. None
-    for a network that scales its inputs (its scaling is its own)."""
-    if network._input_scaling_state()[0] is not None:
-        return None
-    return (*kind, network.optimizer, network.activations[-1], network.loss)
-
-
-def _warn_if_saturated(jobs: list[Job]) -> None:
+def _warn_if_saturated(jobs: list[Job], alike: dict[tuple, list[int]]) -> None:
     """``fit``'s saturation warning, once for the call at most: the first network's (in order) whose own
     ``fit`` would warn (:func:`nncore._scaling.warn_if_saturated`).
 
-    The networks that check (none trained yet, none scaling its inputs)
-    are checked together, one product per data set and shape of the first
-    layer (:func:`nncore._scaling.saturated_shares`).
+    The networks that check (none trained yet, none scaling its inputs),
+    ``alike`` by data set and shape of the first layer, are checked
+    together: one product for each (:func:`nncore._scaling.saturated_shares`).
     """
-    alike: dict[tuple, list[int]] = {}
-    for index, job in enumerate(jobs):
-        network = job.network
-        if network.iterations == 0 and network._input_scaling_state()[0] is None:
-            key = (id(job.inputs), network.sizes[1], network.activations[0], network.dtype)
-            alike.setdefault(key, []).append(index)
     shares: dict[int, float] = {}
     for members in alike.values():
         first = jobs[members[0]]
-        layers = [_first_layer(jobs[index].network) for index in members]
-        weights = np.stack([weights for weights, _ in layers])
-        biases = np.stack([biases for _, biases in layers])
+        weights, biases = first_layers([jobs[index].network for index in members])
         found = saturated_shares(first.inputs, weights, biases, first.network.activations[0])
         if found is not None:
             shares.update(zip(members, found.tolist()))
@@ -220,13 +211,6 @@ def _warn_if_saturated(jobs: list[Job]) -> None:
         if shares[index] > SATURATED_SHARE:
             warn_saturated(shares[index], jobs[index].network.activations[0])
             return
-
-
-def _first_layer(network: NetworkCore) -> tuple[np.ndarray, np.ndarray]:
-    """The weights and biases of the network's first layer after the inputs: views, nothing copied."""
-    layer = network._layer_buffers()[1]
-    assert layer.weights is not None and layer.biases is not None  # a layer after the inputs has both
-    return layer.weights, layer.biases
 
 
 def _with_seed(options: FitOptions, seed: int | None) -> FitOptions:
@@ -279,7 +263,11 @@ def run(jobs: list[Job], threads: int, options: FitOptions) -> list[FitResult]:
     The calling thread holds every network (as ``fit`` does), turns Ctrl+C
     into a flag the workers read between chunks, and draws the progress bar.
     """
-    total_steps = sum(plan_steps(len(job.inputs), job.options.epochs, job.options.steps)[0] for job in jobs)
+    planned: dict[int, int] = {}  # steps per length of the data
+    for job in jobs:
+        if len(job.inputs) not in planned:
+            planned[len(job.inputs)] = plan_steps(len(job.inputs), options.epochs, options.steps)[0]
+    total_steps = sum(planned[len(job.inputs)] for job in jobs)
     bar = _progress_bar(options.progress, total_steps, unit="step", desc="fit_many")
     completed = False
     with contextlib.ExitStack() as holding:
@@ -331,9 +319,7 @@ def _tasks(jobs: list[Job], threads: int) -> list[list[int]]:
 
 def _lanes_for(network: NetworkCore) -> int:
     """How many networks like this one share a lane group: a multiple of 8 from 8 to MAX_LANES."""
-    sizes = network.sizes
-    n_weights = sum(a * b for a, b in pairwise(sizes))
-    fitting = LANE_CACHE_BYTES // (n_weights * network.dtype.itemsize) // 8 * 8
+    fitting = LANE_CACHE_BYTES // (_n_weights(network.sizes) * network.dtype.itemsize) // 8 * 8
     return max(8, min(MAX_LANES, fitting))
 
 
@@ -341,12 +327,20 @@ def _lane_key(job: Job) -> tuple | None:
     """What networks must share to train side by side in lanes; None when this one does not take lanes
     (too large, or not on the plain path: SGD, one sample per update, unweighted, mse, no softmax)."""
     network = job.network
-    n_weights = sum(a * b for a, b in zip(network.sizes, network.sizes[1:]))
+    sizes = network.sizes
     if not (
-        USE_LANES and network.takes_lanes(job.batch_size, job.factors is not None) and n_weights <= MAX_LANE_WEIGHTS
+        USE_LANES
+        and network.takes_lanes(job.batch_size, job.factors is not None)
+        and _n_weights(sizes) <= MAX_LANE_WEIGHTS
     ):
         return None
-    return (network.sizes, network.activations, network.dtype.name, network.leaky_relu_alpha, id(job.inputs))
+    return (sizes, network.activations, network.dtype, network.leaky_relu_alpha, id(job.inputs))
+
+
+@functools.cache
+def _n_weights(sizes: tuple[int, ...]) -> int:
+    """The weights of a network of these sizes."""
+    return sum(a * b for a, b in pairwise(sizes))
 
 
 def _train_one(jobs: list[Job], shared: _Shared) -> list[FitResult]:

@@ -12,6 +12,27 @@ cdef inline void _copy_values(char* into, Py_ssize_t into_step, const char* sour
         memcpy(into + k * into_step, source + k * source_step, itemsize)
 
 
+def first_layers(list networks not None):
+    """The weights ``(len(networks), sizes[1], sizes[0])`` and biases ``(len(networks), sizes[1])`` of the first
+    layer after the inputs of every network, copied; the networks share that layer's widths and their dtype."""
+    cdef NetworkCore network, model = networks[0]
+    cdef Py_ssize_t i, n_in = model.net.sizes[0], width = model.net.sizes[1], itemsize = model._dtype.itemsize
+    weights = np.empty((len(networks), width, n_in), dtype=model._dtype)
+    biases = np.empty((len(networks), width), dtype=model._dtype)
+    cdef char* w = <char*>_data(weights)
+    cdef char* b = <char*>_data(biases)
+    for i, network in enumerate(networks):
+        network._check_ready()
+        if network.net.sizes[0] != n_in or network.net.sizes[1] != width or network.net.dtype != model.net.dtype:
+            raise ValueError("the networks' first layers must have one shape and dtype")
+        with network._lock:
+            memcpy(w + i * width * n_in * itemsize,
+                   <char*>network.net.weights + network.net.weight_offset[1] * itemsize, width * n_in * itemsize)
+            memcpy(b + i * width * itemsize,
+                   <char*>network.net.biases + network.net.neuron_offset[1] * itemsize, width * itemsize)
+    return weights, biases
+
+
 cdef class LaneGroup:
     """Networks of one shape trained side by side in SIMD lanes, each on its own :class:`FitSchedule`.
 
@@ -135,9 +156,9 @@ cdef class LaneGroup:
     cdef int _check_lane(self, FitSchedule schedule, FitSchedule first) except -1:
         """Refuse a schedule whose network or data cannot share lanes with ``first``'s."""
         cdef NetworkCore network = schedule.network, model = first.network
-        same_shape = (network._layer_sizes == model._layer_sizes
-                      and network._layer_activations == model._layer_activations
-                      and network._dtype == model._dtype and network.net.leaky_relu_alpha == model.net.leaky_relu_alpha)
+        same_shape = network is model or (
+            network._layer_sizes == model._layer_sizes and network._layer_activations == model._layer_activations
+            and network.net.dtype == model.net.dtype and network.net.leaky_relu_alpha == model.net.leaky_relu_alpha)
         plain = network.takes_lanes(schedule.state.batch_size, schedule.state.factors != NULL)
         in_step = (schedule.state.n_samples == first.state.n_samples
                    and schedule.state.max_steps == first.state.max_steps
@@ -208,12 +229,36 @@ cdef class LaneGroup:
     def finite_lanes(self):
         """Per lane: True when every weight, change and bias of the lane is finite (as it stopped, for a lane that
         stopped)."""
-        L = self.lanes.n_lanes
-        live = (np.isfinite(self._weights).all(axis=1) & np.isfinite(self._changes).all(axis=1)
-                & np.isfinite(self._biases).all(axis=1)).reshape(-1)[:L]
-        parked = (np.isfinite(self._parked_weights).all(axis=1) & np.isfinite(self._parked_changes).all(axis=1)
-                  & np.isfinite(self._parked_biases).all(axis=1))
-        return np.where(self._status == LANE_RUNNING, live, parked).tolist()
+        cdef Py_ssize_t lane, n_weights = self._n_weights, n_neurons = self._n_neurons, itemsize = self._itemsize
+        cdef Py_ssize_t step = self._width * itemsize
+        cdef int[::1] status = self._status
+        finite = []
+        for lane in range(self.lanes.n_lanes):
+            if status[lane] == LANE_RUNNING:
+                finite.append(self._finite(self._lane_at(self.lanes.weights, n_weights, lane), n_weights, step)
+                              and self._finite(self._lane_at(self.lanes.changes, n_weights, lane), n_weights, step)
+                              and self._finite(self._lane_at(self.lanes.biases, n_neurons, lane), n_neurons, step))
+            else:
+                finite.append(
+                    self._finite(<char*>self.lanes.parked_weights + lane * n_weights * itemsize, n_weights, itemsize)
+                    and self._finite(<char*>self.lanes.parked_changes + lane * n_weights * itemsize, n_weights,
+                                     itemsize)
+                    and self._finite(<char*>self.lanes.parked_biases + lane * n_neurons * itemsize, n_neurons,
+                                     itemsize))
+        return finite
+
+    cdef bint _finite(self, const char* values, Py_ssize_t n, Py_ssize_t step) noexcept:
+        """True when the ``n`` values from ``values`` on, ``step`` bytes apart, are all finite."""
+        cdef Py_ssize_t k
+        if self._itemsize == sizeof(double):
+            for k in range(n):
+                if not isfinite((<const double*>(values + k * step))[0]):
+                    return False
+        else:
+            for k in range(n):
+                if not isfinite((<const float*>(values + k * step))[0]):
+                    return False
+        return True
 
     def mark(self):
         """Remember every lane's state and its schedule's (flushing the epoch errors), for :meth:`rewind`."""

@@ -58,6 +58,14 @@ cdef class FitSchedule:
                 raise TypeError(f"factors must be a C-contiguous 1-D {network._dtype} array of {n} values")
             self._pinned_factors = factors.view(np.uint8)
             self.state.factors = &self._pinned_factors[0]
+        self._begin(network, inputs, targets, ORDER_CODES[order], seed, max_steps, error_threshold, report_every,
+                    keep_errors, batch_size)
+
+    cdef int _begin(self, NetworkCore network, object inputs, object targets, int order, uint64_t seed,
+                    long long max_steps, double error_threshold, Py_ssize_t report_every, bint keep_errors,
+                    Py_ssize_t batch_size) except -1:
+        """Set the schedule at its start, on checked arguments whose data (and factors) are pinned already."""
+        cdef Py_ssize_t n = inputs.shape[0]
         self.network = network
         self.inputs = inputs
         self.targets = targets
@@ -70,7 +78,7 @@ cdef class FitSchedule:
         self.state.inputs = &self._pinned_inputs[0]
         self.state.targets = &self._pinned_targets[0]
         self.state.n_samples = n
-        self.state.order = ORDER_CODES[order]
+        self.state.order = order
         self.state.rng = seed
         self.state.permutation = &self._pinned_permutation[0]
         self.state.epoch_errors = &self._pinned_errors[0]
@@ -80,6 +88,30 @@ cdef class FitSchedule:
         self.state.error_threshold = error_threshold
         self.state.report_every = report_every
         self.state.batch_size = batch_size
+        return 0
+
+    def alike(self, NetworkCore network not None, uint64_t seed):
+        """A schedule of ``network`` on this schedule's data and settings, from the start, with its own ``seed``.
+
+        ``network`` must have this schedule's network's sizes and dtype (the
+        data, checked once, then fits it): many networks' schedules on one
+        data set (a lane group's) are made without checking the data again.
+        """
+        network._check_ready()
+        if network._layer_sizes != self.network._layer_sizes or network._dtype != self.network._dtype:
+            raise ValueError(f"a schedule alike is for a network of sizes {list(self.network._layer_sizes)} and "
+                             f"dtype {self.network._dtype}, got {list(network._layer_sizes)} and {network._dtype}")
+        if network.net.optimizer == RPROP and self.state.batch_size != self.state.n_samples:
+            raise ValueError("optimizer='rprop' trains on whole batches: batch_size must be None")
+        cdef FitSchedule schedule = FitSchedule.__new__(FitSchedule)
+        schedule._pinned_inputs = self._pinned_inputs
+        schedule._pinned_targets = self._pinned_targets
+        if self.state.factors != NULL:
+            schedule._pinned_factors = self._pinned_factors
+            schedule.state.factors = &schedule._pinned_factors[0]
+        schedule._begin(network, self.inputs, self.targets, self.state.order, seed, self.state.max_steps,
+                        self.state.error_threshold, self.state.report_every, self._keep_errors, self.state.batch_size)
+        return schedule
 
     def advance(self, long long budget):
         """Run the compiled loop for at most ``budget`` steps, without the GIL.

@@ -508,6 +508,58 @@ def test_the_group_keeps_each_lanes_start_as_its_checkpoint():
             assert repr(trainings[lane].schedule.checkpoint()) == repr(checkpoint)
 
 
+@pytest.mark.parametrize("order", ["shuffle", "random", "sequential"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_schedule_alike_trains_as_one_made_for_its_network(order, dtype):
+    # a lane group's schedules after the first are made alike (the data checked once): each trains its
+    # network as a schedule made for it would, on the plain path and off it (sample factors, batches)
+    from nncore._core import FitSchedule
+
+    X, Y = regression_data(n_in=3, n_out=2, rows=7, seed=4)
+    X, Y = X.astype(dtype), Y.astype(dtype)
+    factors = np.linspace(0.5, 1.5, 7).astype(dtype)
+    for settings in [(1, None), (3, factors), (0, None)]:
+        template = FitSchedule(nncore.Network([3, 4, 2], seed=0, dtype=dtype), X, Y, order, 5, 40, 0.01, 2, True,
+                               *settings)  # fmt: skip
+        made, alike = nncore.Network([3, 4, 2], seed=9, dtype=dtype), nncore.Network([3, 4, 2], seed=9, dtype=dtype)
+        schedules = [FitSchedule(made, X, Y, order, 77, 40, 0.01, 2, True, *settings), template.alike(alike, 77)]
+        assert repr(schedules[0].checkpoint()) == repr(schedules[1].checkpoint())
+        while True:
+            statuses = [schedule.advance(9) for schedule in schedules]
+            assert statuses[0] == statuses[1]
+            assert repr(schedules[0].checkpoint()) == repr(schedules[1].checkpoint())
+            if statuses[0] in ("done", "error_threshold"):
+                break
+        assert made.to_dict() == alike.to_dict() and made.iterations > 0
+        assert np.array_equal(schedules[0].epoch_errors, schedules[1].epoch_errors)
+    with pytest.raises(ValueError, match=r"sizes \[3, 4, 2\]"):
+        template.alike(nncore.Network([3, 5, 2], seed=0, dtype=dtype), 1)
+    with pytest.raises(ValueError, match="dtype"):
+        template.alike(nncore.Network([3, 4, 2], seed=0, dtype="float32" if dtype == "float64" else "float64"), 1)
+    per_sample = FitSchedule(nncore.Network([3, 4, 2], seed=0, dtype=dtype), X, Y, order, 5, 40)
+    with pytest.raises(ValueError, match="rprop"):
+        per_sample.alike(nncore.Network([3, 4, 2], seed=0, dtype=dtype, optimizer="rprop"), 1)
+
+
+def test_first_layers_copies_every_networks_first_layer():
+    from nncore._core import first_layers
+
+    for dtype in ("float64", "float32"):
+        networks = [nncore.Network([3, 5, 4, 2], seed=i, dtype=dtype) for i in range(6)]
+        weights, biases = first_layers(networks)
+        assert weights.dtype == biases.dtype == np.dtype(dtype)
+        for network, w, b in zip(networks, weights, biases):
+            layer = network._layer_buffers()[1]
+            assert np.array_equal(w, layer.weights) and np.array_equal(b, layer.biases)
+        weights[0, 0, 0] = 42.0  # a copy
+        assert networks[0]._layer_buffers()[1].weights[0, 0] != 42.0
+    for other in ([3, 6, 4, 2], [4, 5, 4, 2]):
+        with pytest.raises(ValueError, match="one shape"):
+            first_layers([nncore.Network([3, 5, 4, 2], seed=0), nncore.Network(other, seed=0)])
+    with pytest.raises(ValueError, match="dtype"):
+        first_layers([nncore.Network([3, 5, 1], seed=0), nncore.Network([3, 5, 1], seed=0, dtype="float32")])
+
+
 def test_a_lane_whose_epoch_start_overflows_goes_back_to_the_start_of_its_fit(lane_groups):
     # momentum 0.99 blows up in epoch 2 with weights finite but outputs no longer: the fit goes back to its
     # start, which the lane group kept for the lane
