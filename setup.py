@@ -60,6 +60,7 @@ COMMON = {
         "src/_row_sums_neon.h",
         "src/_row_updates.h",
         "src/_small_step.h",
+        "src/_vector_elementary.h",
         "nncore/_elementary.h",
     ],
 }

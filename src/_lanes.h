@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "_elementary.h"
+#include "_vector_elementary.h"
 
 #if defined(_MSC_VER)
 #define NNCORE_LANES_RESTRICT __restrict
@@ -38,16 +38,6 @@
 
 enum { nncore_lanes64 = NNCORE_LANE_BYTES / sizeof(double), nncore_lanes32 = NNCORE_LANE_BYTES / sizeof(float) };
 
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(NNCORE_LANES_PLAIN)
-
-/* ---------------------------------------------------------------- vectors (GCC, Clang) */
-
-/* The functions below take and return vectors wider than the level's registers; they are inline, so no
-   call passes one, and GCC's note that such calls' ABI differs between levels does not apply. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
 /* The widest vector of the level's registers: a block's values are done in parts of that width (one
    part with AVX-512, two with AVX2, four with SSE2 or NEON), so that exp's temporaries stay in registers. */
 #if defined(__AVX512F__)
@@ -58,78 +48,13 @@ enum { nncore_lanes64 = NNCORE_LANE_BYTES / sizeof(double), nncore_lanes32 = NNC
 #define NNCORE_LANE_VECTOR_BYTES 16
 #endif
 
-/* The vector of a block's value (aligned to its element only: loads and stores assume no more), and the
-   integers of the same width for exp's exponent arithmetic.  Casts between them keep the bits. */
-#define NNCORE_LANE_TYPES(B, REAL, INT, UINT)                                                        \
-    typedef REAL nncore_lv##B __attribute__((vector_size(NNCORE_LANE_VECTOR_BYTES), aligned(sizeof(REAL)), may_alias)); \
-    typedef INT nncore_li##B __attribute__((vector_size(NNCORE_LANE_VECTOR_BYTES)));                        \
-    typedef UINT nncore_lu##B __attribute__((vector_size(NNCORE_LANE_VECTOR_BYTES)));
-NNCORE_LANE_TYPES(64, double, int64_t, uint64_t)
-NNCORE_LANE_TYPES(32, float, int32_t, uint32_t)
+/* A block's values as vectors (nncore_lv64, nncore_lv32: one value each in the plain build) and the own exp
+   and sigmoid on them */
+NNCORE_VECTOR_ELEMENTARY(lv, lv, NNCORE_LANE_VECTOR_BYTES)
 
-/* nncore_exp_polynomial64/32 of every lane, with _elementary.h's coefficients (the same literals) */
-#define NNCORE_EXP_P1_64 0.16666666666666602            /* 0x1.555555555553ep-3 */
-#define NNCORE_EXP_P2_64 (-0.0027777777777015593)       /* -0x1.6c16c16bebd93p-9 */
-#define NNCORE_EXP_P3_64 6.6137563214379344e-05         /* 0x1.1566aaf25de2cp-14 */
-#define NNCORE_EXP_P4_64 (-1.6533902205465252e-06)      /* -0x1.bbd41c5d26bf1p-20 */
-#define NNCORE_EXP_P5_64 4.1381367970572385e-08         /* 0x1.6376972bea4d0p-25 */
-#define NNCORE_EXP_P1_32 0.16666625440120697f           /* 0x3e2aaa8f */
-#define NNCORE_EXP_P2_32 (-0.0027667332906275988f)      /* 0xbb355215 */
-static inline nncore_lv64 nncore_lane_exp_polynomial64(nncore_lv64 t)
-{
-    const double p1 = NNCORE_EXP_P1_64, p2 = NNCORE_EXP_P2_64, p3 = NNCORE_EXP_P3_64, p4 = NNCORE_EXP_P4_64,
-                 p5 = NNCORE_EXP_P5_64;
-    return p1 + t * (p2 + t * (p3 + t * (p4 + t * p5)));
-}
+#if NNCORE_VECTOR_TYPES
 
-static inline nncore_lv32 nncore_lane_exp_polynomial32(nncore_lv32 t)
-{
-    const float p1 = NNCORE_EXP_P1_32, p2 = NNCORE_EXP_P2_32;
-    return p1 + t * p2;
-}
-
-/* _elementary.h's exp_argument, reduced_exp, power_of_two, exp_of_argument and sigmoid_of_argument, lane by
-   lane: the same operations in the same order.  ``a ? b : c`` becomes a selection by the comparison's mask. */
-#define NNCORE_LANE_ELEMENTARY(B, REAL, INT, UINT, MANTISSA, BIAS)                                              \
-    static inline nncore_lv##B nncore_lane_select##B(nncore_li##B mask, nncore_lv##B a, nncore_lv##B b) \
-    {                                                                                                \
-        return (nncore_lv##B)((mask & (nncore_li##B)a) | (~mask & (nncore_li##B)b));                 \
-    }                                                                                                \
-                                                                                                     \
-    static inline nncore_lv##B nncore_lane_exp_argument##B(nncore_lv##B x)                           \
-    {                                                                                                \
-        const nncore_lv##B zero = {0};                                                               \
-        const nncore_lv##B x_max = zero + NNCORE_EXP_MAX##B, x_min = zero + NNCORE_EXP_MIN##B;       \
-        x = nncore_lane_select##B(x > x_max, x_max, x);                                              \
-        return nncore_lane_select##B(x < x_min, x_min, x);                                           \
-    }                                                                                                \
-                                                                                                     \
-    static inline nncore_lv##B nncore_lane_power_of_two##B(nncore_li##B k)                           \
-    {                                                                                                \
-        return (nncore_lv##B)((nncore_lu##B)(k + BIAS) << MANTISSA);                                 \
-    }                                                                                                \
-                                                                                                     \
-    static inline nncore_lv##B nncore_lane_sigmoid_of_argument##B(nncore_lv##B x)                    \
-    {                                                                                                \
-        const REAL ln2_hi = NNCORE_LN2_HI##B, ln2_lo = NNCORE_LN2_LO##B;                             \
-        const REAL inv_ln2 = NNCORE_INV_LN2_##B, round_shift = NNCORE_ROUND_SHIFT##B, two = 2, one = 1; \
-        nncore_lv##B shifted = x * inv_ln2 + round_shift;                                            \
-        nncore_lv##B kd = shifted - round_shift;                                                     \
-        nncore_lv##B hi = x - kd * ln2_hi;                                                           \
-        nncore_lv##B lo = kd * ln2_lo;                                                               \
-        nncore_lv##B r = hi - lo;                                                                    \
-        nncore_lv##B t = r * r;                                                                      \
-        nncore_lv##B c = r - t * nncore_lane_exp_polynomial##B(t);                                   \
-        nncore_li##B k = (nncore_li##B)((nncore_lu##B)shifted & (((UINT)1 << MANTISSA) - 1))           \
-                         - ((INT)1 << (MANTISSA - 1));                                               \
-        nncore_lv##B w = (lo - (r * c) / (two - c)) - hi;                                            \
-        nncore_li##B k_half = k >> 1;                                                                \
-        nncore_lv##B e = ((one - w) * nncore_lane_power_of_two##B(k_half)) *                         \
-                         nncore_lane_power_of_two##B(k - k_half);                                    \
-        return one / (one + e);                                                                      \
-    }
-NNCORE_LANE_ELEMENTARY(64, double, int64_t, uint64_t, 52, 1023)
-NNCORE_LANE_ELEMENTARY(32, float, int32_t, uint32_t, 23, 127)
+/* ---------------------------------------------------------------- vectors (GCC, Clang) */
 
 /* Row random_index(&state[i], n) of _kernel_abi.pxd for i < count (a multiple of the vector's lanes), the
    states advanced: SplitMix64 on 64-bit lanes, u = (z >> 11) * 2^-53 converted exactly (u < 2^53: its
@@ -156,17 +81,13 @@ static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state
 
 enum { nncore_lane_step64 = NNCORE_LANE_VECTOR_BYTES / sizeof(double),
        nncore_lane_step32 = NNCORE_LANE_VECTOR_BYTES / sizeof(float) };
-#define NNCORE_LANE_SIGMOID(B, z) nncore_lane_sigmoid_of_argument##B(nncore_lane_exp_argument##B(-(z)))
 #define NNCORE_LANE_ITEM(v, i) ((v)[i])
 
 #else
 
 /* ---------------------------------------------------------------- one lane at a time (other compilers) */
 
-typedef double nncore_lv64;
-typedef float nncore_lv32;
 enum { nncore_lane_step64 = 1, nncore_lane_step32 = 1 };
-#define NNCORE_LANE_SIGMOID(B, z) nncore_sigmoid_of_argument##B(nncore_exp_argument##B(-(z)))
 #define NNCORE_LANE_ITEM(v, i) (v)
 
 static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state, ptrdiff_t n, ptrdiff_t count,
@@ -295,7 +216,7 @@ static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state
     {                                                                                                \
         ptrdiff_t j;                                                                                 \
         for (j = 0; j < n; j++)                                                                      \
-            NNCORE_LANE_AT(B, z, j) = NNCORE_LANE_SIGMOID(B, NNCORE_LANE_AT(B, z, j));               \
+            NNCORE_LANE_AT(B, z, j) = nncore_lv_sigmoid##B(NNCORE_LANE_AT(B, z, j));               \
     }                                                                                                \
                                                                                                      \
     /* delta = (delta * output) * (1 - output): the sigmoid's derivative */                          \
@@ -351,5 +272,38 @@ static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state
 
 NNCORE_LANES(64, double)
 NNCORE_LANES(32, float)
+
+/* ---------------------------------------------------------------- many rows through one network */
+
+#define NNCORE_ROW_LANES 16 /* rows of one block of forward_rows (_lanes.pxd), side by side */
+
+/* z[j * R + i] = bias[j] + (((0 + w[j, 0] x[0 * R + i]) + w[j, 1] x[1 * R + i]) + ...) for the R =
+   NNCORE_ROW_LANES rows i of a block, w row-major (n_out x n_in): the sums of forward's layer, row by row */
+#define NNCORE_LANE_ROW_SUMS(B, REAL)                                                                    \
+    static inline void nncore_lane_row_sums##B(const REAL *NNCORE_LANES_RESTRICT w,                  \
+                                               const REAL *NNCORE_LANES_RESTRICT bias,               \
+                                               const REAL *NNCORE_LANES_RESTRICT x,                  \
+                                               REAL *NNCORE_LANES_RESTRICT z, ptrdiff_t n_out,       \
+                                               ptrdiff_t n_in)                                       \
+    {                                                                                                \
+        enum { S = nncore_lane_step##B, P = NNCORE_ROW_LANES / nncore_lane_step##B };                \
+        const nncore_lv##B zero = {0};                                                               \
+        nncore_lv##B acc[P];                                                                         \
+        ptrdiff_t j, k;                                                                              \
+        int p;                                                                                       \
+        for (j = 0; j < n_out; j++) {                                                                \
+            for (p = 0; p < P; p++) acc[p] = zero;                                                   \
+            for (k = 0; k < n_in; k++) {                                                             \
+                const REAL wk = w[j * n_in + k];                                                     \
+                for (p = 0; p < P; p++)                                                              \
+                    acc[p] = acc[p] + wk * *(const nncore_lv##B *)(x + k * NNCORE_ROW_LANES + p * S); \
+            }                                                                                        \
+            for (p = 0; p < P; p++)                                                                  \
+                *(nncore_lv##B *)(z + j * NNCORE_ROW_LANES + p * S) = bias[j] + acc[p];              \
+        }                                                                                            \
+    }
+
+NNCORE_LANE_ROW_SUMS(64, double)
+NNCORE_LANE_ROW_SUMS(32, float)
 
 #endif

@@ -1,10 +1,13 @@
 """predict: one row or many, through the compiled loop or matrix products."""
 
+import elementary_numpy as el
 import numpy as np
 import pytest
 
 import nncore
-from nncore import _batched
+from nncore import _batched, _core
+
+LEVELS = list(_core.SIMD_AVAILABLE)
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", ["relu", "leaky_relu", "sigmoid"]])
@@ -130,3 +133,56 @@ def test_rows_at_an_odd_address_reach_the_kernels_aligned(dtype):
     np.testing.assert_array_equal(read, rows)
     net = nncore.Network([4, 3, 2], seed=0, dtype=dtype)
     np.testing.assert_array_equal(net.predict(unaligned), net.predict(rows))
+
+
+def _at_level(level, function):
+    previous = nncore.use_simd(level)
+    try:
+        return function()
+    finally:
+        nncore.use_simd(previous)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize(("dtype", "wide"), [("float64", 800.0), ("float32", 110.0)])
+@pytest.mark.parametrize(("activation", "twin"), [("sigmoid", "sigmoid"), ("tanh", "tanh")])
+def test_rows_in_vectors_have_the_bits_of_the_own_sigmoid_and_tanh(level, dtype, wide, activation, twin):
+    """A [1, 1] network with weight 1 and bias 0 puts each row's value through the activation: the
+    vectors of rows give nncore._elementary's bits (its numpy twin) over the whole range, at every level."""
+    rng = np.random.default_rng(8)
+    tiny = -40 if dtype == "float32" else -310
+    n = 20_000
+    with np.errstate(over="ignore"):
+        values = np.concatenate(
+            [
+                rng.uniform(-wide, wide, n),
+                rng.uniform(-25.0, 25.0, n),
+                10.0 ** rng.uniform(tiny, 3, n) * rng.choice([-1.0, 1.0], n),
+                [0.0, -0.0, 2.0**-27, 2.0**-12, 0.625, -0.625, 9.02, 19.1, 22.0, -22.0, 88.7, -104.0, 709.8, -746.0],
+            ]
+        ).astype(dtype)
+    values = values[np.isfinite(values)]
+    data = nncore.Network([1, 1], activation=activation, dtype=dtype).to_dict()
+    data["layers"][0] |= {"weights": [[1.0]], "biases": [0.0]}
+    net = nncore.Network.from_dict(data)
+    outputs = _at_level(level, lambda: net.predict(values[:, None]))[:, 0]
+    zero = np.zeros((), dtype)
+    sums = zero + (zero + values)  # bias + (0 + 1 * x): -0.0 becomes 0.0 as in the sums
+    expected = getattr(el, f"{twin}{dtype[-2:]}_array")(sums)
+    assert outputs.tobytes() == expected.astype(dtype).tobytes()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rows_side_by_side_have_the_bits_of_one_row_at_every_width_and_level(level, dtype):
+    """The row sums and the vector sigmoid and tanh on every width from 1 to 17 (every tail of the
+    vectors), 37 rows (two blocks of sixteen and a short one), with sums that saturate."""
+    rng = np.random.default_rng(12)
+    for width in range(1, 18):
+        for activation in ["sigmoid", "tanh", ["tanh", "sigmoid", "tanh"], ["sigmoid", "relu", "leaky_relu"]]:
+            sizes = [width, 18 - width, width] if isinstance(activation, str) else [width, width, 3, 2]
+            net = nncore.Network(sizes, activation=activation, leaky_relu_alpha=0.1, dtype=dtype, seed=width)
+            rows = (rng.normal(size=(37, width)) * 10.0 ** rng.integers(-9, 4, (37, 1))).astype(dtype)
+            batch = _at_level(level, lambda: net.predict(rows))  # noqa: B023 (called at once)
+            expected = _at_level(level, lambda: _one_by_one(net, rows))  # noqa: B023
+            assert batch.tobytes() == expected.astype(dtype).tobytes(), (width, activation)
