@@ -114,6 +114,17 @@ class Emulation:
                 b[j] = b[j] + step
 
 
+def assert_emulation_bits(net, start, X, Y):
+    """``net``'s parameters are those of the emulation of ``start`` (a dictionary) trained on X, Y in order."""
+    emulation = Emulation(nncore.Network.from_dict(start))
+    for x, y in zip(X, Y):
+        emulation.train(x, y)
+    for ours, theirs in zip(
+        net.weights + net.biases + net.changes, emulation.weights + emulation.biases + emulation.changes
+    ):
+        np.testing.assert_array_equal(ours, np.array(theirs, dtype=np.float32))
+
+
 def samples(sizes, n, seed):
     rng = np.random.default_rng(seed)
     return rng.uniform(-1.5, 1.5, (n, sizes[0])), rng.uniform(0.0, 1.0, (n, sizes[-1]))

@@ -10,7 +10,7 @@ tests/test_float32.py, bit for bit, through ``train`` (the checked step) and ``f
 
 import numpy as np
 import pytest
-from test_float32 import Emulation
+from test_float32 import assert_emulation_bits
 
 import nncore
 from nncore import reference
@@ -71,13 +71,7 @@ def test_float64_wide_rows_give_the_reference_bits(sizes, level, how):
 @pytest.mark.parametrize("sizes", SIZES, ids=str)
 def test_float32_wide_rows_give_the_emulation_bits(sizes, level, how):
     net, start, X, Y = trained(sizes, "float32", level, how)
-    emulation = Emulation(nncore.Network.from_dict(start))
-    for x, y in zip(X, Y):
-        emulation.train(x, y)
-    for ours, theirs in zip(
-        net.weights + net.biases + net.changes, emulation.weights + emulation.biases + emulation.changes
-    ):
-        np.testing.assert_array_equal(ours, np.array(theirs, dtype=np.float32))
+    assert_emulation_bits(net, start, X, Y)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
