@@ -18,8 +18,9 @@
  *
  * Every value gets exactly the operations of the general kernels, in the same
  * order: a neuron's sum is bias + (((0 + w_0*x_0) + w_1*x_1) + ...), a hidden
- * error ((0 + d_0*w_0j) + d_1*w_1j) + ..., the sigmoid is _elementary.h's, one
- * IEEE operation per lane for each of its scalar operations (no fused
+ * error ((0 + d_0*w_0j) + d_1*w_1j) + ..., the sigmoid is _elementary.h's
+ * (its clamps and exp from _vector_elementary.h), one IEEE operation per lane
+ * for each of its scalar operations (no fused
  * multiply-add: the build turns contraction off), so the results keep their
  * bits.  Only neurons (or inputs) sit side by side in the lanes, never the
  * terms of one sum.
@@ -37,12 +38,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include "_elementary.h"
+#include "_vector_elementary.h"
 
 #define NNCORE_SMALL_WIDEST 16  /* the widest layer (inputs included) the path takes */
 #define NNCORE_SMALL_LAYERS 4   /* the most layers after the input (three hidden ones and the output) */
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__AVX__)
+#if NNCORE_VECTOR_TYPES && defined(__AVX__)
 #define NNCORE_SMALL_STEP 1
 /* The avx512 build compiles this code as AVX2: measured side by side on XOR [2, 10, 10, 1], its AVX-512
  * encodings of the same 256-bit operations took about 10 % longer per step. */
@@ -67,19 +68,8 @@ typedef uint32_t nncore_u32 __attribute__((vector_size(32)));
 #define NNCORE_SMALL_INLINE __attribute__((unused, always_inline)) static inline
 #define NNCORE_SMALL_FUNCTION __attribute__((unused)) static
 
-/* exp's polynomial P(t), as nncore_exp_polynomial<B> of _elementary.h, in lanes */
-NNCORE_SMALL_INLINE nncore_v64 nncore_small_polynomial64(nncore_v64 t)
-{
-    const double p1 = 0.16666666666666602, p2 = -0.0027777777777015593, p3 = 6.6137563214379344e-05;
-    const double p4 = -1.6533902205465252e-06, p5 = 4.1381367970572385e-08;
-    return p1 + t * (p2 + t * (p3 + t * (p4 + t * p5)));
-}
-
-NNCORE_SMALL_INLINE nncore_v32 nncore_small_polynomial32(nncore_v32 t)
-{
-    const float p1 = 0.16666625440120697f, p2 = -0.0027667332906275988f;
-    return p1 + t * p2;
-}
+/* _elementary.h's exp and sigmoid on these vectors: nncore_small_v_exp_argument<B>, _reduced_exp<B>, ... */
+NNCORE_VECTOR_ELEMENTARY(small_v, small_v, 32)
 
 /* F(ARGS..., n) with n = V, one of 1 .. 4, as a constant. */
 #define NNCORE_SMALL_BY_VECTORS(V, F, ...)                                                                  \
@@ -93,44 +83,23 @@ NNCORE_SMALL_INLINE nncore_v32 nncore_small_polynomial32(nncore_v32 t)
     } while (0)
 
 /* Everything of one type: REAL in vectors VEC of LANES lanes, with integer vectors IVEC (signed) and UVEC;
- * MIN, MAX and MOVEMASK the AVX instructions' builtins (vminp, vmaxp, vmovmskp; ALL_LANES: MOVEMASK of
- * all ones); 2^k for |k| <= K_SAFE times a value in [0.5, 2] is a normal number. */
-#define NNCORE_SMALL_FUNCTIONS(B, REAL, VEC, IVEC, UVEC, INT, LANES, MANTISSA, BIAS, MIN, MAX, MOVEMASK,    \
-                               ALL_LANES, K_SAFE)                                                          \
-                                                                                                            \
-/* nncore_power_of_two<B> in lanes */                                                                       \
-NNCORE_SMALL_INLINE VEC nncore_small_power_of_two##B(IVEC k)                                                 \
-{                                                                                                           \
-    return (VEC)((UVEC)(k + BIAS) << MANTISSA);                                                             \
-}                                                                                                           \
+ * MOVEMASK the AVX instruction's builtin (vmovmskp; ALL_LANES: MOVEMASK of all ones); 2^k for
+ * |k| <= K_SAFE times a value in [0.5, 2] is a normal number. */
+#define NNCORE_SMALL_FUNCTIONS(B, REAL, VEC, IVEC, UVEC, INT, LANES, MOVEMASK, ALL_LANES, K_SAFE)          \
                                                                                                             \
 /* nncore_sigmoid<B>(z) in lanes: 1 / (1 + exp(x)) for x = z's exp argument, clamped as there */           \
 NNCORE_SMALL_INLINE VEC nncore_small_sigmoid##B(VEC z)                                                       \
 {                                                                                                           \
-    const REAL x_max = NNCORE_EXP_MAX##B, x_min = NNCORE_EXP_MIN##B;                                        \
-    const REAL ln2_hi = NNCORE_LN2_HI##B, ln2_lo = NNCORE_LN2_LO##B;                                        \
-    const REAL inv_ln2 = NNCORE_INV_LN2_##B, round_shift = NNCORE_ROUND_SHIFT##B, one = 1, two = 2;         \
-    VEC x = -z, shifted, kd, hi, lo, r, t, c, w;                                                            \
+    const REAL one = 1;                                                                                     \
     IVEC k, k_half;                                                                                         \
-    /* min(a, x) is a < x ? a : x, and max(a, x) a > x ? a : x, NaN included: the scalar clamps */           \
-    x = (VEC)MIN((VEC){0} + x_max, x);                                                                      \
-    x = (VEC)MAX((VEC){0} + x_min, x);                                                                      \
-    shifted = x * inv_ln2 + round_shift;                                                                    \
-    kd = shifted - round_shift;                                                                             \
-    hi = x - kd * ln2_hi;                                                                                   \
-    lo = kd * ln2_lo;                                                                                       \
-    r = hi - lo;                                                                                            \
-    t = r * r;                                                                                              \
-    c = r - t * nncore_small_polynomial##B(t);                                                              \
-    k = ((IVEC)shifted & (((INT)1 << MANTISSA) - 1)) - ((INT)1 << (MANTISSA - 1));                          \
-    w = (lo - (r * c) / (two - c)) - hi;                                                                    \
+    VEC w = (VEC)nncore_small_v_reduced_exp##B(nncore_small_v_exp_argument##B((nncore_small_v##B)-z), &k);  \
     /* k >> 1, the sign bit kept by hand: SSE2 and AVX2 have no arithmetic shift of 64-bit lanes */        \
     k_half = (IVEC)((UVEC)k >> 1) | (k & ~(IVEC)((UVEC)((IVEC){0} - 1) >> 1));                               \
     /* Where (1 - w) * 2^k is normal both scalings are exact, and one multiplication gives their bits. */  \
     if (MOVEMASK((VEC)((k >= -K_SAFE) & (k <= K_SAFE))) == ALL_LANES)                                        \
-        return one / (one + (one - w) * nncore_small_power_of_two##B(k));                                   \
-    return one / (one + ((one - w) * nncore_small_power_of_two##B(k_half))                                  \
-                  * nncore_small_power_of_two##B(k - k_half));                                              \
+        return one / (one + (one - w) * (VEC)nncore_small_v_power_of_two##B(k));                            \
+    return one / (one + ((one - w) * (VEC)nncore_small_v_power_of_two##B(k_half))                          \
+                  * (VEC)nncore_small_v_power_of_two##B(k - k_half));                                       \
 }                                                                                                           \
                                                                                                             \
 typedef struct {                                                                                            \
@@ -353,10 +322,10 @@ NNCORE_SMALL_FUNCTION void nncore_small_unpack##B(const nncore_small##B *s, cons
     }                                                                                                       \
 }
 
-NNCORE_SMALL_FUNCTIONS(64, double, nncore_v64, nncore_i64, nncore_u64, int64_t, 4, 52, 1023,
-                       __builtin_ia32_minpd256, __builtin_ia32_maxpd256, __builtin_ia32_movmskpd256, 0xF, 1020)
-NNCORE_SMALL_FUNCTIONS(32, float, nncore_v32, nncore_i32, nncore_u32, int32_t, 8, 23, 127,
-                       __builtin_ia32_minps256, __builtin_ia32_maxps256, __builtin_ia32_movmskps256, 0xFF, 120)
+NNCORE_SMALL_FUNCTIONS(64, double, nncore_v64, nncore_i64, nncore_u64, int64_t, 4, __builtin_ia32_movmskpd256, 0xF,
+                       1020)
+NNCORE_SMALL_FUNCTIONS(32, float, nncore_v32, nncore_i32, nncore_u32, int32_t, 8, __builtin_ia32_movmskps256, 0xFF,
+                       120)
 
 #ifdef NNCORE_SMALL_POP_OPTIONS
 #pragma GCC pop_options

@@ -32,6 +32,9 @@ HARNESS = r"""
 #include <string.h>
 #include <stdint.h>
 #include "_lanes.h"
+#if defined(__AVX__)
+#include "_small_step.h" /* instantiates the header at 32 bytes, in a region compiled for AVX2 */
+#endif
 
 #define APPLY(B, FUNCTION, in, out, n)                                                     \
     do {                                                                                        \
@@ -122,7 +125,10 @@ def compile_variant(tmp_path_factory):
     def compiled(variant):
         program = folder / variant
         command = [compiler, *COMMON, *VARIANTS[variant], "-I", str(SOURCES), "-I", str(PACKAGE)]
-        subprocess.run([*command, str(folder / "harness.c"), "-o", str(program)], check=True, capture_output=True)
+        built = subprocess.run(
+            [*command, str(folder / "harness.c"), "-o", str(program)], capture_output=True, text=True
+        )
+        assert built.returncode == 0, built.stderr
         return str(program)
 
     return compiled
