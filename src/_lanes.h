@@ -82,6 +82,7 @@ static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state
 enum { nncore_lane_step64 = NNCORE_LANE_VECTOR_BYTES / sizeof(double),
        nncore_lane_step32 = NNCORE_LANE_VECTOR_BYTES / sizeof(float) };
 #define NNCORE_LANE_ITEM(v, i) ((v)[i])
+#define NNCORE_LANE_LARGER(B, a, b) nncore_lv_select##B((a) > (b), (a), (b)) /* a > b ? a : b */
 
 #else
 
@@ -89,6 +90,7 @@ enum { nncore_lane_step64 = NNCORE_LANE_VECTOR_BYTES / sizeof(double),
 
 enum { nncore_lane_step64 = 1, nncore_lane_step32 = 1 };
 #define NNCORE_LANE_ITEM(v, i) (v)
+#define NNCORE_LANE_LARGER(B, a, b) ((a) > (b) ? (a) : (b))
 
 static inline void nncore_lane_random_rows(uint64_t *NNCORE_LANES_RESTRICT state, ptrdiff_t n, ptrdiff_t count,
                                            int32_t *NNCORE_LANES_RESTRICT rows)
@@ -303,7 +305,36 @@ NNCORE_LANES(32, float)
         }                                                                                            \
     }
 
+/* softmax_in_place of each of the R rows of a block: z[j * R + i] for the n values j of row i */
+#define NNCORE_LANE_ROW_SOFTMAX(B, REAL)                                                                 \
+    static inline void nncore_lane_row_softmax##B(REAL *NNCORE_LANES_RESTRICT z, ptrdiff_t n)       \
+    {                                                                                                \
+        enum { S = nncore_lane_step##B };                                                            \
+        const nncore_lv##B zero = {0};                                                               \
+        nncore_lv##B largest, total, value;                                                          \
+        ptrdiff_t j;                                                                                 \
+        int p;                                                                                       \
+        for (p = 0; p < NNCORE_ROW_LANES; p += S) {                                                  \
+            largest = *(nncore_lv##B *)(z + p);                                                      \
+            for (j = 1; j < n; j++) {                                                                \
+                value = *(nncore_lv##B *)(z + j * NNCORE_ROW_LANES + p);                             \
+                largest = NNCORE_LANE_LARGER(B, value, largest);                                     \
+            }                                                                                        \
+            total = zero;                                                                            \
+            for (j = 0; j < n; j++) {                                                                \
+                value = nncore_lv_exp##B(*(nncore_lv##B *)(z + j * NNCORE_ROW_LANES + p) - largest); \
+                *(nncore_lv##B *)(z + j * NNCORE_ROW_LANES + p) = value;                             \
+                total = total + value;                                                               \
+            }                                                                                        \
+            for (j = 0; j < n; j++)                                                                  \
+                *(nncore_lv##B *)(z + j * NNCORE_ROW_LANES + p) =                                    \
+                    *(nncore_lv##B *)(z + j * NNCORE_ROW_LANES + p) / total;                         \
+        }                                                                                            \
+    }
+
 NNCORE_LANE_ROW_SUMS(64, double)
 NNCORE_LANE_ROW_SUMS(32, float)
+NNCORE_LANE_ROW_SOFTMAX(64, double)
+NNCORE_LANE_ROW_SOFTMAX(32, float)
 
 #endif

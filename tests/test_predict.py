@@ -175,14 +175,26 @@ def test_rows_in_vectors_have_the_bits_of_the_own_sigmoid_and_tanh(level, dtype,
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_rows_side_by_side_have_the_bits_of_one_row_at_every_width_and_level(level, dtype):
-    """The row sums and the vector sigmoid and tanh on every width from 1 to 17 (every tail of the
-    vectors), 37 rows (two blocks of sixteen and a short one), with sums that saturate."""
+    """The row sums and the vector sigmoid, tanh and softmax on every width from 1 to 17 (every tail of
+    the vectors), 37 rows (two blocks of sixteen and a short one), with sums that saturate."""
     rng = np.random.default_rng(12)
+
+    def rows_like(net):
+        width = net.sizes[0]
+        return (rng.normal(size=(37, width)) * 10.0 ** rng.integers(-9, 4, (37, 1))).astype(dtype)
+
     for width in range(1, 18):
         for activation in ["sigmoid", "tanh", ["tanh", "sigmoid", "tanh"], ["sigmoid", "relu", "leaky_relu"]]:
             sizes = [width, 18 - width, width] if isinstance(activation, str) else [width, width, 3, 2]
             net = nncore.Network(sizes, activation=activation, leaky_relu_alpha=0.1, dtype=dtype, seed=width)
-            rows = (rng.normal(size=(37, width)) * 10.0 ** rng.integers(-9, 4, (37, 1))).astype(dtype)
-            batch = _at_level(level, lambda: net.predict(rows))  # noqa: B023 (called at once)
-            expected = _at_level(level, lambda: _one_by_one(net, rows))  # noqa: B023
-            assert batch.tobytes() == expected.astype(dtype).tobytes(), (width, activation)
+            _check_rows(net, rows_like(net), level, dtype)
+        sizes = [width, 18 - width, width + 1]  # softmax of 2 to 18 values
+        net = nncore.Network(sizes, activation=["tanh", "softmax"], loss="cross_entropy", dtype=dtype, seed=width)
+        _check_rows(net, rows_like(net), level, dtype)
+
+
+def _check_rows(net, rows, level, dtype):
+    """predict of the rows at that level has the bits of their one-row forward passes."""
+    batch = _at_level(level, lambda: net.predict(rows))
+    expected = _at_level(level, lambda: _one_by_one(net, rows))
+    assert batch.tobytes() == expected.astype(dtype).tobytes(), (net.sizes, net.activations)
