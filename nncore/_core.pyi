@@ -37,6 +37,8 @@ EPOCH_ERRORS_CAPACITY: Final[int]
 SIMD_LEVELS: Final[tuple[str, ...]]
 SIMD: Final[str]
 SIMD_AVAILABLE: Final[tuple[str, ...]]
+# The level whose kernels one-sample calls of a network no wider than 16 take (avx2's at avx512).
+SAMPLE_SIMD: Final[str]
 # Bytes: the widest vector the kernels load, and a cache line; the start of every large buffer.
 VECTOR_ALIGNMENT: Final[int]
 
@@ -110,6 +112,7 @@ class NetworkCore:
         optimizer_state: _OptimizerState | None = None,
     ) -> None: ...
     def _all_finite(self) -> bool: ...
+    def _sample_simd(self) -> str: ...
     def _layer_buffers(self) -> list[LayerBuffers]: ...
     def _fitting(self) -> AbstractContextManager[Any]: ...
 

@@ -48,6 +48,7 @@ cdef class NetworkCore:
     cdef list _buffers
     cdef long long _iterations
     cdef bint _ready
+    cdef bint _narrow                 # no layer wider than SAMPLE_NARROW_WIDEST: see sample_kernels_for
     cdef int _fit_depth               # fits running (a callback may start one inside another)
     cdef object _fit_lock             # held by a running fit: other threads' writers wait on it
     # nncore.Network's input_scaling: its name or None, and its fitted offset and scale (arrays of the
@@ -109,6 +110,7 @@ cdef class NetworkCore:
         self._neuron_offset = np.asarray(neuron_offset, dtype=np.intp)
         self._activation_codes = np.asarray(codes, dtype=np.intc)
         self._layer_sizes = sizes
+        self._narrow = max(sizes) <= SAMPLE_NARROW_WIDEST
         self._layer_activations = activations
         self._loss = loss
         rule = loss_target_rule(activations[n_layers - 2], loss, sizes[n_layers - 1], self._dtype)
@@ -212,6 +214,11 @@ cdef class NetworkCore:
         self._check_ready()
         return (plain_path(&self.net, batch_size, weighted) and self.net.loss == MSE
                 and "softmax" not in self._layer_activations)
+
+    def _sample_simd(self):
+        """The instruction-set level whose kernels train, activate, run and predict of one row use here."""
+        self._check_ready()
+        return SAMPLE_SIMD if self._narrow else SIMD
 
     cdef int _check_ready(self) except -1:
         if not self._ready:
@@ -440,10 +447,11 @@ cdef class NetworkCore:
             if self._fit_depth > 0 and not holds_fit_lock:
                 return False
             if not plain_path(&self.net, 1, False):
-                error[0] = kernels_for(&self.net).checked_general_step(
+                error[0] = sample_kernels_for(&self.net, self._narrow).checked_general_step(
                     &self.net, input, target, self._backup_data, updated)
             else:
-                error[0] = kernels_for(&self.net).checked_train_step(&self.net, input, target, updated)
+                error[0] = sample_kernels_for(&self.net, self._narrow).checked_train_step(&self.net, input, target,
+                                                                                          updated)
             if updated[0]:
                 self._count_steps(1)
         return True
@@ -472,7 +480,7 @@ cdef class NetworkCore:
             if self._scales_inputs:
                 self._scale_sample(<void*>data)
             with self._lock:
-                kernels_for(&self.net).set_inputs(&self.net, data)
+                sample_kernels_for(&self.net, self._narrow).set_inputs(&self.net, data)
         finally:
             if sample != on_stack:
                 PyMem_Free(sample)
@@ -492,7 +500,7 @@ cdef class NetworkCore:
         cdef void* out
         result = _new_vector(self._dtype, n_out, &out)
         with self._lock:
-            kernels_for(&self.net).forward(&self.net)
+            sample_kernels_for(&self.net, self._narrow).forward(&self.net)
             memcpy(out, <char*>self.net.outputs + self.net.neuron_offset[last] * self._itemsize,
                    n_out * self._itemsize)
         return result
@@ -624,7 +632,7 @@ cdef class NetworkCore:
         if not strongest:
             result = _new_vector(self._dtype, n_out, &out)
         cdef const char* outputs = <const char*>self.net.outputs + self.net.neuron_offset[last] * self._itemsize
-        cdef KernelSet* k = kernels_for(&self.net)
+        cdef KernelSet* k = sample_kernels_for(&self.net, self._narrow)
         with self._lock:
             k.set_inputs(&self.net, data)
             k.forward(&self.net)

@@ -26,14 +26,45 @@ cdef inline KernelSet* kernels_for(const Net* net) noexcept nogil:
     return &kernels.by_dtype[net.dtype]
 
 
-cdef _load_kernels(str level):
-    global kernels
-    module = importlib.import_module(f"nncore._kernels_{level}")
+cdef enum:
+    SAMPLE_NARROW_WIDEST = 16   # the widest layer of a network whose one-sample calls take sample_kernels
+cdef KernelTable sample_kernels   # the kernels of one sample of a narrow network (see sample_kernels_for)
+
+
+cdef inline KernelSet* sample_kernels_for(const Net* net, bint narrow) noexcept nogil:
+    """The kernels for one sample (train, activate, run, predict of one row) of ``net``'s dtype.
+
+    A ``narrow`` network (no layer wider than SAMPLE_NARROW_WIDEST) at the
+    avx512 level takes the avx2 build's: one sample's forward pass is a chain
+    of short layers, and the compiler's 512-bit code for them (sums transposed
+    in registers, the sigmoid's divisions on 512-bit vectors, whose latency is
+    about 1.4 times the 256-bit ones') made train() and predict(x) on
+    [2, 10, 10, 1] 12-15 % slower than the avx2 build's. Every level gives the
+    same bits.
+    """
+    return &sample_kernels.by_dtype[net.dtype] if narrow else &kernels.by_dtype[net.dtype]
+
+
+cdef KernelTable* _table_of(object module, str level) except NULL:
+    """The kernel table of ``module`` (nncore._kernels_<level>), refused if built from other sources."""
     cdef KernelTable* table = <KernelTable*>PyCapsule_GetPointer(module.table, b"nncore.kernel_table")
     if (table.version != KERNEL_TABLE_VERSION or table.net_size != sizeof(Net)
             or table.schedule_size != sizeof(Schedule) or table.lanes_size != sizeof(Lanes)):
         raise ImportError(f"nncore._kernels_{level} was built from other sources than nncore._core: reinstall nncore")
-    kernels = table[0]
+    return table
+
+
+cdef _load_kernels(str level):
+    """Load the kernels of ``level``, and set ``sample_kernels``: the avx2 build's at the avx512 level
+    (where this CPU runs it), else the same."""
+    global kernels, sample_kernels, SAMPLE_SIMD
+    module = importlib.import_module(f"nncore._kernels_{level}")
+    kernels = _table_of(module, level)[0]
+    sample_kernels = kernels
+    SAMPLE_SIMD = level
+    if level == "avx512" and "avx2" in SIMD_AVAILABLE:
+        sample_kernels = _table_of(importlib.import_module("nncore._kernels_avx2"), "avx2")[0]
+        SAMPLE_SIMD = "avx2"
     return module
 
 
@@ -46,6 +77,7 @@ SIMD = _simd.choose_level(_SIMD_REQUESTED, _SIMD_CPU, _SIMD_BUILT)
 """The instruction-set level of the kernels in use."""
 SIMD_AVAILABLE = _simd.usable_levels(_SIMD_CPU, _SIMD_BUILT)
 """The levels that were built and that this CPU supports, lowest first."""
+# also sets SAMPLE_SIMD: the level whose kernels one-sample calls of a narrow network take (sample_kernels_for)
 _kernel_module = _load_kernels(SIMD)
 
 

@@ -96,3 +96,45 @@ def test_a_step_to_infinity_is_refused_wherever_the_largest_value_sits(kind, pos
             assert net.to_dict()["layers"] == ref.to_dict()["layers"]
     finally:
         nncore.use_simd(previous)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_one_sample_of_a_narrow_network_takes_the_avx2_kernels_at_the_avx512_level(level):
+    # On layers of at most 16 neurons the avx2 build's one-sample kernels are faster than the
+    # avx512 build's; wider networks keep the chosen level's. The bits are the same at every level.
+    previous = nncore.use_simd(level)
+    try:
+        narrow = "avx2" if level == "avx512" else level
+        assert nncore.Network([2, 10, 10, 1])._sample_simd() == narrow
+        assert nncore.Network([16, 16, 16])._sample_simd() == narrow
+        assert nncore.Network([2, 17, 1])._sample_simd() == level
+        assert nncore.Network([17, 3])._sample_simd() == level
+    finally:
+        nncore.use_simd(previous)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_one_sample_calls_give_the_same_bits_at_every_level(dtype):
+    # train (plain and general steps), activate and run, predict and likely of one row
+    results = {}
+    for level in LEVELS:
+        previous = nncore.use_simd(level)
+        try:
+            nets = [
+                nncore.Network([3, 16, 5, 2], seed=2, dtype=dtype),
+                nncore.Network([3, 7, 2], seed=2, dtype=dtype, optimizer="adam", learning_rate=0.01, momentum=None),
+            ]
+            rng = np.random.default_rng(5)
+            outputs = []
+            for net in nets:
+                for _ in range(20):
+                    x, y = rng.uniform(-2, 2, 3), rng.uniform(0, 1, 2)
+                    outputs.append(net.train(x, y))
+                    outputs.append(net.predict(x.tolist()).tobytes())
+                    outputs.append(net.likely(x))
+                    net.activate(x)
+                    outputs.append(net.run().tobytes())
+            results[level] = (outputs, [net.to_dict() for net in nets])
+        finally:
+            nncore.use_simd(previous)
+    assert all(result == results["baseline"] for result in results.values())
