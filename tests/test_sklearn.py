@@ -207,6 +207,7 @@ def test_network_reproduces_predict_proba_exactly(blobs):
     np.testing.assert_array_equal(model.network_.predict(X), model.predict_proba(X))
     binary = quietly(small().fit, X, y == 1)
     np.testing.assert_array_equal(binary.network_.predict(X)[:, 0], binary.predict_proba(X)[:, 1])
+    np.testing.assert_array_equal(1.0 - binary.network_.predict(X)[:, 0], binary.predict_proba(X)[:, 0])
     restored = nncore.Network.from_dict(model.network_.to_dict())
     np.testing.assert_array_equal(restored.predict(X), model.predict_proba(X))
 
@@ -374,6 +375,88 @@ def test_feature_names_are_kept():
     assert model.n_features_in_ == 3
     with pytest.raises(ValueError, match="feature names"):
         model.predict(frame[["c", "b", "a"]])
+
+
+def inputs_to_predict_cases(X):
+    """Inputs of every kind for an estimator fitted on ``X``: good ones and ones scikit-learn refuses."""
+    good = np.ascontiguousarray(X[:7], dtype=np.float64)
+    with_nan, with_inf = good.copy(), good.copy()
+    with_nan[3, 1], with_inf[0, 0] = np.nan, -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        matrix = np.asmatrix(good)
+    return good, {
+        "float64": good,
+        "fortran order": np.asfortranarray(good),
+        "strided": X[::2],
+        "read-only": np.frombuffer(good.tobytes()).reshape(good.shape),
+        "big-endian": good.astype(">f8"),
+        "float32": good.astype(np.float32),
+        "integers": good.astype(int),
+        "lists": good.tolist(),
+        "one row": good[:1],
+        "no rows": good[:0],
+        "too few features": good[:, :-1],
+        "too many features": np.hstack([good, good]),
+        "one dimension": good[0],
+        "three dimensions": good[np.newaxis],
+        "nan": with_nan,
+        "inf": with_inf,
+        "strings": good.astype(str),
+        "matrix": matrix,
+    }
+
+
+def assert_inputs_to_predict_checked_as_validate_data(estimator, inputs):
+    """nncore.sklearn's check of predict's inputs returns, warns and raises what scikit-learn's does."""
+    from sklearn.utils.validation import validate_data
+
+    from nncore.sklearn import _inputs_to_predict
+
+    def by_scikit_learn(estimator, X):
+        return validate_data(estimator, X, reset=False, dtype=np.float64)
+
+    for name, X in inputs.items():
+        ours, ours_warned = checked_or_error(_inputs_to_predict, estimator, X)
+        theirs, theirs_warned = checked_or_error(by_scikit_learn, estimator, X)
+        assert ours_warned == theirs_warned, name
+        if isinstance(theirs, tuple):
+            assert ours == theirs, name
+        else:
+            assert type(ours) is type(theirs) and ours.dtype == theirs.dtype, name
+            np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
+def checked_or_error(check, estimator, X):
+    """What ``check(estimator, X)`` returns and warns, or the error it raises (type and message)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = check(estimator, X)
+        except (ValueError, TypeError) as error:
+            result = (type(error), str(error))
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def test_inputs_to_predict_are_checked_as_validate_data_checks_them(blobs):
+    from nncore.sklearn import _inputs_to_predict
+
+    X, y = blobs
+    model = quietly(small().fit, X, y)
+    good, inputs = inputs_to_predict_cases(X)
+    assert_inputs_to_predict_checked_as_validate_data(model, inputs)
+    # an array the full check would return as it is, and silently, is taken as it is
+    assert _inputs_to_predict(model, good) is good
+
+
+def test_inputs_to_predict_of_an_estimator_fitted_with_feature_names(blobs):
+    pandas = pytest.importorskip("pandas")
+    X, y = blobs
+    named = quietly(small().fit, pandas.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]), y)
+    good, inputs = inputs_to_predict_cases(X)
+    inputs["frame"] = pandas.DataFrame(good, columns=named.feature_names_in_)
+    inputs["frame, columns reordered"] = inputs["frame"][named.feature_names_in_[::-1]]
+    assert_inputs_to_predict_checked_as_validate_data(named, inputs)
 
 
 def test_verbose_shows_a_progress_bar(blobs, capsys):
