@@ -66,11 +66,12 @@ def main() -> None:
     args = parser.parse_args()
     scale = 4 if args.quick else 1
     rows = [
-        ("1,024 x [2, 10, 10, 1] on XOR", xor_population, 1024 // scale),
-        ("64 x [64, 32, 10] on digits-shaped data", digits_population, 64 // scale),
+        ("[2, 10, 10, 1] on XOR", xor_population, 1024 // scale),
+        ("[64, 32, 10] on digits-shaped data", digits_population, 64 // scale),
     ]
     print(f"{'population':<42} {'way':<22} {'M steps/s':>10} {'vs loop':>8}")
-    for label, make, n in rows:
+    for shape, make, n in rows:
+        label = f"{n:,} x {shape}"
         seconds, steps = time_loop(make, n)
         loop_rate = steps / seconds / 1e6
         print(f"{label:<42} {'loop of Network.fit':<22} {loop_rate:>10.2f} {1.0:>7.2f}x")
