@@ -47,7 +47,7 @@ from nncore._fit_data import prepare as prepare_fit
 from nncore._fit_options import PER_SAMPLE, FitOptions
 from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag, close_progress_bar
 from nncore._sampling import plan_steps
-from nncore._scaling import SATURATED_SHARE, saturated_shares, warn_saturated
+from nncore._scaling import SATURATED_SHARE, SATURATION_ROWS, saturated_shares, warn_saturated
 
 POLL_SECONDS = 0.05
 """How often the calling thread looks at the workers: progress bar, Ctrl+C, a worker's exception."""
@@ -65,6 +65,10 @@ units with the rows of their wider layers (``bench/fit_many.py`` measures both).
 LANE_CACHE_BYTES = 640 * 1024
 """About what one lane group's weights may take: small networks share 64 lanes, larger ones fewer (at least 8),
 so that the weights of a group stay in the core's cache."""
+
+SATURATION_CHECK_BYTES = 16 * 2**20
+"""About the most memory one product of the population's saturation check takes (the first layers and their
+sums): the networks' first layers are checked that many at a time."""
 
 LANE_CHUNK_WORK = 4 * FIRST_CHUNK_WORK
 """Multiply-adds of all lanes together in one call of the compiled lane loop (whole epochs, at least one)."""
@@ -198,15 +202,23 @@ def _warn_if_saturated(jobs: list[Job], alike: dict[tuple, list[int]]) -> None:
 
     The networks that check (none trained yet, none scaling its inputs),
     ``alike`` by data set and shape of the first layer, are checked
-    together: one product for each (:func:`nncore._scaling.saturated_shares`).
+    together (:func:`nncore._scaling.saturated_shares`), as many in one
+    product as take about :data:`SATURATION_CHECK_BYTES`.
     """
     shares: dict[int, float] = {}
     for members in alike.values():
         first = jobs[members[0]]
-        weights, biases = first_layers([jobs[index].network for index in members])
-        found = saturated_shares(first.inputs, weights, biases, first.network.activations[0])
-        if found is not None:
-            shares.update(zip(members, found.tolist()))
+        sizes, activation = first.network.sizes, first.network.activations[0]
+        rows = min(len(first.inputs), SATURATION_ROWS)
+        per_network = 8 * sizes[1] * (sizes[0] + 1 + rows)  # float64 weights, biases and sums
+        count = max(1, SATURATION_CHECK_BYTES // per_network)
+        for start in range(0, len(members), count):
+            chunk = members[start : start + count]
+            weights, biases = first_layers([jobs[index].network for index in chunk])
+            found = saturated_shares(first.inputs, weights, biases, activation)
+            if found is None:  # the activation never saturates
+                break
+            shares.update(zip(chunk, found.tolist()))
     for index in sorted(shares):
         if shares[index] > SATURATED_SHARE:
             warn_saturated(shares[index], jobs[index].network.activations[0])

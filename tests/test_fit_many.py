@@ -581,8 +581,14 @@ def test_a_lane_whose_epoch_start_overflows_goes_back_to_the_start_of_its_fit(la
     assert results[1].steps == 0 and population[1].iterations == 0
 
 
-def test_one_saturation_warning_for_the_call_the_first_network_whose_own_fit_warns():
-    # the networks are checked together; the warning is the first network's (in order) that fit warns for
+@pytest.mark.parametrize("check_bytes", [None, 1, 3000])
+def test_one_saturation_warning_for_the_call_the_first_network_whose_own_fit_warns(check_bytes, monkeypatch):
+    # the networks are checked together (as many in one product as fit in check_bytes, at least one); the
+    # warning is the first network's (in order) that fit warns for
+    from nncore import _many
+
+    if check_bytes is not None:
+        monkeypatch.setattr(_many, "SATURATION_CHECK_BYTES", check_bytes)
     rng = np.random.default_rng(3)
     X, Y = rng.normal(0, 4, (30, 3)), rng.random((30, 1))
 
