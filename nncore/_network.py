@@ -706,8 +706,9 @@ class Network(NetworkCore, metaclass=_NetworkType):
             if data.input_scaling is not None:
                 self._set_input_scaling(scaling_before[0], *data.input_scaling)
             elif iterations_before == 0 and scaling_before[0] is None:
-                weights, biases, _ = self._snapshot()[0][0]
-                _scaling.warn_if_saturated(data.inputs, weights, biases, self.activations[0])
+                first = self._layer_buffers()[1]  # views of the first layer (the fit holds the network): no copy
+                assert first.weights is not None and first.biases is not None  # a layer after the inputs has both
+                _scaling.warn_if_saturated(data.inputs, first.weights, first.biases, self.activations[0])
             try:
                 return _fitting.fit(
                     self, data.inputs, data.targets, options, data.batch_size, data.factors, data.validation_error
