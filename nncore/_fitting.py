@@ -242,6 +242,11 @@ class EarlyStopping:
             self.network._restore(*self.best_state)
 
 
+def work_per_step(sizes: tuple[int, ...]) -> int:
+    """The work of one step of a network of these sizes, in multiply-adds and neurons: what sizes its chunks."""
+    return sum(a * b for a, b in pairwise(sizes)) + sum(sizes)
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What a training takes from the sizes of its network, the length of its data and its options."""
@@ -260,8 +265,7 @@ class _Plan:
         cls, sizes: tuple[int, ...], n_samples: int, options: FitOptions, every_epoch: bool, callback_period: int
     ) -> _Plan:
         max_steps, done_reason = plan_steps(n_samples, options.epochs, options.steps)
-        work_per_step = sum(a * b for a, b in pairwise(sizes)) + sum(sizes)
-        budget = max(1, int(FIRST_CHUNK_WORK / work_per_step))
+        budget = max(1, int(FIRST_CHUNK_WORK / work_per_step(sizes)))
         long_epochs = n_samples > budget
         report_every = 1 if long_epochs or every_epoch else callback_period
         return cls(max_steps, done_reason, budget, long_epochs, stop_threshold(options, sizes[-1]), report_every)

@@ -45,7 +45,15 @@ from nncore._exceptions import DivergenceError
 from nncore._fit_data import FitData, Rows, read_rows
 from nncore._fit_data import prepare as prepare_fit
 from nncore._fit_options import PER_SAMPLE, FitOptions
-from nncore._fitting import FIRST_CHUNK_WORK, FitResult, Training, _progress_bar, _SigintFlag, close_progress_bar
+from nncore._fitting import (
+    FIRST_CHUNK_WORK,
+    FitResult,
+    Training,
+    _progress_bar,
+    _SigintFlag,
+    close_progress_bar,
+    work_per_step,
+)
 from nncore._sampling import plan_steps
 from nncore._scaling import SATURATED_SHARE, SATURATION_ROWS, saturated_shares, warn_saturated
 
@@ -404,9 +412,7 @@ def _train_group(jobs: list[Job], shared: _Shared) -> list[FitResult]:
     networks = [job.network for job in jobs]
     trainings = Training.in_lanes(networks, [job.seed for job in jobs], first.inputs, first.targets, first.options)
     n_samples = len(first.inputs)
-    sizes = jobs[0].network.sizes
-    work_per_step = sum(a * b for a, b in pairwise(sizes)) + sum(sizes)
-    chunk_epochs = max(1, int(LANE_CHUNK_WORK / (work_per_step * n_samples * len(jobs))))
+    chunk_epochs = max(1, int(LANE_CHUNK_WORK / (work_per_step(first.network.sizes) * n_samples * len(jobs))))
     stop_reasons: list[str | None] = [None] * len(jobs)
     alone: list[int] = []
     group = LaneGroup([training.schedule for training in trainings])

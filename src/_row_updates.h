@@ -79,9 +79,6 @@
         return;
 
 #define NNCORE_ROW_UPDATES(B, REAL)                                                                \
-    /* nncore_update_row of each of the n_out rows of a layer, and bias[j] = bias[j] + step.    \
-     * Out of line: inlined into the large training loop, its vector loop lost registers to     \
-     * the loop around it and reloaded and spilled values on every iteration. */                \
     static inline void nncore_update_row##B(REAL *NNCORE_RESTRICT w, REAL *NNCORE_RESTRICT c,                   \
                                             const REAL *NNCORE_RESTRICT x, REAL step, REAL momentum,     \
                                             ptrdiff_t n);                                         \
@@ -89,6 +86,10 @@
                                                 const REAL *NNCORE_RESTRICT row, REAL d, ptrdiff_t n); \
     NNCORE_ALWAYS_INLINE void nncore_update_short_row##B(REAL *w, REAL *c, const REAL *x, REAL step,    \
                                                   REAL momentum, ptrdiff_t n);                    \
+                                                                                                  \
+    /* nncore_update_row of each of the n_out rows of a layer, and bias[j] = bias[j] + step.    \
+     * Out of line: inlined into the large training loop, its vector loop lost registers to     \
+     * the loop around it and reloaded and spilled values on every iteration. */                \
     static NNCORE_NOINLINE void nncore_update_layer##B(REAL *NNCORE_RESTRICT w, REAL *NNCORE_RESTRICT c,        \
                                                        const REAL *NNCORE_RESTRICT x,            \
                                                        const REAL *NNCORE_RESTRICT delta,        \
